@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { formatDiagnostic } from '../../core/diagnostics.js';
+import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
+import type { SafetyFolder } from '../../core/folder.js';
+import type { CliIO } from '../io.js';
+import { loadFromDisk } from '../load.js';
+
+export function hazardTable(folder: SafetyFolder): string {
+  const rows = hazardRows(folder);
+  const header = ['ID', 'Hazard', 'Initial risk', 'Residual risk', 'Status'];
+  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  const body = rows.map((r) => [r.id, clip(r.title, 60), r.initial, r.residual, r.status]);
+  const limit = (i: number) => (i === 1 ? 60 : 40);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => clip(b[i]!, limit(i)).length)));
+  const line = (cells: string[]) => cells.map((c, i) => clip(c, limit(i)).padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('validate')
+    .description('check the safety folder against the format and the DCB0129 rules; report every problem as file:line:col')
+    .option('--dir <dir>', 'the safety folder', 'clinical-safety')
+    .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
+    .option('--summary', 'also print the hazard summary table')
+    .option('--format <format>', 'text or json', 'text')
+    .action((opts: { dir: string; root?: string; summary?: boolean; format: string }) => {
+      const result = loadFromDisk(io, opts);
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+      if (opts.format === 'json') {
+        io.out(
+          JSON.stringify(
+            {
+              valid: result.valid,
+              diagnostics: result.diagnostics,
+              summary: result.folder ? summarize(result.folder) : null,
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+        if (result.folder && opts.summary) io.out(hazardTable(result.folder));
+        const counts = `${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+        if (result.valid && result.folder) io.out(`✓ ${summaryLine(result.folder)} — valid (${counts})`);
+        else io.err(`✗ ${opts.dir}: not valid — ${counts}`);
+      }
+      setExit(result.valid ? 0 : 1);
+    });
+}

@@ -1,0 +1,251 @@
+/**
+ * The one definition of every safety-folder file format. JSON Schema for editors is generated
+ * from these (see `jsonSchemas`), never written by hand.
+ */
+import { z } from 'zod';
+import { NHS_DCB0129, type RiskScheme } from './risk.js';
+
+const text = z.string().min(1, { error: 'must not be empty' });
+const textList = z.array(text);
+
+export function isRealIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+export const isoDate = z
+  .string({ error: 'must be a date written YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be an ISO date written YYYY-MM-DD, e.g. 2026-06-01' })
+  .refine(isRealIsoDate, { error: 'is not a real calendar date; write YYYY-MM-DD, e.g. 2026-06-01' })
+  .meta({ format: 'date' });
+
+/** Versions are text: unquoted 2.10 would silently become 2.1. */
+const versionText = z.string({ error: 'must be text; quote version numbers, e.g. "2.10", so YAML does not turn them into numbers' }).min(1);
+
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
+export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$/;
+const id = z
+  .string({ error: 'must be an identifier such as H-001' })
+  .regex(ID_PATTERN, { error: 'must be an identifier of letters and digits, optionally joined by - _ or . (e.g. H-001, C1, H-001-C01)' });
+
+export const csoSchema = z
+  .strictObject({
+    github: z.string({ error: 'must be the GitHub login of the CSO' }).regex(GITHUB_LOGIN, { error: 'must be a GitHub login (letters, digits and single hyphens), without @' }),
+    name: text.describe('Full name as it appears on the professional register'),
+    profession: text.describe('e.g. Medical practitioner, Registered nurse, Pharmacist'),
+    registration: text.describe('Professional body and registration number, e.g. GMC 1234567'),
+  })
+  .describe('A Clinical Safety Officer: a registered clinician who may approve safety-impacting changes');
+
+const ratingSchema = z.strictObject({
+  value: z.number().int().min(1),
+  name: text,
+  meaning: text,
+});
+
+export const customSchemeSchema = z
+  .strictObject({
+    name: text,
+    severities: z.array(text).min(2, { error: 'needs at least two severities, least severe first' }),
+    likelihoods: z.array(text).min(2, { error: 'needs at least two likelihoods, least likely first' }),
+    ratings: z.array(ratingSchema).min(2),
+    justifyFrom: z.number().int().min(1),
+    unacceptableFrom: z.number().int().min(1),
+    matrix: z.record(z.string(), z.record(z.string(), z.number().int())).describe('likelihood → severity → rating value'),
+    severityMeanings: z.record(z.string(), text).optional(),
+    likelihoodMeanings: z.record(z.string(), text).optional(),
+  })
+  .describe('A complete custom risk matrix, declared in the CRMP');
+
+export const riskSchemeSchema = z.union([z.literal('nhs-dcb0129'), customSchemeSchema]).default('nhs-dcb0129');
+
+const interfaceSchema = z.strictObject({
+  name: text,
+  direction: z.enum(['inbound', 'outbound', 'bidirectional', 'replaces']).optional(),
+  description: text.optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).default(1),
+    product: z.strictObject({
+      name: text,
+      manufacturer: text,
+      description: text,
+      version: versionText.optional(),
+      intendedUse: text,
+      clinicalScope: text,
+      users: z.array(text).min(1, { error: 'list at least one user group' }),
+      careSettings: z.array(text).min(1, { error: 'list at least one care setting' }),
+      patientGroup: text,
+      exclusions: textList.default([]),
+      interfaces: z.array(interfaceSchema).default([]),
+      deploymentAssumptions: textList.default([]),
+    }),
+    cso: z.array(csoSchema).describe('The CSO roster: only these people can approve safety-impacting changes. Empty means nobody can approve yet.'),
+    riskScheme: riskSchemeSchema,
+    gate: z
+      .strictObject({
+        statusContext: text.default('clinsafe/cso-approval'),
+        requiredApprovals: z.number().int().min(1).max(10).default(1),
+        label: text.optional(),
+        alwaysImpacted: z.array(text).default([]),
+      })
+      .default({ statusContext: 'clinsafe/cso-approval', requiredApprovals: 1, alwaysImpacted: [] }),
+    review: z.strictObject({
+      cadenceMonths: z.number().int().min(1).max(60),
+      lastReviewed: isoDate.optional(),
+    }),
+    lifecycle: z
+      .array(z.strictObject({ phase: text, description: text.optional() }))
+      .min(1, { error: 'list at least one lifecycle phase at which a CSCR is issued' }),
+    roles: z.array(z.strictObject({ name: text, role: text, responsibilities: text.optional() })).default([]),
+    method: text.optional(),
+    incidentProcess: text.optional(),
+  })
+  .describe('clinsafe.yml: the product, its Clinical Safety Officers and the clinical risk management process');
+
+const OWNER_HELP = 'is `manufacturer` or the name of the organisation that holds the control';
+
+function assessmentSchema(scheme: RiskScheme) {
+  return z.strictObject({
+    severity: z.enum(scheme.severities as [string, ...string[]]),
+    likelihood: z.enum(scheme.likelihoods as [string, ...string[]]),
+    risk: z.number().int().optional().describe('Optional. Derived from the risk matrix; if stated it must agree'),
+  });
+}
+
+export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] as const;
+export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
+export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
+
+export function hazardSchema(scheme: RiskScheme = NHS_DCB0129) {
+  const assessment = assessmentSchema(scheme);
+  return z
+    .strictObject({
+      id,
+      title: text,
+      description: text,
+      clinicalImpact: text,
+      causes: z.array(z.strictObject({ id, description: text })).default([]),
+      existingControls: textList.default([]),
+      initial: assessment,
+      controls: z
+        .array(
+          z.strictObject({
+            id,
+            description: text,
+            type: z.enum(CONTROL_TYPES),
+            owner: text.describe(`Who holds the control: ${OWNER_HELP}`),
+            status: z.enum(CONTROL_STATUSES),
+            causes: z.array(id).default([]),
+            evidence: z.array(text).default([]).describe('Repository paths or https:// URLs of verification evidence'),
+          }),
+        )
+        .default([]),
+      residual: assessment,
+      status: z.enum(HAZARD_STATUSES),
+      transferredTo: text.optional(),
+      retiredReason: text.optional(),
+      justification: text.optional().describe('Why the residual risk is acceptable (needed at or above justifyFrom)'),
+      operationalConstraints: textList.default([]),
+      actions: z
+        .array(
+          z.strictObject({
+            summary: text,
+            owner: text,
+            status: z.enum(['open', 'done']),
+            due: isoDate.optional(),
+          }),
+        )
+        .default([]),
+      owner: text.optional(),
+      assumptions: textList.default([]),
+      comments: text.optional(),
+      introducedIn: versionText.optional(),
+      draft: z.boolean().default(false),
+      triggers: z
+        .strictObject({
+          paths: z.array(text).default([]),
+          labels: z.array(text).default([]),
+        })
+        .default({ paths: [], labels: [] }),
+    })
+    .describe('One hazard of the hazard log (DCB0129 §3.3)');
+}
+
+export function incidentSchema(scheme: RiskScheme = NHS_DCB0129) {
+  return z
+    .strictObject({
+      reference: id,
+      title: text.optional(),
+      reportedBy: text,
+      reportedOn: isoDate,
+      summary: text,
+      clinicalRiskAssessment: z
+        .strictObject({
+          severity: z.enum(scheme.severities as [string, ...string[]]),
+          likelihood: z.enum(scheme.likelihoods as [string, ...string[]]),
+          risk: z.number().int().optional(),
+          notes: text.optional(),
+        })
+        .optional(),
+      release: versionText.optional(),
+      hazards: z.array(id).default([]),
+      cause: text.optional(),
+      journal: z.array(z.strictObject({ date: isoDate, by: text, entry: text })).default([]),
+      madeSafeOn: isoDate.optional(),
+      closedOn: isoDate.optional(),
+    })
+    .describe('A safety incident log entry (DCB0129 §3.6)');
+}
+
+export const workshopSchema = z
+  .strictObject({
+    date: isoDate,
+    title: text.optional(),
+    method: text,
+    attendees: z.array(z.strictObject({ name: text, role: text })).min(1, { error: 'list who attended' }),
+    hazardsRaised: z.array(id).default([]),
+  })
+  .describe('Front matter of hazard-identification workshop minutes');
+
+export type Config = z.output<typeof configSchema>;
+export type HazardFile = z.output<ReturnType<typeof hazardSchema>>;
+export type IncidentFile = z.output<ReturnType<typeof incidentSchema>>;
+export type WorkshopFile = z.output<typeof workshopSchema>;
+export type CustomSchemeFile = z.output<typeof customSchemeSchema>;
+
+/** JSON Schemas for editors, generated from the zod schemas above for the scheme in force. */
+export function jsonSchemas(scheme: RiskScheme = NHS_DCB0129): Record<string, object> {
+  const gen = (name: string, schema: z.ZodType) => ({
+    $id: `https://clinsafe.dev/schema/${name}.schema.json`,
+    ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+  });
+  return {
+    clinsafe: gen('clinsafe', configSchema),
+    hazard: gen('hazard', hazardSchema(scheme)),
+    incident: gen('incident', incidentSchema(scheme)),
+    workshop: gen('workshop', workshopSchema),
+  };
+}
+
+/** Turn a declared custom scheme (already shape-checked) into a RiskScheme. */
+export function toRiskScheme(declared: Config['riskScheme']): RiskScheme {
+  if (declared === 'nhs-dcb0129') return NHS_DCB0129;
+  return {
+    id: 'custom',
+    name: declared.name,
+    severities: declared.severities,
+    likelihoods: declared.likelihoods,
+    matrix: declared.matrix,
+    ratings: [...declared.ratings].sort((a, b) => a.value - b.value),
+    justifyFrom: declared.justifyFrom,
+    unacceptableFrom: declared.unacceptableFrom,
+    severityMeanings: declared.severityMeanings ?? {},
+    likelihoodMeanings: declared.likelihoodMeanings ?? {},
+  };
+}

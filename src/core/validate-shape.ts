@@ -1,0 +1,220 @@
+/**
+ * Shape validation of one parsed YAML value against a zod schema, with every problem turned
+ * into a diagnostic at the right line and column that says what would be right.
+ */
+import type { z } from 'zod';
+import type { Diagnostic } from './diagnostics.js';
+import { positionOf, type ParsedYaml, type Segment } from './yaml.js';
+
+type AnySchema = z.ZodType;
+
+interface Def {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  innerType?: AnySchema;
+  element?: AnySchema;
+  options?: AnySchema[];
+  in?: AnySchema;
+  valueType?: AnySchema;
+}
+
+function defOf(schema: AnySchema): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+/** The object schemas that can sit at a path (several when a union is involved). */
+function objectShapesAt(schema: AnySchema, path: readonly Segment[]): Record<string, AnySchema>[] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'optional':
+    case 'default':
+    case 'nullable':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return objectShapesAt(def.innerType!, path);
+    case 'pipe':
+      return objectShapesAt(def.in!, path);
+    case 'union':
+      return (def.options ?? []).flatMap((o) => objectShapesAt(o, path));
+    case 'array':
+      return path.length > 0 ? objectShapesAt(def.element!, path.slice(1)) : [];
+    case 'record':
+      return path.length > 0 ? objectShapesAt(def.valueType!, path.slice(1)) : [];
+    case 'object': {
+      if (path.length === 0) return [def.shape!];
+      const next = def.shape![String(path[0])];
+      return next ? objectShapesAt(next, path.slice(1)) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+export function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return dp[a.length]![b.length]!;
+}
+
+/** The closest candidate, if it is close enough to be a likely typo. */
+export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+  const exact = candidates.find((c) => norm(c) === norm(value));
+  if (exact) return exact;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(value.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+export function fieldName(path: readonly Segment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out || 'the file';
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'empty (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `text ${show(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping of fields',
+  record: 'a mapping',
+};
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  expected?: string;
+  keys?: string[];
+  values?: unknown[];
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  origin?: string;
+  errors?: Issue[][];
+}
+
+/** Validate `parsed.value` against `schema`; returns the parsed output (when valid) and diagnostics. */
+export function validateShape<S extends AnySchema>(
+  parsed: ParsedYaml,
+  schema: S,
+  basePath: readonly Segment[] = [],
+): { data?: z.output<S>; diagnostics: Diagnostic[] } {
+  const result = schema.safeParse(parsed.value, { reportInput: true });
+  if (result.success) return { data: result.data as z.output<S>, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const push = (path: readonly Segment[], prefer: 'key' | 'value', message: string) => {
+    const fullPath = [...basePath, ...path];
+    const pos = positionOf(parsed, fullPath, prefer);
+    const key = `${pos.line}:${pos.col}:${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push({ file: parsed.file, ...pos, severity: 'error', code: 'schema', message });
+  };
+  const handle = (issue: Issue) => {
+    const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
+    const name = fieldName(path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const allowed = [...new Set(objectShapesAt(schema, path).flatMap((s) => Object.keys(s)))];
+        for (const key of issue.keys ?? []) {
+          const guess = didYouMean(key, allowed);
+          push(
+            [...path, key],
+            'key',
+            `unknown field "${key}"${path.length ? ` in ${name}` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; allowed fields: ${allowed.join(', ')}`,
+          );
+        }
+        return;
+      }
+      case 'invalid_type': {
+        const expected = EXPECTED[issue.expected ?? ''] ?? issue.expected ?? 'a value';
+        if (issue.input === undefined) {
+          push(path.slice(0, -1), 'key', `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (${expected})`);
+        } else if (issue.message.startsWith('must')) {
+          push(path, 'value', `${name} ${issue.message}; found ${kindOf(issue.input)}`);
+        } else {
+          push(path, 'value', `${name} must be ${expected}, found ${kindOf(issue.input)}`);
+        }
+        return;
+      }
+      case 'invalid_value': {
+        const values = (issue.values ?? []).map(String);
+        const guess = typeof issue.input === 'string' ? didYouMean(issue.input, values) : undefined;
+        push(
+          path,
+          'value',
+          `${name} ${show(issue.input)} is not allowed${guess ? ` — did you mean "${guess}"?` : ''}; use one of: ${values.join(', ')}`,
+        );
+        return;
+      }
+      case 'invalid_union': {
+        // The risk scheme: either the default name or a full custom table.
+        const branches = issue.errors ?? [];
+        if (typeof issue.input === 'string') {
+          push(path, 'value', `${name} ${show(issue.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`);
+          return;
+        }
+        const objectBranch = branches.find((b) => b.every((i) => i.code !== 'invalid_value' && !(i.code === 'invalid_type' && i.path.length === 0)));
+        if (objectBranch) {
+          for (const sub of objectBranch) handle({ ...sub, path: [...issue.path, ...sub.path] });
+          return;
+        }
+        push(path, 'value', `${name} is not valid: ${issue.message}`);
+        return;
+      }
+      case 'too_small': {
+        if (issue.origin === 'array') {
+          push(path, issue.input === undefined ? 'key' : 'value', `${name} ${issue.message.startsWith('must') || issue.message.startsWith('list') || issue.message.startsWith('needs') || issue.message.startsWith('name') ? issue.message : `needs at least ${String(issue.minimum)} item(s)`}`);
+        } else if (issue.origin === 'string') {
+          push(path, 'value', `${name} must not be empty; write the text or remove the field`);
+        } else {
+          push(path, 'value', `${name} ${show(issue.input)} is too small; the minimum is ${String(issue.minimum)}`);
+        }
+        return;
+      }
+      case 'too_big':
+        push(path, 'value', `${name} ${show(issue.input)} is too large; the maximum is ${String(issue.maximum)}`);
+        return;
+      default:
+        push(path, 'value', `${name}${issue.input !== undefined ? ` ${show(issue.input)}` : ''} ${issue.message}`);
+    }
+  };
+  for (const issue of result.error.issues as unknown as Issue[]) handle(issue);
+  return { diagnostics };
+}

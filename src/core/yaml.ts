@@ -1,0 +1,263 @@
+/**
+ * YAML reading with source positions and guards against hostile input.
+ * Pure: takes bytes, returns a value plus diagnostics that name file:line:col.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+
+/** Largest file clinsafe will parse. Hazard files are a few kilobytes; anything this big is a mistake or an attack. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
+export const MAX_ALIAS_COUNT = 100;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface ParsedYaml {
+  file: string;
+  value: unknown;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** Lines before the YAML text within the file (front matter starts after `---`). */
+  lineOffset: number;
+}
+
+export type Segment = string | number;
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let extra: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      extra = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      extra = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      extra = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + extra >= bytes.length) return i;
+    let cp = b & (0xff >> (extra + 2));
+    for (let k = 1; k <= extra; k++) {
+      const c = bytes[i + k]!;
+      if ((c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += extra + 1;
+  }
+  return -1;
+}
+
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+/**
+ * Decode a file as UTF-8 text, refusing binary and oversized content.
+ * Returns the text or a diagnostic explaining why the file cannot be read as text.
+ */
+export function decodeText(file: string, bytes: Uint8Array): { text: string } | { error: Diagnostic } {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return {
+      error: {
+        file,
+        line: 1,
+        col: 1,
+        severity: 'error',
+        code: 'file-too-large',
+        message: `file is ${formatBytes(bytes.length)}; safety files must be under ${formatBytes(MAX_FILE_BYTES)} — split it or remove the embedded data`,
+      },
+    };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const pos = positionOfByte(bytes, nul);
+    return {
+      error: { file, ...pos, severity: 'error', code: 'binary-file', message: 'file contains a NUL byte: it is binary, not YAML or Markdown text — save it as UTF-8 text' },
+    };
+  }
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) {
+    const pos = positionOfByte(bytes, bad);
+    return {
+      error: {
+        file,
+        ...pos,
+        severity: 'error',
+        code: 'not-utf8',
+        message: `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} is not valid UTF-8; save the file as UTF-8 (it may have been saved as Windows-1252 or Latin-1)`,
+      },
+    };
+  }
+  let text = new TextDecoder('utf-8').decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'each key may appear only once in a mapping; remove or rename the repeated key',
+  BAD_INDENT: 'check the indentation: nested items must be indented consistently with spaces',
+  TAB_AS_INDENT: 'YAML indentation must use spaces, not tabs',
+  MULTIPLE_DOCS: 'a safety file holds exactly one YAML document; remove the extra `---`',
+  MISSING_CHAR: 'a closing bracket or quote is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'a key must be on one line and followed by `: `',
+  UNEXPECTED_TOKEN: 'check for a stray character or a value that needs quoting',
+  BAD_ALIAS: 'an alias (`*name`) must refer to an anchor (`&name`) defined earlier',
+};
+
+/** Parse YAML text. On failure the diagnostics explain where and why; `parsed` is absent. */
+export function parseYaml(
+  file: string,
+  text: string,
+  lineOffset = 0,
+): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+    strict: true,
+    version: '1.2',
+    schema: 'core',
+  });
+  const at = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line + lineOffset, col: p.col };
+  };
+  for (const e of doc.errors) {
+    const hint = YAML_HINTS[e.code];
+    const first = e.message.split('\n')[0] ?? e.message;
+    diagnostics.push({
+      file,
+      ...at(e.pos[0]),
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `YAML syntax: ${first}${hint ? ` — ${hint}` : ''}`,
+    });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  // Keys that would reach object prototypes, and keys that are not plain text.
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isScalar(key)) {
+        const k = String(key.value);
+        if (FORBIDDEN_KEYS.has(k)) {
+          diagnostics.push({
+            file,
+            ...at(key.range?.[0] ?? 0),
+            severity: 'error',
+            code: 'forbidden-key',
+            message: `key "${k}" is not allowed (it could alter object prototypes); use one of the documented field names`,
+          });
+        }
+      } else if (key !== null) {
+        diagnostics.push({
+          file,
+          ...at((key as Node).range?.[0] ?? 0),
+          severity: 'error',
+          code: 'complex-key',
+          message: 'mapping keys must be plain text, not lists or mappings',
+        });
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const excessive = err instanceof ReferenceError && /alias/i.test(err.message);
+    diagnostics.push({
+      file,
+      ...at(offset),
+      severity: 'error',
+      code: excessive ? 'alias-bomb' : 'yaml-syntax',
+      message: excessive
+        ? `too many YAML aliases expand here (limit ${MAX_ALIAS_COUNT}); this looks like an alias bomb — write the values out instead of nesting anchors`
+        : `YAML could not be read: ${(err as Error).message}`,
+    });
+    return { diagnostics };
+  }
+  return { parsed: { file, value, doc, lineCounter, lineOffset }, diagnostics };
+}
+
+/** Split Markdown front matter (`---\n…\n---`) from its body. */
+export function splitFrontMatter(text: string): { yaml: string; body: string; lineOffset: number } | undefined {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  if (!m) return undefined;
+  return { yaml: m[1]!, body: text.slice(m[0].length), lineOffset: 1 };
+}
+
+/**
+ * Find the YAML node at a path. Returns the deepest node reached, whether the path was
+ * resolved fully, and the key node of the last mapping entry reached (for "unknown key" errors).
+ */
+export function nodeAt(parsed: ParsedYaml, path: readonly Segment[]): { node: Node | null; keyNode: Node | null; complete: boolean } {
+  let node: Node | null = (parsed.doc.contents as Node | null) ?? null;
+  let keyNode: Node | null = null;
+  for (const seg of path) {
+    if (node && isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node, keyNode, complete: false };
+      keyNode = (pair.key as Node) ?? null;
+      node = (pair.value as Node | null) ?? keyNode;
+    } else if (node && isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return { node, keyNode, complete: false };
+      keyNode = null;
+      node = item;
+    } else {
+      return { node, keyNode, complete: false };
+    }
+  }
+  return { node, keyNode, complete: true };
+}
+
+/** Position of a path: the value, or with `key`, the key that introduces it. Falls back to the nearest parent. */
+export function positionOf(parsed: ParsedYaml, path: readonly Segment[], prefer: 'value' | 'key' = 'value'): Position {
+  const { node, keyNode } = nodeAt(parsed, path);
+  const target = prefer === 'key' && keyNode ? keyNode : node;
+  const offset = target?.range?.[0] ?? 0;
+  const p = parsed.lineCounter.linePos(offset);
+  return { line: p.line + parsed.lineOffset, col: p.col };
+}

@@ -16,7 +16,7 @@ export function loadFromDisk(io: CliIO, opts: FolderOptions): LoadResult & { roo
     const snapshot = snapshotFromDisk(root, dirAbs);
     return { ...loadFolder(snapshot), root, dirAbs };
   } catch (e) {
-    if (e instanceof FolderNotFoundError) throw new UsageError(e.message);
+    if (e instanceof FolderNotFoundError) throw new UsageError(e.message.replace(dirAbs, opts.dir ?? DEFAULT_SAFETY_DIR));
     throw e;
   }
 }

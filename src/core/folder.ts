@@ -359,9 +359,14 @@ function checkHazard(
           err(path, at(['controls', i, 'status']), 'closed-outstanding', `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`);
         }
       });
+      h.controls.forEach((c, i) => {
+        if (!isManufacturer(c.owner) && c.status === 'planned') {
+          err(path, at(['controls', i, 'status']), 'closed-outstanding', `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`, 'warning');
+        }
+      });
       h.actions.forEach((a, i) => {
-        if (isManufacturer(a.owner) && a.status === 'open') {
-          err(path, at(['actions', i, 'status']), 'closed-outstanding', 'hazard is closed but a manufacturer action is still open; complete it (status: done) or set the hazard status to open');
+        if (a.status === 'open') {
+          err(path, at(['actions', i, 'status']), 'closed-outstanding', `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete — set it to done, or set the hazard status to ${isManufacturer(a.owner) ? 'open' : 'transferred'}`);
         }
       });
       break;

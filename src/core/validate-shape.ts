@@ -174,6 +174,10 @@ export function validateShape<S extends AnySchema>(
         return;
       }
       case 'invalid_value': {
+        if (issue.input === undefined) {
+          push(path.slice(0, -1), 'key', `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (one of: ${(issue.values ?? []).map(String).join(', ')})`);
+          return;
+        }
         const values = (issue.values ?? []).map(String);
         const guess = typeof issue.input === 'string' ? didYouMean(issue.input, values) : undefined;
         push(

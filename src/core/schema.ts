@@ -102,6 +102,13 @@ export const configSchema = z
     lifecycle: z
       .array(z.strictObject({ phase: text, description: text.optional() }))
       .min(1, { error: 'list at least one lifecycle phase at which a CSCR is issued' }),
+    app: z
+      .strictObject({
+        incidentLabel: text.default('clinical-incident').describe('Issues with this label are treated as reported clinical safety incidents'),
+        reviewLabel: text.default('clinical-safety-review').describe('Label on the safety-review issues the app opens'),
+      })
+      .default({ incidentLabel: 'clinical-incident', reviewLabel: 'clinical-safety-review' })
+      .describe('Settings of the clinsafe GitHub App'),
     roles: z.array(z.strictObject({ name: text, role: text, responsibilities: text.optional() })).default([]),
     method: text.optional(),
     incidentProcess: text.optional(),

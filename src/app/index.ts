@@ -1,0 +1,99 @@
+/**
+ * The clinsafe GitHub App (Probot). Handlers are thin: they gather facts through the API, call the
+ * same pure decisions as the Action and the CLI, and write idempotently (markers, looked up first).
+ * Nothing is held in memory between deliveries.
+ */
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { maySignOff, parseCommand, periodicReviewDue } from '../core/app-rules.js';
+import { DEFAULT_SAFETY_DIR, type LoadResult } from '../core/folder.js';
+import { candidateHazards, incidentGuidance, incidentReviewIssue, periodicReviewIssue } from './bodies.js';
+import { ensureComment, ensureIssue, type RepoRef, type StoreOctokit } from '../github/store.js';
+
+export interface AppDeps {
+  /** Read and validate the safety folder at a ref through the API. */
+  readFolder(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<LoadResult>;
+  /** The current time (injectable for tests). */
+  now(): Date;
+  safetyDir?: string;
+  /** Further handlers registered by other modules (gate, releases). */
+  extend?: (app: Probot, ctx: AppContext) => void;
+}
+
+export interface AppContext {
+  deps: AppDeps;
+  botLogin(app: Probot): Promise<string>;
+  dir: string;
+}
+
+/** The app's own login (`<slug>[bot]`), asked of GitHub once per process. */
+function makeBotLogin(): (app: Probot) => Promise<string> {
+  let cached: Promise<string> | undefined;
+  return (app) => {
+    cached ??= (async () => {
+      const octokit = await app.auth();
+      const { data } = await octokit.request('GET /app');
+      return `${(data as { slug: string }).slug}[bot]`;
+    })();
+    cached.catch(() => (cached = undefined));
+    return cached;
+  };
+}
+
+export function repoOf(context: Context): RepoRef {
+  const r = (context.payload as { repository: { owner: { login: string }; name: string } }).repository;
+  return { owner: r.owner.login, repo: r.name };
+}
+
+export function clinsafeApp(deps: AppDeps): ApplicationFunction {
+  return (app: Probot) => {
+    const ctx: AppContext = { deps, botLogin: makeBotLogin(), dir: deps.safetyDir ?? DEFAULT_SAFETY_DIR };
+    const octo = (context: Context) => context.octokit as unknown as StoreOctokit;
+
+    // Incidents: an issue labelled as a clinical incident gets guidance, and a CSO review issue when one is needed.
+    app.on(['issues.opened', 'issues.labeled'], async (context) => {
+      const payload = context.payload as {
+        action: string;
+        label?: { name: string };
+        issue: { number: number; title: string; body: string | null; user: { login: string; type: string }; created_at: string; labels: { name: string }[]; html_url: string; pull_request?: unknown };
+        repository: { default_branch: string };
+      };
+      const issue = payload.issue;
+      if (issue.pull_request || issue.user.type === 'Bot') return;
+      const repo = repoOf(context);
+      const loaded = await deps.readFolder(octo(context), repo, payload.repository.default_branch, ctx.dir);
+      const label = loaded.folder?.config.app.incidentLabel ?? 'clinical-incident';
+      const labels = issue.labels.map((l) => l.name);
+      if (payload.action === 'labeled' ? payload.label?.name !== label : !labels.includes(label)) return;
+      const bot = await ctx.botLogin(app);
+      const folder = loaded.valid ? loaded.folder : undefined;
+      const incident = { number: issue.number, title: issue.title, body: issue.body ?? '', user: issue.user.login, createdAt: issue.created_at, labels };
+      const problem = folder ? undefined : `the safety folder on ${payload.repository.default_branch} is not valid (run clinsafe validate), so hazards could not be suggested.`;
+      await ensureComment(octo(context), repo, bot, issue.number, 'incident-guidance', `issue-${issue.number}`, incidentGuidance(folder, incident, problem));
+      if (!folder) return;
+      const candidates = candidateHazards(folder, incident);
+      const needsReview = candidates.length === 0 || candidates.some((c) => c.hazard.residual.risk >= folder.scheme.justifyFrom);
+      if (!needsReview) return;
+      const review = incidentReviewIssue(folder, { number: issue.number, title: issue.title, url: issue.html_url }, candidates);
+      await ensureIssue(octo(context), repo, bot, 'incident-review', String(issue.number), { ...review, assignees: folder.config.cso.map((c) => c.github) }, folder.config.app.reviewLabel);
+    });
+
+    // Periodic review: a scheduled workflow sends a repository_dispatch (see docs/app.md); the issue opens once per due date.
+    app.on('repository_dispatch', async (context) => {
+      const payload = context.payload as { action: string; branch?: string; repository: { default_branch: string } };
+      if (payload.action !== 'clinsafe-periodic-review') return;
+      const repo = repoOf(context);
+      const loaded = await deps.readFolder(octo(context), repo, payload.repository.default_branch, ctx.dir);
+      if (!loaded.folder) return;
+      const today = deps.now().toISOString().slice(0, 10);
+      const due = periodicReviewDue(loaded.folder.config, today);
+      if (!due.due) return;
+      const bot = await ctx.botLogin(app);
+      const issue = periodicReviewIssue(loaded.folder, due);
+      await ensureIssue(octo(context), repo, bot, 'periodic-review', due.key, { ...issue, assignees: loaded.folder.config.cso.map((c) => c.github) }, loaded.folder.config.app.reviewLabel);
+    });
+
+    deps.extend?.(app, ctx);
+  };
+}
+
+export { maySignOff, parseCommand };

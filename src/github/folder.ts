@@ -1,0 +1,42 @@
+/**
+ * Read the safety folder at a commit through GitHub's git data API: one request for the commit,
+ * one for the whole tree, one per safety-folder blob. Facts only; the core validates.
+ */
+import { loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
+import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
+import type { RepoRef, StoreOctokit } from './store.js';
+
+interface TreeItem {
+  path: string;
+  mode: string;
+  type: string;
+  sha: string;
+  size?: number;
+}
+
+export class TreeTruncatedError extends Error {}
+
+export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<{ snapshot: Snapshot; sha: string }> {
+  const commit = (await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as { sha: string; commit: { tree: { sha: string } } };
+  const tree = (await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: commit.commit.tree.sha, recursive: '1' })).data as { tree: TreeItem[]; truncated: boolean };
+  if (tree.truncated) throw new TreeTruncatedError(`the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`);
+  const prefix = `${dir.replace(/\/+$/, '')}/`;
+  const paths = new Set(tree.tree.map((t) => t.path));
+  const files: SnapshotFile[] = [];
+  for (const item of tree.tree.filter((t) => t.path.startsWith(prefix) && t.type !== 'tree')) {
+    if (item.mode === '120000') files.push({ path: item.path, problem: 'not-a-file', detail: 'symbolic link' });
+    else if (item.type !== 'blob') files.push({ path: item.path, problem: 'not-a-file' });
+    else if ((item.size ?? 0) > MAX_FILE_BYTES) files.push({ path: item.path, problem: 'too-large', detail: formatBytes(item.size ?? 0) });
+    else {
+      const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: item.sha })).data as { content: string; encoding: string };
+      files.push({ path: item.path, bytes: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8') });
+    }
+  }
+  return { snapshot: { dir: dir.replace(/\/+$/, ''), files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };
+}
+
+/** Load the folder at a ref; API failures and truncated trees become an invalid result, never a pass. */
+export async function readFolderViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<LoadResult> {
+  const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir);
+  return loadFolder(snapshot);
+}

@@ -1,0 +1,158 @@
+/**
+ * What the app writes to GitHub, made idempotent: every issue and comment carries a hidden marker,
+ * and is looked up (by marker AND the app's own login) before anything is written. Nothing is
+ * kept in memory between deliveries, so any number of instances can run side by side.
+ */
+import { hasMarker, marker, type MarkerKind } from '../core/app-rules.js';
+
+/** The subset of an Octokit client the store uses (Probot's context.octokit fits). */
+export interface StoreOctokit {
+  request: (route: string, params?: Record<string, unknown>) => Promise<{ data: unknown; status: number; headers?: Record<string, unknown> }>;
+  paginate: (route: string, params?: Record<string, unknown>) => Promise<unknown[]>;
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+interface IssueLike {
+  number: number;
+  body?: string | null;
+  state: string;
+  user?: { login: string } | null;
+  pull_request?: unknown;
+  html_url?: string;
+}
+
+interface CommentLike {
+  id: number;
+  body?: string | null;
+  user?: { login: string } | null;
+}
+
+export const SAFETY_LABEL = 'clinical-safety-review';
+
+/** Issues (not PRs) written by `botLogin` that carry the marker, oldest first. */
+export async function findIssues(octokit: StoreOctokit, repo: RepoRef, botLogin: string, kind: MarkerKind, key: string): Promise<IssueLike[]> {
+  const issues = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+    ...repo,
+    state: 'all',
+    creator: botLogin,
+    per_page: 100,
+  })) as IssueLike[];
+  return issues
+    .filter((i) => !i.pull_request && i.user?.login === botLogin && hasMarker(i.body, kind, key))
+    .sort((a, b) => a.number - b.number);
+}
+
+export interface NewIssue {
+  title: string;
+  /** Body without the marker; the marker is appended. */
+  body: string;
+  labels?: string[];
+  assignees?: string[];
+}
+
+/**
+ * Open an issue unless one with the same marker exists. When two instances race and both create,
+ * the later issue closes itself as a duplicate of the earlier one, so exactly one stays open.
+ */
+export async function ensureIssue(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  botLogin: string,
+  kind: MarkerKind,
+  key: string,
+  issue: NewIssue,
+  label = SAFETY_LABEL,
+): Promise<{ number: number; created: boolean }> {
+  const existing = await findIssues(octokit, repo, botLogin, kind, key);
+  if (existing.length > 0) return { number: existing[0]!.number, created: false };
+  const labels = [...new Set([label, ...(issue.labels ?? [])])];
+  const body = `${issue.body}\n\n${marker(kind, key)}\n`;
+  let created: IssueLike;
+  try {
+    created = (await octokit.request('POST /repos/{owner}/{repo}/issues', { ...repo, title: issue.title, body, labels, assignees: issue.assignees ?? [] })).data as IssueLike;
+  } catch (e) {
+    // Assignees who cannot be assigned (not collaborators) make GitHub refuse the whole issue: retry without them.
+    if ((e as { status?: number }).status !== 422 || !issue.assignees?.length) throw e;
+    created = (await octokit.request('POST /repos/{owner}/{repo}/issues', { ...repo, title: issue.title, body, labels })).data as IssueLike;
+  }
+  const after = await findIssues(octokit, repo, botLogin, kind, key);
+  const first = after[0];
+  if (first && first.number !== created.number) {
+    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
+    return { number: first.number, created: false };
+  }
+  return { number: created.number, created: true };
+}
+
+/** Comment on an issue unless a comment by the bot with the same marker is already there. */
+export async function ensureComment(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  botLogin: string,
+  issueNumber: number,
+  kind: MarkerKind,
+  key: string,
+  body: string,
+): Promise<{ id: number; created: boolean }> {
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  const mine = comments.find((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+  if (mine) return { id: mine.id, created: false };
+  const created = (await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body: `${body}\n\n${marker(kind, key)}\n` })).data as CommentLike;
+  return { id: created.id, created: true };
+}
+
+/** Whether the bot has written any comment with a marker of this kind and key on the issue. */
+export async function botCommented(octokit: StoreOctokit, repo: RepoRef, botLogin: string, issueNumber: number, kind: MarkerKind, key: string): Promise<boolean> {
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  return comments.some((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+}
+
+export interface Upload {
+  name: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/**
+ * Put assets on a release: an asset of the same name is replaced, not duplicated; an identical
+ * one (same size and same manifest) is left alone so a redelivery writes nothing.
+ */
+export async function upsertAssets(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  release: { id: number; upload_url: string },
+  uploads: Upload[],
+  unchanged: (existing: ReleaseAsset[]) => Promise<boolean>,
+): Promise<{ uploaded: string[]; replaced: string[]; skipped: boolean }> {
+  const existing = (await octokit.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', { ...repo, release_id: release.id, per_page: 100 })) as ReleaseAsset[];
+  if (await unchanged(existing)) return { uploaded: [], replaced: [], skipped: true };
+  const uploaded: string[] = [];
+  const replaced: string[] = [];
+  const uploadUrl = release.upload_url.replace(/\{\?name,label\}$/, '');
+  // The manifest goes last: its presence means the set is complete.
+  const ordered = [...uploads].sort((a, b) => Number(a.name === 'manifest.json') - Number(b.name === 'manifest.json'));
+  for (const u of ordered) {
+    const old = existing.find((a) => a.name === u.name);
+    if (old) {
+      await octokit.request('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...repo, asset_id: old.id });
+      replaced.push(u.name);
+    }
+    await octokit.request(`POST ${uploadUrl}{?name}`, {
+      name: u.name,
+      data: u.data,
+      headers: { 'content-type': u.contentType, 'content-length': u.data.byteLength },
+    });
+    uploaded.push(u.name);
+  }
+  return { uploaded, replaced, skipped: false };
+}

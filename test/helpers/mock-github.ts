@@ -1,0 +1,333 @@
+/**
+ * A small GitHub REST API on loopback for end-to-end tests: issues, comments, labels, releases and
+ * release assets (uploads too) are held in memory; git data (commits, trees, blobs, contents) is
+ * served from a real local git repository. Every request is recorded.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+  json?: unknown;
+}
+
+export interface MockIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason?: string | null;
+  labels: { name: string }[];
+  assignees: { login: string }[];
+  user: { login: string; type: string };
+  created_at: string;
+  html_url: string;
+  pull_request?: unknown;
+}
+
+export interface MockComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  user: { login: string; type: string };
+  created_at: string;
+}
+
+export interface MockAsset {
+  id: number;
+  name: string;
+  size: number;
+  content_type: string;
+  data: Buffer;
+}
+
+export interface MockRelease {
+  id: number;
+  tag_name: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+  upload_url: string;
+  html_url: string;
+  assets: MockAsset[];
+  published_at: string;
+}
+
+type Handler = (req: RecordedRequest, params: Record<string, string>) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+
+export class MockGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly issues: MockIssue[] = [];
+  readonly comments: MockComment[] = [];
+  readonly releases: MockRelease[] = [];
+  readonly statuses: { sha: string; state: string; context: string; description: string; target_url?: string }[] = [];
+  botLogin = 'clinsafe[bot]';
+  appSlug = 'clinsafe';
+  /** Local git repository standing in for the repository's git data. */
+  gitDir?: string;
+  owner = 'acme';
+  repo = 'medrec';
+  private server?: Server;
+  private routes: { method: string; pattern: RegExp; keys: string[]; handler: Handler }[] = [];
+  private nextId = 1000;
+  baseUrl = '';
+
+  constructor() {
+    this.defaultRoutes();
+  }
+
+  /** Add a route; later routes win, so tests can override defaults (e.g. to inject a 500). */
+  on(method: string, path: string, handler: Handler): void {
+    const keys: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, k: string) => (keys.push(k), '([^/]+)'))}$`);
+    this.routes.unshift({ method, pattern, keys, handler });
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Requests that changed something (not GET). */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/access_tokens'));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/api\/v3/, ''), query: url.searchParams, body: Buffer.concat(chunks) };
+    if ((req.headers['content-type'] ?? '').includes('json') && rec.body.length) {
+      try {
+        rec.json = JSON.parse(rec.body.toString('utf8'));
+      } catch {
+        rec.json = undefined;
+      }
+    }
+    this.requests.push(rec);
+    for (const r of this.routes) {
+      if (r.method !== rec.method) continue;
+      const m = r.pattern.exec(rec.path);
+      if (!m) continue;
+      const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
+      const out = r.handler(rec, params);
+      if (!out) continue;
+      const payload = out.body === undefined ? '' : Buffer.isBuffer(out.body) ? out.body : JSON.stringify(out.body);
+      res.writeHead(out.status, { 'content-type': Buffer.isBuffer(out.body) ? 'application/octet-stream' : 'application/json', ...(out.headers ?? {}) });
+      res.end(payload);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }));
+  }
+
+  private git(args: string[]): Buffer {
+    if (!this.gitDir) throw new Error('mock has no gitDir');
+    return execFileSync('git', args, { cwd: this.gitDir, maxBuffer: 256 * 1024 * 1024 });
+  }
+
+  private page<T>(items: T[], q: URLSearchParams): { status: number; body: T[]; headers?: Record<string, string> } {
+    const per = Number(q.get('per_page') ?? 30);
+    const page = Number(q.get('page') ?? 1);
+    const slice = items.slice((page - 1) * per, page * per);
+    const headers: Record<string, string> = {};
+    if (page * per < items.length) {
+      const next = new URLSearchParams(q);
+      next.set('page', String(page + 1));
+      headers.link = `<${this.baseUrl}${'{path}'}?${next.toString()}>; rel="next"`;
+    }
+    return { status: 200, body: slice, headers };
+  }
+
+  private defaultRoutes(): void {
+    const repoPath = '/repos/{owner}/{repo}';
+    this.on('POST', '/app/installations/{id}/access_tokens', () => ({ status: 201, body: { token: 'ghs_mocktoken', expires_at: '2099-01-01T00:00:00Z', permissions: {} } }));
+    this.on('GET', '/app', () => ({ status: 200, body: { id: 1, slug: this.appSlug, name: 'clinsafe' } }));
+
+    // Issues
+    this.on('GET', `${repoPath}/issues`, (req) => {
+      const creator = req.query.get('creator');
+      const state = req.query.get('state') ?? 'open';
+      const items = this.issues.filter((i) => (!creator || i.user.login === creator) && (state === 'all' || i.state === state));
+      const p = this.page(items, req.query);
+      if (p.headers?.link) p.headers.link = p.headers.link.replace('{path}', req.path);
+      return p;
+    });
+    this.on('POST', `${repoPath}/issues`, (req) => {
+      const j = req.json as { title: string; body?: string; labels?: string[]; assignees?: string[] };
+      const number = this.issues.length + this.comments.length + 1;
+      const issue: MockIssue = {
+        number,
+        title: j.title,
+        body: j.body ?? '',
+        state: 'open',
+        labels: (j.labels ?? []).map((name) => ({ name })),
+        assignees: (j.assignees ?? []).map((login) => ({ login })),
+        user: { login: this.botLogin, type: 'Bot' },
+        created_at: '2026-11-23T10:00:00Z',
+        html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}`,
+      };
+      this.issues.push(issue);
+      return { status: 201, body: issue };
+    });
+    this.on('GET', `${repoPath}/issues/{n}`, (_req, p) => {
+      const issue = this.issues.find((i) => i.number === Number(p.n));
+      return issue ? { status: 200, body: issue } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.on('PATCH', `${repoPath}/issues/{n}`, (req, p) => {
+      const issue = this.issues.find((i) => i.number === Number(p.n));
+      if (!issue) return { status: 404, body: { message: 'Not Found' } };
+      Object.assign(issue, req.json as object);
+      return { status: 200, body: issue };
+    });
+    this.on('GET', `${repoPath}/issues/{n}/comments`, (req, p) => {
+      const pg = this.page(
+        this.comments.filter((c) => c.issue_number === Number(p.n)),
+        req.query,
+      );
+      if (pg.headers?.link) pg.headers.link = pg.headers.link.replace('{path}', req.path);
+      return pg;
+    });
+    this.on('POST', `${repoPath}/issues/{n}/comments`, (req, p) => {
+      const j = req.json as { body: string };
+      const c: MockComment = { id: this.nextId++, issue_number: Number(p.n), body: j.body, user: { login: this.botLogin, type: 'Bot' }, created_at: '2026-11-23T10:00:00Z' };
+      this.comments.push(c);
+      return { status: 201, body: c };
+    });
+    this.on('PATCH', `${repoPath}/issues/comments/{id}`, (req, p) => {
+      const c = this.comments.find((x) => x.id === Number(p.id));
+      if (!c) return { status: 404, body: { message: 'Not Found' } };
+      c.body = (req.json as { body: string }).body;
+      return { status: 200, body: c };
+    });
+    this.on('DELETE', `${repoPath}/issues/comments/{id}`, (_req, p) => {
+      const i = this.comments.findIndex((x) => x.id === Number(p.id));
+      if (i >= 0) this.comments.splice(i, 1);
+      return { status: 204 };
+    });
+    this.on('POST', `${repoPath}/issues/{n}/labels`, (_req, p) => ({ status: 200, body: this.issues.find((i) => i.number === Number(p.n))?.labels ?? [] }));
+
+    // Statuses
+    this.on('POST', `${repoPath}/statuses/{sha}`, (req, p) => {
+      const j = req.json as { state: string; context: string; description: string; target_url?: string };
+      this.statuses.push({ sha: p.sha!, ...j });
+      return { status: 201, body: { id: this.nextId++, ...j } };
+    });
+
+    // Releases and assets
+    this.on('GET', `${repoPath}/releases/tags/{tag}`, (_req, p) => {
+      const r = this.releases.find((x) => x.tag_name === p.tag);
+      return r ? { status: 200, body: this.releaseJson(r) } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.on('GET', `${repoPath}/releases`, (req) => ({ status: 200, body: this.releases.map((r) => this.releaseJson(r)).slice(0, Number(req.query.get('per_page') ?? 30)) }));
+    this.on('GET', `${repoPath}/releases/{id}`, (_req, p) => {
+      const r = this.releases.find((x) => x.id === Number(p.id));
+      return r ? { status: 200, body: this.releaseJson(r) } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.on('PATCH', `${repoPath}/releases/{id}`, (req, p) => {
+      const r = this.releases.find((x) => x.id === Number(p.id));
+      if (!r) return { status: 404, body: { message: 'Not Found' } };
+      Object.assign(r, req.json as object);
+      return { status: 200, body: this.releaseJson(r) };
+    });
+    this.on('GET', `${repoPath}/releases/{id}/assets`, (_req, p) => ({ status: 200, body: (this.releases.find((x) => x.id === Number(p.id))?.assets ?? []).map((a) => this.assetJson(a)) }));
+    this.on('DELETE', `${repoPath}/releases/assets/{id}`, (_req, p) => {
+      for (const r of this.releases) r.assets = r.assets.filter((a) => a.id !== Number(p.id));
+      return { status: 204 };
+    });
+    this.on('GET', `${repoPath}/releases/assets/{id}`, (_req, p) => {
+      const a = this.releases.flatMap((r) => r.assets).find((x) => x.id === Number(p.id));
+      return a ? { status: 200, body: a.data, headers: { 'content-type': 'application/octet-stream' } } : { status: 404, body: { message: 'Not Found' } };
+    });
+    this.on('POST', `/uploads${repoPath}/releases/{id}/assets`, (req, p) => {
+      const r = this.releases.find((x) => x.id === Number(p.id));
+      const name = req.query.get('name') ?? '';
+      if (!r) return { status: 404, body: { message: 'Not Found' } };
+      if (r.assets.some((a) => a.name === name)) return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] } };
+      const a: MockAsset = { id: this.nextId++, name, size: req.body.length, content_type: 'application/octet-stream', data: req.body };
+      r.assets.push(a);
+      return { status: 201, body: this.assetJson(a) };
+    });
+
+    // Git data from the local repository
+    this.on('GET', `${repoPath}/commits/{ref}`, (_req, p) => {
+      try {
+        const sha = this.git(['rev-parse', `${p.ref}^{commit}`]).toString().trim();
+        const tree = this.git(['rev-parse', `${sha}^{tree}`]).toString().trim();
+        return { status: 200, body: { sha, commit: { tree: { sha: tree }, message: this.git(['log', '-1', '--format=%B', sha]).toString() } } };
+      } catch {
+        return { status: 404, body: { message: 'No commit found' } };
+      }
+    });
+    this.on('GET', `${repoPath}/git/trees/{sha}`, (req, p) => {
+      const recursive = req.query.get('recursive');
+      const out = this.git(['ls-tree', '-z', '--long', ...(recursive ? ['-r', '-t'] : []), p.sha!]).toString();
+      const tree = out
+        .split('\0')
+        .filter(Boolean)
+        .map((rec) => {
+          const tab = rec.indexOf('\t');
+          const [mode, type, sha, size] = rec.slice(0, tab).split(/\s+/);
+          return { path: rec.slice(tab + 1), mode, type, sha, ...(type === 'blob' ? { size: Number(size) } : {}) };
+        });
+      return { status: 200, body: { sha: p.sha, tree, truncated: false } };
+    });
+    this.on('GET', `${repoPath}/git/blobs/{sha}`, (_req, p) => {
+      const data = this.git(['cat-file', 'blob', p.sha!]);
+      return { status: 200, body: { sha: p.sha, size: data.length, encoding: 'base64', content: data.toString('base64') } };
+    });
+  }
+
+  addRelease(tag: string, name = tag): MockRelease {
+    const id = this.nextId++;
+    const r: MockRelease = {
+      id,
+      tag_name: tag,
+      name,
+      body: `Release ${tag}`,
+      draft: false,
+      prerelease: false,
+      upload_url: `${this.baseUrl}/uploads/repos/${this.owner}/${this.repo}/releases/${id}/assets{?name,label}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/releases/tag/${tag}`,
+      assets: [],
+      published_at: '2026-11-23T09:00:00Z',
+    };
+    this.releases.push(r);
+    return r;
+  }
+
+  releaseJson(r: MockRelease): object {
+    return { ...r, assets: r.assets.map((a) => this.assetJson(a)) };
+  }
+
+  assetJson(a: MockAsset): object {
+    return { id: a.id, name: a.name, size: a.size, content_type: a.content_type, url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/releases/assets/${a.id}` };
+  }
+
+  /** A comment written by a person (as a webhook would describe it). */
+  addUserComment(issueNumber: number, login: string, body: string): MockComment {
+    const c: MockComment = { id: this.nextId++, issue_number: issueNumber, body, user: { login, type: 'User' }, created_at: '2026-11-23T11:00:00Z' };
+    this.comments.push(c);
+    return c;
+  }
+
+  addUserIssue(login: string, title: string, body: string, labels: string[]): MockIssue {
+    const number = this.issues.length + this.comments.length + 1;
+    const issue: MockIssue = { number, title, body, state: 'open', labels: labels.map((name) => ({ name })), assignees: [], user: { login, type: 'User' }, created_at: '2026-11-20T08:30:00Z', html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}` };
+    this.issues.push(issue);
+    return issue;
+  }
+}

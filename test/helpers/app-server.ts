@@ -1,0 +1,71 @@
+/**
+ * The real clinsafe app server (Probot's Server) started on loopback for end-to-end tests, with
+ * GitHub's API answered by a MockGitHub, and webhooks sent over HTTP signed as GitHub signs them.
+ */
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { Probot, Server } from 'probot';
+import type { ApplicationFunction } from 'probot';
+import { MockGitHub } from './mock-github.js';
+
+const quiet = pino({ level: process.env.CLINSAFE_TEST_LOG ?? 'silent' });
+
+export const WEBHOOK_SECRET = 'test-webhook-secret';
+
+let cachedKey: string | undefined;
+/** A fresh RSA key for the app's JWT (generated once per test process). */
+export function appPrivateKey(): string {
+  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return cachedKey;
+}
+
+export function sign(body: string, secret = WEBHOOK_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export interface RunningApp {
+  url: string;
+  github: MockGitHub;
+  /** POST a webhook delivery; returns the HTTP status. */
+  deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string }): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startApp(appFn: ApplicationFunction, github?: MockGitHub): Promise<RunningApp> {
+  const gh = github ?? new MockGitHub();
+  if (!gh.baseUrl) await gh.start();
+  const server = new Server({
+    Probot: Probot.defaults({ appId: 1, privateKey: appPrivateKey(), secret: WEBHOOK_SECRET, baseUrl: gh.baseUrl, log: quiet }),
+    port: 0,
+    host: '127.0.0.1',
+    log: quiet,
+  });
+  await server.load(appFn);
+  const http = await server.start();
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : server.port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    github: gh,
+    async deliver(event, payload, opts = {}) {
+      const body = JSON.stringify(payload);
+      const res = await fetch(`${url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-github-delivery': opts.delivery ?? randomUUID(),
+          'x-hub-signature-256': opts.signature ?? sign(body),
+          'user-agent': 'GitHub-Hookshot/test',
+        },
+        body,
+      });
+      return { status: res.status, body: await res.text() };
+    },
+    async stop() {
+      await server.stop();
+      await gh.stop();
+    },
+  };
+}

@@ -150,6 +150,7 @@ export function hazardSchema(scheme: RiskScheme = NHS_DCB0129) {
             status: z.enum(CONTROL_STATUSES),
             causes: z.array(id).default([]),
             evidence: z.array(text).default([]).describe('Repository paths or https:// URLs of verification evidence'),
+            introducedIn: versionText.optional().describe('Optional. Release in which this control (or its cause) was added, when it differs from the hazard (NHS "Release introduced" per row)'),
           }),
         )
         .default([]),
@@ -166,6 +167,7 @@ export function hazardSchema(scheme: RiskScheme = NHS_DCB0129) {
             owner: text,
             status: z.enum(['open', 'done']),
             due: isoDate.optional(),
+            control: id.optional().describe('Optional. The control this action puts in place (NHS "Action" column, one per control row)'),
           }),
         )
         .default([]),

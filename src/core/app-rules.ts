@@ -9,7 +9,7 @@ export function marker(kind: MarkerKind, key: string): string {
   return `<!-- clinsafe:${kind}:${key.replace(/-->/g, '')} -->`;
 }
 
-export type MarkerKind = 'review-after-merge' | 'release-signoff' | 'periodic-review' | 'incident-guidance' | 'incident-review' | 'signoff-result' | 'refusal';
+export type MarkerKind = 'review-after-merge' | 'release-signoff' | 'periodic-review' | 'incident-guidance' | 'incident-review' | 'signoff-result' | 'refusal' | 'gate-comment';
 
 export function hasMarker(body: string | null | undefined, kind: MarkerKind, key: string): boolean {
   return Boolean(body && body.includes(marker(kind, key)));

@@ -1,0 +1,200 @@
+/**
+ * The gate's pull-request comment, written for a clinician: the decision first, then the hazards
+ * touched and why, the hazard-log changes, the evidence to re-check and who may approve.
+ * Built as an mdast tree: file names, titles and logins are text or inline-code nodes, so they
+ * render literally (no broken table, no mention, no HTML).
+ */
+import type { PhrasingContent, Root, RootContent } from 'mdast';
+import { describeIgnored } from './approval.js';
+import type { GateResult } from './gate.js';
+import type { ChangeDetail, ImpactReason } from './impact.js';
+import { marker } from './app-rules.js';
+import { details, heading, inlineCode, list, paragraph, root, serialize, strong, table, text } from './markdown.js';
+
+export interface GateCommentContext {
+  /** The pull request number: adds the hidden marker that finds the sticky comment again. */
+  prNumber?: number;
+  /** Where the commit status links (the Actions run), shown in the footer. */
+  runUrl?: string;
+}
+
+/** Control characters (a newline in a file name) shown visibly, never breaking a table row. */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** One line of text for a table cell: runs of white space (newlines included) become one space. */
+function oneLine(s: string): string {
+  return visible(s.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+}
+
+const fileCode = (path: string): PhrasingContent => inlineCode(visible(path));
+
+const MAX_ROWS = 10;
+const MAX_REASONS_IN_TABLE = 2;
+
+function ratingText(r: GateResult, value: number): string {
+  const rating = r.scheme.ratings.find((x) => x.value === value);
+  return rating ? `${value} — ${rating.name}. ${rating.meaning}` : String(value);
+}
+
+function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
+  switch (reason.kind) {
+    case 'path':
+      if (reason.file && reason.pattern) return [fileCode(reason.file), text(' matches '), fileCode(reason.pattern)];
+      if (reason.file) return [fileCode(reason.file), text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`)];
+      return [text(oneLine(reason.detail))];
+    case 'label':
+      return [text('label '), fileCode(reason.label ?? reason.detail)];
+    default:
+      return [text(oneLine(reason.detail))];
+  }
+}
+
+function joinPhrases(parts: PhrasingContent[][], sep = '; '): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  parts.forEach((p, i) => {
+    if (i) out.push(text(sep));
+    out.push(...p);
+  });
+  return out;
+}
+
+function cso(r: GateResult, login: string): string {
+  const entry = r.roster.find((c) => c.github.toLowerCase() === login.toLowerCase());
+  return entry ? `${entry.name} (${entry.github})` : login;
+}
+
+function headline(r: GateResult): RootContent[] {
+  const n = r.impacted.length;
+  const touches = n ? `${n} hazard${n === 1 ? '' : 's'} in the hazard log` : 'the safety folder';
+  switch (r.decision) {
+    case 'not-required':
+      return [heading(3, '✅ No clinical safety impact'), paragraph('No hazard in the hazard log is linked to the files or labels of this pull request, and it does not change the safety folder. No Clinical Safety Officer approval is needed.')];
+    case 'approved': {
+      const by = r.approval.state === 'approved' ? r.approval.by.map((l) => cso(r, l)).join(', ') : '';
+      return [heading(3, `✅ Approved by Clinical Safety Officer ${by} on commit `, inlineCode(r.headSha.slice(0, 7))), paragraph(`This pull request touches ${touches}. The approval covers this commit only: a new push needs a fresh approval.`)];
+    }
+    case 'pending':
+      return [heading(3, '⚠️ Needs approval by a Clinical Safety Officer'), paragraph(`This pull request touches ${touches}. It cannot be merged until a Clinical Safety Officer reviews the hazards below and approves the pull request.`)];
+    case 'blocked': {
+      const by = r.approval.state === 'blocked' ? r.approval.by.map((l) => cso(r, l)).join(', ') : '';
+      return [heading(3, `⛔ Changes requested by Clinical Safety Officer ${by}`), paragraph(`This pull request touches ${touches}. It cannot be merged until the CSO's requested changes are made and a CSO approves the latest commit.`)];
+    }
+    case 'error':
+      return [
+        heading(3, '❌ The safety gate could not decide — merging is blocked'),
+        paragraph('The gate fails closed: until the problem below is fixed, this pull request is treated as needing a Clinical Safety Officer and its status is a failure.'),
+        list(r.errors.slice(0, 20).map((e) => [text(oneLine(e.message))])),
+        ...(r.errors.length > 20 ? [paragraph(`… and ${r.errors.length - 20} more.`)] : []),
+      ];
+  }
+}
+
+function detailLine(d: ChangeDetail): PhrasingContent[] {
+  if (d.kind === 'risk') {
+    const arrow = d.direction === 'up' ? '⬆️ went up' : d.direction === 'down' ? '⬇️ went down' : 're-assessed, same rating';
+    return [
+      strong(`${d.which === 'initial' ? 'Initial' : 'Residual'} risk ${arrow}: `),
+      text(`${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) → ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`),
+    ];
+  }
+  if (d.kind === 'evidence-removed') return [text(`Control ${d.control} no longer cites evidence `), fileCode(d.evidence)];
+  if (d.kind === 'deleted') return [strong('Deleted: '), text('hazards are never removed from the log — restore '), fileCode(d.file), text(' and retire it with a reason instead.')];
+  return [text(oneLine(d.summary))];
+}
+
+/** The comment as an mdast tree. */
+export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Root {
+  const out: RootContent[] = [...headline(r)];
+  for (const note of r.notes) out.push(paragraph(strong('Note: '), text(oneLine(note))));
+
+  if (r.impacted.length) {
+    const rows = r.impacted.map((h) => {
+      const shown = h.reasons.slice(0, MAX_REASONS_IN_TABLE).map(reasonPhrase);
+      const more = h.reasons.length - shown.length;
+      const why = joinPhrases(shown);
+      if (more > 0) why.push(text(` and ${more} more`));
+      return [text(h.id), text(oneLine(h.title)), text(ratingText(r, h.residualRisk)), ...[why]] as (PhrasingContent | PhrasingContent[])[];
+    });
+    const mk = (rs: typeof rows) => tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
+    out.push(heading(4, 'Hazards this change touches'));
+    out.push(mk(rows.slice(0, MAX_ROWS)));
+    if (rows.length > MAX_ROWS) out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
+    if (r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
+      out.push(
+        ...details('Every reason, file by file', [
+          list(r.impacted.map((h) => [paragraph(strong(h.id)), list(h.reasons.map((x) => reasonPhrase(x)))] as never)),
+        ]),
+      );
+    }
+  }
+
+  if (r.safetyFolderChanges.length) {
+    const files = list(r.safetyFolderChanges.map((f) => [fileCode(f)]));
+    out.push(paragraph(strong('This pull request edits the safety folder itself'), text(` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`)));
+    if (r.safetyFolderChanges.length > 5) out.push(...details('Safety folder files changed', [files]));
+    else out.push(files);
+  }
+  if (r.alwaysImpacted.length) {
+    out.push(paragraph(text('Files the configuration marks as always needing a CSO: ')));
+    out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
+  }
+
+  if (r.hazardLogChanges.length) {
+    out.push(heading(4, 'Changes to the hazard log'));
+    const items = r.hazardLogChanges.map((c) => [paragraph(strong(`${c.id} `), text(`${oneLine(c.title)} — ${c.change}`)), list(c.details.map(detailLine))] as never);
+    const body = list(items);
+    if (r.hazardLogChanges.length > 5) out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
+    else out.push(body);
+  }
+
+  if (r.reverify.length) {
+    out.push(heading(4, 'Evidence to re-check'));
+    out.push(paragraph('This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:'));
+    const body = list(r.reverify.map((x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]));
+    if (r.reverify.length > 8) out.push(...details(`${r.reverify.length} evidence files`, [body]));
+    else out.push(body);
+  }
+
+  if (r.decision !== 'not-required') {
+    out.push(heading(4, 'Who may approve, and how'));
+    const a = r.approval;
+    const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);
+    if (eligible.length === 0) {
+      out.push(paragraph('Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first.'));
+    } else {
+      out.push(paragraph(text('A Clinical Safety Officer on the roster in clinsafe.yml on the base branch: '), text(eligible.map((l) => cso(r, l)).join(', ')), text('.')));
+    }
+    out.push(
+      paragraph(
+        `To approve: open Files changed → Review changes → Approve. The approval counts on the latest commit only, from a CSO who did not write any of its commits${r.requiredApprovals > 1 ? `; ${r.requiredApprovals} CSOs must approve` : ''}. Request changes to hold the merge.`,
+      ),
+    );
+    if (a.state !== 'not-required' && a.ignored.length) {
+      out.push(paragraph('Reviews that do not count:'));
+      out.push(list(a.ignored.map((x) => describeIgnored(x))));
+    }
+  }
+  if (ctx.prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${ctx.prNumber}`) });
+  return root(out);
+}
+
+/** A table whose cells may hold several phrasing nodes. */
+function tableWithPhrases(header: string[], rows: (PhrasingContent | PhrasingContent[])[][]): RootContent {
+  const t = table(header, []);
+  for (const r of rows) {
+    t.children.push({ type: 'tableRow', children: r.map((c) => ({ type: 'tableCell', children: Array.isArray(c) ? c : [c] })) });
+  }
+  return t;
+}
+
+export function renderGateComment(r: GateResult, ctx: GateCommentContext = {}): string {
+  return serialize(gateCommentTree(r, ctx));
+}
+
+/** A short body for a sticky comment on a pull request that is no longer impacted. */
+export function noLongerImpactedTree(prNumber: number): Root {
+  return root([heading(3, '✅ No clinical safety impact any more'), paragraph('After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.'), { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) }]);
+}
+

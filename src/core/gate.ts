@@ -1,0 +1,204 @@
+/**
+ * The pull-request safety gate (pure): impact + hazard-log delta + CSO approval → one decision.
+ * The configuration, CSO roster and triggers come from the BASE commit; the head is read only for
+ * the hazard-log delta. Any doubt fails closed: errors make the decision `error`, never a pass.
+ */
+import { decideApproval, type Approval, type Review } from './approval.js';
+import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
+import { compileTriggers, computeImpact, evidenceTouched, hazardLogDelta, type ChangedFile, type HazardChange, type ImpactedHazard, type Reverify, type TriggerIndex } from './impact.js';
+import { NHS_DCB0129, type RiskScheme } from './risk.js';
+
+export type { ChangedFile } from './impact.js';
+export type { Review } from './approval.js';
+
+export interface GateInputs {
+  changes: ChangedFile[];
+  labels: string[];
+  author: string;
+  commitAuthors: string[];
+  headSha: string;
+  base: LoadResult;
+  head: LoadResult;
+  reviews: Review[];
+  safetyDir: string;
+}
+
+export type GateDecision = 'not-required' | 'approved' | 'pending' | 'blocked' | 'error';
+
+export interface GateError {
+  code: string;
+  message: string;
+}
+
+export interface Cso {
+  github: string;
+  name: string;
+  profession: string;
+}
+
+export interface GateResult {
+  decision: GateDecision;
+  requiresApproval: boolean;
+  impacted: ImpactedHazard[];
+  safetyFolderChanges: string[];
+  alwaysImpacted: { file: string; pattern: string }[];
+  hazardLogChanges: HazardChange[];
+  reverify: Reverify[];
+  approval: Approval;
+  errors: GateError[];
+  /** Warnings worth showing (e.g. the base folder has errors, so every PR needs a CSO). */
+  notes: string[];
+  headSha: string;
+  safetyDir: string;
+  statusContext: string;
+  requiredApprovals: number;
+  roster: Cso[];
+  scheme: RiskScheme;
+  productName?: string;
+}
+
+export const DEFAULT_STATUS_CONTEXT = 'clinsafe/cso-approval';
+
+/** Cache of compiled triggers per base configuration (keyed by the hazards array identity). */
+const indexCache = new WeakMap<object, TriggerIndex>();
+
+function triggerIndex(hazards: Hazard[]): TriggerIndex {
+  let idx = indexCache.get(hazards);
+  if (!idx) {
+    idx = compileTriggers(hazards);
+    indexCache.set(hazards, idx);
+  }
+  return idx;
+}
+
+function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error');
+}
+
+export function evaluateGate(i: GateInputs): GateResult {
+  const safetyDir = (i.safetyDir || DEFAULT_SAFETY_DIR).replace(/\/+$/, '');
+  const errors: GateError[] = [];
+  const notes: string[] = [];
+  const base = i.base.folder;
+  const head = i.head.folder;
+  const result: GateResult = {
+    decision: 'error',
+    requiresApproval: true,
+    impacted: [],
+    safetyFolderChanges: [],
+    alwaysImpacted: [],
+    hazardLogChanges: [],
+    reverify: [],
+    approval: { state: 'pending', eligible: [], have: [], needed: 1, ignored: [] },
+    errors,
+    notes,
+    headSha: i.headSha,
+    safetyDir,
+    statusContext: base?.config.gate.statusContext ?? DEFAULT_STATUS_CONTEXT,
+    requiredApprovals: base?.config.gate.requiredApprovals ?? 1,
+    roster: base ? base.config.cso.map((c) => ({ github: c.github, name: c.name, profession: c.profession })) : [],
+    scheme: base?.scheme ?? NHS_DCB0129,
+    ...(base ? { productName: base.config.product.name } : {}),
+  };
+
+  if (!base) {
+    const first = errorsOf(i.base.diagnostics)[0];
+    errors.push({
+      code: 'base-config',
+      message: `the safety configuration on the base branch cannot be read (${first ? formatDiagnostic(first) : `no ${safetyDir}/clinsafe.yml`}), so the gate cannot tell who the Clinical Safety Officers are or which hazards this change touches; fix clinsafe.yml on the base branch (a repository admin must merge that fix)`,
+    });
+    return result;
+  }
+
+  const baseErrors = errorsOf(i.base.diagnostics);
+  if (baseErrors.length) {
+    notes.push(
+      `The safety folder on the base branch has ${baseErrors.length} error${baseErrors.length === 1 ? '' : 's'} (first: ${formatDiagnostic(baseErrors[0]!)}), so its hazard triggers cannot be fully trusted: every pull request needs a CSO until it is fixed.`,
+    );
+  }
+
+  const index = triggerIndex(base.hazards);
+  const impact = computeImpact(base, i.changes, i.labels, safetyDir, index);
+  result.impacted = impact.impacted;
+  result.safetyFolderChanges = impact.safetyFolderChanges;
+  result.alwaysImpacted = impact.alwaysImpacted;
+
+  // The head folder: its errors are the PR's to fix; the delta needs it loaded.
+  const headErrors = errorsOf(i.head.diagnostics);
+  for (const d of headErrors) errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
+  if (!head && headErrors.length === 0) errors.push({ code: 'head-config', message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed` });
+  if (head) {
+    result.hazardLogChanges = hazardLogDelta(base, head, base.scheme);
+    for (const c of result.hazardLogChanges) {
+      if (c.change === 'deleted') errors.push({ code: 'hazard-deleted', message: `hazard ${c.id} was deleted; hazards are never removed from the log: restore its file and set status: retired with a retiredReason` });
+    }
+  }
+
+  // Evidence the PR touches: the hazard is impacted (its verification must be re-checked).
+  const reverify = evidenceTouched(base.hazards, i.changes);
+  result.reverify = reverify;
+  const byId = new Map(result.impacted.map((h) => [h.id, h]));
+  for (const r of reverify) {
+    let entry = byId.get(r.hazard);
+    if (!entry) {
+      const hz = base.hazards.find((h) => h.id === r.hazard)!;
+      entry = { id: hz.id, title: hz.title, residualRisk: hz.residual.risk, reasons: [] };
+      byId.set(hz.id, entry);
+      result.impacted.push(entry);
+    }
+    entry.reasons.push({ kind: 'path', detail: `${r.evidence} is ${r.change} and is evidence for control ${r.control}`, file: r.evidence });
+  }
+  // Hazards changed in the log are impacted too.
+  for (const c of result.hazardLogChanges) {
+    let entry = byId.get(c.id);
+    if (!entry) {
+      const hz = head?.hazards.find((h) => h.id === c.id) ?? base.hazards.find((h) => h.id === c.id)!;
+      entry = { id: hz.id, title: hz.title, residualRisk: hz.residual.risk, reasons: [] };
+      byId.set(hz.id, entry);
+      result.impacted.push(entry);
+    }
+    entry.reasons.push({ kind: 'hazard-log', detail: `hazard log entry ${c.change}` });
+  }
+  result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+
+  const required = result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;
+  result.requiresApproval = required || errors.length > 0;
+  result.approval = decideApproval({
+    required,
+    reviews: i.reviews,
+    roster: base.config.cso.map((c) => c.github),
+    author: i.author,
+    commitAuthors: i.commitAuthors,
+    headSha: i.headSha,
+    requiredApprovals: base.config.gate.requiredApprovals,
+  });
+  if (errors.length) result.decision = 'error';
+  else result.decision = result.approval.state;
+  return result;
+}
+
+/** `approval-required` unless no CSO is needed at all (the JSON shape of `clinsafe check`). */
+export function checkDecision(r: GateResult): 'not-required' | 'approval-required' {
+  return r.requiresApproval ? 'approval-required' : 'not-required';
+}
+
+/** The commit status for a result: state and a description of at most 140 characters. */
+export function statusFor(r: GateResult | undefined, problem?: string): { state: 'success' | 'pending' | 'failure'; description: string } {
+  const clip = (s: string) => (s.length > 140 ? `${s.slice(0, 139)}…` : s);
+  if (!r || problem) return { state: 'failure', description: clip(`Safety gate could not run: ${problem ?? 'unknown error'}`) };
+  const n = r.impacted.length;
+  const touches = n ? `${n} hazard${n === 1 ? '' : 's'}` : 'the safety folder';
+  switch (r.decision) {
+    case 'not-required':
+      return { state: 'success', description: 'No clinical safety impact' };
+    case 'approved':
+      return { state: 'success', description: clip(`Approved by CSO ${r.approval.state === 'approved' ? r.approval.by.join(', ') : ''} on ${r.headSha.slice(0, 7)}`) };
+    case 'pending':
+      return { state: 'pending', description: clip(`Touches ${touches}: needs approval by a Clinical Safety Officer`) };
+    case 'blocked':
+      return { state: 'failure', description: clip(`Changes requested by CSO ${r.approval.state === 'blocked' ? r.approval.by.join(', ') : ''}`) };
+    case 'error':
+      return { state: 'failure', description: clip(`Safety gate error: ${r.errors[0]?.message ?? 'unknown'}`) };
+  }
+}

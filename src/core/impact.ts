@@ -1,0 +1,395 @@
+/**
+ * Impact of a change on the hazard log (pure). Which hazards a pull request touches and why, the
+ * hazard-log delta base → head, and the controls whose evidence the change itself edits.
+ *
+ * Trigger globs follow the gitignore-like semantics of `globs.ts`. They are compiled once per
+ * configuration into a `TriggerIndex`: each pattern is filed under the literal part of its path
+ * (a leading directory such as `src/patient`, a file or directory name, or an extension), so a
+ * changed file is only tested against the patterns that could possibly match it. A file can
+ * impact several hazards (union); a rename matches on both its old and its new name.
+ */
+import picomatch from 'picomatch';
+import type { Hazard, SafetyFolder } from './folder.js';
+import { isUrl } from './folder.js';
+import { parseTriggerPattern, PICOMATCH_OPTIONS } from './globs.js';
+import type { RiskScheme } from './risk.js';
+
+/** One changed file as GitHub (or git) reports it. */
+export interface ChangedFile {
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  filename: string;
+  previousFilename?: string | undefined;
+}
+
+export type ReasonKind = 'path' | 'label' | 'safety-folder' | 'hazard-log';
+
+export interface ImpactReason {
+  kind: ReasonKind;
+  /** Plain-language explanation, e.g. `src/patient/banner.ts matches src/patient/**`. */
+  detail: string;
+  file?: string;
+  pattern?: string;
+  label?: string;
+}
+
+export interface ImpactedHazard {
+  id: string;
+  title: string;
+  /** Residual risk rating value under the scheme in force. */
+  residualRisk: number;
+  reasons: ImpactReason[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trigger index
+
+interface PatternEntry {
+  hazard: number;
+  order: number;
+  source: string;
+  negated: boolean;
+  test: (path: string) => boolean;
+}
+
+export interface TriggerIndex {
+  hazards: Hazard[];
+  /** Anchored patterns by their literal leading path (a directory or a file). */
+  byPrefix: Map<string, PatternEntry[]>;
+  /** Unanchored patterns by the literal name they match at any depth. */
+  byName: Map<string, PatternEntry[]>;
+  /** Unanchored `*.ext` patterns by extension (without the dot). */
+  byExt: Map<string, PatternEntry[]>;
+  /** Patterns with no literal part usable as a key: tested against every file. */
+  always: PatternEntry[];
+  /** Labels (lower-cased) → hazard indexes. */
+  labels: Map<string, number[]>;
+  patternCount: number;
+}
+
+const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
+
+function push<K>(map: Map<K, PatternEntry[]>, key: K, e: PatternEntry): void {
+  const list = map.get(key);
+  if (list) list.push(e);
+  else map.set(key, [e]);
+}
+
+/**
+ * Compile the triggers of the hazards in force (retired hazards have no triggers that count).
+ * Do this once per configuration; `impactOfFiles` then tests each file only against candidates.
+ */
+export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
+  const index: TriggerIndex = { hazards: [...hazards], byPrefix: new Map(), byName: new Map(), byExt: new Map(), always: [], labels: new Map(), patternCount: 0 };
+  hazards.forEach((h, hi) => {
+    if (h.status === 'retired') return;
+    h.triggers.paths.forEach((source, order) => {
+      const parsed = parseTriggerPattern(source);
+      let test: (p: string) => boolean;
+      try {
+        test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
+      } catch {
+        // An unparseable glob is reported by validation; here it can only widen impact, never narrow it.
+        test = () => true;
+      }
+      const entry: PatternEntry = { hazard: hi, order, source, negated: parsed.negated, test };
+      index.patternCount++;
+      const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
+      const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
+      const segments = body.split('/');
+      if (anchored) {
+        const literal: string[] = [];
+        for (const s of segments) {
+          if (GLOB_CHARS.test(s) || s === '') break;
+          literal.push(s);
+        }
+        if (literal.length === 0) index.always.push(entry);
+        else push(index.byPrefix, literal.join('/'), entry);
+      } else if (!GLOB_CHARS.test(body)) {
+        push(index.byName, body, entry);
+      } else {
+        const ext = /^\*\.([^*?[\]{}()!+@\\/]+)$/.exec(body);
+        if (ext && !ext[1]!.includes('.')) push(index.byExt, ext[1]!, entry);
+        else index.always.push(entry);
+      }
+    });
+    for (const label of h.triggers.labels) {
+      const key = label.toLowerCase();
+      const list = index.labels.get(key) ?? [];
+      if (!list.includes(hi)) list.push(hi);
+      index.labels.set(key, list);
+    }
+  });
+  return index;
+}
+
+/** Patterns that could match `path`, from the index. */
+function candidates(index: TriggerIndex, path: string): PatternEntry[] {
+  const out: PatternEntry[] = [...index.always];
+  const segments = path.split('/');
+  let prefix = '';
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    prefix = i === 0 ? seg : `${prefix}/${seg}`;
+    const p = index.byPrefix.get(prefix);
+    if (p) out.push(...p);
+    const n = index.byName.get(seg);
+    if (n) out.push(...n);
+    const dot = seg.lastIndexOf('.');
+    if (dot >= 0) {
+      const e = index.byExt.get(seg.slice(dot + 1));
+      if (e) out.push(...e);
+    }
+  }
+  return out;
+}
+
+/**
+ * For one path: hazard index → the (non-negated) patterns that match it, honouring negation
+ * within each hazard's ordered list (the last matching pattern wins, as in .gitignore).
+ */
+export function matchPath(index: TriggerIndex, path: string): Map<number, string[]> {
+  const hits = candidates(index, path).filter((e) => e.test(path));
+  const result = new Map<number, string[]>();
+  if (hits.length === 0) return result;
+  hits.sort((a, b) => a.hazard - b.hazard || a.order - b.order);
+  let i = 0;
+  while (i < hits.length) {
+    const h = hits[i]!.hazard;
+    let matched: string[] = [];
+    for (; i < hits.length && hits[i]!.hazard === h; i++) {
+      const e = hits[i]!;
+      if (e.negated) matched = [];
+      else if (!matched.includes(e.source)) matched.push(e.source);
+    }
+    if (matched.length) result.set(h, matched);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impact
+
+export interface Impact {
+  impacted: ImpactedHazard[];
+  /** Changed files inside the safety folder (always impacted, always need a CSO). */
+  safetyFolderChanges: string[];
+  /** Changed files matching `gate.alwaysImpacted` globs. */
+  alwaysImpacted: { file: string; pattern: string }[];
+}
+
+function inDir(dir: string, path: string): boolean {
+  const d = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  return d === '' || path === d || path.startsWith(`${d}/`);
+}
+
+/** Names a changed file is matched on: its name, and its previous name for a rename. */
+export function namesOf(f: ChangedFile): string[] {
+  return f.previousFilename && f.previousFilename !== f.filename ? [f.filename, f.previousFilename] : [f.filename];
+}
+
+/**
+ * Which hazards of `folder` (the configuration at the BASE commit) the changed files and labels
+ * impact, with every reason.
+ */
+export function computeImpact(folder: SafetyFolder, changes: readonly ChangedFile[], labels: readonly string[], safetyDir: string, index: TriggerIndex = compileTriggers(folder.hazards)): Impact {
+  const reasons = new Map<number, ImpactReason[]>();
+  const add = (h: number, r: ImpactReason) => {
+    const list = reasons.get(h) ?? [];
+    list.push(r);
+    reasons.set(h, list);
+  };
+  const safetyFolderChanges: string[] = [];
+  const always = folder.config.gate.alwaysImpacted.length ? compileAlways(folder.config.gate.alwaysImpacted) : undefined;
+  const alwaysImpacted: { file: string; pattern: string }[] = [];
+  for (const f of changes) {
+    for (const name of namesOf(f)) {
+      if (inDir(safetyDir, name) && !safetyFolderChanges.includes(name)) safetyFolderChanges.push(name);
+      if (always) for (const pattern of always(name)) alwaysImpacted.push({ file: name, pattern });
+      for (const [h, patterns] of matchPath(index, name)) {
+        const how = name === f.filename ? '' : ` (renamed to ${f.filename})`;
+        for (const pattern of patterns) add(h, { kind: 'path', detail: `${name}${how} matches ${pattern}`, file: name, pattern });
+      }
+    }
+  }
+  const seenLabels = new Set<string>();
+  for (const label of labels) {
+    const key = label.toLowerCase();
+    if (seenLabels.has(key)) continue;
+    seenLabels.add(key);
+    for (const h of index.labels.get(key) ?? []) add(h, { kind: 'label', detail: `label ${label}`, label });
+  }
+  const impacted = [...reasons.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([h, rs]) => {
+      const hz = index.hazards[h]!;
+      return { id: hz.id, title: hz.title, residualRisk: hz.residual.risk, reasons: rs };
+    });
+  return { impacted, safetyFolderChanges, alwaysImpacted };
+}
+
+function compileAlways(patterns: string[]): (path: string) => string[] {
+  const compiled = patterns.map((p) => {
+    const parsed = parseTriggerPattern(p);
+    let test: (s: string) => boolean;
+    try {
+      test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
+    } catch {
+      test = () => true;
+    }
+    return { source: p, negated: parsed.negated, test };
+  });
+  return (path) => {
+    let hits: string[] = [];
+    for (const c of compiled) if (c.test(path)) hits = c.negated ? [] : [...hits, c.source];
+    return hits;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hazard-log delta
+
+export type Direction = 'up' | 'down' | 'same';
+
+export type ChangeDetail =
+  | { kind: 'risk'; which: 'initial' | 'residual'; before: { severity: string; likelihood: string; risk: number }; after: { severity: string; likelihood: string; risk: number }; direction: Direction; summary: string }
+  | { kind: 'status'; before: string; after: string; summary: string }
+  | { kind: 'control-added'; control: string; type: string; owner: string; status: string; summary: string }
+  | { kind: 'control-removed'; control: string; summary: string }
+  | { kind: 'control-changed'; control: string; field: 'type' | 'owner' | 'status'; before: string; after: string; summary: string }
+  | { kind: 'evidence-removed'; control: string; evidence: string; summary: string }
+  | { kind: 'triggers-narrowed'; removedPaths: string[]; addedExclusions: string[]; removedLabels: string[]; summary: string }
+  | { kind: 'fields'; fields: string[]; summary: string }
+  | { kind: 'deleted'; file: string; summary: string }
+  | { kind: 'added'; title: string; residualRisk: number; summary: string }
+  | { kind: 'retired'; reason: string; summary: string };
+
+export interface HazardChange {
+  id: string;
+  title: string;
+  change: 'added' | 'modified' | 'retired' | 'deleted';
+  details: ChangeDetail[];
+}
+
+const TRACKED_FIELDS = ['title', 'description', 'clinicalImpact', 'causes', 'existingControls', 'justification', 'operationalConstraints', 'actions', 'transferredTo', 'owner', 'assumptions', 'draft'] as const;
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function riskDetail(which: 'initial' | 'residual', a: Hazard['initial'], b: Hazard['initial'], scheme: RiskScheme): ChangeDetail | undefined {
+  if (a.severity === b.severity && a.likelihood === b.likelihood && a.risk === b.risk) return undefined;
+  const direction: Direction = b.risk > a.risk ? 'up' : b.risk < a.risk ? 'down' : 'same';
+  const name = (v: number) => scheme.ratings.find((r) => r.value === v)?.name;
+  const fmt = (x: Hazard['initial']) => `${x.risk}${name(x.risk) ? ` (${name(x.risk)})` : ''}: ${x.severity} severity, ${x.likelihood} likelihood`;
+  const word = direction === 'up' ? 'went up' : direction === 'down' ? 'went down' : 'was re-assessed at the same rating';
+  return {
+    kind: 'risk',
+    which,
+    before: { severity: a.severity, likelihood: a.likelihood, risk: a.risk },
+    after: { severity: b.severity, likelihood: b.likelihood, risk: b.risk },
+    direction,
+    summary: `${which} risk ${word}: ${fmt(a)} → ${fmt(b)}`,
+  };
+}
+
+/** What changed in the hazard log between two versions of the safety folder. */
+export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeForRisk: RiskScheme = head.scheme): HazardChange[] {
+  const before = new Map(base.hazards.map((h) => [h.id, h]));
+  const after = new Map(head.hazards.map((h) => [h.id, h]));
+  const changes: HazardChange[] = [];
+  for (const h of head.hazards) {
+    const b = before.get(h.id);
+    if (!b) {
+      changes.push({ id: h.id, title: h.title, change: h.status === 'retired' ? 'retired' : 'added', details: [{ kind: 'added', title: h.title, residualRisk: h.residual.risk, summary: `new hazard, residual risk ${h.residual.risk}` }] });
+      continue;
+    }
+    const details: ChangeDetail[] = [];
+    if (b.status !== h.status) details.push({ kind: 'status', before: b.status, after: h.status, summary: `status ${b.status} → ${h.status}` });
+    const ri = riskDetail('initial', b.initial, h.initial, schemeForRisk);
+    if (ri) details.push(ri);
+    const rr = riskDetail('residual', b.residual, h.residual, schemeForRisk);
+    if (rr) details.push(rr);
+    const bc = new Map(b.controls.map((c) => [c.id, c]));
+    const hc = new Map(h.controls.map((c) => [c.id, c]));
+    for (const c of h.controls) {
+      const old = bc.get(c.id);
+      if (!old) {
+        details.push({ kind: 'control-added', control: c.id, type: c.type, owner: c.owner, status: c.status, summary: `control ${c.id} added (${c.type}, ${c.owner}, ${c.status})` });
+        continue;
+      }
+      for (const field of ['type', 'owner', 'status'] as const) {
+        if (old[field] !== c[field]) details.push({ kind: 'control-changed', control: c.id, field, before: old[field], after: c[field], summary: `control ${c.id} ${field} ${old[field]} → ${c[field]}` });
+      }
+      for (const e of old.evidence) {
+        if (!c.evidence.includes(e)) details.push({ kind: 'evidence-removed', control: c.id, evidence: e, summary: `control ${c.id} no longer cites evidence ${e}` });
+      }
+    }
+    for (const c of b.controls) if (!hc.has(c.id)) details.push({ kind: 'control-removed', control: c.id, summary: `control ${c.id} removed` });
+    const removedPaths = b.triggers.paths.filter((p) => !p.startsWith('!') && !h.triggers.paths.includes(p));
+    const addedExclusions = h.triggers.paths.filter((p) => p.startsWith('!') && !b.triggers.paths.includes(p));
+    const headLabels = new Set(h.triggers.labels.map((l) => l.toLowerCase()));
+    const removedLabels = b.triggers.labels.filter((l) => !headLabels.has(l.toLowerCase()));
+    if (removedPaths.length || addedExclusions.length || removedLabels.length) {
+      const parts = [
+        removedPaths.length ? `paths removed: ${removedPaths.join(', ')}` : '',
+        addedExclusions.length ? `exclusions added: ${addedExclusions.join(', ')}` : '',
+        removedLabels.length ? `labels removed: ${removedLabels.join(', ')}` : '',
+      ].filter(Boolean);
+      details.push({ kind: 'triggers-narrowed', removedPaths, addedExclusions, removedLabels, summary: `triggers narrowed — ${parts.join('; ')}` });
+    }
+    const fields = TRACKED_FIELDS.filter((f) => !same(b[f], h[f]));
+    if (!same(b.triggers, h.triggers) && !details.some((d) => d.kind === 'triggers-narrowed')) fields.push('triggers' as never);
+    if (fields.length) details.push({ kind: 'fields', fields: [...fields], summary: `also changed: ${fields.join(', ')}` });
+    if (details.length === 0) continue;
+    const retired = b.status !== 'retired' && h.status === 'retired';
+    if (retired) details.unshift({ kind: 'retired', reason: h.retiredReason ?? '', summary: `retired: ${h.retiredReason ?? 'no reason given'}` });
+    changes.push({ id: h.id, title: h.title, change: retired ? 'retired' : 'modified', details });
+  }
+  for (const b of base.hazards) {
+    if (after.has(b.id)) continue;
+    changes.push({
+      id: b.id,
+      title: b.title,
+      change: 'deleted',
+      details: [{ kind: 'deleted', file: b.file, summary: `hazard file ${b.file} was deleted; hazards are never removed from the log — restore it and set status: retired with a retiredReason` }],
+    });
+  }
+  return changes.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence the change touches
+
+export interface Reverify {
+  hazard: string;
+  control: string;
+  evidence: string;
+  /** How the PR touches it. */
+  change: 'modified' | 'removed' | 'renamed';
+}
+
+/** Controls (of `hazards`) whose repository evidence files the change edits, deletes or renames away. */
+export function evidenceTouched(hazards: readonly Hazard[], changes: readonly ChangedFile[]): Reverify[] {
+  const byPath = new Map<string, ChangedFile>();
+  for (const f of changes) {
+    if (f.status === 'renamed' && f.previousFilename) byPath.set(f.previousFilename, f);
+    else if (f.status !== 'added' && f.status !== 'unchanged') byPath.set(f.filename, f);
+  }
+  const out: Reverify[] = [];
+  if (byPath.size === 0) return out;
+  for (const h of hazards) {
+    for (const c of h.controls) {
+      for (const e of c.evidence) {
+        if (isUrl(e)) continue;
+        const path = e.replace(/#.*$/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+        for (const [changed, f] of byPath) {
+          if (changed === path || changed.startsWith(`${path}/`)) {
+            out.push({ hazard: h.id, control: c.id, evidence: e, change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified' });
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/**
+ * The hazard log as a spreadsheet in the NHS layout (see core/nhs-layout.ts): rows, CSV and XLSX.
+ * Deterministic: the same folder always gives the same bytes. `clinsafe import` reads these back
+ * into the same folder (import → export → import round trip).
+ */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import type { Hazard, SafetyFolder } from '../core/folder.js';
+import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
+
+type Row = Partial<Record<ColumnKey, string>>;
+
+/** Fixed timestamp written into workbook metadata and zip entries: never "now". */
+export const EXPORT_EPOCH = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
+
+const isManufacturer = (owner: string) => owner.trim().toLowerCase() === 'manufacturer';
+
+function ownerLabel(folder: SafetyFolder, owner: string): string {
+  return isManufacturer(owner) ? folder.config.product.manufacturer : owner;
+}
+
+function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
+  const lines = (items: readonly string[]) => items.join('\n');
+  const common: Row = {
+    hazardId: h.id,
+    hazardName: h.title,
+    initialSeverity: h.initial.severity,
+    initialLikelihood: h.initial.likelihood,
+    initialRisk: String(h.initial.risk),
+    residualSeverity: h.residual.severity,
+    residualLikelihood: h.residual.likelihood,
+    residualRisk: String(h.residual.risk),
+  };
+  const first: Row = {
+    description: h.description,
+    clinicalImpact: h.clinicalImpact,
+    existingControls: lines(h.existingControls),
+    hazardStatus: h.status,
+    transferredTo: h.transferredTo ?? '',
+    retiredReason: h.retiredReason ?? '',
+    justification: h.justification ?? '',
+    operationalConstraints: lines(h.operationalConstraints),
+    hazardOwner: h.owner ?? '',
+    assumptions: lines(h.assumptions),
+    comments: h.comments ?? '',
+    hazardReleased: h.introducedIn ?? '',
+    draft: h.draft ? 'yes' : '',
+    triggerPaths: lines(h.triggers.paths),
+    triggerLabels: lines(h.triggers.labels),
+  };
+  const causeById = new Map(h.causes.map((c) => [c.id, c]));
+  const causeCell = (ids: readonly string[]): Row => ({
+    cause: ids.map((id) => `${causeNumber(id) ?? id} ${causeById.get(id)?.description ?? ''}`.trim()).join('\n'),
+    causeIds: ids.join(', '),
+  });
+  const actionCells = (a: Hazard['actions'][number]): Row => ({
+    action: a.summary,
+    actionStatus: a.status === 'done' ? 'Closed' : 'Open',
+    actionOwner: ownerLabel(folder, a.owner),
+    actionDue: a.due ?? '',
+  });
+
+  const rows: Row[] = [];
+  const usedActions = new Set<number>();
+  const usedCauses = new Set<string>();
+  for (const c of h.controls) {
+    const number = controlNumber(h.id, c.id);
+    const linked = h.actions.map((a, i) => [a, i] as const).filter(([a]) => a.control === c.id);
+    c.causes.forEach((id) => usedCauses.add(id));
+    const row: Row = {
+      ...causeCell(c.causes),
+      control: number ? `${number} ${c.description}` : c.description,
+      controlId: c.id,
+      controlType: CONTROL_TYPE_LABELS[c.type],
+      controlOwner: ownerLabel(folder, c.owner),
+      controlStatus: c.status,
+      evidence: lines(c.evidence),
+      release: c.introducedIn ?? h.introducedIn ?? '',
+    };
+    const [firstAction, ...more] = linked;
+    if (firstAction) {
+      Object.assign(row, actionCells(firstAction[0]));
+      usedActions.add(firstAction[1]);
+    }
+    rows.push(row);
+    for (const [a, i] of more) {
+      rows.push({ controlId: c.id, ...actionCells(a), release: c.introducedIn ?? h.introducedIn ?? '' });
+      usedActions.add(i);
+    }
+  }
+  for (const cause of h.causes) {
+    if (!usedCauses.has(cause.id)) rows.push({ ...causeCell([cause.id]), release: h.introducedIn ?? '' });
+  }
+  h.actions.forEach((a, i) => {
+    if (!usedActions.has(i)) rows.push({ ...actionCells(a), release: h.introducedIn ?? '' });
+  });
+  if (rows.length === 0) rows.push({ release: h.introducedIn ?? '' });
+  return rows.map((r, i) => ({ ...common, ...(i === 0 ? first : {}), ...r }));
+}
+
+/** The hazard log as a table of text: header row first; one row per control (a hazard with no controls still gets one row). */
+export function hazardLogRows(folder: SafetyFolder): string[][] {
+  const header = HAZARD_LOG_COLUMNS.map((c) => c.header);
+  const body = folder.hazards.flatMap((h) => hazardRows(folder, h)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
+  return [header, ...body];
+}
+
+/** A cell a spreadsheet would read as a formula (=, +, -, @, or a leading tab/CR) gets a leading apostrophe. */
+export function neutraliseCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function csvField(value: string): string {
+  const v = neutraliseCsvCell(value);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * RFC 4180 CSV: UTF-8 with a byte-order mark (so Excel reads the encoding right), CRLF after every
+ * record, fields quoted only when they hold a comma, quote or line break; formula-like cells
+ * neutralised. Deterministic.
+ */
+export function hazardLogCsv(folder: SafetyFolder): Buffer {
+  const text = hazardLogRows(folder)
+    .map((r) => r.map(csvField).join(','))
+    .map((line) => `${line}\r\n`)
+    .join('');
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+}
+
+export const HAZARD_LOG_SHEET = 'Hazard Log';
+
+/**
+ * The hazard log as an XLSX workbook in the NHS layout: sheet "Hazard Log", frozen and filtered
+ * header row, wrapped text, column widths to suit; risk ratings as numbers, everything else as
+ * text (versions stay "1.10", never 1.1). Metadata and zip entry dates are fixed, so the bytes
+ * depend only on the folder.
+ */
+export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
+  const rows = hazardLogRows(folder);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'clinsafe';
+  wb.lastModifiedBy = 'clinsafe';
+  wb.created = EXPORT_EPOCH;
+  wb.modified = EXPORT_EPOCH;
+  wb.title = `${folder.config.product.name} hazard log`;
+  const ws = wb.addWorksheet(HAZARD_LOG_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  ws.columns = HAZARD_LOG_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
+  const riskCols = new Set(HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
+  rows.forEach((r, i) => {
+    const values = r.map((v, j) => (i > 0 && riskCols.has(j) && /^\d+$/.test(v) ? Number(v) : v));
+    const row = ws.addRow(values);
+    row.alignment = { wrapText: true, vertical: 'top' };
+    if (i === 0) row.font = { bold: true };
+  });
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HAZARD_LOG_COLUMNS.length } };
+  const raw = Buffer.from(await wb.xlsx.writeBuffer());
+  return rezip(raw);
+}
+
+/** Re-pack a zip with every entry dated EXPORT_EPOCH, in name order, so output is byte-stable. */
+async function rezip(bytes: Buffer): Promise<Buffer> {
+  const input = await JSZip.loadAsync(bytes);
+  const out = new JSZip();
+  const names = Object.keys(input.files)
+    .filter((n) => !input.files[n]!.dir)
+    .sort((a, b) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    out.file(name, await input.files[name]!.async('uint8array'), { date: EXPORT_EPOCH, createFolders: false });
+  }
+  return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, platform: 'UNIX' });
+}

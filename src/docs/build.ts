@@ -1,0 +1,250 @@
+/**
+ * The release document set: CSCR, CRMP, safety requirements, hazard log, CSO release memo and a
+ * manifest. Pure apart from pdfmake/exceljs (and reading clinsafe's own default templates): no git,
+ * no repository file system. The same inputs give byte-identical Markdown, HTML, CSV and manifest.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Root, RootContent } from 'mdast';
+import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
+import { serialize } from '../core/markdown.js';
+import { templatesDir } from '../paths.js';
+import * as B from './blocks.js';
+import { grid } from './mdast.js';
+import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
+import { toHtml } from './html.js';
+import { toPdf } from './pdf.js';
+import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
+import { hazardLogCsv, hazardLogXlsx } from './hazard-log.js';
+import { FORMATS, TemplateError, type Artefact, type ChangeRecordEntry, type Format, type ReleaseInfo, type SignOff } from './types.js';
+
+export { FORMATS, TemplateError };
+export type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff };
+
+/** Artefact names: fixed, documented in docs/documents.md. */
+export const ARTEFACTS = {
+  cscrMd: 'cscr.md',
+  cscrHtml: 'cscr.html',
+  cscrPdf: 'cscr.pdf',
+  crmpMd: 'crmp.md',
+  crmpHtml: 'crmp.html',
+  crmpPdf: 'crmp.pdf',
+  requirementsMd: 'safety-requirements.md',
+  requirementsHtml: 'safety-requirements.html',
+  hazardLogCsv: 'hazard-log.csv',
+  hazardLogXlsx: 'hazard-log.xlsx',
+  memoMd: 'cso-release-memo.md',
+  memoHtml: 'cso-release-memo.html',
+  memoPdf: 'cso-release-memo.pdf',
+  manifest: 'manifest.json',
+} as const;
+
+export const TEMPLATE_NAMES = ['cscr.md', 'crmp.md', 'safety-requirements.md', 'cso-release-memo.md'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+const MEDIA: Record<string, string> = {
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  json: 'application/json',
+};
+
+export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+function artefact(name: string, bytes: Buffer): Artefact {
+  return { name, mediaType: MEDIA[name.slice(name.lastIndexOf('.') + 1)]!, bytes, sha256: sha256(bytes) };
+}
+
+let defaults: Record<string, string> | undefined;
+/** clinsafe's own templates (templates/*.md). */
+export function defaultTemplates(): Record<string, string> {
+  if (!defaults) defaults = Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, readFileSync(join(templatesDir(), n), 'utf8')]));
+  return defaults;
+}
+
+/**
+ * A content hash of the safety folder: SHA-256 over every file's path and SHA-256, in path order.
+ * Accepts a Snapshot or its files; files the adapter could not read count by their problem.
+ */
+export function folderContentHash(input: Snapshot | readonly SnapshotFile[]): string {
+  const files = ('files' in input ? input.files : input) as readonly SnapshotFile[];
+  const lines = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => `${f.path}\0${f.bytes ? sha256(f.bytes) : `problem:${f.problem ?? 'none'}`}\n`);
+  return sha256(lines.join(''));
+}
+
+interface Rendered {
+  name: string;
+  tree: Root;
+  title: string;
+  md: string;
+}
+
+export interface BuildInput {
+  folder: SafetyFolder;
+  release: ReleaseInfo;
+  changeRecord: ChangeRecordEntry[];
+  signOff?: SignOff;
+  formats?: Format[];
+  folderHash?: string;
+  /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
+  templates?: Partial<Record<TemplateName, string>>;
+}
+
+function templateFor(input: BuildInput, name: TemplateName): { file: string; source: string } {
+  const given = input.templates?.[name];
+  if (given !== undefined) return { file: `templates/${name}`, source: given };
+  const override = input.folder.templates[name];
+  if (override !== undefined) return { file: `${input.folder.dir ? `${input.folder.dir}/` : ''}templates/${name}`, source: override };
+  return { file: `templates/${name}`, source: defaultTemplates()[name]! };
+}
+
+function vars(input: BuildInput): Record<string, string> {
+  const p = input.folder.config.product;
+  const r = input.release;
+  return {
+    'product.name': p.name,
+    'product.manufacturer': p.manufacturer,
+    'product.version': p.version ?? '',
+    'release.tag': r.tag,
+    'release.commit': r.commit,
+    'release.date': r.date.slice(0, 10),
+    'release.previousTag': r.previousTag ?? 'none',
+    'document.version': r.documentVersion ?? r.tag,
+    'document.status': B.documentStatus(input.signOff),
+  };
+}
+
+function render(input: BuildInput, ctx: B.DocContext, name: TemplateName, documentTitle: string, extra: Record<string, () => RootContent[]> = {}): Rendered {
+  const { file, source } = templateFor(input, name);
+  const blocks: TemplateContext['blocks'] = {
+    'approval-status': () => B.approvalStatus(ctx),
+    'document-control': () => B.documentControl(ctx, documentTitle),
+    'system-definition': () => B.systemDefinition(ctx),
+    people: () => B.people(ctx),
+    method: () => B.method(ctx),
+    workshops: () => B.workshops(ctx),
+    'change-control': () => B.changeControl(ctx),
+    'risk-scheme': () => B.riskScheme(ctx),
+    'risk-matrix': () => B.riskMatrix(ctx),
+    'hazard-summary': () => B.hazardSummary(ctx),
+    'hazard-details': () => B.hazardDetails(ctx),
+    'residual-risks': () => B.residualRiskBlock(ctx),
+    'high-residual': () => B.highResidualBlock(ctx),
+    transferred: () => B.transferredBlock(ctx),
+    'safety-requirements': () => B.requirementsBlock(ctx),
+    'outstanding-issues': () => B.outstandingBlock(ctx),
+    'change-record': () => B.changeRecordBlock(ctx),
+    incidents: () => B.incidentsBlock(ctx),
+    'safety-statement': () => B.safetyStatement(ctx),
+    approvals: () => B.approvals(ctx),
+    'dtac-map': () => B.dtacMap(),
+    lifecycle: () => B.lifecycle(ctx),
+    'review-cadence': () => B.reviewCadence(ctx),
+    'incident-process': () => B.incidentProcess(ctx),
+    scope: () => B.scope(ctx),
+    ...extra,
+  };
+  const tree = fillTemplate(file, source, { vars: vars(input), blocks });
+  // A document never claims an approval that did not happen: an overriding template that leaves
+  // out the status banner gets it anyway, right under its title.
+  if (name !== 'cso-release-memo.md' && !usesBlock(source, 'approval-status')) {
+    const at = tree.children[0]?.type === 'heading' ? 1 : 0;
+    tree.children.splice(at, 0, ...B.approvalStatus(ctx));
+  }
+  const h1 = tree.children.find((n) => n.type === 'heading' && n.depth === 1);
+  const title = h1 ? plain(h1) : documentTitle;
+  return { name, tree, title, md: serialize(tree) };
+}
+
+function plain(n: RootContent): string {
+  if ('value' in n && typeof n.value === 'string') return n.value;
+  return 'children' in n ? (n.children as RootContent[]).map(plain).join('') : '';
+}
+
+/** Build the document set. Artefacts come in a fixed order, manifest.json last. */
+export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
+  const formats = new Set<Format>(input.formats ?? FORMATS);
+  for (const f of formats) if (!FORMATS.includes(f)) throw new Error(`unknown format "${f}"; use ${FORMATS.join(', ')}`);
+  const ctx: B.DocContext = { folder: input.folder, release: input.release, changeRecord: input.changeRecord, ...(input.signOff ? { signOff: input.signOff } : {}) };
+  const p = input.folder.config.product;
+  const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
+  const out: Artefact[] = [];
+
+  const emit = async (doc: Rendered, base: string, pdf: boolean, html = true) => {
+    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(doc.md, 'utf8')));
+    if (html && formats.has('html')) out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: true }), 'utf8')));
+    if (pdf && formats.has('pdf')) {
+      out.push(
+        artefact(
+          `${base}.pdf`,
+          await toPdf(doc.tree, {
+            title: doc.title,
+            subtitle: [`${p.manufacturer}`, `Release ${input.release.tag} · commit ${input.release.commit.slice(0, 12)}`, `Date ${input.release.date.slice(0, 10)} · document version ${input.release.documentVersion ?? input.release.tag}`],
+            status: B.documentStatus(input.signOff),
+            footer,
+            date: input.release.date,
+            author: p.manufacturer,
+          }),
+        ),
+      );
+    }
+  };
+
+  const cscr = render(input, ctx, 'cscr.md', 'Clinical Safety Case Report');
+  await emit(cscr, 'cscr', true);
+  const crmp = render(input, ctx, 'crmp.md', 'Clinical Risk Management Plan');
+  await emit(crmp, 'crmp', true);
+  const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
+  await emit(reqs, 'safety-requirements', false);
+  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
+  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
+
+  // The memo exists only for an approved release, and names the CSCR files of this very build.
+  if (input.signOff?.state === 'approved') {
+    const s = input.signOff;
+    const cscrFiles = out.filter((a) => a.name.startsWith('cscr.'));
+    const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', {
+      'memo-release': () => [
+        grid(
+          ['Item', 'Value'],
+          [
+            ['Product', `${p.name} (${p.manufacturer})`],
+            ['Release', input.release.tag],
+            ['Commit', inlineCode(input.release.commit)],
+            ['Release date', input.release.date.slice(0, 10)],
+            ['Signed on', s.signedAt.slice(0, 10)],
+          ],
+        ),
+      ],
+      'memo-cso': () => [grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]])],
+      'memo-statement': () => [{ type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] }, paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`))],
+      'memo-digests': () =>
+        cscrFiles.length ? [grid(['File', 'SHA-256'], cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]))] : [paragraph('No CSCR file was generated in this build.')],
+    });
+    await emit(memo, 'cso-release-memo', true);
+  }
+
+  const manifest = {
+    generator: 'clinsafe',
+    product: { name: p.name, manufacturer: p.manufacturer, version: p.version ?? null },
+    release: {
+      tag: input.release.tag,
+      commit: input.release.commit,
+      date: input.release.date,
+      previousTag: input.release.previousTag ?? null,
+      previousCommit: input.release.previousCommit ?? null,
+      documentVersion: input.release.documentVersion ?? input.release.tag,
+    },
+    commit: input.release.commit,
+    folderHash: input.folderHash ?? null,
+    signOff: input.signOff ? (input.signOff.state === 'approved' ? { state: 'approved', cso: input.signOff.cso.github, signedAt: input.signOff.signedAt } : { state: 'rejected', by: input.signOff.by, at: input.signOff.at }) : { state: 'draft' },
+    artefacts: out.map((a) => ({ name: a.name, mediaType: a.mediaType, bytes: a.bytes.length, sha256: a.sha256 })),
+  };
+  out.push(artefact(ARTEFACTS.manifest, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')));
+  return out;
+}

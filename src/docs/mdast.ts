@@ -1,0 +1,49 @@
+/** mdast helpers for the documents, on top of the shared builders in core/markdown.ts. */
+import type { Paragraph, PhrasingContent, Table, TableCell, TableRow } from 'mdast';
+import { inlineCode, link, paragraph, text } from '../core/markdown.js';
+import { isUrl } from '../core/folder.js';
+
+export type Cell = string | PhrasingContent | PhrasingContent[];
+
+/** Collapse YAML folded/literal text to one line (table cells cannot hold line breaks). */
+export const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+function cellChildren(c: Cell): PhrasingContent[] {
+  if (typeof c === 'string') return [text(oneLine(c))];
+  return Array.isArray(c) ? c : [c];
+}
+
+/** A GFM table whose cells may hold several phrasing nodes; header cells become `<th>` in HTML. */
+export function grid(header: string[], rows: Cell[][]): Table {
+  const row = (cells: Cell[]): TableRow => ({
+    type: 'tableRow',
+    children: cells.map((c): TableCell => ({ type: 'tableCell', children: cellChildren(c) })),
+  });
+  return { type: 'table', align: header.map(() => null), children: [row(header), ...rows.map(row)] };
+}
+
+/** Paragraphs from free text, split on blank lines. */
+export function paras(s: string | undefined): Paragraph[] {
+  if (!s) return [];
+  return s
+    .split(/\n\s*\n/)
+    .map((p) => oneLine(p))
+    .filter(Boolean)
+    .map((p) => paragraph(p));
+}
+
+/** Separate phrasing nodes with a text separator. */
+export function joined(items: PhrasingContent[], sep = ', '): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  items.forEach((n, i) => {
+    if (i > 0) out.push(text(sep));
+    out.push(n);
+  });
+  return out;
+}
+
+/** Evidence references: URLs as links, repository paths as code. */
+export function evidenceCell(evidence: string[]): Cell {
+  if (evidence.length === 0) return 'none';
+  return joined(evidence.map((e) => (isUrl(e) ? link(e, e) : inlineCode(e))));
+}

@@ -1,0 +1,184 @@
+/**
+ * mdast → PDF with pdfmake, in process (no browser): title page, table of contents, page
+ * numbers, tables whose header row repeats on every page and whose rows are not split.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { PhrasingContent, Root, RootContent } from 'mdast';
+import { plainText } from './html.js';
+
+const require = createRequire(import.meta.url);
+
+interface PdfMake {
+  setFonts(fonts: object): void;
+  setUrlAccessPolicy(cb: (url: string) => boolean): void;
+  setLocalAccessPolicy(cb: (path: string) => boolean): void;
+  createPdf(doc: object): { getBuffer(): Promise<Buffer> };
+}
+
+let pdfmake: PdfMake | undefined;
+function engine(): PdfMake {
+  if (pdfmake) return pdfmake;
+  const pm = require('pdfmake') as PdfMake;
+  const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+  pm.setFonts({
+    Roboto: {
+      normal: join(fontDir, 'Roboto-Regular.ttf'),
+      bold: join(fontDir, 'Roboto-Medium.ttf'),
+      italics: join(fontDir, 'Roboto-Italic.ttf'),
+      bolditalics: join(fontDir, 'Roboto-MediumItalic.ttf'),
+    },
+  });
+  // Documents never load anything from the network or from paths other than the fonts.
+  pm.setUrlAccessPolicy(() => false);
+  pm.setLocalAccessPolicy((p) => p.startsWith(fontDir));
+  return (pdfmake = pm);
+}
+
+/** Strip the mention-defusing word joiner: a PDF pings nobody and Roboto has no glyph for it. */
+const clean = (s: string): string => s.replace(/\u2060/g, '');
+
+type Inline = string | { text: Inline[] | string; bold?: boolean; italics?: boolean; font?: string; link?: string; color?: string; decoration?: string; background?: string };
+
+function inlines(nodes: PhrasingContent[]): Inline[] {
+  return nodes.map((n): Inline => {
+    switch (n.type) {
+      case 'text':
+        return clean(n.value);
+      case 'strong':
+        return { text: inlines(n.children), bold: true };
+      case 'emphasis':
+        return { text: inlines(n.children), italics: true };
+      case 'inlineCode':
+        return { text: clean(n.value), color: '#212b32', background: '#eef1f2' };
+      case 'link':
+        return /^https?:\/\//i.test(n.url) ? { text: inlines(n.children), link: n.url, color: '#005eb8' } : { text: inlines(n.children) };
+      case 'break':
+        return '\n';
+      default:
+        return clean(plainText(n));
+    }
+  });
+}
+
+export interface PdfOptions {
+  title: string;
+  /** Lines under the title on the title page. */
+  subtitle: string[];
+  /** Status line on the title page (e.g. DRAFT awaiting CSO sign-off). */
+  status: string;
+  /** Text in every page footer. */
+  footer: string;
+  /** ISO date used as the PDF's creation date (reproducible, never "now"). */
+  date: string;
+  author: string;
+}
+
+function blocks(nodes: RootContent[], tocDepth: number): object[] {
+  const out: object[] = [];
+  for (const n of nodes) {
+    switch (n.type) {
+      case 'heading': {
+        const style = n.depth <= 1 ? 'h1' : n.depth === 2 ? 'h2' : n.depth === 3 ? 'h3' : 'h4';
+        out.push({ text: inlines(n.children), style, tocItem: n.depth <= tocDepth && n.depth >= 2, headlineLevel: n.depth, ...(n.depth === 2 ? { tocMargin: [0, 2, 0, 0] } : { tocMargin: [12, 0, 0, 0] }) });
+        break;
+      }
+      case 'paragraph':
+        out.push({ text: inlines(n.children), margin: [0, 0, 0, 6] });
+        break;
+      case 'blockquote':
+        out.push({
+          table: { widths: ['*'], body: [[{ stack: blocks(n.children, tocDepth), fillColor: plainText(n).startsWith('Approved.') ? '#eef7f1' : '#fff4d6', margin: [6, 6, 6, 0] }]] },
+          layout: { hLineWidth: () => 0, vLineWidth: (i: number) => (i === 0 ? 4 : 0), vLineColor: () => (plainText(n).startsWith('Approved.') ? '#007f3b' : '#ffb81c') },
+          margin: [0, 4, 0, 10],
+        });
+        break;
+      case 'list': {
+        const items = n.children.map((li) => ({ stack: blocks(li.children, tocDepth).map((b) => ({ ...b, margin: [0, 0, 0, 2] })) }));
+        out.push(n.ordered ? { ol: items, margin: [0, 0, 0, 6] } : { ul: items, margin: [0, 0, 0, 6] });
+        break;
+      }
+      case 'table': {
+        const cols = n.children[0]?.children.length ?? 1;
+        const fontSize = cols >= 6 ? 7 : cols >= 4 ? 8 : 9;
+        const body = n.children.map((row, r) =>
+          row.children.map((c) => (r === 0 ? { text: inlines(c.children), style: 'th', fontSize } : { text: inlines(c.children), fontSize })),
+        );
+        // Short first columns (ids, labels) get their natural width; text columns share the rest.
+        const widths = Array.from({ length: cols }, (_, i) => {
+          const longest = Math.max(...n.children.map((row) => (row.children[i] ? plainText(row.children[i]!).length : 0)));
+          return longest <= 14 ? 'auto' : '*';
+        });
+        out.push({
+          table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths, body },
+          layout: {
+            hLineWidth: () => 0.5,
+            vLineWidth: () => 0.5,
+            hLineColor: () => '#aeb7bd',
+            vLineColor: () => '#aeb7bd',
+            fillColor: (row: number) => (row === 0 ? '#e8edee' : null),
+            paddingLeft: () => 3,
+            paddingRight: () => 3,
+            paddingTop: () => 2,
+            paddingBottom: () => 2,
+          },
+          margin: [0, 2, 0, 10],
+        });
+        break;
+      }
+      case 'code':
+        out.push({ text: clean(n.value), font: 'Roboto', fontSize: 8, background: '#eef1f2', margin: [0, 0, 0, 6] });
+        break;
+      case 'thematicBreak':
+        out.push({ canvas: [{ type: 'line', x1: 0, y1: 0, x2: 515, y2: 0, lineWidth: 0.5 }], margin: [0, 4, 0, 8] });
+        break;
+      case 'html':
+        out.push({ text: clean(n.value) });
+        break;
+      default:
+        if ('children' in n) out.push(...blocks(n.children as RootContent[], tocDepth));
+    }
+  }
+  return out;
+}
+
+export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
+  // The first level-1 heading is the title page; the rest is the body.
+  const children = tree.children.filter((n, i) => !(i === 0 && n.type === 'heading' && n.depth === 1));
+  const date = new Date(opts.date.length === 10 ? `${opts.date}T00:00:00Z` : opts.date);
+  const doc = {
+    pageSize: 'A4',
+    pageMargins: [40, 50, 40, 50],
+    info: { title: clean(opts.title), author: clean(opts.author), subject: clean(opts.subtitle.join(' ')), creator: 'clinsafe', producer: 'clinsafe (pdfmake)', creationDate: date, modDate: date },
+    defaultStyle: { font: 'Roboto', fontSize: 9.5, lineHeight: 1.15 },
+    styles: {
+      title: { fontSize: 24, bold: true, color: '#005eb8', margin: [0, 160, 0, 16] },
+      subtitle: { fontSize: 12, margin: [0, 0, 0, 4] },
+      status: { fontSize: 13, bold: true, margin: [0, 24, 0, 0] },
+      h1: { fontSize: 18, bold: true, margin: [0, 10, 0, 8] },
+      h2: { fontSize: 14, bold: true, color: '#005eb8', margin: [0, 14, 0, 6] },
+      h3: { fontSize: 11.5, bold: true, margin: [0, 10, 0, 4] },
+      h4: { fontSize: 10, bold: true, margin: [0, 8, 0, 3] },
+      th: { bold: true },
+      toc: { fontSize: 16, bold: true, margin: [0, 0, 0, 10] },
+    },
+    content: [
+      { text: clean(opts.title), style: 'title' },
+      ...opts.subtitle.map((s) => ({ text: clean(s), style: 'subtitle' })),
+      { text: clean(opts.status), style: 'status', color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' },
+      { toc: { title: { text: 'Contents', style: 'toc' }, numberStyle: { fontSize: 9.5 } }, pageBreak: 'before' },
+      { text: '', pageBreak: 'after' },
+      ...blocks(children, 3),
+    ],
+    footer: (currentPage: number, pageCount: number) => ({
+      columns: [
+        { text: clean(opts.footer), fontSize: 7.5, color: '#4c6272' },
+        { text: `Page ${currentPage} of ${pageCount}`, alignment: 'right', fontSize: 7.5, color: '#4c6272', width: 80 },
+      ],
+      margin: [40, 16, 40, 0],
+    }),
+    // A heading never ends a page: move it to the next page when nothing follows it on this one.
+    pageBreakBefore: (node: { headlineLevel?: number }, ctx: { getFollowingNodesOnPage(): unknown[] }) => node.headlineLevel !== undefined && node.headlineLevel <= 3 && ctx.getFollowingNodesOnPage().length === 0,
+  };
+  return engine().createPdf(doc).getBuffer();
+}

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { register as registerCheck } from './commands/check.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerSchema } from './commands/schema.js';
@@ -12,7 +13,7 @@ import { type CliIO, UsageError } from './io.js';
 const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
-const COMMANDS: Register[] = [registerInit, registerValidate, registerSchema, registerDemo];
+const COMMANDS: Register[] = [registerInit, registerValidate, registerSchema, registerDemo, registerCheck];
 
 /** Run the CLI in-process. Returns the exit code; never throws for user errors. */
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -35,7 +35,7 @@ const MAX_REASONS_IN_TABLE = 2;
 
 function ratingText(r: GateResult, value: number): string {
   const rating = r.scheme.ratings.find((x) => x.value === value);
-  return rating ? `${value} — ${rating.name}. ${rating.meaning}` : String(value);
+  return rating ? `${value} — ${rating.meaning.replace(/\.$/, '')}` : String(value);
 }
 
 function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
@@ -143,7 +143,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
 
   if (r.hazardLogChanges.length) {
     out.push(heading(4, 'Changes to the hazard log'));
-    const items = r.hazardLogChanges.map((c) => [paragraph(strong(`${c.id} `), text(`${oneLine(c.title)} — ${c.change}`)), list(c.details.map(detailLine))] as never);
+    const items = r.hazardLogChanges.map((c) => [paragraph(strong(c.id), text(`: ${oneLine(c.title)} — ${c.change}`)), list(c.details.map(detailLine))] as never);
     const body = list(items);
     if (r.hazardLogChanges.length > 5) out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
     else out.push(body);

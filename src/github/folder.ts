@@ -16,8 +16,19 @@ interface TreeItem {
 
 export class TreeTruncatedError extends Error {}
 
-export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<{ snapshot: Snapshot; sha: string }> {
-  const commit = (await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as { sha: string; commit: { tree: { sha: string } } };
+export interface SnapshotOptions {
+  /** Blobs already fetched, by SHA (shared between the base and head reads of one pull request). */
+  blobCache?: Map<string, Buffer>;
+}
+
+/**
+ * `ref` may be a branch, tag or commit SHA. A full 40-hex commit SHA skips the commit lookup: the
+ * trees endpoint resolves a commit to its tree, so the folder costs one tree request plus blobs.
+ */
+export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string, opts: SnapshotOptions = {}): Promise<{ snapshot: Snapshot; sha: string }> {
+  const commit = /^[0-9a-f]{40}$/i.test(ref)
+    ? { sha: ref, commit: { tree: { sha: ref } } }
+    : ((await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as { sha: string; commit: { tree: { sha: string } } });
   const tree = (await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: commit.commit.tree.sha, recursive: '1' })).data as { tree: TreeItem[]; truncated: boolean };
   if (tree.truncated) throw new TreeTruncatedError(`the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`);
   const prefix = `${dir.replace(/\/+$/, '')}/`;
@@ -28,15 +39,20 @@ export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: 
     else if (item.type !== 'blob') files.push({ path: item.path, problem: 'not-a-file' });
     else if ((item.size ?? 0) > MAX_FILE_BYTES) files.push({ path: item.path, problem: 'too-large', detail: formatBytes(item.size ?? 0) });
     else {
-      const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: item.sha })).data as { content: string; encoding: string };
-      files.push({ path: item.path, bytes: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8') });
+      let bytes = opts.blobCache?.get(item.sha);
+      if (!bytes) {
+        const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: item.sha })).data as { content: string; encoding: string };
+        bytes = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
+        opts.blobCache?.set(item.sha, bytes);
+      }
+      files.push({ path: item.path, bytes });
     }
   }
   return { snapshot: { dir: dir.replace(/\/+$/, ''), files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };
 }
 
 /** Load the folder at a ref; API failures and truncated trees become an invalid result, never a pass. */
-export async function readFolderViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<LoadResult> {
-  const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir);
+export async function readFolderViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string, opts: SnapshotOptions = {}): Promise<LoadResult> {
+  const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir, opts);
   return loadFolder(snapshot);
 }

@@ -1,0 +1,109 @@
+/**
+ * `clinsafe check`: the pull-request gate on a local git checkout. The configuration, roster and
+ * triggers come from --base; the hazard-log delta compares --base with --head.
+ * Exit 0 when no CSO approval is needed, 2 when it is, 1 on error.
+ */
+import type { Command } from 'commander';
+import { changedFilesBetween, GitError, gitText, resolveRef, snapshotAtRef } from '../../adapters/git.js';
+import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
+import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
+import { renderGateComment } from '../../core/gate-comment.js';
+import { type CliIO, UsageError } from '../io.js';
+
+interface CheckOptions {
+  base: string;
+  head?: string;
+  label: string[];
+  author?: string;
+  dir: string;
+  format: string;
+}
+
+/** The JSON printed by `--format json` (more fields than the issue's minimum are allowed). */
+export function checkJson(r: GateResult): object {
+  return {
+    decision: checkDecision(r),
+    gateDecision: r.decision,
+    impacted: r.impacted.map((h) => ({ id: h.id, title: h.title, residualRisk: h.residualRisk, reasons: h.reasons.map((x) => ({ kind: x.kind, detail: x.detail })) })),
+    safetyFolderChanges: r.safetyFolderChanges,
+    hazardLogChanges: r.hazardLogChanges.map((c) => ({ id: c.id, change: c.change, details: c.details })),
+    reverify: r.reverify,
+    approval: r.approval,
+    notes: r.notes,
+    errors: r.errors.map((e) => e.message),
+  };
+}
+
+function textReport(r: GateResult): string[] {
+  const lines: string[] = [];
+  const head = r.headSha.slice(0, 7);
+  if (r.errors.length) {
+    lines.push(`✗ the safety gate could not decide for ${head} — treat as blocked:`);
+    for (const e of r.errors) lines.push(`  ${e.message}`);
+  } else if (!r.requiresApproval) lines.push(`✓ no clinical safety impact at ${head}: no CSO approval needed`);
+  else lines.push(`! CSO approval needed at ${head}: touches ${r.impacted.length} hazard(s)${r.safetyFolderChanges.length ? ' and the safety folder' : ''}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  for (const h of r.impacted) {
+    lines.push(`  ${h.id}  ${h.title}  (residual risk ${h.residualRisk})`);
+    for (const x of h.reasons) lines.push(`      ${x.detail}`);
+  }
+  if (r.safetyFolderChanges.length) {
+    lines.push('  safety folder changed:');
+    for (const f of r.safetyFolderChanges) lines.push(`      ${f}`);
+  }
+  if (r.hazardLogChanges.length) {
+    lines.push('  hazard log changes:');
+    for (const c of r.hazardLogChanges) {
+      lines.push(`      ${c.id} ${c.change}`);
+      for (const d of c.details) lines.push(`          ${d.summary}`);
+    }
+  }
+  if (r.reverify.length) {
+    lines.push('  evidence to re-check:');
+    for (const x of r.reverify) lines.push(`      ${x.hazard} ${x.control}: ${x.evidence} (${x.change})`);
+  }
+  if (r.requiresApproval && !r.errors.length) {
+    const who = r.roster.map((c) => `${c.name} (${c.github})`).join(', ') || 'nobody: the roster is empty';
+    lines.push(`  may approve: ${who}`);
+  }
+  return lines.map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?'));
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('run the pull-request safety gate on a local git checkout: which hazards a change touches and whether a CSO must approve (exit 0 no, 2 yes, 1 error)')
+    .requiredOption('--base <ref>', 'the base of the change (e.g. origin/main); configuration, CSO roster and triggers are read here')
+    .option('--head <ref>', 'the head of the change (default: HEAD)')
+    .option('--label <name>', 'a pull-request label (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--author <login>', 'the GitHub login of the pull request author', '')
+    .option('--dir <dir>', 'the safety folder, relative to the repository root', DEFAULT_SAFETY_DIR)
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action((opts: CheckOptions) => {
+      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`--format must be text, markdown or json, not "${opts.format}"`);
+      let root: string;
+      try {
+        root = gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();
+      } catch {
+        throw new UsageError(`${io.cwd} is not inside a git repository; run clinsafe check in a checkout of the product repository`);
+      }
+      const dir = opts.dir.replace(/^\.\//, '').replace(/\/+$/, '');
+      let result: GateResult;
+      try {
+        const baseSha = resolveRef(root, opts.base);
+        const headSha = resolveRef(root, opts.head ?? 'HEAD');
+        const changes = changedFilesBetween(root, baseSha, headSha);
+        const base = loadFolder(snapshotAtRef(root, baseSha, dir));
+        const head = loadFolder(snapshotAtRef(root, headSha, dir));
+        const author = opts.author ?? '';
+        result = evaluateGate({ changes, labels: opts.label, author, commitAuthors: [], headSha, base, head, reviews: [], safetyDir: dir });
+      } catch (e) {
+        if (e instanceof GitError) throw new UsageError(e.message);
+        throw e;
+      }
+      if (opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
+      else if (opts.format === 'markdown') io.out(renderGateComment(result));
+      else for (const l of textReport(result)) (result.errors.length ? io.err : io.out)(l);
+      setExit(result.errors.length ? 1 : result.requiresApproval ? 2 : 0);
+    });
+}

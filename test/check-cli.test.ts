@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../src/cli/program.js';
+import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => {
+  repo?.cleanup();
+  repo = undefined;
+});
+
+async function check(dir: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(['check', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('clinsafe check in a real git repository', () => {
+  it('exits 0 and says so when nothing is impacted', async () => {
+    repo = fixtureRepo();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('docs/notes.md', 'hello\n');
+    repo.commit('docs');
+    const r = await check(repo.dir, ['--base', 'main', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ decision: 'not-required', impacted: [], hazardLogChanges: [], errors: [] });
+  });
+
+  it('exits 2 with path, rename and label reasons when hazards are touched', async () => {
+    repo = fixtureRepo();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('src/patient/banner.ts', 'export const x = 1;\n');
+    repo.git('mv', 'src/audit', 'src/legacy-audit');
+    repo.commit('touch patient context, move audit');
+    const r = await check(repo.dir, ['--base', 'main', '--label', 'alerts', '--format', 'json']);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.out);
+    expect(j.decision).toBe('approval-required');
+    const ids = j.impacted.map((h: { id: string }) => h.id);
+    expect(ids).toEqual(expect.arrayContaining(['H-001', 'H-009', 'H-011']));
+    const h1 = j.impacted.find((h: { id: string }) => h.id === 'H-001');
+    expect(h1.reasons).toContainEqual({ kind: 'path', detail: 'src/patient/banner.ts matches src/patient/**' });
+    expect(h1.residualRisk).toBeTypeOf('number');
+    const h9 = j.impacted.find((h: { id: string }) => h.id === 'H-009');
+    expect(h9.reasons).toContainEqual({ kind: 'label', detail: 'label alerts' });
+    const h11 = j.impacted.find((h: { id: string }) => h.id === 'H-011');
+    expect(h11.reasons.some((x: { kind: string; detail: string }) => x.kind === 'path' && /renamed to src\/legacy-audit/.test(x.detail))).toBe(true);
+  });
+
+  it('reports a safety-folder edit and the risk delta, and prints the comment as markdown', async () => {
+    repo = fixtureRepo();
+    repo.git('checkout', '-q', '-b', 'feature');
+    const path = 'clinical-safety/hazards/H-009-alert-fatigue.yml';
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = readFileSync(join(repo.dir, path), 'utf8');
+    const m = /residual:\n  severity: (\w+)\n  likelihood: ([\w ]+)\n/.exec(text);
+    expect(m).not.toBeNull();
+    repo.write(path, text.replace(m![0], `residual:\n  severity: ${m![1]}\n  likelihood: Very low\n`).replace(/\n  risk: \d+\n(?=[a-z])/g, '\n'));
+    repo.commit('re-rate H-009');
+    const r = await check(repo.dir, ['--base', 'main', '--format', 'json']);
+    const j = JSON.parse(r.out);
+    expect(j.errors).toEqual([]);
+    expect(r.code).toBe(2);
+    expect(j.impacted.find((h: { id: string }) => h.id === 'H-009').reasons).toContainEqual(expect.objectContaining({ kind: 'hazard-log' }));
+    const change = j.hazardLogChanges.find((c: { id: string }) => c.id === 'H-009');
+    expect(change.change).toBe('modified');
+    const md = await check(repo.dir, ['--base', 'main', '--format', 'markdown']);
+    expect(md.out).toContain('Needs approval by a Clinical Safety Officer');
+    expect(md.out).toContain('edits the safety folder itself');
+  });
+
+  it('deleting a hazard file is an error (exit 1)', async () => {
+    repo = fixtureRepo();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.git('rm', '-q', 'clinical-safety/hazards/H-012-discontinued-medicines-not-communicated-at-discharge.yml');
+    repo.commit('drop H-012');
+    const r = await check(repo.dir, ['--base', 'main', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.decision).toBe('approval-required');
+    expect(j.hazardLogChanges).toContainEqual(expect.objectContaining({ id: 'H-012', change: 'deleted' }));
+    expect(j.errors.join('\n')).toMatch(/H-012 was deleted/);
+  });
+
+  it('a bad ref is a clear error, not a stack trace', async () => {
+    repo = fixtureRepo();
+    const r = await check(repo.dir, ['--base', 'no-such-branch']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/"no-such-branch" is not a commit/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});

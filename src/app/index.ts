@@ -4,10 +4,13 @@
  * Nothing is held in memory between deliveries.
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import { maySignOff, parseCommand, periodicReviewDue } from '../core/app-rules.js';
+import { periodicReviewDue } from '../core/app-rules.js';
 import { DEFAULT_SAFETY_DIR, type LoadResult } from '../core/folder.js';
 import { candidateHazards, incidentGuidance, incidentReviewIssue, periodicReviewIssue } from './bodies.js';
 import { ensureComment, ensureIssue, type RepoRef, type StoreOctokit } from '../github/store.js';
+import type { DocumentPorts, GatePorts } from './ports.js';
+import { registerPulls, type AppGateMode } from './pulls.js';
+import { registerReleases } from './release.js';
 
 export interface AppDeps {
   /** Read and validate the safety folder at a ref through the API. */
@@ -15,8 +18,12 @@ export interface AppDeps {
   /** The current time (injectable for tests). */
   now(): Date;
   safetyDir?: string;
-  /** Further handlers registered by other modules (gate, releases). */
-  extend?: (app: Probot, ctx: AppContext) => void;
+  /** The shared gate (same code as the Action): app-mode gate, after-merge reviews, change record. */
+  gate?: GatePorts;
+  /** The shared document builder (same code as `clinsafe report`). */
+  docs?: DocumentPorts;
+  /** How the app reports the gate on pull requests (CLINSAFE_APP_GATE). */
+  gateMode?: AppGateMode;
 }
 
 export interface AppContext {
@@ -92,8 +99,8 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
       await ensureIssue(octo(context), repo, bot, 'periodic-review', due.key, { ...issue, assignees: loaded.folder.config.cso.map((c) => c.github) }, loaded.folder.config.app.reviewLabel);
     });
 
-    deps.extend?.(app, ctx);
+    if (deps.gate) registerPulls(app, ctx, deps.gate, deps.gateMode ?? 'status');
+    if (deps.gate && deps.docs) registerReleases(app, ctx, { gate: deps.gate, docs: deps.docs });
   };
 }
 
-export { maySignOff, parseCommand };

@@ -11,6 +11,21 @@ export function marker(kind: MarkerKind, key: string): string {
 
 export type MarkerKind = 'review-after-merge' | 'release-signoff' | 'periodic-review' | 'incident-guidance' | 'incident-review' | 'signoff-result' | 'refusal' | 'gate-comment';
 
+/** Structured data the app keeps in what it writes (base64 JSON in a hidden comment), so no state lives in the server. */
+export function dataMarker(data: unknown): string {
+  return `<!-- clinsafe-data:${Buffer.from(JSON.stringify(data), 'utf8').toString('base64')} -->`;
+}
+
+export function readDataMarker<T>(body: string | null | undefined): T | undefined {
+  const m = body ? /<!-- clinsafe-data:([A-Za-z0-9+/=]+) -->/.exec(body) : null;
+  if (!m) return undefined;
+  try {
+    return JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 export function hasMarker(body: string | null | undefined, kind: MarkerKind, key: string): boolean {
   return Boolean(body && body.includes(marker(kind, key)));
 }

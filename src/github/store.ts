@@ -3,7 +3,7 @@
  * and is looked up (by marker AND the app's own login) before anything is written. Nothing is
  * kept in memory between deliveries, so any number of instances can run side by side.
  */
-import { hasMarker, marker, type MarkerKind } from '../core/app-rules.js';
+import { hasMarker, marker, markerKey, type MarkerKind } from '../core/app-rules.js';
 
 /** The subset of an Octokit client the store uses (Probot's context.octokit fits). */
 export interface StoreOctokit {
@@ -155,4 +155,16 @@ export async function upsertAssets(
     uploaded.push(u.name);
   }
   return { uploaded, replaced, skipped: false };
+}
+
+/** The bot's own comments on an issue whose marker of `kind` has a key starting with `keyPrefix`, oldest first. */
+export async function botComments(octokit: StoreOctokit, repo: RepoRef, botLogin: string, issueNumber: number, kind: MarkerKind, keyPrefix: string): Promise<{ id: number; body: string; key: string }[]> {
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  const out: { id: number; body: string; key: string }[] = [];
+  for (const c of comments) {
+    if (c.user?.login !== botLogin || !c.body) continue;
+    const key = markerKey(c.body, kind);
+    if (key !== undefined && key.startsWith(keyPrefix)) out.push({ id: c.id, body: c.body, key });
+  }
+  return out;
 }

@@ -1,0 +1,46 @@
+/**
+ * What the app needs from the gate and the document builder, as functions the wiring binds to
+ * the shared implementations (the same code the Action and the CLI run).
+ */
+import type { Snapshot } from '../core/folder.js';
+import type { HazardChange, ImpactedHazard, Reverify } from '../core/impact.js';
+import type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff } from '../docs/types.js';
+import type { SafetyFolder } from '../core/folder.js';
+import type { RepoRef, StoreOctokit } from '../github/store.js';
+
+/** A pull request assessed by the gate's decision functions. */
+export interface PullAssessment {
+  number: number;
+  title: string;
+  url: string;
+  merged: boolean;
+  mergeCommit?: string;
+  mergedAt?: string;
+  headSha: string;
+  impacted: ImpactedHazard[];
+  hazardLogChanges: HazardChange[];
+  reverify: Reverify[];
+  safetyFolderChanges: string[];
+  /** True when the change needs a CSO (impacted hazards or safety-folder changes). */
+  requiresApproval: boolean;
+  approval: {
+    state: 'not-required' | 'approved' | 'pending' | 'blocked' | 'error';
+    /** CSOs whose approval counted, on `commit`. */
+    approvedBy: { login: string; name?: string }[];
+    commit?: string;
+    /** Plain-language account, for issues. */
+    text: string;
+  };
+}
+
+export interface GatePorts {
+  /** Assess a pull request through the API (files, labels, reviews, commits; folder at base and head). */
+  assess(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment>;
+  /** Evaluate and report the gate on a pull request (comment + status or check run). Never throws for API failures. */
+  run(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { botLogin: string; safetyDir: string; report: 'status' | 'check-run' }): Promise<{ decision: string }>;
+}
+
+export interface DocumentPorts {
+  build(input: { folder: SafetyFolder; release: ReleaseInfo; changeRecord: ChangeRecordEntry[]; signOff?: SignOff; formats?: Format[]; folderHash?: string }): Promise<Artefact[]>;
+  folderHash(snapshot: Snapshot): string;
+}

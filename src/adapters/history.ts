@@ -1,0 +1,143 @@
+/**
+ * The change record from git history: merged pull requests between two refs (merge commits
+ * "Merge pull request #N …" and squash commits "… (#N)") and the hazards each impacted, decided
+ * by the gate's own impact function against the safety folder at the commit's first parent.
+ * Git holds no review data, so approvals are always empty here and the entry says `source: 'git'`.
+ */
+import type { ChangedFile } from '../core/impact.js';
+import { computeImpact } from '../core/impact.js';
+import { loadFolder, type SafetyFolder } from '../core/folder.js';
+import type { ChangeRecordEntry } from '../docs/types.js';
+import { git, gitText, resolveRef, snapshotAtRef } from './git.js';
+
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export interface HistoryCommit {
+  sha: string;
+  parents: string[];
+  date: string;
+  subject: string;
+  body: string;
+}
+
+/** First-parent commits in (from, to], oldest first. Without `from`, all history up to `to`. */
+export function firstParentCommits(root: string, to: string, from?: string): HistoryCommit[] {
+  const range = from ? `${resolveRef(root, from)}..${resolveRef(root, to)}` : resolveRef(root, to);
+  const out = gitText(root, ['log', '--first-parent', '--reverse', '--format=%H%x00%P%x00%cI%x00%s%x00%b%x1e', range]);
+  return out
+    .split('\x1e')
+    .map((r) => r.replace(/^\n/, ''))
+    .filter((r) => r.length > 0)
+    .map((r) => {
+      const [sha, parents, date, subject, body] = r.split('\0');
+      return { sha: sha!, parents: parents ? parents.split(' ').filter(Boolean) : [], date: date!, subject: subject ?? '', body: (body ?? '').trim() };
+    });
+}
+
+/** The pull request a first-parent commit merged, from GitHub's merge or squash message. */
+export function pullRequestOf(c: Pick<HistoryCommit, 'subject' | 'body'>): { number: number; title: string } | undefined {
+  const merge = /^Merge pull request #(\d+) from \S+/.exec(c.subject);
+  if (merge) {
+    const title = c.body.split('\n')[0]?.trim();
+    return { number: Number(merge[1]), title: title || c.subject };
+  }
+  const squash = /^(.*\S)\s+\(#(\d+)\)\s*$/.exec(c.subject);
+  if (squash) return { number: Number(squash[2]), title: squash[1]! };
+  return undefined;
+}
+
+function filesChanged(root: string, parent: string | undefined, commit: string): ChangedFile[] {
+  const out = git(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', parent ?? EMPTY_TREE, commit]).toString('utf8');
+  const parts = out.split('\0');
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < parts.length; ) {
+    const code = parts[i++];
+    if (!code) continue;
+    const letter = code[0];
+    if (letter === 'R' || letter === 'C') {
+      const from = parts[i++]!;
+      const to = parts[i++]!;
+      files.push({ status: letter === 'R' ? 'renamed' : 'copied', filename: to, previousFilename: from });
+    } else {
+      const name = parts[i++]!;
+      files.push({ status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : letter === 'M' ? 'modified' : 'changed', filename: name });
+    }
+  }
+  return files;
+}
+
+export interface HistoryOptions {
+  /** The release ref (tag, branch or SHA). */
+  to: string;
+  /** The previous release ref; omit to read all history up to `to`. */
+  from?: string;
+  /** The safety folder, repository-relative. */
+  dir: string;
+  /** Also list commits made directly on the main line (not through a pull request) that impacted hazards. */
+  includeDirectCommits?: boolean;
+}
+
+/** The change record between two refs, from git alone. */
+export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeRecordEntry[] {
+  const folders = new Map<string, SafetyFolder | undefined>();
+  const folderAt = (sha: string): SafetyFolder | undefined => {
+    if (!folders.has(sha)) {
+      let folder: SafetyFolder | undefined;
+      try {
+        folder = loadFolder(snapshotAtRef(root, sha, opts.dir)).folder;
+      } catch {
+        folder = undefined;
+      }
+      folders.set(sha, folder);
+    }
+    return folders.get(sha);
+  };
+  const dir = opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const entries: ChangeRecordEntry[] = [];
+  for (const c of firstParentCommits(root, opts.to, opts.from)) {
+    const pr = pullRequestOf(c);
+    if (!pr && !opts.includeDirectCommits) continue;
+    const parent = c.parents[0];
+    const changes = filesChanged(root, parent, c.sha);
+    const hazards = new Set<string>();
+    const base = parent ? folderAt(parent) : undefined;
+    if (base) for (const h of computeImpact(base, changes, [], dir).impacted) hazards.add(h.id);
+    // Hazard files the change itself edits count too (added ones exist only at the commit).
+    const hazardFiles = changes.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).filter((p) => p.startsWith(`${dir}/hazards/`));
+    if (hazardFiles.length) {
+      const head = folderAt(c.sha);
+      for (const folder of [base, head]) for (const h of folder?.hazards ?? []) if (hazardFiles.includes(h.file)) hazards.add(h.id);
+    }
+    if (!pr && hazards.size === 0) continue;
+    entries.push({
+      ...(pr ? { pullNumber: pr.number } : {}),
+      title: pr ? pr.title : c.subject,
+      mergeCommit: c.sha,
+      mergedAt: c.date,
+      hazards: [...hazards].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+      approvals: [],
+      source: 'git',
+    });
+  }
+  return entries;
+}
+
+/** The tag pointing at a commit, if any (the newest by version order). */
+export function tagAt(root: string, ref: string): string | undefined {
+  const tags = gitText(root, ['tag', '--points-at', resolveRef(root, ref), '--sort=-v:refname']).split('\n').filter(Boolean);
+  return tags[0];
+}
+
+/** The most recent tag reachable from `ref`'s first parent: the default previous release. */
+export function previousTag(root: string, ref: string): string | undefined {
+  try {
+    return gitText(root, ['describe', '--tags', '--abbrev=0', `${resolveRef(root, ref)}^`]).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Committer date of a commit, ISO 8601 (strict). */
+export function commitDate(root: string, ref: string): string {
+  return gitText(root, ['show', '-s', '--format=%cI', resolveRef(root, ref)]).trim();
+}

@@ -198,3 +198,14 @@ export function noLongerImpactedTree(prNumber: number): Root {
   return root([heading(3, '✅ No clinical safety impact any more'), paragraph('After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.'), { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) }]);
 }
 
+
+/** The comment when the gate could not even evaluate (an API failure): plain words, fail closed. */
+export function gateProblemTree(problem: string, prNumber?: number): Root {
+  const out: RootContent[] = [
+    heading(3, '❌ The safety gate could not run — merging is blocked'),
+    paragraph(text(oneLine(problem))),
+    paragraph('The gate fails closed: its status stays a failure until it runs successfully. Re-run the job, or push again.'),
+  ];
+  if (prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${prNumber}`) });
+  return root(out);
+}

@@ -125,7 +125,9 @@ export function evaluateGate(i: GateInputs): GateResult {
   result.alwaysImpacted = impact.alwaysImpacted;
 
   // The head folder: its errors are the PR's to fix; the delta needs it loaded.
-  const headErrors = errorsOf(i.head.diagnostics);
+  // Errors already on the base branch are the note above, not this PR's fault (no deadlock).
+  const known = new Set(baseErrors.map((d) => `${d.file}\0${d.code}\0${d.message}`));
+  const headErrors = errorsOf(i.head.diagnostics).filter((d) => !known.has(`${d.file}\0${d.code}\0${d.message}`));
   for (const d of headErrors) errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
   if (!head && headErrors.length === 0) errors.push({ code: 'head-config', message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed` });
   if (head) {

@@ -41,7 +41,7 @@ export function documentStatus(signOff?: SignOff): string {
 }
 
 const risk = (ctx: DocContext, value: number): string => describeRisk(ctx.folder.scheme, value);
-const assessment = (ctx: DocContext, a: Hazard['initial']): string => `${a.severity} / ${a.likelihood} → ${risk(ctx, a.risk)}`;
+const assessment = (ctx: DocContext, a: Hazard['initial']): string => `${a.severity} / ${a.likelihood}: ${risk(ctx, a.risk)}`;
 const hazardStatus = (h: Hazard): string => `${h.status}${h.status === 'transferred' && h.transferredTo ? ` to ${oneLine(h.transferredTo)}` : ''}${h.draft ? ' (draft, not yet assessed by a CSO)' : ''}`;
 
 /** The banner every document carries under its title: never claims an approval that did not happen. */
@@ -195,7 +195,7 @@ export function hazardSummary(ctx: DocContext): RootContent[] {
   const out: RootContent[] = [
     paragraph(`The hazard log holds ${hs.length} hazard${hs.length === 1 ? '' : 's'} (${counts}) with ${live.reduce((n, h) => n + h.controls.length, 0)} additional controls.`),
     grid(
-      ['ID', 'Hazard', 'Initial (severity / likelihood → risk)', 'Residual (severity / likelihood → risk)', 'Status'],
+      ['ID', 'Hazard', 'Initial risk (severity / likelihood: rating)', 'Residual risk (severity / likelihood: rating)', 'Status'],
       hs.map((h) => [h.id, h.title, assessment(ctx, h.initial), assessment(ctx, h.residual), hazardStatus(h)]),
     ),
   ];

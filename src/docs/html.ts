@@ -40,7 +40,8 @@ blockquote.approved { border-left-color: #007f3b; background: #eef7f1; }
 code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; background: #f0f4f5; padding: 0 .2em; }
 pre { background: #f0f4f5; padding: .6rem; overflow-x: auto; }
 nav.toc { border: 1px solid #d8dde0; padding: .5rem 1rem; margin: 1rem 0 2rem; }
-nav.toc ol { margin: .2rem 0; padding-left: 1.2rem; }
+nav.toc h2 { margin-top: .4rem; }
+nav.toc ul { margin: .2rem 0; padding-left: 0; list-style: none; }
 footer { margin-top: 3rem; font-size: .8rem; color: #4c6272; border-top: 1px solid #d8dde0; padding-top: .5rem; }
 @media print {
   @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -142,7 +143,7 @@ export function toHtml(tree: Root, opts: HtmlOptions): string {
   for (const n of tree.children) {
     if (!tocDone && n.type === 'heading' && n.depth === 2) {
       const items = tree.children.filter((c) => c.type === 'heading' && c.depth === 2);
-      body += `<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>${items.map((h) => `<li><a href="#${esc(headingIds.get(h)!)}">${esc(plainText(h))}</a></li>`).join('')}</ol></nav>\n`;
+      body += `<nav class="toc" aria-label="Contents"><h2 id="contents">Contents</h2><ul>${items.map((h) => `<li><a href="#${esc(headingIds.get(h)!)}">${esc(plainText(h))}</a></li>`).join('')}</ul></nav>\n`;
       tocDone = true;
     }
     body += `${block(n)}\n`;

@@ -104,11 +104,7 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
         const body = n.children.map((row, r) =>
           row.children.map((c) => (r === 0 ? { text: inlines(c.children), style: 'th', fontSize } : { text: inlines(c.children), fontSize })),
         );
-        // Short first columns (ids, labels) get their natural width; text columns share the rest.
-        const widths = Array.from({ length: cols }, (_, i) => {
-          const longest = Math.max(...n.children.map((row) => (row.children[i] ? plainText(row.children[i]!).length : 0)));
-          return longest <= 14 ? 'auto' : '*';
-        });
+        const widths = columnWidths(n.children.map((row) => row.children.map((c) => plainText(c))), fontSize);
         out.push({
           table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths, body },
           layout: {
@@ -140,6 +136,38 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
     }
   }
   return out;
+}
+
+/** A4 portrait text width in points (595 − margins 2×40). */
+const TEXT_WIDTH = 515;
+
+/**
+ * Column widths in points: never narrower than a column's longest word (so words do not break
+ * mid-way), otherwise in proportion to the column's content, filling the page width.
+ */
+export function columnWidths(rows: string[][], fontSize: number): number[] {
+  const cols = Math.max(...rows.map((r) => r.length));
+  const avail = TEXT_WIDTH - cols * 7; // cell padding and rules
+  const charW = fontSize * 0.5;
+  const min: number[] = [];
+  const want: number[] = [];
+  for (let i = 0; i < cols; i++) {
+    const texts = rows.map((r) => r[i] ?? '');
+    const word = Math.max(1, ...texts.flatMap((t) => t.split(/\s+/)).map((w) => w.length));
+    const longest = Math.max(1, ...texts.map((t) => t.length));
+    // Words longer than 18 characters (paths, URLs) may wrap inside; shorter words never do.
+    const floor = (Math.min(word, 18) + 1.5) * charW;
+    min.push(floor);
+    want.push(Math.max(floor, Math.min(longest, 90) * charW));
+  }
+  const sumMin = min.reduce((a, b) => a + b, 0);
+  if (sumMin >= avail) return min.map((m) => (m * avail) / sumMin);
+  const sumWant = want.reduce((a, b) => a + b, 0);
+  if (sumWant <= avail) return want.map((w) => (w * avail) / sumWant);
+  const extra = avail - sumMin;
+  const gap = want.map((w, i) => w - min[i]!);
+  const sumGap = gap.reduce((a, b) => a + b, 0);
+  return min.map((m, i) => m + (gap[i]! * extra) / sumGap);
 }
 
 export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {

@@ -1,0 +1,310 @@
+/** The document set built from the MedRec fixture: every CSCR section, the IG §3.5 listings, sign-off states, reproducibility. */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { snapshotFromDisk } from '../src/adapters/fs.js';
+import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
+import { ARTEFACTS, buildDocuments, folderContentHash, sha256, TemplateError, type Artefact, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, transferredHazards } from '../src/docs/model.js';
+import { EXAMPLE_PRODUCT } from './helpers/repo.js';
+
+let snapshot: Snapshot;
+let folder: SafetyFolder;
+const release: ReleaseInfo = { tag: 'v2.4.0', commit: '43a898e47702cc26ed975b0c6678802bd57aecba', date: '2026-10-20T09:30:00Z', previousTag: 'v2.3.2', previousCommit: '703e3c5fded7aaaaaaaaaaaaaaaaaaaaaaaaaaaa', previousDate: '2026-02-06T12:00:00Z', lifecyclePhase: 'Major release' };
+const approved: SignOff = {
+  state: 'approved',
+  cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' },
+  statement: 'I am satisfied that the residual clinical risk of MedRec 2.4.0 is acceptable for use as intended.',
+  signedAt: '2026-11-03T15:04:05Z',
+};
+const change: ChangeRecordEntry[] = [
+  { pullNumber: 42, title: 'Retry EPMA delivery with back-off', mergeCommit: 'b'.repeat(40), mergedAt: '2026-10-20T09:30:00Z', hazards: ['H-006'], approvals: [], source: 'git' },
+];
+
+const text = (arts: Artefact[], name: string): string => {
+  const a = arts.find((x) => x.name === name);
+  if (!a) throw new Error(`no artefact ${name}; have ${arts.map((x) => x.name).join(', ')}`);
+  return a.bytes.toString('utf8');
+};
+/** The Markdown between a level-2 heading starting with `title` and the next level-2 heading. */
+function section(md: string, title: string): string {
+  const start = md.split('\n').findIndex((l) => l.startsWith('## ') && l.slice(3).replace(/^\d+\.\s+/, '').startsWith(title));
+  if (start < 0) throw new Error(`no section "${title}"`);
+  const lines = md.split('\n').slice(start + 1);
+  const end = lines.findIndex((l) => l.startsWith('## '));
+  return lines.slice(0, end < 0 ? undefined : end).join('\n');
+}
+
+beforeAll(() => {
+  snapshot = snapshotFromDisk(EXAMPLE_PRODUCT, join(EXAMPLE_PRODUCT, 'clinical-safety'));
+  const r = loadFolder(snapshot);
+  expect(r.valid).toBe(true);
+  folder = r.folder!;
+});
+
+describe('CSCR for the MedRec fixture (draft)', () => {
+  let arts: Artefact[];
+  let md: string;
+  beforeAll(async () => {
+    arts = await buildDocuments({ folder, release, changeRecord: change, formats: ['md', 'html', 'csv'], folderHash: folderContentHash(snapshot) });
+    md = text(arts, ARTEFACTS.cscrMd);
+  });
+
+  it('has every section a CSCR needs, in order', () => {
+    const headings = md.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    expect(headings).toEqual([
+      '1. Document control',
+      '2. Introduction',
+      '3. System definition',
+      '4. Clinical risk management system',
+      '5. Risk scheme',
+      '6. Hazard summary',
+      '7. Residual risks and operational constraints',
+      '8. Hazards with a high residual rating',
+      '9. Transferred hazards: controls for deploying organisations',
+      '10. Safety requirements and verification',
+      '11. Outstanding test issues',
+      '12. Change record since the previous release',
+      '13. Incidents since the previous release',
+      '14. Summary safety statement',
+      '15. Quality assurance and approval',
+      'Appendix A. Risk matrix',
+      'Appendix B. DTAC C1.2.4 evidence map',
+    ]);
+  });
+
+  it('document control names product, version, tag, full commit SHA, date, phase, document version and the approvers', () => {
+    const s = section(md, 'Document control');
+    for (const v of ['MedRec', '2.4.0', 'v2.4.0', release.commit, '2026-10-20', 'Major release', 'v2.3.2', 'Dr Amara Okafor, Pharmacist, GPhC 2087654', 'Dr Tom Hughes, Medical practitioner, GMC 7012345']) expect(s).toContain(v);
+  });
+
+  it('says plainly it is a draft awaiting CSO sign-off and claims no approval', () => {
+    expect(md.split('\n').slice(0, 6).join('\n')).toContain('DRAFT awaiting CSO sign-off');
+    expect(section(md, 'Summary safety statement')).toContain('No Clinical Safety Officer has signed a safety statement');
+    expect(section(md, 'Quality assurance')).toContain('Awaiting sign-off');
+    expect(md).not.toMatch(/\bApproved\b/);
+    expect(arts.map((a) => a.name)).not.toContain(ARTEFACTS.memoMd);
+  });
+
+  it('system definition: intended use, users, settings, interfacing systems, exclusions', () => {
+    const s = section(md, 'System definition');
+    expect(s).toContain('pharmacy staff, within 24 hours');
+    expect(s).toContain('Pharmacy technicians (accredited for medicines reconciliation)');
+    expect(s).toContain('Acute hospital adult inpatient wards');
+    expect(s).toContain('GP Connect Access Record Structured');
+    expect(s).toContain('Paediatric and neonatal patients');
+  });
+
+  it('clinical risk management system: CSOs with registration, roles, method and the workshops held', () => {
+    const s = section(md, 'Clinical risk management system');
+    expect(s).toMatch(/Clinical Safety Officer\s*\| Dr Amara Okafor\s*\| Pharmacist, GPhC 2087654/);
+    expect(s).toContain('Priya Shah');
+    expect(s).toContain('structured what-if (SWIFT)');
+    for (const w of folder.workshops) expect(s).toContain(w.date);
+  });
+
+  it('the declared risk scheme and the matrix as configured', () => {
+    expect(section(md, 'Risk scheme')).toContain('NHS DCB0129 implementation guidance risk matrix');
+    const m = section(md, 'Appendix A');
+    expect(m).toMatch(/\| Very high\s+\| 3\s+\| 4\s+\| 4\s+\| 5\s+\| 5\s+\|/);
+    expect(m).toMatch(/\| Very low\s+\| 1\s+\| 1\s+\| 2\s+\| 2\s+\| 3\s+\|/);
+  });
+
+  it('hazard summary lists every hazard with initial and residual rating meaning and status', () => {
+    const s = section(md, 'Hazard summary');
+    for (const h of folder.hazards) expect(s).toContain(`| ${h.id}`);
+    expect(s).toMatch(/\| H-001\s+\| Medication record shown for the wrong patient\s+\| Major \/ Medium: 3 — Undesirable\s+\| Major \/ Very low: 2 — Acceptable where cost of further reduction outweighs benefit\s+\| closed/);
+    expect(s).toContain('Retired hazards');
+    expect(s).toContain('H-012');
+  });
+
+  it('IG §3.5: residual risks of every live hazard with their operational constraints', () => {
+    const rs = residualRisks(folder);
+    expect(rs.map((r) => r.hazard.id)).toEqual(['H-001', 'H-002', 'H-003', 'H-004', 'H-005', 'H-006', 'H-007', 'H-008', 'H-009', 'H-010', 'H-011']);
+    const s = section(md, 'Residual risks');
+    expect(s).not.toContain('H-012');
+    for (const r of rs) {
+      expect(s).toContain(`| ${r.hazard.id}`);
+      for (const c of r.constraints) expect(s).toContain(c.replace(/\s+/g, ' ').trim().slice(0, 40));
+    }
+    expect(rs.filter((r) => r.constraints.length).map((r) => r.hazard.id)).toEqual(['H-002', 'H-005', 'H-009']);
+  });
+
+  it('IG §3.5: hazards with residual rating ≥ 3 with the justification', () => {
+    expect(highResidualHazards(folder).map((h) => h.id)).toEqual(['H-002', 'H-005', 'H-009']);
+    const s = section(md, 'Hazards with a high residual rating');
+    for (const h of highResidualHazards(folder)) {
+      expect(s).toContain(`| ${h.id}`);
+      expect(s).toContain(h.justification!.replace(/\s+/g, ' ').trim().slice(0, 50));
+    }
+  });
+
+  it('IG §3.5: transferred hazards with the controls deploying organisations must put in place', () => {
+    const ts = transferredHazards(folder);
+    expect(ts.map((t) => [t.hazard.id, t.controls.map((c) => c.id)])).toEqual([
+      ['H-006', ['H-006-C03', 'H-006-C04']],
+      ['H-007', ['H-007-C03']],
+      ['H-010', ['H-010-C03', 'H-010-C04']],
+    ]);
+    const s = section(md, 'Transferred hazards');
+    for (const t of ts) {
+      expect(s).toContain(`### ${t.hazard.id}`);
+      for (const c of t.controls) expect(s).toContain(c.description.replace(/\s+/g, ' ').trim().slice(0, 50));
+    }
+    expect(s).toContain('Deploying organisation');
+    expect(s).toContain('Open action (Deploying organisation)');
+  });
+
+  it('IG §3.5: outstanding issues — planned controls and open actions', () => {
+    const is = outstandingIssues(folder);
+    expect(is.filter((i) => i.kind === 'planned control').map((i) => i.ref)).toEqual(['H-002-C04', 'H-003-C03', 'H-003-C04', 'H-004-C04', 'H-006-C03', 'H-006-C04', 'H-007-C03', 'H-007-C04', 'H-009-C04', 'H-010-C03', 'H-010-C04', 'H-011-C03']);
+    expect(is.filter((i) => i.kind === 'open action').map((i) => i.hazard.id)).toEqual(['H-002', 'H-003', 'H-004', 'H-005', 'H-006', 'H-007', 'H-009', 'H-011']);
+    const s = section(md, 'Outstanding test issues');
+    for (const i of is) expect(s).toContain(`| ${i.ref}`);
+    expect(s).not.toContain('H-001-C0');
+  });
+
+  it('safety requirements with verification evidence and status', () => {
+    const s = section(md, 'Safety requirements');
+    const live = folder.hazards.filter((h) => h.status !== 'retired');
+    for (const h of live) for (const c of h.controls) expect(s).toContain(`| ${c.id}`);
+    expect(s).toMatch(/\| H-001-C01\s+\| H-001\s+\|.*\| design\s+\| manufacturer\s+\| verified\s+\| `test\/patient-context.spec.ts`/);
+  });
+
+  it('change record: the PR, its hazards, and plainly no approval claimed from git', () => {
+    const s = section(md, 'Change record');
+    expect(s).toMatch(/\| #42\s+\| Retry EPMA delivery with back-off\s+\| `bbbbbbbbbbbb`\s+\| 2026-10-20\s+\| H-006\s+\| not recorded in git history/);
+    expect(s).toContain('CSO approval not recorded in git history; generated by the clinsafe app from pull-request reviews');
+  });
+
+  it('incidents since the previous release only', () => {
+    expect(incidentsSince(folder, release.date, release.previousDate).map((i) => i.reference)).toEqual(['INC-2026-002']);
+    expect(incidentsSince(folder, release.date).map((i) => i.reference)).toEqual(['INC-2026-001', 'INC-2026-002']);
+    const s = section(md, 'Incidents');
+    expect(s).toContain('INC-2026-002');
+    expect(s).not.toContain('INC-2026-001');
+  });
+
+  it('DTAC C1.2.4 evidence map', () => {
+    expect(section(md, 'Appendix B')).toContain('Declared risk scheme');
+  });
+
+  it('manifest lists every artefact with its SHA-256, the commit and the folder hash', () => {
+    const m = JSON.parse(text(arts, ARTEFACTS.manifest));
+    expect(arts.at(-1)!.name).toBe('manifest.json');
+    expect(m.commit).toBe(release.commit);
+    expect(m.folderHash).toBe(folderContentHash(snapshot));
+    expect(m.folderHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.signOff).toEqual({ state: 'draft' });
+    expect(m.artefacts.map((a: { name: string }) => a.name)).toEqual(arts.slice(0, -1).map((a) => a.name));
+    for (const a of arts.slice(0, -1)) expect(m.artefacts.find((x: { name: string }) => x.name === a.name).sha256).toBe(sha256(a.bytes));
+  });
+
+  it('is reproducible: the same inputs give byte-identical Markdown, HTML, CSV and manifest', async () => {
+    const again = await buildDocuments({ folder, release, changeRecord: change, formats: ['md', 'html', 'csv'], folderHash: folderContentHash(snapshot) });
+    expect(again.map((a) => [a.name, a.sha256])).toEqual(arts.map((a) => [a.name, a.sha256]));
+    const other = await buildDocuments({ folder, release: { ...release, commit: 'c'.repeat(40) }, changeRecord: change, formats: ['md'] });
+    expect(other[0]!.sha256).not.toBe(arts[0]!.sha256);
+  });
+
+  it('the folder hash changes when any safety file changes', () => {
+    const changed = snapshot.files.map((f, i) => (i === 3 ? { ...f, bytes: Buffer.concat([Buffer.from(f.bytes!), Buffer.from('\n')]) } : f));
+    expect(folderContentHash(changed)).not.toBe(folderContentHash(snapshot));
+    expect(folderContentHash([...snapshot.files].reverse())).toBe(folderContentHash(snapshot));
+  });
+
+  it('CRMP: scope, lifecycle, roles, acceptability, method, review cadence, incident process', () => {
+    const crmp = text(arts, ARTEFACTS.crmpMd);
+    const headings = crmp.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    expect(headings).toEqual(['1. Document control', '2. Scope', '3. Lifecycle and CSCR issue points', '4. Roles and named approvers', '5. Risk acceptability criteria', '6. Hazard identification method', '7. Change control', '8. Review cadence', '9. Incident process']);
+    expect(section(crmp, 'Lifecycle')).toContain('Decommissioning');
+    expect(section(crmp, 'Review cadence')).toContain('Last periodic review: 2026-03-01. Next due: 2027-03-01.');
+    expect(section(crmp, 'Incident process')).toContain('priority 1');
+    expect(section(crmp, 'Roles')).toContain('GMC 7012345');
+  });
+
+  it('safety requirements document lists every control', () => {
+    const sr = text(arts, ARTEFACTS.requirementsMd);
+    for (const h of folder.hazards.filter((x) => x.status !== 'retired')) for (const c of h.controls) expect(sr).toContain(c.id);
+  });
+});
+
+describe('sign-off states', () => {
+  it('approved: CSCR names the CSO with registration and date; the memo carries the SHA-256 of the CSCR files of the same build', async () => {
+    const arts = await buildDocuments({ folder, release, changeRecord: change, signOff: approved, formats: ['md', 'html', 'pdf'] });
+    const md = text(arts, ARTEFACTS.cscrMd);
+    expect(md).not.toContain('DRAFT');
+    expect(md).toContain('Approved.');
+    expect(section(md, 'Summary safety statement')).toContain('I am satisfied that the residual clinical risk');
+    expect(section(md, 'Quality assurance')).toMatch(/Dr Amara Okafor\s*\| Pharmacist, GPhC 2087654\s*\| Approved\s*\| 2026-11-03/);
+    const memo = text(arts, ARTEFACTS.memoMd);
+    for (const n of [ARTEFACTS.cscrMd, ARTEFACTS.cscrHtml, ARTEFACTS.cscrPdf]) expect(memo).toContain(arts.find((a) => a.name === n)!.sha256);
+    for (const v of ['Dr Amara Okafor', 'Pharmacist', 'GPhC 2087654', 'v2.4.0', release.commit, '2026-11-03', 'I am satisfied']) expect(memo).toContain(v);
+    expect(arts.map((a) => a.name)).toEqual(expect.arrayContaining([ARTEFACTS.memoHtml, ARTEFACTS.memoPdf]));
+    const m = JSON.parse(text(arts, ARTEFACTS.manifest));
+    expect(m.signOff).toEqual({ state: 'approved', cso: 'dr-amara-okafor', signedAt: '2026-11-03T15:04:05Z' });
+  });
+
+  it('rejected: the CSCR says the release is NOT safety-approved, with the reason, and no memo is made', async () => {
+    const arts = await buildDocuments({ folder, release, changeRecord: [], signOff: { state: 'rejected', by: 'Dr Tom Hughes', reason: 'H-004-C04 must be verified first', at: '2026-11-03T10:00:00Z' }, formats: ['md'] });
+    const md = text(arts, ARTEFACTS.cscrMd);
+    expect(md.split('\n').slice(0, 8).join('\n')).toContain('NOT safety-approved');
+    expect(md).toContain('H-004-C04 must be verified first');
+    expect(md).not.toContain('Approved.');
+    expect(arts.map((a) => a.name)).not.toContain(ARTEFACTS.memoMd);
+  });
+
+  it('github change record: names the approving CSO and the commit; a PR with no approval says so', async () => {
+    const arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord: [
+        { pullNumber: 7, title: 'Tighten dose units', mergeCommit: 'd'.repeat(40), hazards: ['H-004'], approvals: [{ login: 'dr-tom-hughes', name: 'Dr Tom Hughes', commit: 'e'.repeat(40) }], source: 'github' },
+        { pullNumber: 8, title: 'Refactor', mergeCommit: 'f'.repeat(40), hazards: ['H-001'], approvals: [], source: 'github' },
+      ],
+      formats: ['md'],
+    });
+    const s = section(text(arts, ARTEFACTS.cscrMd), 'Change record');
+    expect(s).toContain('Dr Tom Hughes (dr-tom-hughes) on eeeeeeeeeeee');
+    expect(s).toMatch(/\| #8 .*\*\*no CSO approval recorded\*\*/);
+    expect(s).not.toContain('not recorded in git history');
+  });
+});
+
+describe('templates and hostile text', () => {
+  it('a product template override is used; the status banner is inserted even when the template leaves it out', async () => {
+    const f = { ...folder, templates: { 'cscr.md': '# Our safety case for {{product.name}}\n\nLocal preamble.\n\n## Hazards\n\n{{hazard-summary}}\n' } };
+    const md = text(await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] }), ARTEFACTS.cscrMd);
+    expect(md.startsWith('# Our safety case for MedRec\n')).toBe(true);
+    expect(md.split('\n').slice(0, 4).join('\n')).toContain('DRAFT awaiting CSO sign-off');
+    expect(md).toContain('Local preamble.');
+    expect(md).toContain('| H-011');
+  });
+
+  it('an unknown placeholder is an error at file:line:col naming the valid ones', async () => {
+    const f = { ...folder, templates: { 'cscr.md': '# T\n\nSee {{hazrd-summary}} here.\n' } };
+    const err = await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as Error).message).toMatch(/^clinical-safety\/templates\/cscr\.md:3:5: unknown placeholder \{\{hazrd-summary\}\}; use one of .*hazard-summary/);
+  });
+
+  it('raw HTML in a template is refused', async () => {
+    const f = { ...folder, templates: { 'crmp.md': '# T\n\n<script>alert(1)</script>\n' } };
+    await expect(buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] })).rejects.toThrow(/crmp\.md:3:1: raw HTML is not allowed/);
+  });
+
+  it('repository text cannot break a table, inject HTML or ping a team', async () => {
+    const evil = structuredClone(folder);
+    evil.hazards[0]!.title = 'Bad | pipe <script>alert(1)</script> @medrec/cso {{product.name}}';
+    evil.config.product.name = '<img src=x onerror=alert(1)>';
+    const arts = await buildDocuments({ folder: evil, release, changeRecord: [], formats: ['md', 'html'] });
+    const md = text(arts, ARTEFACTS.cscrMd);
+    const row = md.split('\n').find((l) => l.startsWith('| H-001'))!;
+    expect(row.split(/(?<!\\)\|/).length).toBe(7); // 5 cells: the pipe in the title is escaped
+    expect(md).toContain('@\u2060medrec/cso');
+    expect(md).toContain('{{product.name}}'); // a value is never expanded as a placeholder
+    const html = text(arts, ARTEFACTS.cscrHtml);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});

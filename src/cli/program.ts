@@ -6,6 +6,7 @@ import { packageRoot } from '../paths.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerInit } from './commands/init.js';
+import { register as registerImport, registerExport } from './commands/import.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerSchema } from './commands/schema.js';
 import { register as registerValidate } from './commands/validate.js';
@@ -14,7 +15,7 @@ import { type CliIO, UsageError } from './io.js';
 const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
-const COMMANDS: Register[] = [registerInit, registerValidate, registerSchema, registerDemo, registerCheck, registerReport];
+const COMMANDS: Register[] = [registerInit, registerValidate, registerSchema, registerDemo, registerImport, registerExport, registerCheck, registerReport];
 
 /** Run the CLI in-process. Returns the exit code; never throws for user errors. */
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -270,6 +270,11 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     }
     for (const c of usedCols) {
       const cell = cells[c];
+      if (cell && typeof cell.value === 'string' && /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(cell.value)) {
+        const soft = /[\u000B\u000C]/.test(cell.value);
+        cells[c] = { ...cell, value: cell.value.replace(/[\u000B\u000C]/g, '\n').replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '') };
+        report('normalised', 'control-character', soft ? 'vertical tab (an Excel soft line break) read as a line break' : 'invisible control characters removed', at(rowNo, c));
+      }
       if (cell?.error) report('unplaced', 'cell-error', `cell holds the Excel error ${cell.error}; replace it with the intended value`, at(rowNo, c));
       if (cell?.mergedFrom && !mergeNoted.has(`${cell.mergedFrom}`)) {
         mergeNoted.add(cell.mergedFrom);
@@ -320,7 +325,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   };
 
   const version = (c: CellData | undefined, ref: string): string | undefined => {
-    if (!c || c.value === null) return undefined;
+    if (!c || c.value === null || (typeof c.value === 'string' && !c.value.trim())) return undefined;
     if (typeof c.value === 'number') {
       const shortest = String(c.value);
       if (c.rawNumber) report('normalised', 'float-version', `version stored as the float ${c.rawNumber}; written as "${shortest}"`, ref);
@@ -337,7 +342,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   };
 
   const dateValue = (c: CellData | undefined, ref: string): string | undefined => {
-    if (!c || c.value === null) return undefined;
+    if (!c || c.value === null || (typeof c.value === 'string' && !c.value.trim())) return undefined;
     if (c.value instanceof Date) return c.value.toISOString().slice(0, 10);
     if (typeof c.value === 'number') {
       const iso = excelSerialToIso(c.value);

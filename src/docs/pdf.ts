@@ -146,15 +146,19 @@ const TEXT_WIDTH = 515;
  * mid-way), otherwise in proportion to the column's content, filling the page width.
  */
 export function columnWidths(rows: string[][], fontSize: number): number[] {
-  const cols = Math.max(...rows.map((r) => r.length));
+  const cols = rows.reduce((m, r) => Math.max(m, r.length), 0);
   const avail = TEXT_WIDTH - cols * 7; // cell padding and rules
   const charW = fontSize * 0.5;
   const min: number[] = [];
   const want: number[] = [];
   for (let i = 0; i < cols; i++) {
-    const texts = rows.map((r) => r[i] ?? '');
-    const word = Math.max(1, ...texts.flatMap((t) => t.split(/\s+/)).map((w) => w.length));
-    const longest = Math.max(1, ...texts.map((t) => t.length));
+    let word = 1;
+    let longest = 1;
+    for (const r of rows) {
+      const t = r[i] ?? '';
+      longest = Math.max(longest, t.length);
+      for (const w of t.split(/\s+/)) word = Math.max(word, w.length);
+    }
     // Words longer than 18 characters (paths, URLs) may wrap inside; shorter words never do.
     const floor = (Math.min(word, 18) + 1.5) * charW;
     min.push(floor);

@@ -47,7 +47,7 @@ export function fillTemplate(file: string, source: string, ctx: TemplateContext)
       if (child.type === 'paragraph' && child.children.length === 1 && child.children[0]!.type === 'text') {
         const m = ALONE.exec(child.children[0].value);
         if (m && ctx.blocks[m[1]!]) {
-          out.push(...ctx.blocks[m[1]!]!());
+          for (const n of ctx.blocks[m[1]!]!()) out.push(n);
           continue;
         }
       }

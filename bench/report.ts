@@ -1,0 +1,111 @@
+/**
+ * Time and peak memory of generating each document format for a synthetic hazard log of
+ * 1,000 hazards and 5,000 controls. Each format runs in its own process so its peak RSS is its own.
+ *
+ *   npm run bench:report            (all formats, then each alone)
+ *   node dist/bench/report.js pdf   (one format, in this process)
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hazard, SafetyFolder } from '../src/core/folder.js';
+import { NHS_DCB0129, riskOf } from '../src/core/risk.js';
+import { configSchema } from '../src/core/schema.js';
+import { buildDocuments, FORMATS, type Format } from '../src/docs/build.js';
+
+const HAZARDS = Number(process.env.BENCH_HAZARDS ?? 1000);
+const CONTROLS_PER_HAZARD = Number(process.env.BENCH_CONTROLS_PER_HAZARD ?? 5);
+
+function syntheticFolder(): SafetyFolder {
+  const s = NHS_DCB0129;
+  const config = configSchema.parse({
+    product: {
+      name: 'Synthetic',
+      manufacturer: 'Bench Ltd',
+      description: 'A synthetic product for benchmarks.',
+      version: '9.9.9',
+      intendedUse: 'Benchmarking the document generator.',
+      clinicalScope: 'None; synthetic.',
+      users: ['Benchmarks'],
+      careSettings: ['CI'],
+      patientGroup: 'None',
+      interfaces: [{ name: 'Nothing', direction: 'inbound' }],
+    },
+    cso: [{ github: 'bench-cso', name: 'Dr Bench', profession: 'Medical practitioner', registration: 'GMC 0000000' }],
+    review: { cadenceMonths: 12, lastReviewed: '2026-01-01' },
+    lifecycle: [{ phase: 'Live' }],
+  });
+  const hazards: Hazard[] = [];
+  for (let i = 1; i <= HAZARDS; i++) {
+    const id = `H-${String(i).padStart(4, '0')}`;
+    const sev = s.severities[i % 5]!;
+    const lik = s.likelihoods[(i * 3) % 5]!;
+    const rsev = s.severities[Math.max(0, (i % 5) - 1)]!;
+    const rlik = s.likelihoods[0]!;
+    const controls = Array.from({ length: CONTROLS_PER_HAZARD }, (_, c) => ({
+      id: `${id}-C${String(c + 1).padStart(2, '0')}`,
+      description: `Control ${c + 1} of hazard ${i}: the system validates the input against the reference data and refuses values that cannot be mapped, telling the user what to check.`,
+      type: (['design', 'test', 'training', 'business-process'] as const)[c % 4],
+      owner: c === 4 ? 'Deploying organisation' : 'manufacturer',
+      status: (['verified', 'implemented', 'planned'] as const)[c % 3],
+      causes: ['C1'],
+      evidence: c % 3 === 2 ? [] : [`test/hazard-${i}-control-${c + 1}.spec.ts`],
+    }));
+    hazards.push({
+      id,
+      title: `Synthetic hazard ${i}: data shown to the clinician is wrong, missing or late`,
+      description: `Description of hazard ${i}, a paragraph of text as long as a real hazard description tends to be in a hazard log.`,
+      clinicalImpact: 'Delayed or inappropriate treatment; could lead to harm of a single patient.',
+      causes: [{ id: 'C1', description: 'Interface failure' }, { id: 'C2', description: 'User error' }],
+      existingControls: ['Clinical judgement', 'Training'],
+      initial: { severity: sev, likelihood: lik, risk: riskOf(s, sev, lik)! },
+      controls,
+      residual: { severity: rsev, likelihood: rlik, risk: riskOf(s, rsev, rlik)! },
+      status: i % 10 === 0 ? 'transferred' : 'open',
+      ...(i % 10 === 0 ? { transferredTo: 'Deploying organisation' } : {}),
+      operationalConstraints: i % 7 === 0 ? ['Use only with a second source'] : [],
+      actions: [{ summary: 'Verify planned control', owner: 'manufacturer', status: 'open' }],
+      assumptions: [],
+      draft: false,
+      triggers: { paths: [`src/module-${i}/**`], labels: [] },
+      file: `clinical-safety/hazards/${id}.yml`,
+    } as unknown as Hazard);
+  }
+  return { dir: 'clinical-safety', config, scheme: s, hazards, incidents: [], workshops: [], templates: {} };
+}
+
+async function once(formats: Format[]): Promise<void> {
+  const folder = syntheticFolder();
+  const t0 = process.hrtime.bigint();
+  const arts = await buildDocuments({
+    folder,
+    release: { tag: 'v9.9.9', commit: 'a'.repeat(40), date: '2026-11-01' },
+    changeRecord: Array.from({ length: 200 }, (_, i) => ({ pullNumber: i + 1, title: `Change ${i + 1}`, mergeCommit: 'b'.repeat(40), hazards: [`H-${String((i % HAZARDS) + 1).padStart(4, '0')}`], approvals: [], source: 'git' as const })),
+    formats,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const bytes = arts.reduce((n, a) => n + a.bytes.length, 0);
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  const pdfPages = arts.filter((a) => a.name.endsWith('.pdf')).map((a) => `${a.name} ${(a.bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length} pages`);
+  console.log(JSON.stringify({ formats: formats.join(','), ms: Math.round(ms), peakRssMb: Math.round(peakMb), artefacts: arts.length, bytes, pdfPages }));
+}
+
+const arg = process.argv[2];
+if (arg) {
+  await once(arg.split(',') as Format[]);
+} else {
+  const self = fileURLToPath(import.meta.url);
+  console.log(`clinsafe report bench: ${HAZARDS} hazards, ${HAZARDS * CONTROLS_PER_HAZARD} controls, node ${process.version}`);
+  console.log('format(s)            time      peak RSS   output');
+  for (const f of [...FORMATS.map((x) => [x]), [...FORMATS]]) {
+    const r = spawnSync(process.execPath, [self, f.join(',')], { encoding: 'utf8', cwd: join(self, '..') });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) {
+      console.log(`${f.join(',').padEnd(20)} failed: ${r.stderr.trim().split('\n')[0]}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const j = JSON.parse(line) as { formats: string; ms: number; peakRssMb: number; bytes: number; pdfPages: string[] };
+    console.log(`${j.formats.padEnd(20)} ${`${(j.ms / 1000).toFixed(2)} s`.padStart(8)}  ${`${j.peakRssMb} MB`.padStart(9)}   ${(j.bytes / 1024 / 1024).toFixed(1)} MB${j.pdfPages.length ? ` (${j.pdfPages.join(', ')})` : ''}`);
+  }
+}

@@ -14,7 +14,7 @@ let today = '2026-11-23';
 
 beforeAll(async () => {
   repo = fixtureRepo();
-  app = await startApp(createApp({ now: () => new Date(`${today}T09:00:00Z`) }));
+  app = await startApp((onDelivery) => createApp({ now: () => new Date(`${today}T09:00:00Z`), onDelivery }));
   app.github.gitDir = repo.dir;
 });
 afterAll(async () => {

@@ -50,10 +50,23 @@ async function folderAt(client: Octo, repo: RepoRef, ref: string, dir: string): 
 }
 
 /** The decision recorded on a sign-off issue by the bot, latest first wins. */
-async function recordedDecision(client: Octo, repo: RepoRef, bot: string, issueNumber: number, key: string): Promise<SignOff | undefined> {
+type Recorded = SignOff & { commentId?: number };
+
+async function recordedDecisions(client: Octo, repo: RepoRef, bot: string, issueNumber: number, key: string): Promise<Recorded[]> {
   const results = await botComments(client, repo, bot, issueNumber, 'signoff-result', key);
-  const last = results.at(-1);
-  return last ? readDataMarker<SignOff>(last.body) : undefined;
+  return results.map((r) => readDataMarker<Recorded>(r.body)).filter((r): r is Recorded => r !== undefined);
+}
+
+/** The decision in force: the latest one the bot recorded. */
+async function recordedDecision(client: Octo, repo: RepoRef, bot: string, issueNumber: number, key: string): Promise<Recorded | undefined> {
+  return (await recordedDecisions(client, repo, bot, issueNumber, key)).at(-1);
+}
+
+/** The decision without the bookkeeping, as the document builder takes it. */
+function decisionOf(r: Recorded | undefined): SignOff | undefined {
+  if (!r) return undefined;
+  const { commentId: _ignored, ...signOff } = r;
+  return signOff as SignOff;
 }
 
 /** Build every document at the release commit and attach them; identical bytes are not uploaded again. */
@@ -135,7 +148,7 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     }
 
     // A release re-published after its decision keeps that decision: the documents are rebuilt with it.
-    const decision = existing ? await recordedDecision(client, repo, bot, existing.number, key) : undefined;
+    const decision = existing ? decisionOf(await recordedDecision(client, repo, bot, existing.number, key)) : undefined;
     const { artefacts, prev, prevAt, changeRecord } = await buildAndAttach(ports, client, repo, release, at, ctx.dir, decision);
     const issue =
       existing ??
@@ -193,7 +206,9 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const folder = atCommit.loaded.valid ? atCommit.loaded.folder : undefined;
     if (!folder) return void (await refuse('the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again'));
 
-    const previous = await recordedDecision(client, repo, bot, issue.number, key);
+    const decisions = await recordedDecisions(client, repo, bot, issue.number, key);
+    if (decisions.some((d) => d.commentId === comment.id)) return; // this very comment was already carried out (a redelivery)
+    const previous = decisions.at(-1);
     if (previous?.state === 'approved') {
       return void (await refuse(`this release was already signed off by ${previous.cso.name} on ${previous.signedAt}`));
     }
@@ -207,13 +222,13 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     if (signOff.state === 'approved') {
       const cscr = artefacts.filter((a) => a.name.startsWith('cscr.')).map((a) => ({ name: a.name, sha256: a.sha256 }));
       const memo = artefacts.find((a) => a.name.startsWith('cso-release-memo') && a.name.endsWith('.md')) ?? artefacts.find((a) => a.name.startsWith('cso-release-memo'));
-      const body = `${signOffComment({ tag, sha, cso: signOff.cso, statement: signOff.statement, signedAt: signOff.signedAt, cscr, ...(memo ? { memo: { name: memo.name, sha256: memo.sha256 } } : {}) })}\n${dataMarker(signOff)}`;
+      const body = `${signOffComment({ tag, sha, cso: signOff.cso, statement: signOff.statement, signedAt: signOff.signedAt, cscr, ...(memo ? { memo: { name: memo.name, sha256: memo.sha256 } } : {}) })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
       await ensureComment(client, repo, bot, issue.number, 'signoff-result', `${key}:approved`, body);
       if (issue.state !== 'closed') {
         await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
       }
     } else {
-      const body = `${rejectionComment({ tag, sha, by: signOff.by, reason: signOff.reason, at: signOff.at })}\n${dataMarker(signOff)}`;
+      const body = `${rejectionComment({ tag, sha, by: signOff.by, reason: signOff.reason, at: signOff.at })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
       await ensureComment(client, repo, bot, issue.number, 'signoff-result', `${key}:rejected:${comment.id}`, body);
     }
   });

@@ -1,13 +1,19 @@
-/** The app as deployed: the handlers with their real dependencies. */
+/** The app as deployed: the handlers bound to the shared gate and document builder. */
 import type { ApplicationFunction } from 'probot';
+import { buildDocuments, folderContentHash } from '../docs/build.js';
 import { readFolderViaApi } from '../github/folder.js';
+import { gatePorts } from './gate-port.js';
 import { clinsafeApp, type AppDeps } from './index.js';
+import { gateMode } from './pulls.js';
 
 export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
   return clinsafeApp({
     readFolder: readFolderViaApi,
     now: () => new Date(),
     safetyDir: process.env.CLINSAFE_SAFETY_DIR || undefined,
+    gate: gatePorts,
+    docs: { build: buildDocuments, folderHash: folderContentHash },
+    gateMode: gateMode(process.env.CLINSAFE_APP_GATE),
     ...overrides,
   });
 }

@@ -26,7 +26,38 @@ function phrase(c: PhrasingContent | string): PhrasingContent {
   return typeof c === 'string' ? text(c) : c;
 }
 
-export const paragraph = (...children: (PhrasingContent | string)[]): Paragraph => ({ type: 'paragraph', children: children.map(phrase) });
+export const paragraph = (...children: (PhrasingContent | string)[]): Paragraph => ({ type: 'paragraph', children: edgeSpacesOut(children.map(phrase)) });
+
+/**
+ * Markdown cannot end `**strong**` or `*emphasis*` with a space (to-markdown would encode it as
+ * `&#x20;`), so spaces at the edges of a strong or emphasis run move just outside it.
+ */
+function edgeSpacesOut(nodes: PhrasingContent[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  for (const n of nodes) {
+    if ((n.type === 'strong' || n.type === 'emphasis') && n.children.length) {
+      const first = n.children[0]!;
+      const last = n.children[n.children.length - 1]!;
+      const lead = first.type === 'text' ? /^\s+/.exec(first.value)?.[0] ?? '' : '';
+      const trail = last.type === 'text' ? /\s+$/.exec(last.value)?.[0] ?? '' : '';
+      if (lead || trail) {
+        const children = n.children.map((c, i) => {
+          if (c.type !== 'text') return c;
+          let v = c.value;
+          if (i === 0 && lead) v = v.slice(lead.length);
+          if (i === n.children.length - 1 && trail) v = v.slice(0, v.length - trail.length);
+          return { ...c, value: v };
+        });
+        if (lead) out.push({ type: 'text', value: ' ' });
+        out.push({ ...n, children } as PhrasingContent);
+        if (trail) out.push({ type: 'text', value: ' ' });
+        continue;
+      }
+    }
+    out.push(n);
+  }
+  return out;
+}
 export const heading = (depth: 1 | 2 | 3 | 4, ...children: (PhrasingContent | string)[]): Heading => ({ type: 'heading', depth, children: children.map(phrase) });
 export const code = (value: string, lang?: string): Code => ({ type: 'code', lang: lang ?? null, value });
 export const list = (items: (BlockContent[] | PhrasingContent[] | string)[], ordered = false, checked?: boolean): List => ({

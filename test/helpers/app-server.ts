@@ -4,11 +4,14 @@
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { Probot, Server } from 'probot';
+import { Probot, ProbotOctokit, Server } from 'probot';
 import type { ApplicationFunction } from 'probot';
 import { MockGitHub } from './mock-github.js';
 
 const quiet = pino({ level: process.env.CLINSAFE_TEST_LOG ?? 'silent' });
+
+/** ProbotOctokit without write pacing (the function form, so the setting survives probot's own option merging). */
+export const unthrottled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } }));
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 
@@ -23,6 +26,19 @@ export function sign(body: string, secret = WEBHOOK_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** The app's handlers still working (Probot answers 202 to a slow delivery and goes on). */
+export class Inflight {
+  private work = new Set<Promise<unknown>>();
+  readonly errors: unknown[] = [];
+  add = (p: Promise<unknown>): void => {
+    const tracked = p.catch((e: unknown) => void this.errors.push(e)).finally(() => this.work.delete(tracked));
+    this.work.add(tracked);
+  };
+  async idle(): Promise<void> {
+    while (this.work.size) await Promise.allSettled([...this.work]);
+  }
+}
+
 export interface RunningApp {
   url: string;
   github: MockGitHub;
@@ -31,11 +47,15 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(appFn: ApplicationFunction, github?: MockGitHub): Promise<RunningApp> {
+/** Start the app server; `makeApp` receives the hook that lets `deliver` wait for the handlers to finish. */
+export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction, github?: MockGitHub): Promise<RunningApp & { inflight: Inflight }> {
+  const inflight = new Inflight();
+  const appFn = makeApp(inflight.add);
   const gh = github ?? new MockGitHub();
   if (!gh.baseUrl) await gh.start();
   const server = new Server({
-    Probot: Probot.defaults({ appId: 1, privateKey: appPrivateKey(), secret: WEBHOOK_SECRET, baseUrl: gh.baseUrl, log: quiet }),
+    // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
+    Probot: Probot.defaults({ appId: 1, privateKey: appPrivateKey(), secret: WEBHOOK_SECRET, baseUrl: gh.baseUrl, log: quiet, Octokit: unthrottled }),
     port: 0,
     host: '127.0.0.1',
     log: quiet,
@@ -48,6 +68,7 @@ export async function startApp(appFn: ApplicationFunction, github?: MockGitHub):
   return {
     url,
     github: gh,
+    inflight,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const res = await fetch(`${url}/api/github/webhooks`, {
@@ -61,7 +82,9 @@ export async function startApp(appFn: ApplicationFunction, github?: MockGitHub):
         },
         body,
       });
-      return { status: res.status, body: await res.text() };
+      const text = await res.text();
+      await inflight.idle();
+      return { status: res.status, body: text };
     },
     async stop() {
       await server.stop();

@@ -134,9 +134,18 @@ export class MockGitHub {
     res.end(JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }));
   }
 
+  private gitCache = new Map<string, Buffer>();
+
   private git(args: string[]): Buffer {
     if (!this.gitDir) throw new Error('mock has no gitDir');
-    return execFileSync('git', args, { cwd: this.gitDir, maxBuffer: 256 * 1024 * 1024 });
+    // Objects named by their full hash never change: answer them from a cache (keeps benches about the app, not git).
+    const immutable = args.some((a) => /^[0-9a-f]{40}$/.test(a)) && (args[0] === 'cat-file' || args[0] === 'ls-tree');
+    const key = `${this.gitDir}\0${args.join('\0')}`;
+    const hit = immutable ? this.gitCache.get(key) : undefined;
+    if (hit) return hit;
+    const out = execFileSync('git', args, { cwd: this.gitDir, maxBuffer: 256 * 1024 * 1024 });
+    if (immutable) this.gitCache.set(key, out);
+    return out;
   }
 
   private page<T>(items: T[], q: URLSearchParams): { status: number; body: T[]; headers?: Record<string, string> } {
@@ -267,9 +276,34 @@ export class MockGitHub {
       try {
         const sha = this.git(['rev-parse', `${p.ref}^{commit}`]).toString().trim();
         const tree = this.git(['rev-parse', `${sha}^{tree}`]).toString().trim();
-        return { status: 200, body: { sha, commit: { tree: { sha: tree }, message: this.git(['log', '-1', '--format=%B', sha]).toString() } } };
+        const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate] = this.git(['log', '-1', '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI', sha]).toString().trim().split('\0');
+        return {
+          status: 200,
+          body: {
+            sha,
+            commit: {
+              tree: { sha: tree },
+              message: this.git(['log', '-1', '--format=%B', sha]).toString(),
+              author: { name: authorName, email: authorEmail, date: authorDate },
+              committer: { name: committerName, email: committerEmail, date: committerDate },
+            },
+            parents: this.git(['log', '-1', '--format=%P', sha]).toString().trim().split(/\s+/).filter(Boolean).map((p) => ({ sha: p })),
+          },
+        };
       } catch {
         return { status: 404, body: { message: 'No commit found' } };
+      }
+    });
+    this.on('GET', `${repoPath}/compare/{basehead}`, (req, p) => {
+      const [base, head] = p.basehead!.split('...');
+      try {
+        const shas = this.git(['rev-list', '--reverse', `${base}..${head}`]).toString().split('\n').filter(Boolean);
+        const per = Number(req.query.get('per_page') ?? 250);
+        const page = Number(req.query.get('page') ?? 1);
+        const commits = shas.slice((page - 1) * per, page * per).map((sha) => ({ sha, commit: { message: this.git(['log', '-1', '--format=%B', sha]).toString(), committer: { date: this.git(['log', '-1', '--format=%cI', sha]).toString().trim() } } }));
+        return { status: 200, body: { status: 'ahead', total_commits: shas.length, commits, files: [] } };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
       }
     });
     this.on('GET', `${repoPath}/git/trees/{sha}`, (req, p) => {

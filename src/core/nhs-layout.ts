@@ -95,7 +95,7 @@ export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
   { key: 'controlStatus', header: 'Control status', aliases: [], width: 12, clinsafe: true },
   { key: 'evidence', header: 'Evidence', aliases: [], width: 40, clinsafe: true },
   { key: 'actionOwner', header: 'Action owner', aliases: [], width: 16, clinsafe: true },
-  { key: 'actionDue', header: 'Action due', aliases: [], width: 12, clinsafe: true },
+  { key: 'actionDue', header: 'Action due', aliases: ['Due date', 'Target date', 'Action due date', 'Date due'], width: 12, clinsafe: true },
 ];
 
 /** The 18 headers of the NHS template, in order. */

@@ -81,7 +81,6 @@ interface Rendered {
   name: string;
   tree: Root;
   title: string;
-  md: string;
 }
 
 export interface BuildInput {
@@ -158,7 +157,7 @@ function render(input: BuildInput, ctx: B.DocContext, name: TemplateName, docume
   }
   const h1 = tree.children.find((n) => n.type === 'heading' && n.depth === 1);
   const title = h1 ? plain(h1) : documentTitle;
-  return { name, tree, title, md: serialize(tree) };
+  return { name, tree, title };
 }
 
 function plain(n: RootContent): string {
@@ -175,9 +174,9 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
   const out: Artefact[] = [];
 
-  const emit = async (doc: Rendered, base: string, pdf: boolean, html = true) => {
-    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(doc.md, 'utf8')));
-    if (html && formats.has('html')) out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: true }), 'utf8')));
+  const emit = async (doc: Rendered, base: string, pdf: boolean, compact = false) => {
+    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(serialize(doc.tree), 'utf8')));
+    if (formats.has('html')) out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8')));
     if (pdf && formats.has('pdf')) {
       out.push(
         artefact(
@@ -189,6 +188,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
             footer,
             date: input.release.date,
             author: p.manufacturer,
+            compact,
           }),
         ),
       );
@@ -226,7 +226,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
       'memo-digests': () =>
         cscrFiles.length ? [grid(['File', 'SHA-256'], cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]))] : [paragraph('No CSCR file was generated in this build.')],
     });
-    await emit(memo, 'cso-release-memo', true);
+    await emit(memo, 'cso-release-memo', true, true);
   }
 
   const manifest = {

@@ -35,7 +35,8 @@ table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-siz
 th, td { border: 1px solid #aeb7bd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #e8edee; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #f7f9fa; }
-blockquote { margin: 1rem 0; padding: .6rem 1rem; border-left: 6px solid #ffb81c; background: #fff9e6; }
+blockquote { margin: 1rem 0; padding: .6rem 1rem; border-left: 6px solid #768692; background: #f0f4f5; }
+blockquote.warning { border-left-color: #ffb81c; background: #fff9e6; }
 blockquote.approved { border-left-color: #007f3b; background: #eef7f1; }
 code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; background: #f0f4f5; padding: 0 .2em; }
 pre { background: #f0f4f5; padding: .6rem; overflow-x: auto; }
@@ -114,8 +115,9 @@ export function toHtml(tree: Root, opts: HtmlOptions): string {
       case 'paragraph':
         return `<p>${inline(n.children)}</p>`;
       case 'blockquote': {
-        const approved = plainText(n).startsWith('Approved.');
-        return `<blockquote${approved ? ' class="approved"' : ''} role="note">${n.children.map(block).join('\n')}</blockquote>`;
+        const t = plainText(n);
+        const tone = t.startsWith('Approved.') ? 'approved' : t.startsWith('DRAFT') || t.startsWith('NOT ') ? 'warning' : 'neutral';
+        return `<blockquote class="${tone}">${n.children.map(block).join('\n')}</blockquote>`;
       }
       case 'list': {
         const tag = n.ordered ? 'ol' : 'ul';

@@ -72,7 +72,21 @@ export interface PdfOptions {
   /** ISO date used as the PDF's creation date (reproducible, never "now"). */
   date: string;
   author: string;
+  /** A short document (the memo): no title page and no table of contents. */
+  compact?: boolean;
 }
+
+/** Status banners are coloured by what they say; other quotations are neutral. */
+export function toneOf(text: string): 'approved' | 'warning' | 'neutral' {
+  if (text.startsWith('Approved.')) return 'approved';
+  if (text.startsWith('DRAFT') || text.startsWith('NOT ')) return 'warning';
+  return 'neutral';
+}
+const TONES = {
+  approved: { fill: '#eef7f1', rule: '#007f3b' },
+  warning: { fill: '#fff4d6', rule: '#ffb81c' },
+  neutral: { fill: '#f0f4f5', rule: '#768692' },
+} as const;
 
 function blocks(nodes: RootContent[], tocDepth: number): object[] {
   const out: object[] = [];
@@ -86,13 +100,15 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
       case 'paragraph':
         out.push({ text: inlines(n.children), margin: [0, 0, 0, 6] });
         break;
-      case 'blockquote':
+      case 'blockquote': {
+        const tone = toneOf(plainText(n));
         out.push({
-          table: { widths: ['*'], body: [[{ stack: blocks(n.children, tocDepth), fillColor: plainText(n).startsWith('Approved.') ? '#eef7f1' : '#fff4d6', margin: [6, 6, 6, 0] }]] },
-          layout: { hLineWidth: () => 0, vLineWidth: (i: number) => (i === 0 ? 4 : 0), vLineColor: () => (plainText(n).startsWith('Approved.') ? '#007f3b' : '#ffb81c') },
+          table: { widths: ['*'], body: [[{ stack: blocks(n.children, tocDepth), fillColor: TONES[tone].fill, margin: [6, 6, 6, 0] }]] },
+          layout: { hLineWidth: () => 0, vLineWidth: (i: number) => (i === 0 ? 4 : 0), vLineColor: () => TONES[tone].rule },
           margin: [0, 4, 0, 10],
         });
         break;
+      }
       case 'list': {
         const items = n.children.map((li) => ({ stack: blocks(li.children, tocDepth).map((b) => ({ ...b, margin: [0, 0, 0, 2] })) }));
         out.push(n.ordered ? { ol: items, margin: [0, 0, 0, 6] } : { ul: items, margin: [0, 0, 0, 6] });
@@ -194,14 +210,16 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
       th: { bold: true },
       toc: { fontSize: 16, bold: true, margin: [0, 0, 0, 10] },
     },
-    content: [
-      { text: clean(opts.title), style: 'title' },
-      ...opts.subtitle.map((s) => ({ text: clean(s), style: 'subtitle' })),
-      { text: clean(opts.status), style: 'status', color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' },
-      { toc: { title: { text: 'Contents', style: 'toc' }, numberStyle: { fontSize: 9.5 } }, pageBreak: 'before' },
-      { text: '', pageBreak: 'after' },
-      ...blocks(children, 3),
-    ],
+    content: opts.compact
+      ? [{ text: clean(opts.title), style: 'h1' }, ...opts.subtitle.map((s) => ({ text: clean(s) })), { text: clean(opts.status), bold: true, margin: [0, 4, 0, 8], color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' }, ...blocks(children, 0)]
+      : [
+          { text: clean(opts.title), style: 'title' },
+          ...opts.subtitle.map((s) => ({ text: clean(s), style: 'subtitle' })),
+          { text: clean(opts.status), style: 'status', color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' },
+          { toc: { title: { text: 'Contents', style: 'toc' }, numberStyle: { fontSize: 9.5 } }, pageBreak: 'before' },
+          { text: '', pageBreak: 'after' },
+          ...blocks(children, 3),
+        ],
     footer: (currentPage: number, pageCount: number) => ({
       columns: [
         { text: clean(opts.footer), fontSize: 7.5, color: '#4c6272' },

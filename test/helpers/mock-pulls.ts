@@ -35,6 +35,12 @@ export interface MockPull {
   commits: { author: { login: string } | null; committer: { login: string } | null; sha?: string }[];
   /** Override GitHub's `commits` count. */
   commitCount?: number;
+  /** For merged pull requests (the app's after-merge review and change record). */
+  title?: string;
+  state?: 'open' | 'closed';
+  merged?: boolean;
+  mergeCommitSha?: string;
+  mergedAt?: string;
 }
 
 export interface PullsState {
@@ -66,7 +72,11 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
       status: 200,
       body: {
         number: pr.number,
-        state: 'open',
+        title: pr.title ?? `Pull request ${pr.number}`,
+        state: pr.state ?? 'open',
+        merged: pr.merged ?? false,
+        merge_commit_sha: pr.mergeCommitSha ?? null,
+        merged_at: pr.mergedAt ?? null,
         draft: false,
         user: { login: pr.author, type: 'User' },
         head: { sha: pr.headSha, ref: 'feature' },

@@ -63,7 +63,10 @@ describe('clinsafe check in a real git repository', () => {
     const j = JSON.parse(r.out);
     expect(j.errors).toEqual([]);
     expect(r.code).toBe(2);
-    expect(j.impacted.find((h: { id: string }) => h.id === 'H-009').reasons).toContainEqual(expect.objectContaining({ kind: 'hazard-log' }));
+    expect(j.impacted.find((h: { id: string }) => h.id === 'H-009').reasons).toEqual([
+      { kind: 'hazard-log', detail: 'hazard log entry modified' },
+      { kind: 'safety-folder', detail: `${path} is changed` },
+    ]);
     const change = j.hazardLogChanges.find((c: { id: string }) => c.id === 'H-009');
     expect(change.change).toBe('modified');
     const md = await check(repo.dir, ['--base', 'main', '--format', 'markdown']);

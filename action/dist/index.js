@@ -54850,6 +54850,13 @@ function evaluateGate(i) {
     }
     entry.reasons.push({ kind: "hazard-log", detail: `hazard log entry ${c.change}` });
   }
+  const fileToId = /* @__PURE__ */ new Map();
+  for (const h of [...base.hazards, ...head?.hazards ?? []]) fileToId.set(h.file, h.id);
+  for (const f of result.safetyFolderChanges) {
+    const id2 = fileToId.get(f);
+    const entry = id2 ? byId.get(id2) : void 0;
+    if (entry) entry.reasons.push({ kind: "safety-folder", detail: `${f} is changed`, file: f });
+  }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
   const required2 = result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;
   result.requiresApproval = required2 || errors.length > 0;
@@ -59822,7 +59829,33 @@ var inlineCode2 = (value) => ({ type: "inlineCode", value });
 function phrase(c) {
   return typeof c === "string" ? text3(c) : c;
 }
-var paragraph2 = (...children) => ({ type: "paragraph", children: children.map(phrase) });
+var paragraph2 = (...children) => ({ type: "paragraph", children: edgeSpacesOut(children.map(phrase)) });
+function edgeSpacesOut(nodes) {
+  const out = [];
+  for (const n of nodes) {
+    if ((n.type === "strong" || n.type === "emphasis") && n.children.length) {
+      const first = n.children[0];
+      const last = n.children[n.children.length - 1];
+      const lead = first.type === "text" ? /^\s+/.exec(first.value)?.[0] ?? "" : "";
+      const trail = last.type === "text" ? /\s+$/.exec(last.value)?.[0] ?? "" : "";
+      if (lead || trail) {
+        const children = n.children.map((c, i) => {
+          if (c.type !== "text") return c;
+          let v = c.value;
+          if (i === 0 && lead) v = v.slice(lead.length);
+          if (i === n.children.length - 1 && trail) v = v.slice(0, v.length - trail.length);
+          return { ...c, value: v };
+        });
+        if (lead) out.push({ type: "text", value: " " });
+        out.push({ ...n, children });
+        if (trail) out.push({ type: "text", value: " " });
+        continue;
+      }
+    }
+    out.push(n);
+  }
+  return out;
+}
 var heading2 = (depth, ...children) => ({ type: "heading", depth, children: children.map(phrase) });
 var list3 = (items, ordered = false, checked) => ({
   type: "list",
@@ -59886,6 +59919,8 @@ function reasonPhrase(reason) {
       return [text3(oneLine(reason.detail))];
     case "label":
       return [text3("label "), fileCode(reason.label ?? reason.detail)];
+    case "safety-folder":
+      return reason.file ? [fileCode(reason.file), text3(" is changed")] : [text3(oneLine(reason.detail))];
     default:
       return [text3(oneLine(reason.detail))];
   }

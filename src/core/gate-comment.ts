@@ -46,6 +46,8 @@ function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
       return [text(oneLine(reason.detail))];
     case 'label':
       return [text('label '), fileCode(reason.label ?? reason.detail)];
+    case 'safety-folder':
+      return reason.file ? [fileCode(reason.file), text(' is changed')] : [text(oneLine(reason.detail))];
     default:
       return [text(oneLine(reason.detail))];
   }

@@ -162,6 +162,14 @@ export function evaluateGate(i: GateInputs): GateResult {
     }
     entry.reasons.push({ kind: 'hazard-log', detail: `hazard log entry ${c.change}` });
   }
+  // Hazard files the PR edits inside the safety folder.
+  const fileToId = new Map<string, string>();
+  for (const h of [...base.hazards, ...(head?.hazards ?? [])]) fileToId.set(h.file, h.id);
+  for (const f of result.safetyFolderChanges) {
+    const id = fileToId.get(f);
+    const entry = id ? byId.get(id) : undefined;
+    if (entry) entry.reasons.push({ kind: 'safety-folder', detail: `${f} is changed`, file: f });
+  }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
   const required = result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;

@@ -658,14 +658,16 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       if (idsCell && idsCell.trim()) {
         // clinsafe export: ids given, descriptions in the cause cell in the same order.
         const ids = idsCell.split(/[,\s]+/).filter(Boolean);
-        const full = clean(cellText ?? '');
+        const labelOf = (id: string) => /^C(\d{3,})$/.exec(id)?.[1] ?? id;
+        let rest = clean(cellText ?? '');
         ids.forEach((id, i) => {
-          const label = /^C(\d{3,})$/.exec(id)?.[1] ?? id;
-          const start = full.indexOf(`${label} `) === 0 ? label.length + 1 : full.startsWith(label) && full.length === label.length ? label.length : 0;
+          const label = labelOf(id);
+          if (rest === label) rest = '';
+          else if (rest.startsWith(`${label} `) || rest.startsWith(`${label}\n`)) rest = rest.slice(label.length + 1);
           const next = ids[i + 1];
-          const nextLabel = next ? (/^C(\d{3,})$/.exec(next)?.[1] ?? next) : undefined;
-          const end = nextLabel ? full.indexOf(`\n${nextLabel} `, start) : -1;
-          const desc = clean(full.slice(start, end >= 0 ? end : undefined));
+          const cut = next ? rest.indexOf(`\n${labelOf(next)} `) : -1;
+          const desc = clean(cut >= 0 ? rest.slice(0, cut) : rest);
+          rest = cut >= 0 ? rest.slice(cut + 1) : '';
           if (!b.causeKeys.has(`id:${id}`)) {
             b.causeKeys.set(`id:${id}`, id);
             h.causes.push({ id, description: desc || `Cause ${id}` });

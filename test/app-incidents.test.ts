@@ -100,6 +100,28 @@ describe('clinical incidents', () => {
   });
 });
 
+describe('two instances behind a load balancer', () => {
+  it('receiving the same delivery at once leave one guidance comment and one open review issue', async () => {
+    const second = await startApp((onDelivery) => createApp({ now: () => new Date(`${today}T09:00:00Z`), onDelivery }), app.github);
+    try {
+      const p = incidentIssue(
+        'Penicillin allergy not displayed on reconciliation screen',
+        'The patient’s penicillin allergy from the GP record was not displayed when the pharmacist reconciled medicines on admission.',
+        ['clinical-incident'],
+      );
+      const [a, b] = await Promise.all([app.deliver('issues', p, { delivery: 'same' }), second.deliver('issues', p, { delivery: 'same' })]);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      const guidance = app.github.comments.filter((c) => c.issue_number === p.issue.number && c.user.type === 'Bot');
+      expect(guidance).toHaveLength(1);
+      const open = app.github.issues.filter((i) => i.user.type === 'Bot' && i.state === 'open' && i.title === `Safety review: clinical incident #${p.issue.number}`);
+      expect(open).toHaveLength(1);
+    } finally {
+      await second.stopServerOnly();
+    }
+  });
+});
+
 describe('periodic review', () => {
   function dispatch() {
     const p = example('repository_dispatch', 'on-demand-test');

@@ -78,10 +78,10 @@ export function parseCommand(body: string): SignOffCommand | undefined {
       continue;
     }
     if (inFence || !line.startsWith('/clinsafe')) continue;
-    const m = /^\/clinsafe\s+(sign-off|signoff|approve|reject)\b\s*(.*)$/i.exec(line);
+    const m = /^\/clinsafe\s+(sign-off|signoff|approve|reject)(?:\s+(.*))?$/i.exec(line);
     if (!m) return { kind: 'invalid', problem: 'unknown command; use `/clinsafe sign-off` to approve the release or `/clinsafe reject <reason>` to refuse it' };
     const verb = m[1]!.toLowerCase();
-    const rest = m[2]!.trim();
+    const rest = (m[2] ?? '').trim();
     if (verb === 'reject') {
       return rest ? { kind: 'reject', reason: rest } : { kind: 'invalid', problem: 'a rejection needs a reason: `/clinsafe reject <reason>`' };
     }

@@ -102,6 +102,13 @@ export async function ensureComment(
   const mine = comments.find((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
   if (mine) return { id: mine.id, created: false };
   const created = (await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body: `${body}\n\n${marker(kind, key)}\n` })).data as CommentLike;
+  // Two instances handling the same delivery may both have written: the later comment removes itself.
+  const after = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  const first = after.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key)).sort((a, b) => a.id - b.id)[0];
+  if (first && first.id !== created.id) {
+    await octokit.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: created.id });
+    return { id: first.id, created: false };
+  }
   return { id: created.id, created: true };
 }
 

@@ -3,6 +3,7 @@
  * GitHub's API answered by a MockGitHub, and webhooks sent over HTTP signed as GitHub signs them.
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import type { ApplicationFunction } from 'probot';
@@ -45,9 +46,20 @@ export interface RunningApp {
   /** POST a webhook delivery; returns the HTTP status. */
   deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string }): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
+  /** Stop this app server but leave the (shared) GitHub mock running. */
+  stopServerOnly(): Promise<void>;
 }
 
 /** Start the app server; `makeApp` receives the hook that lets `deliver` wait for the handlers to finish. */
+/** A port free on loopback now (Probot treats port 0 as "use 3000", so ask the OS for one). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
 export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction, github?: MockGitHub): Promise<RunningApp & { inflight: Inflight }> {
   const inflight = new Inflight();
   const appFn = makeApp(inflight.add);
@@ -56,7 +68,7 @@ export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => vo
   const server = new Server({
     // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
     Probot: Probot.defaults({ appId: 1, privateKey: appPrivateKey(), secret: WEBHOOK_SECRET, baseUrl: gh.baseUrl, log: quiet, Octokit: unthrottled }),
-    port: 0,
+    port: await freePort(),
     host: '127.0.0.1',
     log: quiet,
   });
@@ -89,6 +101,9 @@ export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => vo
     async stop() {
       await server.stop();
       await gh.stop();
+    },
+    async stopServerOnly() {
+      await server.stop();
     },
   };
 }

@@ -75,6 +75,7 @@ export class MockGitHub {
   private server?: Server;
   private routes: { method: string; pattern: RegExp; keys: string[]; handler: Handler }[] = [];
   private nextId = 1000;
+  private nextNumber = 1;
   baseUrl = '';
 
   constructor() {
@@ -177,7 +178,7 @@ export class MockGitHub {
     });
     this.on('POST', `${repoPath}/issues`, (req) => {
       const j = req.json as { title: string; body?: string; labels?: string[]; assignees?: string[] };
-      const number = this.issues.length + this.comments.length + 1;
+      const number = this.nextNumber++;
       const issue: MockIssue = {
         number,
         title: j.title,
@@ -359,7 +360,7 @@ export class MockGitHub {
   }
 
   addUserIssue(login: string, title: string, body: string, labels: string[]): MockIssue {
-    const number = this.issues.length + this.comments.length + 1;
+    const number = this.nextNumber++;
     const issue: MockIssue = { number, title, body, state: 'open', labels: labels.map((name) => ({ name })), assignees: [], user: { login, type: 'User' }, created_at: '2026-11-20T08:30:00Z', html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}` };
     this.issues.push(issue);
     return issue;

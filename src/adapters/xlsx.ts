@@ -155,7 +155,9 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
             if (keep) chunks.push(chunk);
           });
           stream.on('error', (e: Error) => {
-            if (!stopped) fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
+            if (stopped) return;
+            if (/too many bytes/i.test(e.message)) fail(`part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`);
+            else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
           });
           stream.on('end', () => {
             if (stopped) return;

@@ -234,7 +234,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   const formulas: string[] = [];
   sheet.rows.forEach((r, i) =>
     r.forEach((c, j) => {
-      if (c.formula !== undefined && !c.mergedFrom) formulas.push(`${cellRef(i + 1, j + 1)} (=${c.formula.slice(0, 40)})`);
+      if (c.formula !== undefined && !c.mergedFrom) formulas.push(`${cellRef(i + 1, j + 1)} (=${c.formula.length > 40 ? `${c.formula.slice(0, 40)}…` : c.formula})`);
     }),
   );
   if (formulas.length > 0) {

@@ -32,13 +32,14 @@ h1 { font-size: 1.9rem; border-bottom: 3px solid #005eb8; padding-bottom: .3rem;
 h2 { font-size: 1.4rem; margin-top: 2.2rem; border-bottom: 1px solid #d8dde0; padding-bottom: .2rem; }
 h3 { font-size: 1.15rem; margin-top: 1.6rem; }
 table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-size: .88rem; }
-th, td { border: 1px solid #aeb7bd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #aeb7bd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #e8edee; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #f7f9fa; }
 blockquote { margin: 1rem 0; padding: .6rem 1rem; border-left: 6px solid #768692; background: #f0f4f5; }
 blockquote.warning { border-left-color: #ffb81c; background: #fff9e6; }
 blockquote.approved { border-left-color: #007f3b; background: #eef7f1; }
 code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; background: #f0f4f5; padding: 0 .2em; }
+td code { overflow-wrap: anywhere; }
 pre { background: #f0f4f5; padding: .6rem; overflow-x: auto; }
 nav.toc { border: 1px solid #d8dde0; padding: .5rem 1rem; margin: 1rem 0 2rem; }
 nav.toc h2 { margin-top: .4rem; }

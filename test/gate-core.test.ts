@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decideApproval, type Review } from '../src/core/approval.js';
 import type { Hazard, SafetyFolder } from '../src/core/folder.js';
 import { statusFor, type GateResult } from '../src/core/gate.js';
+import { renderGateComment } from '../src/core/gate-comment.js';
 import { matchingPatterns } from '../src/core/globs.js';
 import { compileTriggers, evidenceTouched, hazardLogDelta, matchPath } from '../src/core/impact.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
@@ -173,5 +174,38 @@ describe('status', () => {
     const r = { decision: 'error', errors: [{ code: 'x', message: 'y'.repeat(400) }], impacted: [], headSha: 'abc' } as unknown as GateResult;
     expect(statusFor(r)).toMatchObject({ state: 'failure' });
     expect(statusFor(r).description.length).toBeLessThanOrEqual(140);
+  });
+});
+
+describe('comment length', () => {
+  const result = (n: number, reasons: number): GateResult =>
+    ({
+      decision: 'pending',
+      requiresApproval: true,
+      impacted: Array.from({ length: n }, (_, i) => ({ id: `H-${i + 1}`, title: `Hazard ${i + 1}`, residualRisk: 2, reasons: Array.from({ length: reasons }, (_, j) => ({ kind: 'path', detail: `src/f${j}.ts matches src/**`, file: `src/f${j}.ts`, pattern: 'src/**' })) })),
+      safetyFolderChanges: [],
+      alwaysImpacted: [],
+      hazardLogChanges: [],
+      reverify: [],
+      approval: { state: 'pending', eligible: ['dr-a'], have: [], needed: 1, ignored: [] },
+      errors: [],
+      notes: [],
+      headSha: 'a'.repeat(40),
+      safetyDir: 'clinical-safety',
+      statusContext: 'clinsafe/cso-approval',
+      requiredApprovals: 1,
+      roster: [{ github: 'dr-a', name: 'Dr A', profession: 'Doctor' }],
+      scheme: NHS_DCB0129,
+    }) as GateResult;
+  it('is short when little is impacted: no collapsed sections', () => {
+    const md = renderGateComment(result(1, 1));
+    expect(md).not.toContain('<details>');
+    expect(md.split('\n').length).toBeLessThan(25);
+  });
+  it('collapses detail for long pull requests', () => {
+    const md = renderGateComment(result(25, 6));
+    expect(md).toContain('<summary>15 more hazards</summary>');
+    expect(md).toContain('<summary>Every reason, file by file</summary>');
+    expect(md).toContain('and 4 more');
   });
 });

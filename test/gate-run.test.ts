@@ -60,6 +60,7 @@ describe('runGate: impact', () => {
     expect(out.decision).toBe('not-required');
     expect(lastStatus()).toMatchObject({ sha: head, state: 'success', context: 'clinsafe/cso-approval', description: 'No clinical safety impact' });
     expect(gh.comments).toHaveLength(0);
+    expect(gh.writes().filter((r) => r.path.endsWith('/labels'))).toEqual([]);
   });
 
   it('path impact: pending, one comment; a second run writes no comment again', async () => {
@@ -73,6 +74,9 @@ describe('runGate: impact', () => {
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]!.body).toContain('Needs approval by a Clinical Safety Officer');
     expect(gh.comments[0]!.body).toContain('<!-- clinsafe:gate-comment:pr-7 -->');
+    // gate.label from the base clinsafe.yml marks the impacted PR.
+    expect(gh.writes().filter((r) => r.path.endsWith('/issues/7/labels')).map((r) => r.json)).toEqual([{ labels: ['clinical-safety'] }]);
+    expect(out.labelled).toBe('clinical-safety');
     const writesBefore = gh.writes().filter((r) => r.path.includes('/comments')).length;
     await gate();
     expect(gh.writes().filter((r) => r.path.includes('/comments')).length).toBe(writesBefore);

@@ -54796,7 +54796,8 @@ function evaluateGate(i) {
     requiredApprovals: base?.config.gate.requiredApprovals ?? 1,
     roster: base ? base.config.cso.map((c) => ({ github: c.github, name: c.name, profession: c.profession })) : [],
     scheme: base?.scheme ?? NHS_DCB0129,
-    ...base ? { productName: base.config.product.name } : {}
+    ...base ? { productName: base.config.product.name } : {},
+    ...base?.config.gate.label ? { label: base.config.gate.label } : {}
   };
   if (!base) {
     const first = errorsOf(i.base.diagnostics)[0];
@@ -60321,6 +60322,14 @@ async function runGate(client, repo, pullNumber, opts) {
     outcome.problem = outcome.problem ?? why;
     outcome.decision = "error";
     outcome.status = { context: context3, ...statusFor(void 0, why) };
+  }
+  if (result?.label && result.requiresApproval && !pr.labels.some((l) => l.toLowerCase() === result.label.toLowerCase())) {
+    try {
+      await c.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...repo, issue_number: pullNumber, labels: [result.label] });
+      outcome.labelled = result.label;
+    } catch (e) {
+      outcome.warnings = [...outcome.warnings ?? [], explainApiError(e, `adding the label ${result.label}`)];
+    }
   }
   const targetUrl = opts.targetUrl ?? outcome.comment?.url ?? pr.htmlUrl;
   outcome.status.targetUrl = targetUrl;

@@ -56,6 +56,8 @@ export interface GateResult {
   roster: Cso[];
   scheme: RiskScheme;
   productName?: string;
+  /** `gate.label` from the base configuration: the label the gate adds to impacted pull requests. */
+  label?: string;
 }
 
 export const DEFAULT_STATUS_CONTEXT = 'clinsafe/cso-approval';
@@ -100,6 +102,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     roster: base ? base.config.cso.map((c) => ({ github: c.github, name: c.name, profession: c.profession })) : [],
     scheme: base?.scheme ?? NHS_DCB0129,
     ...(base ? { productName: base.config.product.name } : {}),
+    ...(base?.config.gate.label ? { label: base.config.gate.label } : {}),
   };
 
   if (!base) {

@@ -86,6 +86,10 @@ export interface GateOutcome {
   reported: boolean;
   /** Plain explanation of what went wrong, when something did. */
   problem?: string;
+  /** Problems that did not affect the decision (e.g. the label could not be added). */
+  warnings?: string[];
+  /** The `gate.label` added to the pull request on this run. */
+  labelled?: string;
   headSha?: string;
 }
 
@@ -134,6 +138,16 @@ export async function runGate(client: StoreOctokit, repo: RepoRef, pullNumber: n
     outcome.problem = outcome.problem ?? why;
     outcome.decision = 'error';
     outcome.status = { context, ...statusFor(undefined, why) };
+  }
+
+  // gate.label: mark impacted pull requests (cosmetic: a failure here is reported, not fatal).
+  if (result?.label && result.requiresApproval && !pr.labels.some((l) => l.toLowerCase() === result!.label!.toLowerCase())) {
+    try {
+      await c.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...repo, issue_number: pullNumber, labels: [result.label] });
+      outcome.labelled = result.label;
+    } catch (e) {
+      outcome.warnings = [...(outcome.warnings ?? []), explainApiError(e, `adding the label ${result.label}`)];
+    }
   }
 
   const targetUrl = opts.targetUrl ?? outcome.comment?.url ?? pr.htmlUrl;

@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
-import { serialize } from '../core/markdown.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { toHtml } from './html.js';
 import { toPdf } from './pdf.js';
+import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
 import { hazardLogCsv, hazardLogXlsx } from './hazard-log.js';
 import { FORMATS, TemplateError, type Artefact, type ChangeRecordEntry, type Format, type ReleaseInfo, type SignOff } from './types.js';
@@ -175,7 +175,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const out: Artefact[] = [];
 
   const emit = async (doc: Rendered, base: string, pdf: boolean, compact = false) => {
-    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(serialize(doc.tree), 'utf8')));
+    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(serializeDocument(doc.tree), 'utf8')));
     if (formats.has('html')) out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8')));
     if (pdf && formats.has('pdf')) {
       out.push(

@@ -29,10 +29,10 @@ export interface WorkbookLimits {
 export const DEFAULT_LIMITS: WorkbookLimits = {
   maxFileBytes: 20 * 1024 * 1024,
   maxEntries: 2_000,
-  maxEntryBytes: 32 * 1024 * 1024,
-  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 24 * 1024 * 1024,
+  maxTotalBytes: 48 * 1024 * 1024,
   maxRatio: 200,
-  maxSheetXmlBytes: 16 * 1024 * 1024,
+  maxSheetXmlBytes: 12 * 1024 * 1024,
   maxCellChars: 32_767,
   maxRows: 50_000,
   maxColumns: 200,

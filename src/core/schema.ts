@@ -129,7 +129,23 @@ export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] 
 export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
 export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
 
-export function hazardSchema(scheme: RiskScheme = NHS_DCB0129) {
+/** Schemas are built once per risk scheme: zod compiles a schema on first use, and a log has many files. */
+const hazardSchemas = new WeakMap<RiskScheme, ReturnType<typeof buildHazardSchema>>();
+const incidentSchemas = new WeakMap<RiskScheme, ReturnType<typeof buildIncidentSchema>>();
+
+export function hazardSchema(scheme: RiskScheme = NHS_DCB0129): ReturnType<typeof buildHazardSchema> {
+  let s = hazardSchemas.get(scheme);
+  if (!s) hazardSchemas.set(scheme, (s = buildHazardSchema(scheme)));
+  return s;
+}
+
+export function incidentSchema(scheme: RiskScheme = NHS_DCB0129): ReturnType<typeof buildIncidentSchema> {
+  let s = incidentSchemas.get(scheme);
+  if (!s) incidentSchemas.set(scheme, (s = buildIncidentSchema(scheme)));
+  return s;
+}
+
+function buildHazardSchema(scheme: RiskScheme) {
   const assessment = assessmentSchema(scheme);
   return z
     .strictObject({
@@ -186,7 +202,7 @@ export function hazardSchema(scheme: RiskScheme = NHS_DCB0129) {
     .describe('One hazard of the hazard log (DCB0129 §3.3)');
 }
 
-export function incidentSchema(scheme: RiskScheme = NHS_DCB0129) {
+function buildIncidentSchema(scheme: RiskScheme) {
   return z
     .strictObject({
       reference: id,

@@ -44,7 +44,7 @@ export interface RunningApp {
   url: string;
   github: MockGitHub;
   /** POST a webhook delivery; returns the HTTP status. */
-  deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string }): Promise<{ status: number; body: string }>;
+  deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string; wait?: boolean }): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
   /** Stop this app server but leave the (shared) GitHub mock running. */
   stopServerOnly(): Promise<void>;
@@ -95,7 +95,7 @@ export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => vo
         body,
       });
       const text = await res.text();
-      await inflight.idle();
+      if (opts.wait !== false) await inflight.idle();
       return { status: res.status, body: text };
     },
     async stop() {

@@ -62,6 +62,10 @@ type Handler = (req: RecordedRequest, params: Record<string, string>) => { statu
 
 export class MockGitHub {
   readonly requests: RecordedRequest[] = [];
+  /** Keep every request (tests); a bench turns this off so the mock does not grow. */
+  recordRequests = true;
+  /** Requests answered, recorded or not. */
+  requestCount = 0;
   readonly issues: MockIssue[] = [];
   readonly comments: MockComment[] = [];
   readonly releases: MockRelease[] = [];
@@ -118,7 +122,8 @@ export class MockGitHub {
         rec.json = undefined;
       }
     }
-    this.requests.push(rec);
+    this.requestCount++;
+    if (this.recordRequests) this.requests.push(rec);
     for (const r of this.routes) {
       if (r.method !== rec.method) continue;
       const m = r.pattern.exec(rec.path);

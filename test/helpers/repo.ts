@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/paths.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The clinsafe checkout (also when this file runs compiled from dist/, as benches do). */
+export const REPO_ROOT = packageRoot();
 export const EXAMPLE_PRODUCT = join(REPO_ROOT, 'fixtures', 'example-product');
 
 export interface TempRepo {

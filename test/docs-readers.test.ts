@@ -64,6 +64,15 @@ describe('PDF, read by poppler', () => {
     expect(pagesWithRequirementsHeader.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a character the font lacks is never dropped silently: "≥ 30" stays readable', async () => {
+    const f = structuredClone(folder);
+    f.hazards[0]!.title = 'Dose stopped when eGFR ≥ 30 → wrongly; café 日本 ✓';
+    const [pdf] = await buildDocuments({ folder: f, release: { tag: 't', commit: 'a'.repeat(40), date: '2026-01-01' }, changeRecord: [], formats: ['pdf'] });
+    writeFileSync(file('glyphs.pdf'), pdf!.bytes);
+    const txt = tool('pdftotext', [file('glyphs.pdf'), '-']);
+    expect(txt).toContain('eGFR ≥ 30 -> wrongly; café [U+65E5][U+672C] [yes]'); // Roboto has ≥ but no arrow, CJK or tick
+  });
+
   it('the CRMP and the CSO memo are real PDFs too', () => {
     expect(tool('pdfinfo', [file(ARTEFACTS.crmpPdf)])).toMatch(/^Pages:\s+[3-9]/m);
     const memo = tool('pdftotext', [file(ARTEFACTS.memoPdf), '-']);

@@ -16,27 +16,78 @@ interface PdfMake {
   createPdf(doc: object): { getBuffer(): Promise<Buffer> };
 }
 
+const fontDir = (): string => join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+
+let covered: ((cp: number) => boolean) | undefined;
+/** Whether Roboto (regular and medium) has a glyph for a code point; read from the font files with fontkit. */
+function hasGlyph(cp: number): boolean {
+  if (!covered) {
+    const fontkit = require('fontkit') as { openSync(path: string): { hasGlyphForCodePoint(cp: number): boolean } };
+    const faces = ['Roboto-Regular.ttf', 'Roboto-Medium.ttf'].map((f) => fontkit.openSync(join(fontDir(), f)));
+    const cache = new Map<number, boolean>();
+    covered = (c) => {
+      let v = cache.get(c);
+      if (v === undefined) cache.set(c, (v = faces.every((f) => f.hasGlyphForCodePoint(c))));
+      return v;
+    };
+  }
+  return covered(cp);
+}
+
+/** Readable stand-ins for symbols common in clinical text that Roboto lacks. */
+const SUBSTITUTES: Record<string, string> = {
+  '≥': '>=',
+  '≤': '<=',
+  '≠': '!=',
+  '≈': '~',
+  '→': '->',
+  '←': '<-',
+  '↔': '<->',
+  '⇒': '=>',
+  '✓': '[yes]',
+  '✔': '[yes]',
+  '✗': '[no]',
+  '✘': '[no]',
+  '•': '-',
+};
+
+/**
+ * Text as the PDF can show it. A character the font cannot draw is never dropped silently (in a
+ * safety case "≥ 30" must not become " 30"): it becomes a readable substitute or `[U+XXXX]`.
+ */
+export function pdfSafe(s: string): string {
+  const t = s.replace(/\u2060/g, '');
+  if (/^[\x20-\x7e\n\t]*$/.test(t)) return t;
+  let out = '';
+  for (const ch of t) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x7f || ch === '\n' || hasGlyph(cp)) out += ch;
+    else out += SUBSTITUTES[ch] ?? `[U+${cp.toString(16).toUpperCase().padStart(4, '0')}]`;
+  }
+  return out;
+}
+
 let pdfmake: PdfMake | undefined;
 function engine(): PdfMake {
   if (pdfmake) return pdfmake;
   const pm = require('pdfmake') as PdfMake;
-  const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+  const fonts = fontDir();
   pm.setFonts({
     Roboto: {
-      normal: join(fontDir, 'Roboto-Regular.ttf'),
-      bold: join(fontDir, 'Roboto-Medium.ttf'),
-      italics: join(fontDir, 'Roboto-Italic.ttf'),
-      bolditalics: join(fontDir, 'Roboto-MediumItalic.ttf'),
+      normal: join(fonts, 'Roboto-Regular.ttf'),
+      bold: join(fonts, 'Roboto-Medium.ttf'),
+      italics: join(fonts, 'Roboto-Italic.ttf'),
+      bolditalics: join(fonts, 'Roboto-MediumItalic.ttf'),
     },
   });
   // Documents never load anything from the network or from paths other than the fonts.
   pm.setUrlAccessPolicy(() => false);
-  pm.setLocalAccessPolicy((p) => p.startsWith(fontDir));
+  pm.setLocalAccessPolicy((p) => p.startsWith(fonts));
   return (pdfmake = pm);
 }
 
-/** Strip the mention-defusing word joiner: a PDF pings nobody and Roboto has no glyph for it. */
-const clean = (s: string): string => s.replace(/\u2060/g, '');
+/** Strip the mention-defusing word joiner (a PDF pings nobody) and make every character drawable. */
+const clean = (s: string): string => pdfSafe(s);
 
 type Inline = string | { text: Inline[] | string; bold?: boolean; italics?: boolean; font?: string; link?: string; color?: string; decoration?: string; background?: string };
 

@@ -67,7 +67,7 @@ export interface HtmlOptions {
 }
 
 export function toHtml(tree: Root, opts: HtmlOptions): string {
-  const ids = new Map<string, number>();
+  const ids = new Map<string, number>(opts.toc ? [['contents', 1]] : []);
   const idFor = (h: RootContent): string => {
     const base = slug(plainText(h));
     const n = ids.get(base) ?? 0;

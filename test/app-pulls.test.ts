@@ -119,6 +119,21 @@ describe('the gate in app mode', () => {
   });
 });
 
+describe('the gate as a check run', () => {
+  it('reports a check run instead of the status when CLINSAFE_APP_GATE is check-run', async () => {
+    const checks = await startApp((onDelivery) => createApp({ onDelivery, gateMode: 'check-run' }), app.github);
+    try {
+      const statusesBefore = app.github.statuses.length;
+      await checks.deliver('pull_request', pullPayload('synchronize'));
+      expect(pulls.checkRuns).toHaveLength(1);
+      expect(pulls.checkRuns[0]).toMatchObject({ head_sha: head, name: 'clinsafe/cso-approval' });
+      expect(app.github.statuses.length).toBe(statusesBefore);
+    } finally {
+      await checks.stopServerOnly();
+    }
+  });
+});
+
 describe('after an impacted merge', () => {
   it('opens one "Review hazard log after #12" issue for the CSOs, with the hazards and the evidence to re-verify', async () => {
     pr.merged = true;

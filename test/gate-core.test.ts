@@ -78,6 +78,14 @@ describe('trigger index', () => {
       'src/alpha/z.ts',
       'src/charlie/z.ts',
       'README.md',
+      'src/patient.ts',
+      'src/patientx/a.ts',
+      'xmigrations/a',
+      'a/migrationsx',
+      'a/b/migrations',
+      'docs',
+      'src/api/server.tsx',
+      'src/api',
     ];
     // Hazards get overlapping, ordered slices of the patterns (negations included).
     const hazards = [0, 3, 6, 9, 12].map((s, i) => hazard(`H-${i + 1}`, patterns.slice(s, s + 8)));

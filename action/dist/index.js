@@ -53681,7 +53681,19 @@ function assessmentSchema(scheme) {
 var CONTROL_TYPES = ["design", "test", "training", "business-process"];
 var CONTROL_STATUSES = ["planned", "implemented", "verified"];
 var HAZARD_STATUSES = ["open", "transferred", "closed", "retired"];
+var hazardSchemas = /* @__PURE__ */ new WeakMap();
+var incidentSchemas = /* @__PURE__ */ new WeakMap();
 function hazardSchema(scheme = NHS_DCB0129) {
+  let s = hazardSchemas.get(scheme);
+  if (!s) hazardSchemas.set(scheme, s = buildHazardSchema(scheme));
+  return s;
+}
+function incidentSchema(scheme = NHS_DCB0129) {
+  let s = incidentSchemas.get(scheme);
+  if (!s) incidentSchemas.set(scheme, s = buildIncidentSchema(scheme));
+  return s;
+}
+function buildHazardSchema(scheme) {
   const assessment = assessmentSchema(scheme);
   return external_exports.strictObject({
     id,
@@ -53729,7 +53741,7 @@ function hazardSchema(scheme = NHS_DCB0129) {
     }).default({ paths: [], labels: [] })
   }).describe("One hazard of the hazard log (DCB0129 \xA73.3)");
 }
-function incidentSchema(scheme = NHS_DCB0129) {
+function buildIncidentSchema(scheme) {
   return external_exports.strictObject({
     reference: id,
     title: text.optional(),
@@ -54522,17 +54534,19 @@ function compileTriggers(hazards) {
     if (h.status === "retired") return;
     h.triggers.paths.forEach((source, order) => {
       const parsed = parseTriggerPattern(source);
-      let test;
-      try {
-        test = (0, import_picomatch2.default)(parsed.globs, PICOMATCH_OPTIONS);
-      } catch {
-        test = () => true;
-      }
-      const entry = { hazard: hi, order, source, negated: parsed.negated, test };
-      index.patternCount++;
       const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, "").replace(/\/+$/, "");
       const anchored = source.replace(/^!/, "").startsWith("/") || body.includes("/");
       const segments = body.split("/");
+      let test = literalTest(body, anchored, segments);
+      if (!test) {
+        try {
+          test = globsTest(parsed.globs);
+        } catch {
+          test = () => true;
+        }
+      }
+      const entry = { hazard: hi, order, source, negated: parsed.negated, test };
+      index.patternCount++;
       if (anchored) {
         const literal2 = [];
         for (const s of segments) {
@@ -54557,6 +54571,25 @@ function compileTriggers(hazards) {
     }
   });
   return index;
+}
+function globsTest(globs) {
+  const res = globs.map((g) => import_picomatch2.default.makeRe(g, PICOMATCH_OPTIONS));
+  return (p) => res.some((re) => re.test(p));
+}
+var isLiteral = (seg) => seg !== "" && seg !== "." && seg !== ".." && !GLOB_CHARS.test(seg);
+function literalTest(body, anchored, segments) {
+  if (anchored) {
+    const lits = segments.at(-1) === "**" && segments.length > 1 ? segments.slice(0, -1) : segments;
+    if (!lits.every(isLiteral)) return void 0;
+    const lit = lits.join("/");
+    const under = `${lit}/`;
+    return (p) => p === lit || p.startsWith(under);
+  }
+  if (!isLiteral(body)) return void 0;
+  const first = `${body}/`;
+  const last = `/${body}`;
+  const mid = `/${body}/`;
+  return (p) => p === body || p.startsWith(first) || p.endsWith(last) || p.includes(mid);
 }
 function candidates(index, path) {
   const out = [...index.always];

@@ -84,18 +84,20 @@ export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
     if (h.status === 'retired') return;
     h.triggers.paths.forEach((source, order) => {
       const parsed = parseTriggerPattern(source);
-      let test: (p: string) => boolean;
-      try {
-        test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
-      } catch {
-        // An unparseable glob is reported by validation; here it can only widen impact, never narrow it.
-        test = () => true;
-      }
-      const entry: PatternEntry = { hazard: hi, order, source, negated: parsed.negated, test };
-      index.patternCount++;
       const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
       const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
       const segments = body.split('/');
+      let test = literalTest(body, anchored, segments);
+      if (!test) {
+        try {
+          test = globsTest(parsed.globs);
+        } catch {
+          // An unparseable glob is reported by validation; here it can only widen impact, never narrow it.
+          test = () => true;
+        }
+      }
+      const entry: PatternEntry = { hazard: hi, order, source, negated: parsed.negated, test };
+      index.patternCount++;
       if (anchored) {
         const literal: string[] = [];
         for (const s of segments) {
@@ -120,6 +122,34 @@ export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
     }
   });
   return index;
+}
+
+/** A test for a list of globs: their compiled regular expressions (what picomatch's matcher runs). */
+function globsTest(globs: string[]): (p: string) => boolean {
+  const res = globs.map((g) => picomatch.makeRe(g, PICOMATCH_OPTIONS));
+  return (p) => res.some((re) => re.test(p));
+}
+
+const isLiteral = (seg: string) => seg !== '' && seg !== '.' && seg !== '..' && !GLOB_CHARS.test(seg);
+
+/**
+ * Plain string tests for the commonest patterns, equivalent to their globs (checked against
+ * picomatch by the tests): a literal path or `literal/**` (the path itself or anything under it),
+ * and a literal name at any depth.
+ */
+function literalTest(body: string, anchored: boolean, segments: string[]): ((p: string) => boolean) | undefined {
+  if (anchored) {
+    const lits = segments.at(-1) === '**' && segments.length > 1 ? segments.slice(0, -1) : segments;
+    if (!lits.every(isLiteral)) return undefined;
+    const lit = lits.join('/');
+    const under = `${lit}/`;
+    return (p) => p === lit || p.startsWith(under);
+  }
+  if (!isLiteral(body)) return undefined;
+  const first = `${body}/`;
+  const last = `/${body}`;
+  const mid = `/${body}/`;
+  return (p) => p === body || p.startsWith(first) || p.endsWith(last) || p.includes(mid);
 }
 
 /** Patterns that could match `path`, from the index. */

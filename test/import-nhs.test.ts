@@ -158,7 +158,8 @@ describe('a messy workbook made by the test', () => {
     );
     expect(cells(r, 'merged-cell')).toEqual(expect.arrayContaining([q('B4'), q('C4')]));
     expect(cells(r, 'blank-row')).toEqual([q('A7')]);
-    expect(cells(r, 'hazard-id')).toEqual([q('A4'), q('A5'), q('A6')]);
+    expect(cells(r, 'hazard-id')).toEqual([q('A4'), q('A5')]); // 1 → H01
+    expect(cells(r, 'filled-down')).toEqual([q('A6')]); // blank Num continues H01
     expect(cells(r, 'trimmed')).toEqual(expect.arrayContaining([q('N4'), q('B4')]));
     expect(cells(r, 'case-folded')).toEqual(expect.arrayContaining([q('G4'), q('H4'), q('P4')])); // 'major ', 'MEDIUM', 'very low'
     expect(cells(r, 'cause-number-padded')).toEqual([q('F5')]);
@@ -228,6 +229,27 @@ describe('a messy workbook made by the test', () => {
     expect(res.err).toContain('column "Trust notes" has no place');
     expect(res.err).toContain('nothing was written');
     expect(() => readdirSync(join(r.dir, 'safety', 'hazards'))).toThrow();
+  });
+
+  it('uses an existing clinsafe.yml (its manufacturer) and --map value spellings, and keeps the config', async () => {
+    const r = repo();
+    expect((await cli(r.dir, 'init', '--no-bank', '--dir', 'safety', '--manufacturer', 'Acme Health')).code).toBe(0);
+    const config = readFileSync(join(r.dir, 'safety', 'clinsafe.yml'), 'utf8');
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await messyWorkbook()) as unknown as ArrayBuffer);
+    wb.getWorksheet('Risk register')!.getCell('O8').value = 'Negligible';
+    writeFileSync(join(r.dir, 'messy.xlsx'), Buffer.from(await wb.xlsx.writeBuffer()));
+    writeFileSync(join(r.dir, 'map.yml'), 'columns:\n  Risk Ref: hazardId\nvalues:\n  severity:\n    negligible: Minor\n');
+    const res = await cli(r.dir, 'import', 'messy.xlsx', '--map', 'map.yml', '--out', 'safety', '--format', 'json');
+    expect(res.code).toBe(0);
+    const j = JSON.parse(res.out) as { manufacturer: string; findings: Finding[]; files: string[] };
+    expect(j.manufacturer).toBe('Acme Health');
+    expect(j.findings.some((f) => f.code === 'manufacturer-guessed')).toBe(false);
+    expect(j.findings.find((f) => f.code === 'value-mapped')).toMatchObject({ message: 'severity "Negligible" mapped to "Minor" (--map)', cells: ["'Risk register'!O8"] });
+    expect(j.files).not.toContain('safety/clinsafe.yml');
+    expect(readFileSync(join(r.dir, 'safety', 'clinsafe.yml'), 'utf8')).toBe(config);
+    expect((await cli(r.dir, 'validate', '--dir', 'safety')).code).toBe(0);
   });
 
   it('reports a --map file that is wrong at its line and column', async () => {

@@ -282,6 +282,16 @@ describe('runGate: the sticky comment', () => {
     expect(gh.writes().some((r) => r.method === 'PATCH' && r.path.endsWith(`/comments/${planted.id}`))).toBe(false);
   });
 
+  it('keeps one comment when two racing runs created two', async () => {
+    const head = change('src/patient/banner.ts');
+    pr(head);
+    await gate();
+    gh.comments.push({ ...gh.comments[0]!, id: 99_999, body: 'stale <!-- clinsafe:gate-comment:pr-7 -->' });
+    await gate();
+    expect(gh.comments.map((c) => c.id)).toEqual([gh.comments[0]!.id]);
+    expect(gh.comments[0]!.body).toContain('Needs approval');
+  });
+
   it('renders hostile file names and hazard titles literally', async () => {
     const hostile = 'src/patient/a|b`c` <img src=x onerror=alert(1)> @org/team [x](javascript:alert(1)).ts';
     repo.write(hostile, 'x\n');

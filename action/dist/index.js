@@ -60250,7 +60250,11 @@ async function listCommitAuthors(client, repo, pullNumber, expected) {
 }
 async function upsertStickyComment(client, repo, issueNumber, botLogin, kind, key, body, opts) {
   const comments = await step("reading the pull request comments", async () => await client.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, per_page: 100 }));
-  const mine = comments.find((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+  const all2 = comments.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+  const mine = all2[0];
+  for (const extra of all2.slice(1)) {
+    await client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: extra.id }).catch(() => void 0);
+  }
   if (mine) {
     if ((mine.body ?? "").trim() === body.trim()) return { action: "unchanged", id: mine.id, ...mine.html_url ? { url: mine.html_url } : {} };
     const d2 = await step("updating the safety comment", async () => (await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: mine.id, body })).data);

@@ -212,7 +212,12 @@ export async function upsertStickyComment(
   opts: { createIfMissing: boolean },
 ): Promise<{ action: StickyAction; id?: number; url?: string }> {
   const comments = await step('reading the pull request comments', async () => (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as { id: number; body?: string | null; user?: { login: string } | null; html_url?: string }[]);
-  const mine = comments.find((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+  const all = comments.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
+  const mine = all[0];
+  // Two runs that raced may each have created one: keep the oldest, remove the others (best effort).
+  for (const extra of all.slice(1)) {
+    await client.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: extra.id }).catch(() => undefined);
+  }
   if (mine) {
     if ((mine.body ?? '').trim() === body.trim()) return { action: 'unchanged', id: mine.id, ...(mine.html_url ? { url: mine.html_url } : {}) };
     const d = await step('updating the safety comment', async () => (await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: mine.id, body })).data as { html_url?: string });

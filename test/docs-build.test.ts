@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
-import { ARTEFACTS, buildDocuments, folderContentHash, sha256, TemplateError, type Artefact, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { ARTEFACTS, buildDocuments, folderContentHash, sha256, SignOffError, TemplateError, type Artefact, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
 import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, transferredHazards } from '../src/docs/model.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
@@ -242,6 +242,15 @@ describe('sign-off states', () => {
     expect(arts.map((a) => a.name)).toEqual(expect.arrayContaining([ARTEFACTS.memoHtml, ARTEFACTS.memoPdf]));
     const m = JSON.parse(text(arts, ARTEFACTS.manifest));
     expect(m.signOff).toEqual({ state: 'approved', cso: 'dr-amara-okafor', signedAt: '2026-11-03T15:04:05Z' });
+  });
+
+  it('an approval by someone not on the CSO roster is refused, never printed as an approval', async () => {
+    const outsider: SignOff = { ...approved, cso: { ...approved.cso, github: 'mallory' } } as SignOff;
+    await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(SignOffError);
+    await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(/mallory is not on the CSO roster in clinsafe\.yml at 43a898e47702; only a Clinical Safety Officer on the roster can approve release v2\.4\.0/);
+    // Case of the login does not matter, as on GitHub.
+    const upper: SignOff = { ...approved, cso: { ...approved.cso, github: 'Dr-Amara-Okafor' } } as SignOff;
+    expect((await buildDocuments({ folder, release, changeRecord: [], signOff: upper, formats: ['md'] })).map((a) => a.name)).toContain(ARTEFACTS.memoMd);
   });
 
   it('rejected: the CSCR says the release is NOT safety-approved, with the reason, and no memo is made', async () => {

@@ -17,9 +17,9 @@ import { toPdf } from './pdf.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
 import { hazardLogCsv, hazardLogXlsx } from './hazard-log.js';
-import { FORMATS, TemplateError, type Artefact, type ChangeRecordEntry, type Format, type ReleaseInfo, type SignOff } from './types.js';
+import { FORMATS, SignOffError, TemplateError, type Artefact, type ChangeRecordEntry, type Format, type ReleaseInfo, type SignOff } from './types.js';
 
-export { FORMATS, TemplateError };
+export { FORMATS, SignOffError, TemplateError };
 export type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff };
 
 /** Artefact names: fixed, documented in docs/documents.md. */
@@ -169,6 +169,13 @@ function plain(n: RootContent): string {
 export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const formats = new Set<Format>(input.formats ?? FORMATS);
   for (const f of formats) if (!FORMATS.includes(f)) throw new Error(`unknown format "${f}"; use ${FORMATS.join(', ')}`);
+  // A document never claims an approval that could not count: the signer must be on the roster at this commit.
+  if (input.signOff?.state === 'approved') {
+    const login = input.signOff.cso.github.trim().toLowerCase();
+    if (!input.folder.config.cso.some((c) => c.github.toLowerCase() === login)) {
+      throw new SignOffError(`${input.signOff.cso.github} is not on the CSO roster in clinsafe.yml at ${input.release.commit.slice(0, 12)}; only a Clinical Safety Officer on the roster can approve release ${input.release.tag}`);
+    }
+  }
   const ctx: B.DocContext = { folder: input.folder, release: input.release, changeRecord: input.changeRecord, ...(input.signOff ? { signOff: input.signOff } : {}) };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;

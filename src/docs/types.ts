@@ -52,3 +52,6 @@ export class TemplateError extends Error {
     super(`${file}:${line}:${col}: ${detail}`);
   }
 }
+
+/** A sign-off the documents refuse to record (e.g. by someone not on the CSO roster). */
+export class SignOffError extends Error {}

@@ -9,7 +9,7 @@ import { NHS_DCB0129 } from '../src/core/risk.js';
 import { excelSerialToIso, importHazardLog, type Finding, type ImportResult } from '../src/import/nhs.js';
 import { run } from '../src/cli/program.js';
 import { emptyRepo, type TempRepo } from './helpers/repo.js';
-import { CDS_LOG, MESSY_MAP, messyWorkbook } from './helpers/workbooks.js';
+import { CDS_LOG, MESSY_MAP, messyWorkbook, simpleWorkbook } from './helpers/workbooks.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -277,5 +277,39 @@ describe('excelSerialToIso', () => {
     expect(excelSerialToIso(61)).toBe('1900-03-01');
     expect(excelSerialToIso(45292)).toBe('2024-01-01');
     expect(excelSerialToIso(-3)).toBeUndefined();
+  });
+});
+
+describe('edge cases of numbering', () => {
+  const imp = async (edit: Parameters<typeof simpleWorkbook>[0]) => importHazardLog(await readWorkbook(await simpleWorkbook(edit), 'e.xlsx'), { scheme: NHS_DCB0129, manufacturer: ['Acme'], evidenceSource: 'cs/sources/e.xlsx' });
+
+  it('merges hazard numbers that become the same id, and says so', async () => {
+    const r = await imp((ws) => {
+      ws.getRow(3).values = ['1', 'Wrong patient', null, null, null, '0102 Stale context', 'Major', 'Medium', 3, '010201 Banner', 'Design', 'Acme', 'Verify', 'Closed', 'Major', 'Very low', 2, '1.0'];
+    });
+    expect(r.hazards.map((h) => h.id)).toEqual(['H01']);
+    expect(find(r, 'hazard-id-merged')[0]).toMatchObject({ kind: 'ambiguity', cells: ["'Hazard Log'!A2", "'Hazard Log'!A3"] });
+    expect(r.written).toEqual({ hazards: 1, causes: 2, controls: 2 });
+  });
+
+  it('turns a Num that is not an identifier into one', async () => {
+    const r = await imp((ws) => (ws.getCell('A2').value = '1.2'));
+    expect(r.hazards[0]!.id).toBe('H1-2');
+    expect(find(r, 'hazard-id')[0]!.message).toBe('hazard number "1.2" written as the id "H1-2"');
+  });
+
+  it('reads three-digit cause numbers (101 = hazard 1, cause 01) without calling them mis-keyed', async () => {
+    const r = await imp((ws) => {
+      ws.getCell('F2').value = '101 Lookup error';
+      ws.getCell('J2').value = '10101 Two identifiers';
+    });
+    expect(r.hazards[0]!.causes[0]!.id).toBe('C101');
+    expect(r.hazards[0]!.controls[0]!.id).toBe('H01-10101');
+    expect(r.findings.filter((f) => f.kind !== 'normalised')).toEqual([]);
+  });
+
+  it('refuses a header row with no hazards under it', async () => {
+    const wb = await readWorkbook(await simpleWorkbook((ws) => ws.spliceRows(2, 1)), 'empty.xlsx');
+    expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow('empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it');
   });
 });

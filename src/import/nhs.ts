@@ -379,15 +379,25 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     let id = s;
     if (/^\d+$/.test(s)) id = `H${s.padStart(2, '0')}`;
     else if (/^h\d+$/.test(s)) id = s.toUpperCase();
-    else if (!ID_PATTERN.test(s)) id = s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^[^A-Za-z]+/, 'H').replace(/-+$/, '');
+    else if (!ID_PATTERN.test(s)) {
+      id = s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      if (!/^[A-Za-z]/.test(id)) id = `H${id}`;
+    }
     if (id !== s) report('normalised', 'hazard-id', `hazard number "${s}" written as the id "${id}"`, ref);
     else if (s !== raw) report('normalised', 'trimmed', `hazard number "${raw}" trimmed`, ref);
+    const forms = rawIds.get(id) ?? new Set<string>();
+    forms.add(s);
+    rawIds.set(id, forms);
     return id || undefined;
   };
+  const rawIds = new Map<string, Set<string>>();
+  /** The hazard's number: H05 → 5. */
   const digitsOf = (hid: string) => {
     const m = /(\d+)$/.exec(hid);
-    return m ? m[1]!.padStart(2, '0').slice(-2) : undefined;
+    return m ? Number(m[1]) : undefined;
   };
+  /** The hazard number a cause (0506 → 5) or control (050601 → 5) number starts with. */
+  const hazardPart = (n: string | undefined, own: number) => (n && n.length > own ? Number(n.slice(0, n.length - own)) : undefined);
 
   // Pass 1: each row's hazard id (filled down when blank) and name.
   interface Pre {
@@ -423,6 +433,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     if (ct?.number) controlLens.set(ct.number.length, (controlLens.get(ct.number.length) ?? 0) + 1);
     pre.push({ rec, hid, name: rawName?.trim() ? clean(rawName) : undefined, causeNo: cs?.number, causeText: cs?.text, controlNo: ct?.number, controlText: ct?.text });
   }
+  for (const [id, forms] of rawIds) {
+    if (forms.size > 1) {
+      report('ambiguity', 'hazard-id-merged', `hazard numbers ${[...forms].map((f) => `"${f}"`).join(', ')} all become ${id}; their rows are one hazard — check they are`, ...pre.filter((p) => p.hid === id).map((p) => p.rec.ref('hazardId')));
+    }
+  }
+  if (records.length === 0) throw new ImportError(`${wb.file}: sheet "${sheetName}" has a hazard-log header row (row ${headerRow}) but no hazards below it`);
   const common = (m: Map<number, number>, fallback: number) => [...m.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? fallback;
   const causeLen = common(causeLens, 4);
   const controlLen = common(controlLens, 6);
@@ -448,7 +464,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     namesById.set(p.hid, m);
   }
   const mainName = (hid: string) => [...(namesById.get(hid) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const byDigits = new Map<string, string>();
+  const byDigits = new Map<number, string>();
   for (const hid of namesById.keys()) {
     const d = digitsOf(hid);
     if (d && !byDigits.has(d)) byDigits.set(d, hid);
@@ -456,9 +472,9 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   // Mis-keyed hazard numbers (e.g. a drag-fill that counted H06, H07… down a column): the row's
   // name and its cause/control numbers all say another hazard.
   for (const p of pre) {
-    const evidence = (p.causeNo?.slice(0, 2) ?? p.controlNo?.slice(0, 2)) as string | undefined;
+    const evidence = hazardPart(p.causeNo, 2) ?? hazardPart(p.controlNo, 4);
     const own = digitsOf(p.hid);
-    if (!evidence || !own || evidence === own) continue;
+    if (evidence === undefined || own === undefined || evidence === own) continue;
     const other = byDigits.get(evidence);
     if (other && p.name && fold(p.name) === mainName(other)) {
       report(
@@ -767,7 +783,13 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
           owner = 'manufacturer';
         }
         let id: string;
-        if (idCell) id = idCell;
+        if (idCell) {
+          if (b.controlIds.has(idCell)) {
+            report('unplaced', 'duplicate-id', `${h.id}: control id ${idCell} is given to two controls; give each its own id`, p.rec.ref('controlId'));
+            continue;
+          }
+          id = idCell;
+        }
         else if (p.controlNo) {
           const key = `n:${p.controlNo}:${fold(controlDesc ?? '')}`;
           const same = b.controlByKey.get(key);

@@ -69,6 +69,9 @@ describe('runGate: impact', () => {
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(out.impacted.map((h) => h.id)).toContain('H-001');
+    // The safety folder is read once, at the base: one tree, no commit lookup, no head read.
+    expect(gh.requests.filter((r) => r.path.includes('/git/trees/')).map((r) => r.path)).toEqual([`/repos/acme/medrec/git/trees/${base}`]);
+    expect(gh.requests.some((r) => r.path.includes('/commits/'))).toBe(false);
     expect(lastStatus()).toMatchObject({ sha: head, state: 'pending' });
     expect(lastStatus().description.length).toBeLessThanOrEqual(140);
     expect(gh.comments).toHaveLength(1);
@@ -107,6 +110,12 @@ describe('runGate: impact', () => {
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(out.result?.safetyFolderChanges).toEqual(['clinical-safety/clinsafe.yml']);
+    // Base and head trees are read; of the head's blobs only the changed clinsafe.yml is fetched again.
+    expect(gh.requests.filter((r) => r.path.includes('/git/trees/')).length).toBe(2);
+    const blobs = gh.requests.filter((r) => r.path.includes('/git/blobs/')).map((r) => r.path);
+    expect(new Set(blobs).size).toBe(blobs.length);
+    const folderFiles = repo.git('ls-tree', '-r', '--name-only', base, 'clinical-safety').trim().split('\n').length;
+    expect(blobs.length).toBe(folderFiles + 1);
     expect(gh.comments[0]!.body).toContain('edits the safety folder itself');
   });
 

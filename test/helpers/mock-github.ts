@@ -81,6 +81,8 @@ export class MockGitHub {
   private nextId = 1000;
   private nextNumber = 1;
   baseUrl = '';
+  /** Where release assets are uploaded (GitHub: https://uploads.github.com); default: this server's /uploads. */
+  uploadsUrl = '';
 
   constructor() {
     this.defaultRoutes();
@@ -113,9 +115,19 @@ export class MockGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', this.baseUrl);
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname.replace(/^\/api\/v3/, ''), query: url.searchParams, body: Buffer.concat(chunks) };
-    if ((req.headers['content-type'] ?? '').includes('json') && rec.body.length) {
+    const out = this.dispatch(req.method ?? 'GET', req.url ?? '/', Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+    res.writeHead(out.status, out.headers);
+    res.end(out.body);
+  }
+
+  /**
+   * Answer one request (method, path with query, body). The loopback server uses it, and so can
+   * nock, so that handler tests see GitHub's real hosts (api.github.com, uploads.github.com).
+   */
+  dispatch(method: string, pathAndQuery: string, body: Buffer, contentType: string): { status: number; headers: Record<string, string>; body: Buffer | string } {
+    const url = new URL(pathAndQuery, this.baseUrl || 'http://127.0.0.1');
+    const rec: RecordedRequest = { method, path: url.pathname.replace(/^\/api\/v3/, ''), query: url.searchParams, body };
+    if (contentType.includes('json') && rec.body.length) {
       try {
         rec.json = JSON.parse(rec.body.toString('utf8'));
       } catch {
@@ -132,12 +144,9 @@ export class MockGitHub {
       const out = r.handler(rec, params);
       if (!out) continue;
       const payload = out.body === undefined ? '' : Buffer.isBuffer(out.body) ? out.body : JSON.stringify(out.body);
-      res.writeHead(out.status, { 'content-type': Buffer.isBuffer(out.body) ? 'application/octet-stream' : 'application/json', ...(out.headers ?? {}) });
-      res.end(payload);
-      return;
+      return { status: out.status, headers: { 'content-type': Buffer.isBuffer(out.body) ? 'application/octet-stream' : 'application/json', ...(out.headers ?? {}) }, body: payload };
     }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }));
+    return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }) };
   }
 
   private gitCache = new Map<string, Buffer>();
@@ -340,7 +349,7 @@ export class MockGitHub {
       body: `Release ${tag}`,
       draft: false,
       prerelease: false,
-      upload_url: `${this.baseUrl}/uploads/repos/${this.owner}/${this.repo}/releases/${id}/assets{?name,label}`,
+      upload_url: `${this.uploadsUrl || `${this.baseUrl}/uploads`}/repos/${this.owner}/${this.repo}/releases/${id}/assets{?name,label}`,
       html_url: `https://github.com/${this.owner}/${this.repo}/releases/tag/${tag}`,
       assets: [],
       published_at: '2026-11-23T09:00:00Z',

@@ -216,4 +216,10 @@ describe('comment length', () => {
     expect(md).toContain('<summary>Every reason, file by file</summary>');
     expect(md).toContain('and 4 more');
   });
+  it('stays under GitHub\'s comment limit for a 3000-file pull request touching hundreds of hazards', () => {
+    const md = renderGateComment(result(400, 3000));
+    expect(md.length).toBeLessThanOrEqual(60_000);
+    expect(md).toContain('Needs approval by a Clinical Safety Officer');
+    expect(md).toContain('390 more hazards');
+  });
 });

@@ -59932,6 +59932,13 @@ function serialize3(tree) {
 }
 
 // src/core/gate-comment.ts
+var MAX_COMMENT_CHARS = 6e4;
+var MAX_LIST = 50;
+function capped(items, max, render2) {
+  const out = items.slice(0, max).map(render2);
+  if (items.length > max) out.push([text3(`\u2026 and ${items.length - max} more (run clinsafe check locally for the full list)`)]);
+  return out;
+}
 function visible(s) {
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
@@ -60022,20 +60029,23 @@ function gateCommentTree(r, ctx = {}) {
     const mk = (rs) => tableWithPhrases(["Hazard", "Title", "Residual risk (what the rating means)", "Why this pull request touches it"], rs);
     out.push(heading2(4, "Hazards this change touches"));
     out.push(mk(rows.slice(0, MAX_ROWS)));
-    if (rows.length > MAX_ROWS) out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
-    if (r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
+    if (rows.length > MAX_ROWS) {
+      if (ctx.compact) out.push(paragraph2(`\u2026 and ${rows.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
+      else out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
+    }
+    if (!ctx.compact && r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
       out.push(
         ...details("Every reason, file by file", [
-          list3(r.impacted.map((h) => [paragraph2(strong2(h.id)), list3(h.reasons.map((x) => reasonPhrase(x)))]))
+          list3(r.impacted.map((h) => [paragraph2(strong2(h.id)), list3(capped(h.reasons, MAX_LIST, reasonPhrase))]))
         ])
       );
     }
   }
   if (r.safetyFolderChanges.length) {
-    const files = list3(r.safetyFolderChanges.map((f) => [fileCode(f)]));
+    const files = list3(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
     out.push(paragraph2(strong2("This pull request edits the safety folder itself"), text3(` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? "" : "s"}), so a Clinical Safety Officer must approve it.`)));
-    if (r.safetyFolderChanges.length > 5) out.push(...details("Safety folder files changed", [files]));
-    else out.push(files);
+    if (r.safetyFolderChanges.length <= 5) out.push(files);
+    else if (!ctx.compact) out.push(...details("Safety folder files changed", [files]));
   }
   if (r.alwaysImpacted.length) {
     out.push(paragraph2(text3("Files the configuration marks as always needing a CSO: ")));
@@ -60043,17 +60053,20 @@ function gateCommentTree(r, ctx = {}) {
   }
   if (r.hazardLogChanges.length) {
     out.push(heading2(4, "Changes to the hazard log"));
-    const items = r.hazardLogChanges.map((c) => [paragraph2(strong2(c.id), text3(`: ${oneLine(c.title)} \u2014 ${c.change}`)), list3(c.details.map(detailLine))]);
+    const items = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => [paragraph2(strong2(c.id), text3(`: ${oneLine(c.title)} \u2014 ${c.change}`)), list3(capped(c.details, 20, detailLine))]);
+    if (r.hazardLogChanges.length > MAX_LIST) items.push([paragraph2(`\u2026 and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`)]);
     const body = list3(items);
-    if (r.hazardLogChanges.length > 5) out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
-    else out.push(body);
+    if (r.hazardLogChanges.length <= 5) out.push(body);
+    else if (ctx.compact) out.push(paragraph2(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(", ")}.`));
+    else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
   if (r.reverify.length) {
     out.push(heading2(4, "Evidence to re-check"));
     out.push(paragraph2("This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:"));
-    const body = list3(r.reverify.map((x) => [text3(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text3(` (${x.change})`)]));
-    if (r.reverify.length > 8) out.push(...details(`${r.reverify.length} evidence files`, [body]));
-    else out.push(body);
+    const body = list3(capped(r.reverify, MAX_LIST, (x) => [text3(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text3(` (${x.change})`)]));
+    if (r.reverify.length <= 8) out.push(body);
+    else if (ctx.compact) out.push(paragraph2(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
+    else out.push(...details(`${r.reverify.length} evidence files`, [body]));
   }
   if (r.decision !== "not-required") {
     out.push(heading2(4, "Who may approve, and how"));
@@ -60085,7 +60098,9 @@ function tableWithPhrases(header2, rows) {
   return t;
 }
 function renderGateComment(r, ctx = {}) {
-  return serialize3(gateCommentTree(r, ctx));
+  const full = serialize3(gateCommentTree(r, ctx));
+  if (full.length <= MAX_COMMENT_CHARS || ctx.compact) return full;
+  return serialize3(gateCommentTree(r, { ...ctx, compact: true }));
 }
 function noLongerImpactedTree(prNumber) {
   return root2([heading2(3, "\u2705 No clinical safety impact any more"), paragraph2("After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed."), { type: "html", value: marker("gate-comment", `pr-${prNumber}`) }]);

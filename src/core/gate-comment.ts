@@ -16,6 +16,19 @@ export interface GateCommentContext {
   prNumber?: number;
   /** Where the commit status links (the Actions run), shown in the footer. */
   runUrl?: string;
+  /** Leave out the collapsed detail sections (used when the full comment would be too long for GitHub). */
+  compact?: boolean;
+}
+
+/** GitHub refuses comments over 65,536 characters; stay well below. */
+export const MAX_COMMENT_CHARS = 60_000;
+const MAX_LIST = 50;
+
+/** At most `max` items, then a line saying how many were left out. */
+function capped<T>(items: T[], max: number, render: (x: T) => PhrasingContent[]): PhrasingContent[][] {
+  const out = items.slice(0, max).map(render);
+  if (items.length > max) out.push([text(`… and ${items.length - max} more (run clinsafe check locally for the full list)`)]);
+  return out;
 }
 
 /** Control characters (a newline in a file name) shown visibly, never breaking a table row. */
@@ -122,21 +135,24 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     const mk = (rs: typeof rows) => tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
     out.push(heading(4, 'Hazards this change touches'));
     out.push(mk(rows.slice(0, MAX_ROWS)));
-    if (rows.length > MAX_ROWS) out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
-    if (r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
+    if (rows.length > MAX_ROWS) {
+      if (ctx.compact) out.push(paragraph(`… and ${rows.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
+      else out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
+    }
+    if (!ctx.compact && r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
       out.push(
         ...details('Every reason, file by file', [
-          list(r.impacted.map((h) => [paragraph(strong(h.id)), list(h.reasons.map((x) => reasonPhrase(x)))] as never)),
+          list(r.impacted.map((h) => [paragraph(strong(h.id)), list(capped(h.reasons, MAX_LIST, reasonPhrase))] as never)),
         ]),
       );
     }
   }
 
   if (r.safetyFolderChanges.length) {
-    const files = list(r.safetyFolderChanges.map((f) => [fileCode(f)]));
+    const files = list(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
     out.push(paragraph(strong('This pull request edits the safety folder itself'), text(` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`)));
-    if (r.safetyFolderChanges.length > 5) out.push(...details('Safety folder files changed', [files]));
-    else out.push(files);
+    if (r.safetyFolderChanges.length <= 5) out.push(files);
+    else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
   }
   if (r.alwaysImpacted.length) {
     out.push(paragraph(text('Files the configuration marks as always needing a CSO: ')));
@@ -145,18 +161,21 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
 
   if (r.hazardLogChanges.length) {
     out.push(heading(4, 'Changes to the hazard log'));
-    const items = r.hazardLogChanges.map((c) => [paragraph(strong(c.id), text(`: ${oneLine(c.title)} — ${c.change}`)), list(c.details.map(detailLine))] as never);
+    const items = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => [paragraph(strong(c.id), text(`: ${oneLine(c.title)} — ${c.change}`)), list(capped(c.details, 20, detailLine))] as never);
+    if (r.hazardLogChanges.length > MAX_LIST) items.push([paragraph(`… and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`)] as never);
     const body = list(items);
-    if (r.hazardLogChanges.length > 5) out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
-    else out.push(body);
+    if (r.hazardLogChanges.length <= 5) out.push(body);
+    else if (ctx.compact) out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(', ')}.`));
+    else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
 
   if (r.reverify.length) {
     out.push(heading(4, 'Evidence to re-check'));
     out.push(paragraph('This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:'));
-    const body = list(r.reverify.map((x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]));
-    if (r.reverify.length > 8) out.push(...details(`${r.reverify.length} evidence files`, [body]));
-    else out.push(body);
+    const body = list(capped(r.reverify, MAX_LIST, (x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]));
+    if (r.reverify.length <= 8) out.push(body);
+    else if (ctx.compact) out.push(paragraph(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
+    else out.push(...details(`${r.reverify.length} evidence files`, [body]));
   }
 
   if (r.decision !== 'not-required') {
@@ -191,8 +210,11 @@ function tableWithPhrases(header: string[], rows: (PhrasingContent | PhrasingCon
   return t;
 }
 
+/** The comment as Markdown; falls back to the compact form when the full one is too long for GitHub. */
 export function renderGateComment(r: GateResult, ctx: GateCommentContext = {}): string {
-  return serialize(gateCommentTree(r, ctx));
+  const full = serialize(gateCommentTree(r, ctx));
+  if (full.length <= MAX_COMMENT_CHARS || ctx.compact) return full;
+  return serialize(gateCommentTree(r, { ...ctx, compact: true }));
 }
 
 /** A short body for a sticky comment on a pull request that is no longer impacted. */

@@ -4,9 +4,14 @@
  *
  *   npm run bench:report            (all formats, then each alone)
  *   node dist/bench/report.js pdf   (one format, in this process)
+ *   node dist/bench/report.js history   (the change record from git for BENCH_PULLS=300 pull requests)
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { changeRecordFromGit } from '../src/adapters/history.js';
+import { exampleProductDir } from '../src/paths.js';
 import { fileURLToPath } from 'node:url';
 import type { Hazard, SafetyFolder } from '../src/core/folder.js';
 import { NHS_DCB0129, riskOf } from '../src/core/risk.js';
@@ -90,8 +95,37 @@ async function once(formats: Format[]): Promise<void> {
   console.log(JSON.stringify({ formats: formats.join(','), ms: Math.round(ms), peakRssMb: Math.round(peakMb), artefacts: arts.length, bytes, pdfPages }));
 }
 
+const PULLS = Number(process.env.BENCH_PULLS ?? 300);
+
+/** The change record from git for a MedRec history of PULLS squash-merged pull requests. */
+function history(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-history-'));
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.test', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.test' };
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    git('init', '-q', '-b', 'main');
+    cpSync(exampleProductDir(), dir, { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'start');
+    git('tag', 'v1');
+    const files = ['src/patient/banner.ts', 'src/gp-connect/mapper.ts', 'src/audit/log.ts', 'README.md', 'src/notifications/alerts.ts', 'clinical-safety/hazards/H-009-alert-fatigue.yml'];
+    for (let i = 1; i <= PULLS; i++) {
+      appendFileSync(join(dir, files[i % files.length]!), `\n# change ${i}\n`);
+      git('commit', '-q', '-a', '-m', `Change ${i} (#${i})`);
+    }
+    const t0 = process.hrtime.bigint();
+    const record = changeRecordFromGit(dir, { from: 'v1', to: 'HEAD', dir: 'clinical-safety', includeDirectCommits: true });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`change record from git: ${record.length} pull requests (${record.filter((e) => e.hazards.length).length} impacting hazards) in ${(ms / 1000).toFixed(2)} s, ${(ms / record.length).toFixed(1)} ms each`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const arg = process.argv[2];
-if (arg) {
+if (arg === 'history') {
+  history();
+} else if (arg) {
   await once(arg.split(',') as Format[]);
 } else {
   const self = fileURLToPath(import.meta.url);
@@ -108,4 +142,5 @@ if (arg) {
     const j = JSON.parse(line) as { formats: string; ms: number; peakRssMb: number; bytes: number; pdfPages: string[] };
     console.log(`${j.formats.padEnd(20)} ${`${(j.ms / 1000).toFixed(2)} s`.padStart(8)}  ${`${j.peakRssMb} MB`.padStart(9)}   ${(j.bytes / 1024 / 1024).toFixed(1)} MB${j.pdfPages.length ? ` (${j.pdfPages.join(', ')})` : ''}`);
   }
+  history();
 }

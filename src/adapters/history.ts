@@ -8,7 +8,8 @@ import type { ChangedFile } from '../core/impact.js';
 import { computeImpact } from '../core/impact.js';
 import { loadFolder, type SafetyFolder } from '../core/folder.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
-import { git, gitText, resolveRef, snapshotAtRef } from './git.js';
+import type { SnapshotFile } from '../core/folder.js';
+import { git, gitText, listTree, readBlobs, resolveRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -79,20 +80,19 @@ export interface HistoryOptions {
 
 /** The change record between two refs, from git alone. */
 export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeRecordEntry[] {
-  const folders = new Map<string, SafetyFolder | undefined>();
-  const folderAt = (sha: string): SafetyFolder | undefined => {
-    if (!folders.has(sha)) {
-      let folder: SafetyFolder | undefined;
-      try {
-        folder = loadFolder(snapshotAtRef(root, sha, opts.dir)).folder;
-      } catch {
-        folder = undefined;
-      }
-      folders.set(sha, folder);
-    }
-    return folders.get(sha);
-  };
   const dir = opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  // The hazards and triggers at a commit, cached by the safety folder's tree: most commits leave it unchanged.
+  const byTree = new Map<string, SafetyFolder | undefined>();
+  const folderAt = (sha: string): SafetyFolder | undefined => {
+    let tree: string;
+    try {
+      tree = gitText(root, ['rev-parse', '--verify', '--quiet', `${sha}:${dir}`]).trim();
+    } catch {
+      return undefined; // no safety folder at this commit
+    }
+    if (!byTree.has(tree)) byTree.set(tree, loadForImpact(root, sha, dir));
+    return byTree.get(tree);
+  };
   const entries: ChangeRecordEntry[] = [];
   for (const c of firstParentCommits(root, opts.to, opts.from)) {
     const pr = pullRequestOf(c);
@@ -103,7 +103,7 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
     const base = parent ? folderAt(parent) : undefined;
     if (base) for (const h of computeImpact(base, changes, [], dir).impacted) hazards.add(h.id);
     // Hazard files the change itself edits count too (added ones exist only at the commit).
-    const hazardFiles = changes.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).filter((p) => p.startsWith(`${dir}/hazards/`));
+    const hazardFiles = changes.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).filter((p) => p.startsWith(dir ? `${dir}/hazards/` : 'hazards/'));
     if (hazardFiles.length) {
       const head = folderAt(c.sha);
       for (const folder of [base, head]) for (const h of folder?.hazards ?? []) if (hazardFiles.includes(h.file)) hazards.add(h.id);
@@ -120,6 +120,21 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
     });
   }
   return entries;
+}
+
+/**
+ * The safety folder at a commit, read for impact only: hazards and their triggers. Evidence
+ * paths are not checked (that is validation's job, at the release commit), so only the folder's
+ * own files are read, not the whole tree.
+ */
+function loadForImpact(root: string, sha: string, dir: string): SafetyFolder | undefined {
+  const entries = listTree(root, sha, dir).filter((e) => e.type === 'blob' && e.mode !== '120000');
+  const blobs = readBlobs(
+    root,
+    entries.map((e) => e.sha),
+  );
+  const files: SnapshotFile[] = entries.map((e) => ({ path: e.path, bytes: blobs.get(e.sha)! }));
+  return loadFolder({ dir, files, exists: () => true }).folder;
 }
 
 /** The tag pointing at a commit, if any (the newest by version order). */

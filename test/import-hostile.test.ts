@@ -38,6 +38,10 @@ describe('hostile workbooks fail cleanly with a message', () => {
     await rejects(Buffer.from('Num,Hazard Name\nH01,Wrong patient\n'), /log\.xlsx: is not an XLSX workbook \(an \.xlsx file is a zip archive, and this is not one\)/);
   });
 
+  it('a CSV (our own export, say) is pointed at .xlsx', async () => {
+    await expect(readWorkbook(Buffer.from('\uFEFFNum,Hazard Name\r\n'), 'log.csv')).rejects.toThrow('log.csv: is a text file; clinsafe import reads .xlsx workbooks only');
+  });
+
   it('an old .xls (or password-protected) compound file', async () => {
     const cfb = Buffer.alloc(512);
     cfb.writeUInt32BE(0xd0cf11e0, 0);

@@ -100,6 +100,9 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
   if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0xd0cf11e0) {
     throw new WorkbookError(file, 'is an old-style .xls workbook or a password-protected one; open it in Excel, remove any password, and save it as .xlsx (Excel Workbook)');
   }
+  if (/\.(csv|tsv|txt)$/i.test(file) && (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50)) {
+    throw new WorkbookError(file, 'is a text file; clinsafe import reads .xlsx workbooks only — open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)');
+  }
   if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
     throw new WorkbookError(file, 'is not an XLSX workbook (an .xlsx file is a zip archive, and this is not one); save the hazard log as .xlsx (Excel Workbook)');
   }

@@ -221,12 +221,21 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   const quote = /^[A-Za-z0-9_]+$/.test(sheetName) ? sheetName : `'${sheetName.replace(/'/g, "''")}'`;
   const at = (row: number, col: number) => `${quote}!${cellRef(row, col + 1)}`;
   const grouped = new Map<string, Finding>();
+  const seenCells = new Map<Finding, Set<string>>();
   const report = (kind: FindingKind, code: string, message: string, ...cells: string[]) => {
     const key = `${kind}\u0000${code}\u0000${message}`;
-    const f = grouped.get(key);
-    if (f) {
-      for (const c of cells) if (f.cells.length < MAX_FINDING_CELLS && !f.cells.includes(c)) f.cells.push(c);
-    } else grouped.set(key, { kind, code, message, cells: [...new Set(cells)] });
+    let f = grouped.get(key);
+    if (!f) {
+      f = { kind, code, message, cells: [] };
+      grouped.set(key, f);
+      seenCells.set(f, new Set());
+    }
+    const seen = seenCells.get(f)!;
+    for (const c of cells) {
+      if (f.cells.length >= MAX_FINDING_CELLS || seen.has(c)) continue;
+      seen.add(c);
+      f.cells.push(c);
+    }
   };
   for (const f of headerFindings) report(f.kind, f.code, f.message, ...f.cells.map((c) => `${quote}!${c}`));
 
@@ -263,9 +272,9 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   for (let r = headerRow; r < maxRow; r++) {
     const cells = sheet.rows[r] ?? [];
     const rowNo = r + 1;
-    const blank = usedCols.every((c) => !text(cells[c])?.trim()) && cells.every((c) => !text(c)?.trim());
-    if (blank) {
+    if (cells.every((c) => !text(c)?.trim())) {
       blankRows += 1;
+      report('normalised', 'blank-row', 'blank spacer rows skipped', `${quote}!A${rowNo}`);
       continue;
     }
     for (const c of usedCols) {
@@ -293,15 +302,6 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       },
       ref: (k) => at(rowNo, colIdx(k) ?? 0),
     });
-  }
-  if (blankRows > 0) report('normalised', 'blank-row', 'blank spacer rows skipped', ...[]);
-  if (blankRows > 0) {
-    // list the blank rows by reference
-    const f = grouped.get(`normalised\u0000blank-row\u0000blank spacer rows skipped`)!;
-    for (let r = headerRow; r < maxRow; r++) {
-      const cells = sheet.rows[r] ?? [];
-      if (cells.every((c) => !text(c)?.trim())) f.cells.push(`${quote}!A${r + 1}`);
-    }
   }
 
   // Value helpers (each reports what it changed)

@@ -157,6 +157,7 @@ async function benchRequests(): Promise<void> {
   console.log(
     `  floor with the REST API: 1 pull + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + Math.ceil(files.length / 100) + 1 + 1 + 1 + blobs + 1 + 1} (+1 comment write when it changes; +1 tree and the changed blobs when the PR edits the safety folder)`,
   );
+  console.log('  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; GraphQL could fetch the safety-folder blobs in one query, lowering the floor to about 10, at the cost of a second API style)');
   await gh.stop();
   rmSync(dir, { recursive: true, force: true });
 }

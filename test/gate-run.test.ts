@@ -190,11 +190,12 @@ describe('runGate: approval', () => {
     const cfgPath = 'clinical-safety/clinsafe.yml';
     const cfg = readFileSync(join(repo.dir, cfgPath), 'utf8');
     const head = change(cfgPath, cfg.replace(/^cso:\n/m, `cso:\n  - github: sneaky-dev\n    name: Sneaky Dev\n    profession: Developer\n    registration: GMC 0000000\n`));
-    // Another person who is a developer approves, claiming the new roster entry.
-    pr(head, { author: DEV, reviews: [review('sneaky-dev', 'APPROVED', head)] });
+    // The author adds themselves to the roster, and an approval arrives under that login.
+    pr(head, { author: 'sneaky-dev', commits: [{ author: { login: 'sneaky-dev' }, committer: { login: 'sneaky-dev' } }], reviews: [review('sneaky-dev', 'APPROVED', head)] });
     const out = await gate();
     expect(out.result?.errors).toEqual([]);
     expect(out.result?.roster.map((c) => c.github)).not.toContain('sneaky-dev');
+    expect(out.result?.approval).toMatchObject({ state: 'pending', ignored: [{ login: 'sneaky-dev', reason: 'not-cso' }] });
     expect(out.decision).toBe('pending');
     expect(lastStatus().state).toBe('pending');
   });

@@ -154,8 +154,25 @@ export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
     if (i === 0) row.font = { bold: true };
   });
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HAZARD_LOG_COLUMNS.length } };
+  addRiskMatrix(wb, folder);
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return rezip(raw);
+}
+
+export const RISK_MATRIX_SHEET = 'Risk Matrix';
+
+/** Second sheet: the declared risk scheme in force, as the NHS template carries it. */
+function addRiskMatrix(wb: ExcelJS.Workbook, folder: SafetyFolder): void {
+  const { scheme } = folder;
+  const ws = wb.addWorksheet(RISK_MATRIX_SHEET);
+  ws.columns = [{ width: 18 }, ...scheme.severities.map(() => ({ width: 14 }))];
+  ws.addRow([scheme.name]).font = { bold: true };
+  ws.addRow([]);
+  ws.addRow(['Likelihood \\ Severity', ...scheme.severities]).font = { bold: true };
+  for (const l of [...scheme.likelihoods].reverse()) ws.addRow([l, ...scheme.severities.map((s) => scheme.matrix[l]?.[s] ?? '')]);
+  ws.addRow([]);
+  ws.addRow(['Rating', 'Name', 'Meaning']).font = { bold: true };
+  for (const r of scheme.ratings) ws.addRow([r.value, r.name, r.meaning]);
 }
 
 /** Re-pack a zip with every entry dated EXPORT_EPOCH, in name order, so output is byte-stable. */

@@ -128,4 +128,43 @@ describe('handlers through api.github.com (nock)', () => {
     expect(r.assets.find((a) => a.name === 'cso-release-memo.md')!.data.toString('utf8')).toContain('Dr Tom Hughes');
     expect(issue!.state).toBe('closed');
   });
+
+  it('only the roster at the tag counts: a CSO added after the release cannot sign it off', async () => {
+    const tagged = repo.git('rev-parse', 'HEAD').trim();
+    repo.git('tag', 'v2.4.1', tagged);
+    const config = repo.git('show', 'HEAD:clinical-safety/clinsafe.yml').replace(
+      /^cso:\n/m,
+      'cso:\n  - github: dr-new-cso\n    name: Dr New Cso\n    profession: Nurse\n    registration: NMC 12A3456B\n',
+    );
+    repo.write('clinical-safety/clinsafe.yml', config);
+    repo.commit('Add Dr New Cso to the roster');
+    const r = gh.github.addRelease('v2.4.1');
+    const p = example('release', 'published');
+    p.release = { ...p.release, ...gh.github.releaseJson(r) };
+    await receive('release', p);
+    const [issue] = bot('Release sign-off: v2.4.1');
+    const c = example('issue_comment', 'created');
+    c.issue = { ...c.issue, number: issue!.number, title: issue!.title, body: issue!.body, state: 'open', user: user('clinsafe[bot]', 'Bot'), labels: issue!.labels };
+    delete c.issue.pull_request;
+    c.comment = { ...c.comment, id: 81, body: '/clinsafe sign-off', created_at: '2026-11-23T16:00:00Z', user: user('dr-new-cso') };
+    await receive('issue_comment', c);
+    expect(gh.github.comments.filter((x) => x.issue_number === issue!.number && x.body.includes('was not carried out'))).toHaveLength(1);
+    expect(r.assets.some((a) => a.name.startsWith('cso-release-memo'))).toBe(false);
+    expect(issue!.state).toBe('open');
+  });
+
+  it('a release whose safety folder is invalid gets no documents, a sign-off issue saying why, and notes that it is not safety-approved', async () => {
+    repo.write('clinical-safety/hazards/H-004-dose-unit-mismapped.yml', 'id: H-004\ntitle: [unclosed\n');
+    repo.commit('Break H-004');
+    repo.git('tag', 'v2.5.0-rc1');
+    const r = gh.github.addRelease('v2.5.0-rc1');
+    const p = example('release', 'published');
+    p.release = { ...p.release, ...gh.github.releaseJson(r) };
+    await receive('release', p);
+    expect(r.assets).toEqual([]);
+    const [issue] = bot('Release sign-off: v2.5.0-rc1');
+    expect(issue?.body).toContain('could not be built');
+    expect(issue?.body).toContain('H-004');
+    expect(r.body).toContain('NOT safety-approved');
+  });
 });

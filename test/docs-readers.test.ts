@@ -155,6 +155,17 @@ describe('HTML, parsed with parse5', () => {
     });
   }
 
+  it('the risk matrix is coloured by what each rating means in the scheme', () => {
+    const doc = parseHtml(readFileSync(file(ARTEFACTS.cscrHtml), 'utf8')) as unknown as Node;
+    const cells = all(doc).filter((n) => n.tagName === 'td' && attr(n, 'class')?.startsWith('risk-'));
+    const by = (cls: string) => cells.filter((c) => attr(c, 'class') === cls).map(textOf).sort();
+    expect(cells).toHaveLength(25);
+    expect(by('risk-unacceptable')).toEqual(['5', '5', '5']);
+    expect(by('risk-high')).toEqual(['4', '4', '4', '4', '4']);
+    expect(new Set(by('risk-medium'))).toEqual(new Set(['3']));
+    expect(new Set(by('risk-low'))).toEqual(new Set(['1', '2']));
+  });
+
   it('the CSCR HTML holds every hazard id and the approval naming the CSO', () => {
     const html = readFileSync(file(ARTEFACTS.cscrHtml), 'utf8');
     const doc = parseHtml(html) as unknown as Node;

@@ -35,6 +35,11 @@ table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-siz
 th, td { border: 1px solid #aeb7bd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #e8edee; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #f7f9fa; }
+td.risk-low { background: #cce5d8 !important; text-align: center; font-weight: 600; }
+td.risk-medium { background: #fff3b0 !important; text-align: center; font-weight: 600; }
+td.risk-high { background: #ffd0a0 !important; text-align: center; font-weight: 600; }
+td.risk-unacceptable { background: #f4b6b0 !important; text-align: center; font-weight: 600; }
+@media print { td.risk-low, td.risk-medium, td.risk-high, td.risk-unacceptable { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 blockquote { margin: 1rem 0; padding: .6rem 1rem; border-left: 6px solid #768692; background: #f0f4f5; }
 blockquote.warning { border-left-color: #ffb81c; background: #fff9e6; }
 blockquote.approved { border-left-color: #007f3b; background: #eef7f1; }
@@ -56,6 +61,12 @@ footer { margin-top: 3rem; font-size: .8rem; color: #4c6272; border-top: 1px sol
   a { color: inherit; text-decoration: none; }
 }
 `.trim();
+
+/** A risk rating cell's colour class (set by the risk-matrix block in the cell's data). */
+function toneClass(cell: { data?: unknown }): string {
+  const tone = (cell.data as { tone?: string } | undefined)?.tone;
+  return tone === 'low' || tone === 'medium' || tone === 'high' || tone === 'unacceptable' ? ` class="risk-${tone}"` : '';
+}
 
 export interface HtmlOptions {
   title: string;
@@ -127,7 +138,7 @@ export function toHtml(tree: Root, opts: HtmlOptions): string {
       case 'table': {
         const [head, ...rows] = n.children;
         const th = head ? `<thead><tr>${head.children.map((c) => `<th scope="col">${inline(c.children)}</th>`).join('')}</tr></thead>` : '';
-        const tb = rows.map((r) => `<tr>${r.children.map((c) => `<td>${inline(c.children)}</td>`).join('')}</tr>`).join('\n');
+        const tb = rows.map((r) => `<tr>${r.children.map((c) => `<td${toneClass(c)}>${inline(c.children)}</td>`).join('')}</tr>`).join('\n');
         return `<table>${th}<tbody>\n${tb}\n</tbody></table>`;
       }
       case 'code':

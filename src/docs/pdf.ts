@@ -139,6 +139,9 @@ const TONES = {
   neutral: { fill: '#f0f4f5', rule: '#768692' },
 } as const;
 
+/** Risk-matrix cell colours by tone (set by the risk-matrix block). */
+const RISK_FILL = { low: '#cce5d8', medium: '#fff3b0', high: '#ffd0a0', unacceptable: '#f4b6b0' } as const;
+
 function blocks(nodes: RootContent[], tocDepth: number): object[] {
   const out: object[] = [];
   for (const n of nodes) {
@@ -169,7 +172,11 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
         const cols = n.children[0]?.children.length ?? 1;
         const fontSize = cols >= 6 ? 7 : cols >= 4 ? 8 : 9;
         const body = n.children.map((row, r) =>
-          row.children.map((c) => (r === 0 ? { text: inlines(c.children), style: 'th', fontSize } : { text: inlines(c.children), fontSize })),
+          row.children.map((c) => {
+            if (r === 0) return { text: inlines(c.children), style: 'th', fontSize };
+            const tone = (c.data as { tone?: keyof typeof RISK_FILL } | undefined)?.tone;
+            return tone && RISK_FILL[tone] ? { text: inlines(c.children), fontSize, fillColor: RISK_FILL[tone], bold: true, alignment: 'center' } : { text: inlines(c.children), fontSize };
+          }),
         );
         const widths = columnWidths(n.children.map((row) => row.children.map((c) => plainText(c))), fontSize);
         out.push({

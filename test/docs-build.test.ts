@@ -279,6 +279,38 @@ describe('sign-off states', () => {
   });
 });
 
+describe('a custom risk scheme', () => {
+  it('is printed as declared: its name, ratings, thresholds and matrix', async () => {
+    const scheme = {
+      id: 'custom',
+      name: 'Acme 3×3',
+      severities: ['Low', 'Medium', 'High'],
+      likelihoods: ['Unlikely', 'Possible', 'Likely'],
+      ratings: [
+        { value: 1, name: 'Acceptable', meaning: 'No further action required' },
+        { value: 2, name: 'Tolerable', meaning: 'Reduce where practicable' },
+        { value: 3, name: 'Unacceptable', meaning: 'Must be reduced before release' },
+      ],
+      justifyFrom: 2,
+      unacceptableFrom: 3,
+      matrix: { Unlikely: { Low: 1, Medium: 1, High: 2 }, Possible: { Low: 1, Medium: 2, High: 3 }, Likely: { Low: 2, Medium: 3, High: 3 } },
+      severityMeanings: {},
+      likelihoodMeanings: {},
+    };
+    const f: SafetyFolder = { ...folder, scheme, hazards: [], incidents: [] };
+    const arts = await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md', 'html'] });
+    const md = text(arts, ARTEFACTS.cscrMd);
+    expect(section(md, 'Risk scheme')).toContain('Risk scheme in force: **Acme 3×3**');
+    expect(section(md, 'Risk scheme')).toContain('Residual ratings of 2 or more need a written justification; ratings of 3 or more are not acceptable for release.');
+    expect(section(md, 'Appendix A')).toMatch(/\| Likely\s+\| 2\s+\| 3\s+\| 3\s+\|/);
+    expect(section(md, 'Appendix A')).not.toContain('Catastrophic');
+    expect(section(md, 'Hazard summary')).toContain('The hazard log holds no hazards.');
+    const html = text(arts, ARTEFACTS.cscrHtml);
+    expect(html).toContain('<td class="risk-unacceptable">3</td>');
+    expect(html).toContain('<td class="risk-medium">2</td>');
+  });
+});
+
 describe('templates and hostile text', () => {
   it('a product template override is used; the status banner is inserted even when the template leaves it out', async () => {
     const f = { ...folder, templates: { 'cscr.md': '# Our safety case for {{product.name}}\n\nLocal preamble.\n\n## Hazards\n\n{{hazard-summary}}\n' } };

@@ -70,6 +70,8 @@ describe('the real NHS CDS API hazard log', () => {
     const r = await imported();
     expect(find(r, 'risk-mismatch')).toEqual([]);
     expect(r.findings.filter((f) => f.kind === 'risk-disagreement')).toEqual([]);
+    // its printed matrix (sheet Risk Matrix) is the NHS scheme, all 25 cells
+    expect(r.workbookMatrix).toEqual({ sheet: 'Risk Matrix', range: 'C2:H7', compared: 25, agrees: true });
     expect(cells(r, 'num-mis-keyed')).toEqual(['A119', 'A120', 'A121', 'A122', 'A123', 'A124', 'A125', 'A126', 'A127', 'A128', 'A129'].map((c) => `'Hazard Log'!${c}`));
     expect(cells(r, 'control-number-reused')).toEqual(['J33', 'J38', 'J41', 'J46', 'J51', 'J162'].map((c) => `'Hazard Log'!${c}`));
     expect(cells(r, 'cause-number-reused')).toEqual(['F26', 'F97', 'F138'].map((c) => `'Hazard Log'!${c}`));
@@ -171,6 +173,11 @@ describe('a messy workbook made by the test', () => {
     // the risk disagreement is reported with its cells and kept for the CSO
     expect(find(r, 'risk-mismatch', 'risk-disagreement')[0]!.cells).toEqual([q('I8'), q('I9')]);
     expect(find(r, 'risk-mismatch')[0]!.message).toContain('states initial risk 3');
+    // the trust's printed matrix is compared with the declared scheme, cell by cell
+    expect(r.workbookMatrix).toEqual({ sheet: 'Risk Matrix', range: 'B2:G7', compared: 25, agrees: false });
+    expect(find(r, 'matrix-differs', 'risk-disagreement')).toEqual([
+      expect.objectContaining({ cells: ["'Risk Matrix'!F4"], message: expect.stringContaining('rates Medium likelihood × Major severity 4, but the declared scheme') }),
+    ]);
 
     const [h1, h2] = r.hazards;
     expect(h1).toMatchObject({ id: 'H01', title: 'Wrong patient', description: 'A patient search returns another patient\nwith a similar name.', introducedIn: '1.1', status: 'open', draft: false });
@@ -201,7 +208,9 @@ describe('a messy workbook made by the test', () => {
     writeFileSync(join(r.dir, 'map.yml'), MESSY_MAP);
     const res = await cli(r.dir, 'import', 'messy.xlsx', '--map', 'map.yml', '--out', 'safety');
     expect(res.code).toBe(0);
-    expect(res.out).toContain('Risk ratings that disagree with the declared scheme (kept for the CSO, not corrected) — 2:');
+    expect(res.out).toContain('Risk ratings that disagree with the declared scheme (kept for the CSO, not corrected) — 3:');
+    expect(res.out).toContain("The workbook's own risk matrix (Risk Matrix B2:G7, 25 ratings) differs from the declared scheme: see below.");
+    expect(res.out).toContain('[Risk Matrix F4]');
     expect(res.out).toContain('[Risk register I8:I9]');
     expect(readdirSync(join(r.dir, 'safety', 'sources'))).toEqual(['messy.xlsx']);
     const h2 = parse(readFileSync(join(r.dir, 'safety', 'hazards', 'H02-allergy-not-shown.yml'), 'utf8')) as Record<string, unknown>;

@@ -93,6 +93,62 @@ export interface ImportResult {
   findings: Finding[];
   /** True when something could not be placed (the CLI exits 1). */
   incomplete: boolean;
+  /** The workbook's own printed risk matrix, when one was found. */
+  workbookMatrix?: WorkbookMatrix;
+}
+
+/**
+ * Find a printed risk matrix in the workbook's other sheets: a row naming every severity of the
+ * scheme in adjacent cells, with rows of ratings labelled by likelihood above or below it.
+ * Every cell that differs from the declared scheme is reported as a risk disagreement.
+ */
+function checkWorkbookMatrix(wb: WorkbookData, scheme: RiskScheme, skip: string, report: (kind: FindingKind, code: string, message: string, ...cells: string[]) => void): WorkbookMatrix | undefined {
+  const f = (v: CellData | undefined) => (v && v.value !== null ? fold(String(v.value)) : '');
+  const sev = scheme.severities.map(fold);
+  const lik = new Map(scheme.likelihoods.map((l) => [fold(l), l]));
+  for (const sheet of wb.sheets) {
+    if (sheet.name === skip) continue;
+    const q = /^[A-Za-z0-9_]+$/.test(sheet.name) ? sheet.name : `'${sheet.name.replace(/'/g, "''")}'`;
+    for (let r = 0; r < sheet.rows.length; r++) {
+      const row = sheet.rows[r]!;
+      const start = row.findIndex((_, c) => sev.every((s, i) => f(row[c + i]) === s));
+      if (start < 0) continue;
+      let compared = 0;
+      let agrees = true;
+      let top = r;
+      let bottom = r;
+      for (let rr = Math.max(0, r - scheme.likelihoods.length - 1); rr <= Math.min(sheet.rows.length - 1, r + scheme.likelihoods.length + 1); rr++) {
+        const cells = sheet.rows[rr] ?? [];
+        const l = lik.get(f(cells[start - 1]));
+        if (!l) continue;
+        scheme.severities.forEach((s, i) => {
+          const cell = cells[start + i];
+          if (!cell || typeof cell.value !== 'number') return;
+          compared += 1;
+          top = Math.min(top, rr);
+          bottom = Math.max(bottom, rr);
+          const want = scheme.matrix[l]?.[s];
+          if (cell.value !== want) {
+            agrees = false;
+            report('risk-disagreement', 'matrix-differs', `the workbook's own risk matrix rates ${l} likelihood × ${s} severity ${cell.value}, but the declared scheme (${scheme.name}) gives ${want}; the sheet's ratings were checked against the declared scheme — the CSO must confirm which applies`, `${q}!${cellRef(rr + 1, start + i + 1)}`);
+          }
+        });
+      }
+      if (compared === 0) continue;
+      return { sheet: sheet.name, range: `${cellRef(top + 1, start)}:${cellRef(bottom + 1, start + scheme.severities.length)}`, compared, agrees };
+    }
+  }
+  return undefined;
+}
+
+/** The risk matrix the workbook itself prints (e.g. its "Risk Matrix" sheet), compared with the declared scheme. */
+export interface WorkbookMatrix {
+  sheet: string;
+  /** e.g. `C2:H7`. */
+  range: string;
+  /** Cells compared (likelihood × severity pairs found). */
+  compared: number;
+  agrees: boolean;
 }
 
 export interface ImportOptions {
@@ -915,7 +971,8 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     causes: hazards.reduce((n, h) => n + h.causes.length, 0),
     controls: hazards.reduce((n, h) => n + h.controls.length, 0),
   };
+  const workbookMatrix = checkWorkbookMatrix(wb, opts.scheme, sheetName, report);
   const findings = [...grouped.values()];
   const incomplete = findings.some((f) => f.kind === 'unplaced') || written.hazards !== read.hazards || written.causes !== read.causes || written.controls !== read.controls;
-  return { sheet: sheetName, headerRow, columns: letters, manufacturer, hazards, read, written, findings, incomplete };
+  return { sheet: sheetName, headerRow, columns: letters, manufacturer, hazards, read, written, findings, incomplete, ...(workbookMatrix ? { workbookMatrix } : {}) };
 }

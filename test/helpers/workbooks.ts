@@ -63,8 +63,18 @@ export async function messyWorkbook(): Promise<Buffer> {
   rows.forEach((r, i) => (ws.getRow(4 + i).values = r));
   ws.mergeCells('B4:B6');
   ws.mergeCells('C4:C6');
+  // The trust's own printed matrix, with one cell that differs from the NHS scheme (Medium × Major: 4, not 3).
   const extra = wb.addWorksheet('Risk Matrix');
   extra.getCell('A1').value = 'Likelihood';
+  const grid: (string | number | null)[][] = [
+    [null, 'Very high', 3, 4, 4, 5, 5],
+    [null, 'High', 2, 3, 3, 4, 5],
+    [null, 'Medium', 2, 2, 3, 4, 4],
+    [null, 'Low', 1, 2, 2, 3, 4],
+    [null, 'Very low', 1, 1, 2, 2, 3],
+    [null, null, 'Minor', 'Significant', 'Considerable', 'Major', 'Catastrophic'],
+  ];
+  grid.forEach((r, i) => (extra.getRow(2 + i).values = r));
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   // Excel stores some decimals as their float artefact: put 1.1000000000000001 where exceljs wrote 1.25.
   const zip = await JSZip.loadAsync(raw);

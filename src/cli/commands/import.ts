@@ -55,6 +55,8 @@ export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome
   out.push(line('causes', result.read.causes, result.written.causes));
   out.push(line('controls', result.read.controls, result.written.controls));
   out.push(`(${result.read.rows} data rows read, ${result.read.blankRows} blank rows skipped)`);
+  const m = result.workbookMatrix;
+  if (m) out.push(`The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`);
   for (const kind of ['unplaced', 'risk-disagreement', 'ambiguity', 'normalised'] as const) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
@@ -114,6 +116,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
               headerRow: result.headerRow,
               columns: result.columns,
               manufacturer: result.manufacturer,
+              workbookMatrix: result.workbookMatrix ?? null,
               read: result.read,
               written: result.written,
               findings: result.findings,

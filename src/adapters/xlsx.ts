@@ -138,7 +138,8 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
         if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
-          const keep = /\.(xml|rels)$/i.test(entry.fileName);
+          // Kept as text: the parts that say what the workbook is, and worksheets (for numbers as stored).
+          const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
           const chunks: Buffer[] = [];
           let size = 0;
           let stopped = false;

@@ -178,9 +178,13 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
             return tone && RISK_FILL[tone] ? { text: inlines(c.children), fontSize, fillColor: RISK_FILL[tone], bold: true, alignment: 'center' } : { text: inlines(c.children), fontSize };
           }),
         );
-        const widths = columnWidths(n.children.map((row) => row.children.map((c) => plainText(c))), fontSize);
+        const texts = n.children.map((row) => row.children.map((c) => plainText(c)));
+        const widths = columnWidths(texts, fontSize);
+        // Rows are kept whole unless one is too tall for a page: pdfmake would then drop the row (with
+        // dontBreakRows, and with keepWithHeaderRows too), so such a table may split rows instead.
+        const tallest = texts.reduce((m, row) => Math.max(m, rowHeight(row, widths, fontSize)), 0);
         out.push({
-          table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths, body },
+          table: { headerRows: 1, ...(tallest < PAGE_BODY_HEIGHT * 0.45 ? { dontBreakRows: true, keepWithHeaderRows: 1 } : {}), widths, body },
           layout: {
             hLineWidth: () => 0.5,
             vLineWidth: () => 0.5,
@@ -212,8 +216,20 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
   return out;
 }
 
-/** A4 portrait text width in points (595 − margins 2×40). */
+/** A4 portrait text width in points (595 − margins 2×40) and body height (842 − margins 2×50). */
 const TEXT_WIDTH = 515;
+const PAGE_BODY_HEIGHT = 742;
+
+/** A generous estimate of a table row's height in points. */
+export function rowHeight(cells: string[], widths: number[], fontSize: number): number {
+  let lines = 1;
+  cells.forEach((t, i) => {
+    const perLine = Math.max(1, Math.floor((widths[i] ?? 50) / (fontSize * 0.45)));
+    const n = t.split('\n').reduce((sum, part) => sum + Math.max(1, Math.ceil(part.length / perLine)), 0);
+    lines = Math.max(lines, n);
+  });
+  return lines * fontSize * 1.3 + 6;
+}
 
 /**
  * Column widths in points: never narrower than a column's longest word (so words do not break

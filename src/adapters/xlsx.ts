@@ -207,7 +207,7 @@ function rawNumbers(xml: Map<string, string>): Map<string, Map<string, string>> 
     const sheet = path ? xml.get(path) : undefined;
     if (!name || !sheet) continue;
     const found = new Map<string, string>();
-    for (const c of sheet.matchAll(/<c\b([^>]*?)>(?:(?!<\/c>)[\s\S])*?<v>([^<]*)<\/v>/g)) {
+    for (const c of sheet.matchAll(/<c\b([^>]*?)(?<!\/)>(?:(?!<\/c>|<c\b)[\s\S])*?<v>([^<]*)<\/v>/g)) {
       const attrs = c[1]!;
       if (/\bt="(s|str|inlineStr|b|e)"/.test(attrs)) continue;
       const raw = c[2]!;

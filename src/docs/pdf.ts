@@ -224,7 +224,7 @@ const PAGE_BODY_HEIGHT = 742;
 export function rowHeight(cells: string[], widths: number[], fontSize: number): number {
   let lines = 1;
   cells.forEach((t, i) => {
-    const perLine = Math.max(1, Math.floor((widths[i] ?? 50) / (fontSize * 0.45)));
+    const perLine = Math.max(1, Math.floor((widths[i] ?? 50) / (fontSize * 0.55)));
     const n = t.split('\n').reduce((sum, part) => sum + Math.max(1, Math.ceil(part.length / perLine)), 0);
     lines = Math.max(lines, n);
   });

@@ -77,6 +77,14 @@ describe('hostile workbooks fail cleanly with a message', () => {
     await rejects(await manyEntriesWorkbook(2_500), /holds more than 2000 parts/);
   });
 
+  it('an XML entity bomb (billion laughs) in the shared strings', async () => {
+    const zip = await JSZip.loadAsync(await simpleWorkbook());
+    const strings = await zip.file('xl/sharedStrings.xml')!.async('string');
+    const entities = ['<!ENTITY a "aaaaaaaaaa">', ...'bcdefgh'.split('').map((e, i) => `<!ENTITY ${e} "${`&${'abcdefgh'[i]};`.repeat(10)}">`)].join('');
+    zip.file('xl/sharedStrings.xml', strings.replace('<sst', `<!DOCTYPE sst [${entities}]><sst`).replace('<t>Wrong patient</t>', '<t>&h;</t>'));
+    await rejects(await zip.generateAsync({ type: 'nodebuffer' }), /part xl\/sharedStrings\.xml declares an XML document type \(<!DOCTYPE>\/<!ENTITY>\), which Excel never writes/);
+  });
+
   it('formulas in the hazard log are refused, with their cells', async () => {
     const bytes = await simpleWorkbook((ws) => {
       ws.getCell('I2').value = { formula: 'IF(G2="Major",3,2)', result: 3 } as never;

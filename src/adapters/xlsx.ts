@@ -141,11 +141,23 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
           // Kept as text: the parts that say what the workbook is, and worksheets (for numbers as stored).
           const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
           const chunks: Buffer[] = [];
+          const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
+          let tail = '';
           let size = 0;
           let stopped = false;
           stream.on('data', (chunk: Buffer) => {
             if (stopped) return;
             size += chunk.length;
+            if (isXml) {
+              // Excel never writes a document type declaration; one is how XML entity attacks start.
+              const window = tail + chunk.toString('latin1');
+              if (/<!(DOCTYPE|ENTITY)/i.test(window)) {
+                stopped = true;
+                stream.destroy();
+                return fail(`part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`);
+              }
+              tail = window.slice(-16);
+            }
             if (size > cap || total + size > limits.maxTotalBytes) {
               stopped = true;
               stream.destroy();

@@ -73,7 +73,7 @@ export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
   { key: 'controlType', header: 'Control type', aliases: ['Type of control', 'Type'], width: 16 },
   { key: 'controlOwner', header: 'Control owner', aliases: ['Owner', 'Control Owner Organisation', 'Responsible', 'Responsibility'], width: 20 },
   { key: 'action', header: 'Action', aliases: ['Actions', 'Action Required', 'Action Summary'], width: 30 },
-  { key: 'actionStatus', header: 'Action status', aliases: ['Status', 'Action State', 'Control Status (NHS)'], width: 14 },
+  { key: 'actionStatus', header: 'Action status', aliases: ['Status', 'Action State'], width: 14 },
   { key: 'residualSeverity', header: 'Residual Consequence', aliases: ['Residual Severity', 'Residual Hazard Severity', 'Severity (residual)', 'Residual Consequences'], width: 14 },
   { key: 'residualLikelihood', header: 'Residual Likelihood', aliases: ['Residual Hazard Likelihood', 'Likelihood (residual)', 'Residual Probability'], width: 14 },
   { key: 'residualRisk', header: 'Residual Risk', aliases: ['Residual Risk Rating', 'Residual Clinical Risk', 'Risk (residual)', 'Residual Risk Score'], width: 10 },

@@ -153,9 +153,9 @@ async function benchRequests(): Promise<void> {
   const blobs = first.filter((r) => r.path.includes('/git/blobs/')).length;
   console.log(`API requests for a ${files.length}-file pull request (safety folder of ${blobs} files, not touched by the PR):`);
   console.log(`  first run: ${first.length} requests\n${groups(first)}`);
-  console.log(`  re-run (comment unchanged, so not rewritten): ${second.length} requests`);
+  console.log(`  re-run (comment unchanged so not rewritten, label already there): ${second.length} requests`);
   console.log(
-    `  floor with the REST API: 1 pull + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + Math.ceil(files.length / 100) + 1 + 1 + 1 + blobs + 1 + 1} (+1 comment write when it changes; +1 tree and the changed blobs when the PR edits the safety folder)`,
+    `  floor with the REST API: 1 pull + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + Math.ceil(files.length / 100) + 1 + 1 + 1 + blobs + 1 + 1} (+1 comment write when it changes, +1 label the first time; +1 tree and the changed blobs when the PR edits the safety folder)`,
   );
   console.log('  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; GraphQL could fetch the safety-folder blobs in one query, lowering the floor to about 10, at the cost of a second API style)');
   await gh.stop();

@@ -102,6 +102,12 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
     const pr = get(p.n!);
     return pr ? paginate(gh, req, pr.commits.slice(0, 250).map((c, i) => ({ sha: c.sha ?? String(i).padStart(40, '0'), ...c }))) : { status: 404, body: { message: 'Not Found' } };
   });
+  gh.on('POST', `${repoPath}/issues/{n}/labels`, (req, p) => {
+    const pr = get(p.n!);
+    if (!pr) return undefined;
+    for (const l of (req.json as { labels: string[] }).labels) if (!pr.labels.includes(l)) pr.labels.push(l);
+    return { status: 200, body: pr.labels.map((name) => ({ name })) };
+  });
   gh.on('POST', `${repoPath}/check-runs`, (req) => {
     state.checkRuns.push(req.json as PullsState['checkRuns'][number]);
     return { status: 201, body: { id: state.checkRuns.length, ...(req.json as object) } };

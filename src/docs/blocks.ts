@@ -2,12 +2,12 @@
  * Generated blocks inserted into the document templates. Each returns mdast nodes; every value
  * from the repository enters as a text node.
  */
-import type { PhrasingContent, RootContent } from 'mdast';
+import type { RootContent } from 'mdast';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { emphasis, heading, inlineCode, list, paragraph, strong, text } from '../core/markdown.js';
 import { describeRisk, ratingOf } from '../core/risk.js';
 import { isManufacturer } from '../core/summary.js';
-import { evidenceCell, grid, joined, oneLine, paras, type Cell } from './mdast.js';
+import { evidenceCell, grid, oneLine, paras, type Cell } from './mdast.js';
 import {
   day,
   highResidualHazards,
@@ -317,7 +317,7 @@ export function changeRecordBlock(ctx: DocContext): RootContent[] {
   out.push(
     paragraph(
       release.previousTag
-        ? `Pull requests merged between ${release.previousTag} and ${release.tag} that impacted hazards.`
+        ? `Pull requests merged between ${release.previousTag} and ${release.tag}, the hazards each impacted, and the CSO approval each had.`
         : `No previous release was given, so this record covers the history up to ${release.tag}.`,
     ),
   );
@@ -456,4 +456,3 @@ export function scope(ctx: DocContext): RootContent[] {
   ];
 }
 
-export const phrase = (...xs: (PhrasingContent | string)[]): PhrasingContent[] => joined(xs.map((x) => (typeof x === 'string' ? text(x) : x)), '');

@@ -87,6 +87,34 @@ describe('clinsafe check in a real git repository', () => {
     expect(j.errors.join('\n')).toMatch(/H-012 was deleted/);
   });
 
+  it('--head picks the commit; labels repeat; text output names hazards and reasons', async () => {
+    repo = fixtureRepo();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('src/auth/session.ts', 'export const s = 2;\n');
+    const first = repo.commit('auth');
+    repo.write('docs/x.md', 'x\n');
+    repo.commit('docs');
+    const r = await check(repo.dir, ['--base', 'main', '--head', first, '--label', 'audit', '--label', 'discharge']);
+    expect(r.code).toBe(2);
+    // H-012 (label discharge) is retired: its triggers no longer count.
+    expect(r.out).toMatch(/^! CSO approval needed at [0-9a-f]{7}: touches 2 hazard\(s\)/);
+    expect(r.out).toContain('H-010');
+    expect(r.out).toContain('src/auth/session.ts matches src/auth/**');
+    expect(r.out).toContain('label audit');
+    expect(r.out).not.toContain('H-012');
+    expect(r.out).toMatch(/may approve: Dr Amara Okafor \(dr-amara-okafor\)/);
+    const docsOnly = await check(repo.dir, ['--base', first, '--format', 'text']);
+    expect(docsOnly.code).toBe(0);
+    expect(docsOnly.out).toMatch(/no clinical safety impact/);
+  });
+
+  it('outside a git repository: exit 1 with a clear message', async () => {
+    const { tempDir } = await import('./helpers/repo.js');
+    const r = await check(tempDir(), ['--base', 'main']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/is not inside a git repository/);
+  });
+
   it('a bad ref is a clear error, not a stack trace', async () => {
     repo = fixtureRepo();
     const r = await check(repo.dir, ['--base', 'no-such-branch']);

@@ -117,6 +117,16 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     expect(s).toContain('H-012');
   });
 
+  it('hazard details carry causes, controls, actions, assumptions and comments of each live hazard', () => {
+    const s = section(md, 'Hazard summary');
+    expect(s).toContain('#### H-001 Medication record shown for the wrong patient');
+    expect(s).not.toContain('#### H-012');
+    expect(s).toContain('C3 Two browser tabs open on different patients');
+    expect(s).toContain('Add regression test for stale context after a network reconnect (manufacturer, done, due 2025-12-15)');
+    expect(s).toContain('The trust\'s positive patient identification policy is followed');
+    expect(s).toContain('Reviewed at the 2026-03-01 annual review');
+  });
+
   it('IG §3.5: residual risks of every live hazard with their operational constraints', () => {
     const rs = residualRisks(folder);
     expect(rs.map((r) => r.hazard.id)).toEqual(['H-001', 'H-002', 'H-003', 'H-004', 'H-005', 'H-006', 'H-007', 'H-008', 'H-009', 'H-010', 'H-011']);

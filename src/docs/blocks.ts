@@ -240,8 +240,11 @@ export function hazardDetails(ctx: DocContext): RootContent[] {
           ['Additional controls', h.controls.map((c) => `${c.id} (${c.type}, ${c.owner}, ${c.status})`).join('; ') || 'none'],
           ['Residual risk', assessment(ctx, h.residual)],
           ['Status', hazardStatus(h)],
+          ['Actions', h.actions.map((a) => `${oneLine(a.summary)} (${oneLine(a.owner)}, ${a.status}${a.due ? `, due ${a.due}` : ''})`).join('; ') || 'none'],
+          ['Dependencies and assumptions', h.assumptions.map(oneLine).join('; ') || 'none recorded'],
           ['Owner', h.owner ?? 'not stated'],
           ['Introduced in', h.introducedIn ?? 'not stated'],
+          ...(h.comments ? [['Comments', h.comments] as Cell[]] : []),
         ],
       ),
     );

@@ -60068,7 +60068,7 @@ function gateCommentTree(r, ctx = {}) {
     else if (ctx.compact) out.push(paragraph2(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
     else out.push(...details(`${r.reverify.length} evidence files`, [body]));
   }
-  if (r.decision !== "not-required") {
+  if (r.decision !== "not-required" && r.decision !== "approved") {
     out.push(heading2(4, "Who may approve, and how"));
     const a = r.approval;
     const eligible = a.state === "pending" ? a.eligible : r.roster.map((c) => c.github);

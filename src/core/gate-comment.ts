@@ -178,7 +178,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     else out.push(...details(`${r.reverify.length} evidence files`, [body]));
   }
 
-  if (r.decision !== 'not-required') {
+  if (r.decision !== 'not-required' && r.decision !== 'approved') {
     out.push(heading(4, 'Who may approve, and how'));
     const a = r.approval;
     const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);

@@ -108,6 +108,31 @@ describe('clinsafe check in a real git repository', () => {
     expect(docsOnly.out).toMatch(/no clinical safety impact/);
   });
 
+  it('errors already on the base branch need a CSO but do not block the fix (exit 2, not 1)', async () => {
+    repo = fixtureRepo();
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const path = 'clinical-safety/hazards/H-009-alert-fatigue.yml';
+    const good = readFileSync(join(repo.dir, path), 'utf8');
+    repo.write(path, good.replace(/^status: \w+/m, 'status: finished'));
+    repo.commit('broken on main');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('docs/x.md', 'x\n');
+    repo.commit('docs');
+    const r = await check(repo.dir, ['--base', 'main', '--format', 'json']);
+    const j = JSON.parse(r.out);
+    expect(j.errors).toEqual([]);
+    expect(j.decision).toBe('approval-required');
+    expect(j.notes[0]).toMatch(/base branch has \d+ errors? \(first: clinical-safety\/hazards\/H-009-alert-fatigue.yml:\d+:\d+: status "finished" is not allowed/);
+    expect(r.code).toBe(2);
+    // The fix itself is reviewable too.
+    repo.write(path, good);
+    repo.commit('fix');
+    const fix = await check(repo.dir, ['--base', 'main', '--format', 'json']);
+    expect(JSON.parse(fix.out).errors).toEqual([]);
+    expect(fix.code).toBe(2);
+  });
+
   it('outside a git repository: exit 1 with a clear message', async () => {
     const { tempDir } = await import('./helpers/repo.js');
     const r = await check(tempDir(), ['--base', 'main']);

@@ -26,6 +26,7 @@ export function checkJson(r: GateResult): object {
     gateDecision: r.decision,
     impacted: r.impacted.map((h) => ({ id: h.id, title: h.title, residualRisk: h.residualRisk, reasons: h.reasons.map((x) => ({ kind: x.kind, detail: x.detail })) })),
     safetyFolderChanges: r.safetyFolderChanges,
+    alwaysImpacted: r.alwaysImpacted,
     hazardLogChanges: r.hazardLogChanges.map((c) => ({ id: c.id, change: c.change, details: c.details })),
     reverify: r.reverify,
     approval: r.approval,

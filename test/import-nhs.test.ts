@@ -212,7 +212,12 @@ describe('a messy workbook made by the test', () => {
     expect(res.out).toContain("The workbook's own risk matrix (Risk Matrix B2:G7, 25 ratings) differs from the declared scheme: see below.");
     expect(res.out).toContain('[Risk Matrix F4]');
     expect(res.out).toContain('[Risk register I8:I9]');
-    expect(readdirSync(join(r.dir, 'safety', 'sources'))).toEqual(['messy.xlsx']);
+    expect(readdirSync(join(r.dir, 'safety', 'sources'))).toEqual(['messy.xlsx', 'messy.xlsx.import-report.md']);
+    const record = readFileSync(join(r.dir, 'safety', 'sources', 'messy.xlsx.import-report.md'), 'utf8');
+    expect(record).toContain('# Import of `messy.xlsx`');
+    expect(record).toContain('| hazards  | 2                   | 2                     |');
+    expect(record).toContain("'Risk register'!I8, 'Risk register'!I9");
+    expect(record).toContain('- `hazards/H02-allergy-not-shown.yml`');
     const h2 = parse(readFileSync(join(r.dir, 'safety', 'hazards', 'H02-allergy-not-shown.yml'), 'utf8')) as Record<string, unknown>;
     expect(h2.draft).toBe(true);
     expect(h2.initial).toEqual({ severity: 'Significant', likelihood: 'Low' });

@@ -17,6 +17,7 @@ import { parseYaml } from '../core/yaml.js';
 import { templatesDir } from '../paths.js';
 import { parseMap, type MapOptions } from './map.js';
 import { ImportError, importHazardLog, type ImportResult } from './nhs.js';
+import { importReportMarkdown } from './report.js';
 import { hazardFileName, hazardYaml } from './write.js';
 
 export interface RunImportOptions {
@@ -155,5 +156,10 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
     outcome.written.push(path);
     outcome.configCreated = true;
   }
+  // The report itself is a record for the clinical risk management file.
+  mkdirSync(join(o.out, 'sources'), { recursive: true });
+  const reportPath = join(o.out, 'sources', `${basename(o.file)}.import-report.md`);
+  outcome.written.push(reportPath);
+  writeFileSync(reportPath, importReportMarkdown(result, basename(o.file), outcome.written.map((p) => toPosix(relative(o.out, p)))));
   return outcome;
 }

@@ -96,3 +96,17 @@ describe('import → export → import yields the same folder', () => {
     expect(r.hazards.map((h) => normalise(strip(h)))).toEqual(original.map(normalise));
   });
 });
+
+describe('clinsafe export', () => {
+  it('writes CSV when asked (or by extension), identical to hazardLogCsv', async () => {
+    const r = repo();
+    expect((await cli(r.dir, 'import', CDS_LOG, '--out', 'cs')).code).toBe(0);
+    const res = await cli(r.dir, 'export', '--dir', 'cs', '--out', 'log.csv');
+    expect(res.code).toBe(0);
+    expect(res.out).toBe('wrote log.csv (7 hazards, csv)');
+    const csv = readFileSync(join(r.dir, 'log.csv'));
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).toContain('\r\nH01,Absent or incomplete triage,');
+    expect((await cli(r.dir, 'export', '--dir', 'cs', '--out', 'x.txt', '--format', 'pdf')).err).toContain('--format must be xlsx or csv');
+  });
+});

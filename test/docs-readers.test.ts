@@ -87,8 +87,10 @@ describe('PDF, read by poppler', () => {
     expect(flat.includes(`https://example.test/${'verylongpathsegment/'.repeat(12)}end`)).toBe(true);
   });
 
-  it('the CRMP and the CSO memo are real PDFs too', () => {
+  it('the CRMP, the safety requirements and the CSO memo are real PDFs too', () => {
     expect(tool('pdfinfo', [file(ARTEFACTS.crmpPdf)])).toMatch(/^Pages:\s+[3-9]/m);
+    const reqs = tool('pdftotext', [file(ARTEFACTS.requirementsPdf), '-']);
+    for (const h of folder.hazards.filter((x) => x.status !== 'retired')) for (const c of h.controls) expect(reqs).toContain(c.id);
     const memo = tool('pdftotext', [file(ARTEFACTS.memoPdf), '-']);
     expect(memo).toContain('GPhC 2087654');
     expect(memo).toContain(arts.find((a) => a.name === ARTEFACTS.cscrPdf)!.sha256);

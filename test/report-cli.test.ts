@@ -74,7 +74,7 @@ describe('clinsafe report', () => {
     const r = await cli(['report', '--ref', 'v2.4.0', '--out', out, '--phase', 'Live'], repo.dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['crmp.html', 'crmp.md', 'crmp.pdf', 'cscr.html', 'cscr.md', 'cscr.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json', 'safety-requirements.html', 'safety-requirements.md']);
+    expect(readdirSync(out).sort()).toEqual(['crmp.html', 'crmp.md', 'crmp.pdf', 'cscr.html', 'cscr.md', 'cscr.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json', 'safety-requirements.html', 'safety-requirements.md', 'safety-requirements.pdf']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.commit).toBe(shas.release);
     expect(manifest.release.tag).toBe('v2.4.0');

@@ -32,6 +32,7 @@ export const ARTEFACTS = {
   crmpPdf: 'crmp.pdf',
   requirementsMd: 'safety-requirements.md',
   requirementsHtml: 'safety-requirements.html',
+  requirementsPdf: 'safety-requirements.pdf',
   hazardLogCsv: 'hazard-log.csv',
   hazardLogXlsx: 'hazard-log.xlsx',
   memoMd: 'cso-release-memo.md',
@@ -207,7 +208,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const crmp = render(input, ctx, 'crmp.md', 'Clinical Risk Management Plan');
   await emit(crmp, 'crmp', true);
   const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
-  await emit(reqs, 'safety-requirements', false);
+  await emit(reqs, 'safety-requirements', true);
   if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
   if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
 

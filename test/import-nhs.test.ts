@@ -322,6 +322,15 @@ describe('edge cases of numbering', () => {
     expect(r.findings.filter((f) => f.kind !== 'normalised')).toEqual([]);
   });
 
+  it('reads severities and likelihoods written with a score beside them', async () => {
+    const r = await imp((ws) => {
+      ws.getCell('G2').value = '4 - Major';
+      ws.getCell('H2').value = 'Medium (3)';
+    });
+    expect(r.hazards[0]!.initial).toEqual({ severity: 'Major', likelihood: 'Medium' });
+    expect(cells(r, 'score-label')).toEqual(["'Hazard Log'!G2", "'Hazard Log'!H2"]);
+  });
+
   it('refuses a header row with no hazards under it', async () => {
     const wb = await readWorkbook(await simpleWorkbook((ws) => ws.spliceRows(2, 1)), 'empty.xlsx');
     expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow('empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it');

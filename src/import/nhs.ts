@@ -371,6 +371,13 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     }
     if (allowed.includes(raw)) return raw;
     const hit = allowed.find((a) => fold(a) === fold(raw));
+    // "4 - Major", "Major (4)", "5. Very high": a score written beside the label.
+    const scored = /^\s*\d+\s*[-–:.)]\s*(.+?)\s*$/.exec(raw)?.[1] ?? /^\s*(.+?)\s*[-–(]\s*\d+\s*\)?\s*$/.exec(raw)?.[1];
+    const label = !hit && scored ? allowed.find((a) => fold(a) === fold(scored)) : undefined;
+    if (label) {
+      report('normalised', 'score-label', `${kind} "${clean(raw)}" read as "${label}" (the number beside it is not used: ratings come from the scheme)`, ref);
+      return label;
+    }
     if (hit) {
       if (clean(raw) !== raw && hit === clean(raw)) report('normalised', 'trimmed', `${kind} "${raw}" trimmed to "${hit}"`, ref);
       else report('normalised', 'case-folded', `${kind} "${raw}" read as "${hit}"`, ref);

@@ -331,6 +331,22 @@ describe('edge cases of numbering', () => {
     expect(cells(r, 'score-label')).toEqual(["'Hazard Log'!G2", "'Hazard Log'!H2"]);
   });
 
+  it('keeps a stated hazard status unless the controls contradict it, and then says so', async () => {
+    const withStatus = (status: string, action: string) =>
+      imp((ws) => {
+        ws.getCell('S1').value = 'Hazard Status';
+        ws.getCell('S2').value = status;
+        ws.getCell('N2').value = action;
+      });
+    const ok = await withStatus('Closed', 'Closed');
+    expect(ok.hazards[0]!.status).toBe('closed');
+    expect(find(ok, 'hazard-status')).toEqual([]);
+    const bad = await withStatus('Closed', 'Open');
+    expect(bad.hazards[0]!.status).toBe('open');
+    expect(find(bad, 'hazard-status')[0]).toMatchObject({ kind: 'ambiguity', cells: ["'Hazard Log'!S2"] });
+    expect(bad.hazards[0]!.comments).toContain('the sheet gives the status closed');
+  });
+
   it('refuses a header row with no hazards under it', async () => {
     const wb = await readWorkbook(await simpleWorkbook((ws) => ws.spliceRows(2, 1)), 'empty.xlsx');
     expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow('empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it');

@@ -930,12 +930,21 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const firstVal = (k: ColumnKey) => first((p) => (p.rec.get(k)?.trim() ? clean(p.rec.get(k)!) : undefined))?.[0];
     const statusCol = firstVal('hazardStatus')?.toLowerCase();
     const others = [...new Set(h.controls.filter((c) => c.owner !== 'manufacturer').map((c) => c.owner))];
-    if (statusCol && (HAZARD_STATUSES as readonly string[]).includes(statusCol)) {
-      h.status = statusCol as ImportedHazard['status'];
-    } else {
-      if (statusCol) report('ambiguity', 'hazard-status', `hazard status "${statusCol}" is not open, transferred, closed or retired; derived from the controls instead`, firstRef('hazardStatus'));
-      const outstanding = h.controls.some((c) => c.owner === 'manufacturer' && c.status === 'planned') || h.actions.some((a) => a.owner === 'manufacturer' && a.status === 'open');
-      h.status = outstanding ? 'open' : others.length > 0 ? 'transferred' : 'closed';
+    const outstanding = h.controls.some((c) => c.owner === 'manufacturer' && c.status === 'planned') || h.actions.some((a) => a.owner === 'manufacturer' && a.status === 'open');
+    const derived: ImportedHazard['status'] = outstanding ? 'open' : others.length > 0 ? 'transferred' : 'closed';
+    const stated = statusCol && (HAZARD_STATUSES as readonly string[]).includes(statusCol) ? (statusCol as ImportedHazard['status']) : undefined;
+    // A stated status is kept unless it contradicts the controls (closed with the manufacturer's
+    // work outstanding, transferred with nobody else holding a control): then the controls decide
+    // and the sheet's word is kept in the comments.
+    const contradicts = (stated === 'closed' && outstanding) || (stated === 'transferred' && others.length === 0);
+    if (stated && !contradicts) h.status = stated;
+    else {
+      h.status = derived;
+      if (statusCol && !stated) report('ambiguity', 'hazard-status', `hazard status "${statusCol}" is not open, transferred, closed or retired; derived from the controls instead (${derived})`, firstRef('hazardStatus'));
+      if (stated) {
+        report('ambiguity', 'hazard-status', `${h.id}: the sheet says ${stated}, but ${stated === 'closed' ? "the manufacturer's controls or actions are not all done" : 'no other organisation holds a control'}; written as ${derived} — the CSO must confirm`, firstRef('hazardStatus'));
+        b.notes.push(`Imported from ${source}: the sheet gives the status ${stated} at ${firstRef('hazardStatus')}; the controls say ${derived}, which is what is written. The CSO must confirm.`);
+      }
     }
     const transferredTo = firstVal('transferredTo');
     if (transferredTo) h.transferredTo = transferredTo;

@@ -347,6 +347,16 @@ describe('edge cases of numbering', () => {
     expect(bad.hazards[0]!.comments).toContain('the sheet gives the status closed');
   });
 
+  it('reports residual risk above initial risk, and keeps it for the CSO', async () => {
+    const r = await imp((ws) => {
+      ws.getCell('O2').value = 'Catastrophic';
+      ws.getCell('P2').value = 'High';
+      ws.getCell('Q2').value = 5;
+    });
+    expect(r.hazards[0]!.residual).toEqual({ severity: 'Catastrophic', likelihood: 'High' });
+    expect(find(r, 'residual-above-initial', 'risk-disagreement')[0]!.message).toContain('H01: residual risk 5 (Catastrophic/High) is above initial risk 3 (Major/Medium)');
+  });
+
   it('refuses a header row with no hazards under it', async () => {
     const wb = await readWorkbook(await simpleWorkbook((ws) => ws.spliceRows(2, 1)), 'empty.xlsx');
     expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow('empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it');

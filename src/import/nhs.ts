@@ -730,6 +730,14 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       }
     }
 
+    if (h.initial.severity && h.residual.severity) {
+      const ri = riskOf(opts.scheme, h.initial.severity, h.initial.likelihood) ?? 0;
+      const rr = riskOf(opts.scheme, h.residual.severity, h.residual.likelihood) ?? 0;
+      if (rr > ri) {
+        report('risk-disagreement', 'residual-above-initial', `${h.id}: residual risk ${rr} (${h.residual.severity}/${h.residual.likelihood}) is above initial risk ${ri} (${h.initial.severity}/${h.initial.likelihood}); kept as the sheet has it — clinsafe validate will flag it until the CSO corrects the assessment`, firstRef('residualSeverity'));
+      }
+    }
+
     // Causes
     const causeFor = (p: Pre): string | undefined => {
       const idsCell = p.rec.get('causeIds');

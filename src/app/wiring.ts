@@ -1,12 +1,14 @@
 /** The app as deployed: the handlers bound to the shared gate and document builder. */
 import type { ApplicationFunction } from 'probot';
 import { buildDocuments, folderContentHash } from '../docs/build.js';
-import { readFolderViaApi } from '../github/folder.js';
+import { enableFolderCache, readFolderViaApi } from '../github/folder.js';
 import { gatePorts } from './gate-port.js';
 import { clinsafeApp, type AppDeps } from './index.js';
 import { gateMode } from './pulls.js';
 
 export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
+  // A server reads the same commits again and again (every push, review and label of a PR).
+  enableFolderCache(Number(process.env.CLINSAFE_FOLDER_CACHE ?? 64));
   return clinsafeApp({
     readFolder: readFolderViaApi,
     now: () => new Date(),

@@ -51,8 +51,34 @@ export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: 
   return { snapshot: { dir: dir.replace(/\/+$/, ''), files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };
 }
 
+/**
+ * A long-running server (the App) may keep folders it has read, by repository, commit SHA and
+ * folder: a commit never changes, so this caches immutable facts (bounded, least recently used
+ * out) — not state: every decision is still made afresh, and an instance without the entry reads
+ * it from GitHub. Off unless enabled (the Action and the CLI run once and read once).
+ */
+let folderCache: Map<string, LoadResult> | undefined;
+let folderCacheSize = 0;
+
+export function enableFolderCache(entries = 64): void {
+  folderCacheSize = entries;
+  folderCache = entries > 0 ? new Map() : undefined;
+}
+
 /** Load the folder at a ref; API failures and truncated trees become an invalid result, never a pass. */
 export async function readFolderViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string, opts: SnapshotOptions = {}): Promise<LoadResult> {
+  const key = folderCache && /^[0-9a-f]{40}$/i.test(ref) ? `${repo.owner}/${repo.repo}@${ref.toLowerCase()}:${dir}` : undefined;
+  const hit = key ? folderCache!.get(key) : undefined;
+  if (key && hit) {
+    folderCache!.delete(key);
+    folderCache!.set(key, hit);
+    return hit;
+  }
   const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir, opts);
-  return loadFolder(snapshot);
+  const loaded = loadFolder(snapshot);
+  if (key && folderCache) {
+    folderCache.set(key, loaded);
+    if (folderCache.size > folderCacheSize) folderCache.delete(folderCache.keys().next().value!);
+  }
+  return loaded;
 }

@@ -343,7 +343,8 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       if (cell?.error) report('unplaced', 'cell-error', `cell holds the Excel error ${cell.error}; replace it with the intended value`, at(rowNo, c));
       if (cell?.mergedFrom && !mergeNoted.has(`${cell.mergedFrom}`)) {
         mergeNoted.add(cell.mergedFrom);
-        report('normalised', 'merged-cell', `merged cell ${cell.mergedFrom}: its value is read on every row it spans`, `${quote}!${cell.mergedFrom}`);
+        const range = sheet.merges.find((m) => m.startsWith(`${cell.mergedFrom}:`)) ?? cell.mergedFrom;
+        report('normalised', 'merged-cell', `merged cells ${range}: the value of ${cell.mergedFrom} is read on every row they span`, `${quote}!${cell.mergedFrom}`);
       }
     }
     records.push({

@@ -54,7 +54,8 @@ export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome
   out.push(line('hazards', result.read.hazards, result.written.hazards));
   out.push(line('causes', result.read.causes, result.written.causes));
   out.push(line('controls', result.read.controls, result.written.controls));
-  out.push(`(${result.read.rows} data rows read, ${result.read.blankRows} blank rows skipped)`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  out.push(`(${plural(result.read.rows, 'data row')} read, ${plural(result.read.blankRows, 'blank row')} skipped)`);
   const m = result.workbookMatrix;
   if (m) out.push(`The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`);
   for (const kind of ['unplaced', 'risk-disagreement', 'ambiguity', 'normalised'] as const) {

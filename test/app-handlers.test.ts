@@ -167,4 +167,20 @@ describe('handlers through api.github.com (nock)', () => {
     expect(issue?.body).toContain('H-004');
     expect(r.body).toContain('NOT safety-approved');
   });
+
+  it('a broken template override is reported on the sign-off issue, not skipped', async () => {
+    repo.write('clinical-safety/hazards/H-004-dose-unit-mismapped.yml', repo.git('show', 'v2.4.0:clinical-safety/hazards/H-004-dose-unit-mismapped.yml'));
+    repo.write('clinical-safety/templates/cscr.md', '# CSCR for {{product.name}}\n\n<script>alert(1)</script>\n');
+    repo.commit('Custom CSCR template');
+    repo.git('tag', 'v2.5.0-rc2');
+    const r = gh.github.addRelease('v2.5.0-rc2');
+    const p = example('release', 'published');
+    p.release = { ...p.release, ...gh.github.releaseJson(r) };
+    await receive('release', p);
+    expect(r.assets).toEqual([]);
+    const [issue] = bot('Release sign-off: v2.5.0-rc2');
+    expect(issue?.body).toContain('templates/cscr.md:3:1');
+    expect(issue?.body).toContain('raw HTML is not allowed');
+    expect(r.body).toContain('NOT safety-approved');
+  });
 });

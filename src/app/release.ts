@@ -12,7 +12,8 @@ import type { Probot } from 'probot';
 import { dataMarker, defaultStatement, markerKey, maySignOff, parseCommand, readDataMarker } from '../core/app-rules.js';
 import { loadFolder, type LoadResult, type Snapshot } from '../core/folder.js';
 import { hazardLogDelta } from '../core/impact.js';
-import type { Artefact, ChangeRecordEntry, SignOff } from '../docs/types.js';
+import { TemplateError, type Artefact, type ChangeRecordEntry, type SignOff } from '../docs/types.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import { changeRecordViaApi } from '../github/change-record.js';
 import { snapshotViaApi } from '../github/folder.js';
 import { downloadAsset, previousRelease, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
@@ -130,26 +131,30 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const assignees = folder?.config.cso.map((c) => c.github) ?? [];
     const label = folder?.config.app.reviewLabel ?? at.loaded.folder?.config.app.reviewLabel;
 
-    if (!folder) {
-      const review = releaseSignOffIssue({
-        tag: release.tag_name,
-        sha: at.sha,
-        releaseUrl: release.html_url,
-        problem: at.problem ?? `the safety folder at ${at.sha.slice(0, 7)} is not valid (run clinsafe validate at the tag)`,
-        diagnostics: at.loaded.diagnostics.filter((d) => d.severity === 'error'),
-        delta: [],
-        incidentsSince: [],
-        changeRecord: [],
-        assets: [],
-      });
+    const failed = async (problem: string, diagnostics: Diagnostic[] = []) => {
+      const review = releaseSignOffIssue({ tag: release.tag_name, sha: at.sha, releaseUrl: release.html_url, problem, diagnostics, delta: [], incidentsSince: [], changeRecord: [], assets: [] });
       const issue = existing ?? (await ensureIssue(client, repo, bot, 'release-signoff', key, { ...review, assignees }, label));
       await setReleaseNotes(client, repo, release.id, releaseNotesSection({ kind: 'failed', issueUrl: issueUrl(release, issue.number) }));
-      return;
+    };
+
+    if (!folder) {
+      return failed(
+        at.problem ?? `the safety folder at ${at.sha.slice(0, 7)} is not valid (run clinsafe validate at the tag)`,
+        at.loaded.diagnostics.filter((d) => d.severity === 'error'),
+      );
     }
 
     // A release re-published after its decision keeps that decision: the documents are rebuilt with it.
     const decision = existing ? decisionOf(await recordedDecision(client, repo, bot, existing.number, key)) : undefined;
-    const { artefacts, prev, prevAt, changeRecord } = await buildAndAttach(ports, client, repo, release, at, ctx.dir, decision);
+    let built: Awaited<ReturnType<typeof buildAndAttach>>;
+    try {
+      built = await buildAndAttach(ports, client, repo, release, at, ctx.dir, decision);
+    } catch (e) {
+      // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.
+      if (e instanceof TemplateError) return failed(`a document template in the safety folder is invalid — ${e.message}`);
+      throw e;
+    }
+    const { artefacts, prev, prevAt, changeRecord } = built;
     const issue =
       existing ??
       (await ensureIssue(
@@ -217,7 +222,13 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
       command.kind === 'sign-off'
         ? { state: 'approved', cso: may.cso, statement: command.statement ?? defaultStatement(folder.config.product.name, tag), signedAt: comment.created_at }
         : { state: 'rejected', by: `${may.cso.name} (${may.cso.github})`, reason: command.reason, at: comment.created_at };
-    const { artefacts } = await buildAndAttach(ports, client, repo, release, atCommit, ctx.dir, signOff);
+    let artefacts: Artefact[];
+    try {
+      ({ artefacts } = await buildAndAttach(ports, client, repo, release, atCommit, ctx.dir, signOff));
+    } catch (e) {
+      if (e instanceof TemplateError) return void (await refuse(`the documents cannot be built, so nothing can be signed: ${e.message}`));
+      throw e;
+    }
     await setReleaseNotes(client, repo, release.id, notesFor(signOff, issueUrl(release, issue.number)));
     if (signOff.state === 'approved') {
       const cscr = artefacts.filter((a) => a.name.startsWith('cscr.')).map((a) => ({ name: a.name, sha256: a.sha256 }));

@@ -109,6 +109,7 @@ describe('the real NHS CDS API hazard log', () => {
     const files = readdirSync(join(r.dir, 'clinical-safety', 'hazards')).sort();
     expect(files).toHaveLength(7);
     expect(files[0]).toBe('H01-absent-or-incomplete-triage.yml');
+    expect(readdirSync(join(r.dir, 'clinical-safety', 'schema')).sort()).toEqual(['clinsafe.schema.json', 'hazard.schema.json', 'incident.schema.json', 'workshop.schema.json']);
     const loaded = loadFolder(snapshotFromDisk(r.dir, join(r.dir, 'clinical-safety')));
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(loaded.valid).toBe(true);

@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, readWorkbook, WorkbookError, type WorkbookLimits } from
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { CONFIG_FILE } from '../core/folder.js';
 import { NHS_DCB0129, schemeProblems, type RiskScheme } from '../core/risk.js';
-import { configSchema, toRiskScheme } from '../core/schema.js';
+import { configSchema, jsonSchemas, toRiskScheme } from '../core/schema.js';
 import { validateShape } from '../core/validate-shape.js';
 import { parseYaml } from '../core/yaml.js';
 import { templatesDir } from '../paths.js';
@@ -155,6 +155,14 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
     writeFileSync(path, configSkeleton(result.manufacturer), { flag: 'wx' });
     outcome.written.push(path);
     outcome.configCreated = true;
+    // JSON Schemas for editors, as `clinsafe init` writes them (the hazard files point at them).
+    mkdirSync(join(o.out, 'schema'), { recursive: true });
+    for (const [name, schema] of Object.entries(jsonSchemas(scheme))) {
+      const sp = join(o.out, 'schema', `${name}.schema.json`);
+      if (existsSync(sp)) continue;
+      writeFileSync(sp, `${JSON.stringify(schema, null, 2)}\n`, { flag: 'wx' });
+      outcome.written.push(sp);
+    }
   }
   // The report itself is a record for the clinical risk management file.
   mkdirSync(join(o.out, 'sources'), { recursive: true });

@@ -116,6 +116,12 @@ describe('the gate in app mode', () => {
     await app.deliver('pull_request_review', reviewPayload('dr-tom-hughes', 'APPROVED', head));
     expect(app.github.statuses.filter((s) => s.sha === head).at(-1)).toMatchObject({ context: 'clinsafe/cso-approval', state: 'success' });
     expect(pulls.checkRuns).toEqual([]);
+
+    // Redelivered review: no second comment, the status stays success.
+    const comments = app.github.comments.filter((c) => c.issue_number === 12).length;
+    await app.deliver('pull_request_review', reviewPayload('dr-tom-hughes', 'APPROVED', head));
+    expect(app.github.comments.filter((c) => c.issue_number === 12).length).toBe(comments);
+    expect(app.github.statuses.filter((s) => s.sha === head).at(-1)?.state).toBe('success');
   });
 });
 

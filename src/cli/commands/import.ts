@@ -72,6 +72,9 @@ export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome
   else {
     for (const p of outcome.written) out.push(`wrote ${rel(p)}`);
     out.push(`✓ imported ${result.written.hazards} hazards, ${result.written.causes} causes, ${result.written.controls} controls${outcome.configCreated ? ' (clinsafe.yml is a skeleton: fill in its TODOs)' : ''}`);
+    out.push('');
+    out.push('Next, with your CSO: review the ambiguities above; decide each hazard marked draft; point each hazard\'s');
+    out.push('triggers at the code it concerns (the PR gate needs them); then run clinsafe validate.');
   }
   return out;
 }

@@ -190,11 +190,6 @@ export function excelSerialToIso(serial: number): string | undefined {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
-interface Place {
-  row: number;
-  col: ColumnKey;
-}
-
 /** Find the hazard-log sheet and its header row. */
 function findSheet(wb: WorkbookData, opts: ImportOptions): { sheet: SheetData; headerRow: number; cols: Map<ColumnKey, number>; ignored: number[]; unknown: number[]; findings: Finding[] } {
   const candidates = opts.sheet

@@ -60141,9 +60141,23 @@ async function snapshotViaApi(octokit, repo, ref, dir, opts = {}) {
   }
   return { snapshot: { dir: dir.replace(/\/+$/, ""), files, exists: (p) => paths.has(p.replace(/\/+$/, "")) }, sha: commit.sha };
 }
+var folderCache;
+var folderCacheSize = 0;
 async function readFolderViaApi(octokit, repo, ref, dir, opts = {}) {
+  const key = folderCache && /^[0-9a-f]{40}$/i.test(ref) ? `${repo.owner}/${repo.repo}@${ref.toLowerCase()}:${dir}` : void 0;
+  const hit = key ? folderCache.get(key) : void 0;
+  if (key && hit) {
+    folderCache.delete(key);
+    folderCache.set(key, hit);
+    return hit;
+  }
   const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir, opts);
-  return loadFolder(snapshot);
+  const loaded = loadFolder(snapshot);
+  if (key && folderCache) {
+    folderCache.set(key, loaded);
+    if (folderCache.size > folderCacheSize) folderCache.delete(folderCache.keys().next().value);
+  }
+  return loaded;
 }
 
 // src/github/gate-api.ts

@@ -60048,7 +60048,7 @@ function gateCommentTree(r, ctx = {}) {
     else if (!ctx.compact) out.push(...details("Safety folder files changed", [files]));
   }
   if (r.alwaysImpacted.length) {
-    out.push(paragraph2(text3("Files the configuration marks as always needing a CSO: ")));
+    out.push(paragraph2(text3("Files the configuration marks as always needing a CSO:")));
     out.push(list3(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text3(" matches "), fileCode(a.pattern)])));
   }
   if (r.hazardLogChanges.length) {

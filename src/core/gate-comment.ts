@@ -155,7 +155,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
   }
   if (r.alwaysImpacted.length) {
-    out.push(paragraph(text('Files the configuration marks as always needing a CSO: ')));
+    out.push(paragraph(text('Files the configuration marks as always needing a CSO:')));
     out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
   }
 

@@ -113,17 +113,21 @@ export interface ChangedFile {
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */
 export function changedFilesBetween(root: string, base: string, head: string): ChangedFile[] {
   const mergeBase = gitText(root, ['merge-base', resolveRef(root, base), resolveRef(root, head)]).trim();
-  const out = gitText(root, ['diff', '--name-status', '-z', '-M', mergeBase, resolveRef(root, head)]);
-  const parts = out.split('\0');
+  return diffNameStatus(root, mergeBase, resolveRef(root, head));
+}
+
+/** `git diff --name-status -z -M from to`, parsed: renames and copies keep their previous name. */
+export function diffNameStatus(root: string, from: string, to: string): ChangedFile[] {
+  const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, to]).split('\0');
   const files: ChangedFile[] = [];
   for (let i = 0; i < parts.length; ) {
     const code = parts[i++];
     if (!code) continue;
     const letter = code[0];
     if (letter === 'R' || letter === 'C') {
-      const from = parts[i++]!;
-      const to = parts[i++]!;
-      files.push({ status: letter === 'R' ? 'renamed' : 'copied', filename: to, previousFilename: from });
+      const previous = parts[i++]!;
+      const name = parts[i++]!;
+      files.push({ status: letter === 'R' ? 'renamed' : 'copied', filename: name, previousFilename: previous });
     } else {
       const name = parts[i++]!;
       files.push({ status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : letter === 'M' ? 'modified' : 'changed', filename: name });

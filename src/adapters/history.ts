@@ -9,7 +9,7 @@ import { computeImpact } from '../core/impact.js';
 import { loadFolder, type SafetyFolder } from '../core/folder.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
 import type { SnapshotFile } from '../core/folder.js';
-import { git, gitText, listTree, readBlobs, resolveRef } from './git.js';
+import { diffNameStatus, gitText, listTree, readBlobs, resolveRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -48,23 +48,7 @@ export function pullRequestOf(c: Pick<HistoryCommit, 'subject' | 'body'>): { num
 }
 
 function filesChanged(root: string, parent: string | undefined, commit: string): ChangedFile[] {
-  const out = git(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', parent ?? EMPTY_TREE, commit]).toString('utf8');
-  const parts = out.split('\0');
-  const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length; ) {
-    const code = parts[i++];
-    if (!code) continue;
-    const letter = code[0];
-    if (letter === 'R' || letter === 'C') {
-      const from = parts[i++]!;
-      const to = parts[i++]!;
-      files.push({ status: letter === 'R' ? 'renamed' : 'copied', filename: to, previousFilename: from });
-    } else {
-      const name = parts[i++]!;
-      files.push({ status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : letter === 'M' ? 'modified' : 'changed', filename: name });
-    }
-  }
-  return files;
+  return diffNameStatus(root, parent ?? EMPTY_TREE, commit);
 }
 
 export interface HistoryOptions {

@@ -7,7 +7,7 @@ import { readWorkbook } from '../src/adapters/xlsx.js';
 import { loadFolder } from '../src/core/folder.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 import { excelSerialToIso, importHazardLog, type Finding, type ImportResult } from '../src/import/nhs.js';
-import { run } from '../src/cli/program.js';
+import { cli } from './helpers/cli.js';
 import { emptyRepo, type TempRepo } from './helpers/repo.js';
 import { CDS_LOG, MESSY_MAP, messyWorkbook, simpleWorkbook } from './helpers/workbooks.js';
 
@@ -22,12 +22,6 @@ function repo(): TempRepo {
   return r;
 }
 
-async function cli(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (s) => out.push(s), err: (s) => err.push(s), cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const find = (r: ImportResult, code: string, kind?: Finding['kind']) => r.findings.filter((f) => f.code === code && (!kind || f.kind === kind));
 const cells = (r: ImportResult, code: string, kind?: Finding['kind']) => find(r, code, kind).flatMap((f) => f.cells);

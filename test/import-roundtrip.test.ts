@@ -6,7 +6,7 @@ import { readWorkbook } from '../src/adapters/xlsx.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { hazardLogXlsx } from '../src/export/hazard-log.js';
 import { importHazardLog } from '../src/import/nhs.js';
-import { run } from '../src/cli/program.js';
+import { cli } from './helpers/cli.js';
 import { EXAMPLE_PRODUCT, emptyRepo, type TempRepo } from './helpers/repo.js';
 import { CDS_LOG, MESSY_MAP, messyWorkbook } from './helpers/workbooks.js';
 
@@ -18,12 +18,6 @@ function repo(): TempRepo {
   const r = emptyRepo();
   repos.push(r);
   return r;
-}
-async function cli(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (s) => out.push(s), err: (s) => err.push(s), cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 function folderFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

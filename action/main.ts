@@ -22,7 +22,14 @@ interface EventPayload {
 }
 
 function impactedJson(o: GateOutcome): string {
-  return JSON.stringify(o.impacted.map((h) => ({ id: h.id, title: h.title, residualRisk: h.residualRisk, reasons: h.reasons.map((r) => ({ kind: r.kind, detail: r.detail })) })));
+  return JSON.stringify(
+    o.impacted.map((h) => ({
+      id: h.id,
+      title: h.title,
+      residualRisk: h.residualRisk,
+      reasons: h.reasons.map((r) => ({ kind: r.kind, detail: r.detail })),
+    })),
+  );
 }
 
 export async function main(): Promise<void> {
@@ -32,7 +39,9 @@ export async function main(): Promise<void> {
   const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload;
   const actions = HANDLED[eventName];
   if (!actions) {
-    core.notice(`clinsafe gate: the ${eventName} event is not a pull request event; nothing to do (use pull_request, pull_request_target or pull_request_review)`);
+    core.notice(
+      `clinsafe gate: the ${eventName} event is not a pull request event; nothing to do (use pull_request, pull_request_target or pull_request_review)`,
+    );
     return;
   }
   if (payload.action && !actions.includes(payload.action)) {

@@ -43,12 +43,30 @@ async function measure(name: string, appFn: (onDelivery: (p: Promise<unknown>) =
   gh.recordRequests = false;
   await gh.start();
   gh.gitDir = repo.dir;
-  mockPulls(gh, [{ number: 7, author: 'dev-sam', headSha: head, baseSha: base, labels: [], files: filesFromRepo(repo.dir, base, head), reviews: [], commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' }, sha: head }] }]);
+  mockPulls(gh, [
+    {
+      number: 7,
+      author: 'dev-sam',
+      headSha: head,
+      baseSha: base,
+      labels: [],
+      files: filesFromRepo(repo.dir, base, head),
+      reviews: [],
+      commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' }, sha: head }],
+    },
+  ]);
   const app = await startApp(appFn, gh);
   const payload = example('pull_request', 'opened');
   payload.action = 'synchronize';
   payload.number = 7;
-  payload.pull_request = { ...payload.pull_request, number: 7, state: 'open', user: user('dev-sam'), head: { ...payload.pull_request.head, sha: head }, base: { ...payload.pull_request.base, sha: base } };
+  payload.pull_request = {
+    ...payload.pull_request,
+    number: 7,
+    state: 'open',
+    user: user('dev-sam'),
+    head: { ...payload.pull_request.head, sha: head },
+    base: { ...payload.pull_request.base, sha: base },
+  };
 
   // Warm up (JIT, installation token, first comment), then measure.
   for (let i = 0; i < 20; i++) await app.deliver('pull_request', payload);
@@ -86,17 +104,25 @@ async function measure(name: string, appFn: (onDelivery: (p: Promise<unknown>) =
   };
 }
 
-const noop = (onDelivery: (p: Promise<unknown>) => void): ApplicationFunction => (app) => {
-  app.on('pull_request', async () => {
-    onDelivery(Promise.resolve());
-  });
-};
+const noop =
+  (onDelivery: (p: Promise<unknown>) => void): ApplicationFunction =>
+  (app) => {
+    app.on('pull_request', async () => {
+      onDelivery(Promise.resolve());
+    });
+  };
 
 console.log(`clinsafe app bench: ${deliveries} pull_request.synchronize deliveries, ${concurrency} in flight, Node ${process.version}`);
-const rows = [await measure('no-op Probot app (floor)', noop), await measure('clinsafe app (gate, status mode)', (onDelivery) => createApp({ onDelivery, gateMode: 'status' }))];
+const rows = [
+  await measure('no-op Probot app (floor)', noop),
+  await measure('clinsafe app (gate, status mode)', (onDelivery) => createApp({ onDelivery, gateMode: 'status' })),
+];
 console.log('');
 console.log('| app | deliveries/s | p50 ms | p99 ms | API requests/delivery | RSS MiB after | heap MiB after | non-200 |');
 console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.rssMiB} | ${r.heapMiB} | ${r.failures} |`);
+for (const r of rows)
+  console.log(`| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.rssMiB} | ${r.heapMiB} | ${r.failures} |`);
 console.log('');
-console.log('Memory is the whole process (app server, mock API and load generator) after the run; run with node --expose-gc for heap after a full collection.');
+console.log(
+  'Memory is the whole process (app server, mock API and load generator) after the run; run with node --expose-gc for heap after a full collection.',
+);

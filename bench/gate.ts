@@ -83,7 +83,12 @@ function syntheticFiles(count: number): ChangedFile[] {
 function benchImpact(): void {
   const hazards = syntheticHazards(2000);
   const files = syntheticFiles(10_000);
-  const folder = { dir: 'clinical-safety', config: { gate: { alwaysImpacted: [] } }, scheme: NHS_DCB0129, hazards } as unknown as SafetyFolder;
+  const folder = {
+    dir: 'clinical-safety',
+    config: { gate: { alwaysImpacted: [] } },
+    scheme: NHS_DCB0129,
+    hazards,
+  } as unknown as SafetyFolder;
   const globCount = hazards.reduce((n, h) => n + h.triggers.paths.length, 0);
 
   const t0 = performance.now();
@@ -97,7 +102,9 @@ function benchImpact(): void {
   // The labeler way: every file against every glob (each trigger expanded to the same globs, so
   // both compute the same thing), Minimatch objects compiled once.
   const t3 = performance.now();
-  const matchers = hazards.map((h) => h.triggers.paths.flatMap((p) => parseTriggerPattern(p).globs.map((g) => new Minimatch(g, { dot: true }))));
+  const matchers = hazards.map((h) =>
+    h.triggers.paths.flatMap((p) => parseTriggerPattern(p).globs.map((g) => new Minimatch(g, { dot: true }))),
+  );
   const naivePairs = new Set<string>();
   for (const f of files) {
     hazards.forEach((h, hi) => {
@@ -109,13 +116,26 @@ function benchImpact(): void {
   console.log(`impact: ${files.length} changed files × ${globCount} trigger globs (${hazards.length} hazards)`);
   console.log(`  trigger index: compile ${(t1 - t0).toFixed(1)} ms + match ${(t2 - t1).toFixed(1)} ms = ${(t2 - t0).toFixed(1)} ms`);
   console.log(`  minimatch, every file × every glob: ${(t4 - t3).toFixed(1)} ms`);
-  console.log(`  ratio: ${((t4 - t3) / (t2 - t0)).toFixed(1)}× faster; ${indexPairs.size} (file, hazard) matches, ${impact.impacted.length} hazards impacted; same matches: ${same ? 'yes' : 'NO'}`);
+  console.log(
+    `  ratio: ${((t4 - t3) / (t2 - t0)).toFixed(1)}× faster; ${indexPairs.size} (file, hazard) matches, ${impact.impacted.length} hazards impacted; same matches: ${same ? 'yes' : 'NO'}`,
+  );
   if (!same) process.exitCode = 1;
 }
 
 async function benchRequests(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.test', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.test' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@example.test',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@example.test',
+      },
+    });
   git('init', '-q', '-b', 'main');
   cpSync(join(process.cwd(), 'fixtures', 'example-product'), dir, { recursive: true });
   git('add', '-A');
@@ -134,7 +154,18 @@ async function benchRequests(): Promise<void> {
   gh.gitDir = dir;
   await gh.start();
   const files = filesFromRepo(dir, base, head);
-  mockPulls(gh, [{ number: 1, author: 'dev', headSha: head, baseSha: base, labels: [], files, reviews: [], commits: [{ author: { login: 'dev' }, committer: { login: 'dev' } }] }]);
+  mockPulls(gh, [
+    {
+      number: 1,
+      author: 'dev',
+      headSha: head,
+      baseSha: base,
+      labels: [],
+      files,
+      reviews: [],
+      commits: [{ author: { login: 'dev' }, committer: { login: 'dev' } }],
+    },
+  ]);
   const runOnce = async () => {
     const before = gh.requests.length;
     await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 1, { botLogin: gh.botLogin, report: 'status' });
@@ -145,7 +176,10 @@ async function benchRequests(): Promise<void> {
   const groups = (reqs: typeof first) => {
     const m = new Map<string, number>();
     for (const r of reqs) {
-      const key = `${r.method} ${r.path.replace(/\/repos\/[^/]+\/[^/]+/, '').replace(/\/[0-9a-f]{40}/, '/{sha}').replace(/\/\d+/g, '/{n}')}`;
+      const key = `${r.method} ${r.path
+        .replace(/\/repos\/[^/]+\/[^/]+/, '')
+        .replace(/\/[0-9a-f]{40}/, '/{sha}')
+        .replace(/\/\d+/g, '/{n}')}`;
       m.set(key, (m.get(key) ?? 0) + 1);
     }
     return [...m.entries()].map(([k, v]) => `    ${String(v).padStart(3)}  ${k}`).join('\n');
@@ -157,7 +191,9 @@ async function benchRequests(): Promise<void> {
   console.log(
     `  floor with the REST API: 1 pull + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + Math.ceil(files.length / 100) + 1 + 1 + 1 + blobs + 1 + 1} (+1 comment write when it changes, +1 label the first time; +1 tree and the changed blobs when the PR edits the safety folder)`,
   );
-  console.log('  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; GraphQL could fetch the safety-folder blobs in one query, lowering the floor to about 10, at the cost of a second API style)');
+  console.log(
+    '  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; GraphQL could fetch the safety-folder blobs in one query, lowering the floor to about 10, at the cost of a second API style)',
+  );
   await gh.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -22,12 +22,50 @@ const CDS = () => join(packageRoot(), 'fixtures', 'nhs-cds-api', 'nhs-cds-api-ha
 async function largeLog(rows: number): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Hazard Log');
-  ws.addRow(['Num', 'Hazard Name', 'Hazard Description', 'Potential Clinical Impact', 'Existing Controls', 'Possible Causes', 'Initial Consequence', 'Initial Likelihood', 'Initial Risk', 'Additional controls', 'Control type', 'Control owner', 'Action', 'Action status', 'Residual Consequence', 'Residual Likelihood', 'Residual Risk', 'Release introduced']);
+  ws.addRow([
+    'Num',
+    'Hazard Name',
+    'Hazard Description',
+    'Potential Clinical Impact',
+    'Existing Controls',
+    'Possible Causes',
+    'Initial Consequence',
+    'Initial Likelihood',
+    'Initial Risk',
+    'Additional controls',
+    'Control type',
+    'Control owner',
+    'Action',
+    'Action status',
+    'Residual Consequence',
+    'Residual Likelihood',
+    'Residual Risk',
+    'Release introduced',
+  ]);
   for (let i = 0; i < rows; i++) {
     const h = Math.floor(i / 40) + 1;
     const hz = String(h).padStart(2, '0').slice(-2);
     const cause = `${hz}${String(Math.floor((i % 40) / 4) + 1).padStart(2, '0')}`;
-    ws.addRow([`H${String(h).padStart(3, '0')}`, `Hazard ${h}`, i % 40 === 0 ? `Description of hazard ${h} `.repeat(5) : null, i % 40 === 0 ? 'Clinical impact text '.repeat(5) : null, null, `${cause} Cause text for ${cause}`, 'Major', 'Medium', 3, `${cause}${String((i % 4) + 1).padStart(2, '0')} Control text ${i} `.repeat(3), 'Design', i % 3 ? 'Acme' : 'Deploying organisation', 'Verify', 'Closed', 'Major', 'Very low', 2, '1.0']);
+    ws.addRow([
+      `H${String(h).padStart(3, '0')}`,
+      `Hazard ${h}`,
+      i % 40 === 0 ? `Description of hazard ${h} `.repeat(5) : null,
+      i % 40 === 0 ? 'Clinical impact text '.repeat(5) : null,
+      null,
+      `${cause} Cause text for ${cause}`,
+      'Major',
+      'Medium',
+      3,
+      `${cause}${String((i % 4) + 1).padStart(2, '0')} Control text ${i} `.repeat(3),
+      'Design',
+      i % 3 ? 'Acme' : 'Deploying organisation',
+      'Verify',
+      'Closed',
+      'Major',
+      'Very low',
+      2,
+      '1.0',
+    ]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -84,7 +122,9 @@ async function main(): Promise<void> {
     const raw = execFileSync(process.execPath, [self, name], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(raw) as { bytes: number; ms: number; peakMB: number; outcome: string };
     const size = r.bytes >= 1048576 ? `${(r.bytes / 1048576).toFixed(1)} MB` : `${(r.bytes / 1024).toFixed(0)} kB`;
-    console.log(`${name.padEnd(30)}${size.padStart(10)}${`${r.ms.toFixed(0)} ms`.padStart(10)}${`${r.peakMB.toFixed(0)} MB`.padStart(11)}  ${r.outcome}`);
+    console.log(
+      `${name.padEnd(30)}${size.padStart(10)}${`${r.ms.toFixed(0)} ms`.padStart(10)}${`${r.peakMB.toFixed(0)} MB`.padStart(11)}  ${r.outcome}`,
+    );
   }
   console.log('');
   console.log(await exportFigures());

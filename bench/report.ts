@@ -61,7 +61,10 @@ function syntheticFolder(): SafetyFolder {
       title: `Synthetic hazard ${i}: data shown to the clinician is wrong, missing or late`,
       description: `Description of hazard ${i}, a paragraph of text as long as a real hazard description tends to be in a hazard log.`,
       clinicalImpact: 'Delayed or inappropriate treatment; could lead to harm of a single patient.',
-      causes: [{ id: 'C1', description: 'Interface failure' }, { id: 'C2', description: 'User error' }],
+      causes: [
+        { id: 'C1', description: 'Interface failure' },
+        { id: 'C2', description: 'User error' },
+      ],
       existingControls: ['Clinical judgement', 'Training'],
       initial: { severity: sev, likelihood: lik, risk: riskOf(s, sev, lik)! },
       controls,
@@ -85,14 +88,32 @@ async function once(formats: Format[]): Promise<void> {
   const arts = await buildDocuments({
     folder,
     release: { tag: 'v9.9.9', commit: 'a'.repeat(40), date: '2026-11-01' },
-    changeRecord: Array.from({ length: 200 }, (_, i) => ({ pullNumber: i + 1, title: `Change ${i + 1}`, mergeCommit: 'b'.repeat(40), hazards: [`H-${String((i % HAZARDS) + 1).padStart(4, '0')}`], approvals: [], source: 'git' as const })),
+    changeRecord: Array.from({ length: 200 }, (_, i) => ({
+      pullNumber: i + 1,
+      title: `Change ${i + 1}`,
+      mergeCommit: 'b'.repeat(40),
+      hazards: [`H-${String((i % HAZARDS) + 1).padStart(4, '0')}`],
+      approvals: [],
+      source: 'git' as const,
+    })),
     formats,
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const bytes = arts.reduce((n, a) => n + a.bytes.length, 0);
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  const pdfPages = arts.filter((a) => a.name.endsWith('.pdf')).map((a) => `${a.name} ${(a.bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length} pages`);
-  console.log(JSON.stringify({ formats: formats.join(','), ms: Math.round(ms), peakRssMb: Math.round(peakMb), artefacts: arts.length, bytes, pdfPages }));
+  const pdfPages = arts
+    .filter((a) => a.name.endsWith('.pdf'))
+    .map((a) => `${a.name} ${(a.bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length} pages`);
+  console.log(
+    JSON.stringify({
+      formats: formats.join(','),
+      ms: Math.round(ms),
+      peakRssMb: Math.round(peakMb),
+      artefacts: arts.length,
+      bytes,
+      pdfPages,
+    }),
+  );
 }
 
 const PULLS = Number(process.env.BENCH_PULLS ?? 300);
@@ -100,15 +121,29 @@ const PULLS = Number(process.env.BENCH_PULLS ?? 300);
 /** The change record from git for a MedRec history of PULLS squash-merged pull requests. */
 function history(): void {
   const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-history-'));
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.test', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.test' };
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@example.test',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@example.test',
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     git('init', '-q', '-b', 'main');
     cpSync(exampleProductDir(), dir, { recursive: true });
     git('add', '-A');
     git('commit', '-q', '-m', 'start');
     git('tag', 'v1');
-    const files = ['src/patient/banner.ts', 'src/gp-connect/mapper.ts', 'src/audit/log.ts', 'README.md', 'src/notifications/alerts.ts', 'clinical-safety/hazards/H-009-alert-fatigue.yml'];
+    const files = [
+      'src/patient/banner.ts',
+      'src/gp-connect/mapper.ts',
+      'src/audit/log.ts',
+      'README.md',
+      'src/notifications/alerts.ts',
+      'clinical-safety/hazards/H-009-alert-fatigue.yml',
+    ];
     for (let i = 1; i <= PULLS; i++) {
       appendFileSync(join(dir, files[i % files.length]!), `\n# change ${i}\n`);
       git('commit', '-q', '-a', '-m', `Change ${i} (#${i})`);
@@ -116,7 +151,9 @@ function history(): void {
     const t0 = process.hrtime.bigint();
     const record = changeRecordFromGit(dir, { from: 'v1', to: 'HEAD', dir: 'clinical-safety', includeDirectCommits: true });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    console.log(`change record from git: ${record.length} pull requests (${record.filter((e) => e.hazards.length).length} impacting hazards) in ${(ms / 1000).toFixed(2)} s, ${(ms / record.length).toFixed(1)} ms each`);
+    console.log(
+      `change record from git: ${record.length} pull requests (${record.filter((e) => e.hazards.length).length} impacting hazards) in ${(ms / 1000).toFixed(2)} s, ${(ms / record.length).toFixed(1)} ms each`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,7 +177,9 @@ if (arg === 'history') {
       continue;
     }
     const j = JSON.parse(line) as { formats: string; ms: number; peakRssMb: number; bytes: number; pdfPages: string[] };
-    console.log(`${j.formats.padEnd(20)} ${`${(j.ms / 1000).toFixed(2)} s`.padStart(8)}  ${`${j.peakRssMb} MB`.padStart(9)}   ${(j.bytes / 1024 / 1024).toFixed(1)} MB${j.pdfPages.length ? ` (${j.pdfPages.join(', ')})` : ''}`);
+    console.log(
+      `${j.formats.padEnd(20)} ${`${(j.ms / 1000).toFixed(2)} s`.padStart(8)}  ${`${j.peakRssMb} MB`.padStart(9)}   ${(j.bytes / 1024 / 1024).toFixed(1)} MB${j.pdfPages.length ? ` (${j.pdfPages.join(', ')})` : ''}`,
+    );
   }
   history();
 }

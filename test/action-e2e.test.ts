@@ -16,7 +16,10 @@ import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.j
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
-const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: { action?: string; [k: string]: unknown }[] }[];
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: { action?: string; [k: string]: unknown }[];
+}[];
 
 function example(event: string, action: string): Record<string, any> {
   const e = examples.find((x) => x.name === event)!.examples.find((x) => x.action === action)!;
@@ -93,7 +96,17 @@ async function runAction(eventName: string, payload: Record<string, any>, inputs
 }
 
 function openPr(head: string, extra: Partial<Parameters<typeof pulls.pulls.set>[1]> = {}) {
-  pulls.pulls.set(7, { number: 7, author: 'dev-sam', headSha: head, baseSha: base, labels: [], files: filesFromRepo(repo.dir, base, head), reviews: [], commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' } }], ...extra });
+  pulls.pulls.set(7, {
+    number: 7,
+    author: 'dev-sam',
+    headSha: head,
+    baseSha: base,
+    labels: [],
+    files: filesFromRepo(repo.dir, base, head),
+    reviews: [],
+    commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' } }],
+    ...extra,
+  });
   const payload = example('pull_request', 'opened');
   payload.number = 7;
   payload.pull_request.number = 7;
@@ -113,7 +126,13 @@ describe('the bundled Action, run as a runner runs it', () => {
     const r = await runAction('pull_request', openPr(head));
     expect(r.code).toBe(0);
     expect(gh.statuses).toEqual([
-      { sha: head, state: 'pending', context: 'clinsafe/cso-approval', description: expect.stringMatching(/needs approval by a Clinical Safety Officer/), target_url: 'https://github.com/acme/medrec/actions/runs/4242' },
+      {
+        sha: head,
+        state: 'pending',
+        context: 'clinsafe/cso-approval',
+        description: expect.stringMatching(/needs approval by a Clinical Safety Officer/),
+        target_url: 'https://github.com/acme/medrec/actions/runs/4242',
+      },
     ]);
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]!.body).toContain('Needs approval by a Clinical Safety Officer');

@@ -59,10 +59,24 @@ afterAll(() => {
 
 describe('handlers through api.github.com (nock)', () => {
   it('issues.labeled clinical-incident: guidance comment', async () => {
-    const issue = gh.github.addUserIssue('ward-nurse-1', 'GP record medicines missing', 'The GP Connect record was incomplete and stale at admission.', []);
+    const issue = gh.github.addUserIssue(
+      'ward-nurse-1',
+      'GP record medicines missing',
+      'The GP Connect record was incomplete and stale at admission.',
+      [],
+    );
     const p = example('issues', 'labeled');
     p.label = { name: 'clinical-incident' };
-    p.issue = { ...p.issue, number: issue.number, title: issue.title, body: issue.body, labels: [{ name: 'clinical-incident' }], user: user('ward-nurse-1'), created_at: issue.created_at, html_url: issue.html_url };
+    p.issue = {
+      ...p.issue,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      labels: [{ name: 'clinical-incident' }],
+      user: user('ward-nurse-1'),
+      created_at: issue.created_at,
+      html_url: issue.html_url,
+    };
     delete p.issue.pull_request;
     await receive('issues', p);
     const comments = gh.github.comments.filter((c) => c.issue_number === issue.number);
@@ -81,7 +95,14 @@ describe('handlers through api.github.com (nock)', () => {
   it('pull_request.opened: the gate sets the status', async () => {
     const p = example('pull_request', 'opened');
     p.number = 3;
-    p.pull_request = { ...p.pull_request, number: 3, state: 'open', user: user('dev-sam'), head: { ...p.pull_request.head, sha: head }, base: { ...p.pull_request.base, sha: base } };
+    p.pull_request = {
+      ...p.pull_request,
+      number: 3,
+      state: 'open',
+      user: user('dev-sam'),
+      head: { ...p.pull_request.head, sha: head },
+      base: { ...p.pull_request.base, sha: base },
+    };
     await receive('pull_request', p);
     expect(gh.github.statuses.filter((s) => s.sha === head).at(-1)).toMatchObject({ context: 'clinsafe/cso-approval', state: 'pending' });
   });
@@ -89,7 +110,16 @@ describe('handlers through api.github.com (nock)', () => {
   it('pull_request.closed (merged, not approved): a review issue', async () => {
     const p = example('pull_request', 'closed');
     p.number = 3;
-    p.pull_request = { ...p.pull_request, number: 3, state: 'closed', merged: true, merge_commit_sha: head, user: user('dev-sam'), head: { ...p.pull_request.head, sha: head }, base: { ...p.pull_request.base, sha: base, ref: 'main' } };
+    p.pull_request = {
+      ...p.pull_request,
+      number: 3,
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: head,
+      user: user('dev-sam'),
+      head: { ...p.pull_request.head, sha: head },
+      base: { ...p.pull_request.base, sha: base, ref: 'main' },
+    };
     await receive('pull_request', p);
     const [issue] = bot('Review hazard log after #3');
     expect(issue?.body).toContain('merged without a counted CSO approval');
@@ -103,8 +133,12 @@ describe('handlers through api.github.com (nock)', () => {
     p.release = { ...p.release, ...gh.github.releaseJson(r) };
     await receive('release', p);
     expect(gh.uploads.length).toBe(r.assets.length);
-    expect(gh.uploads.every((u) => u.startsWith(`POST https://uploads.github.com/repos/acme/medrec/releases/${r.id}/assets?name=`))).toBe(true);
-    const manifest = JSON.parse(r.assets.find((a) => a.name === 'manifest.json')!.data.toString('utf8')) as { artefacts: { name: string; sha256: string }[] };
+    expect(gh.uploads.every((u) => u.startsWith(`POST https://uploads.github.com/repos/acme/medrec/releases/${r.id}/assets?name=`))).toBe(
+      true,
+    );
+    const manifest = JSON.parse(r.assets.find((a) => a.name === 'manifest.json')!.data.toString('utf8')) as {
+      artefacts: { name: string; sha256: string }[];
+    };
     for (const a of manifest.artefacts) {
       const uploaded = r.assets.find((x) => x.name === a.name)!;
       expect(createHash('sha256').update(uploaded.data).digest('hex'), a.name).toBe(a.sha256);
@@ -113,7 +147,15 @@ describe('handlers through api.github.com (nock)', () => {
     const [issue] = bot('Release sign-off: v2.4.0');
     const comment = (login: string, id: number, body: string) => {
       const c = example('issue_comment', 'created');
-      c.issue = { ...c.issue, number: issue!.number, title: issue!.title, body: issue!.body, state: issue!.state, user: user('clinsafe[bot]', 'Bot'), labels: issue!.labels };
+      c.issue = {
+        ...c.issue,
+        number: issue!.number,
+        title: issue!.title,
+        body: issue!.body,
+        state: issue!.state,
+        user: user('clinsafe[bot]', 'Bot'),
+        labels: issue!.labels,
+      };
       delete c.issue.pull_request;
       c.comment = { ...c.comment, id, body, created_at: '2026-11-23T15:00:00Z', user: user(login) };
       return c;
@@ -132,10 +174,9 @@ describe('handlers through api.github.com (nock)', () => {
   it('only the roster at the tag counts: a CSO added after the release cannot sign it off', async () => {
     const tagged = repo.git('rev-parse', 'HEAD').trim();
     repo.git('tag', 'v2.4.1', tagged);
-    const config = repo.git('show', 'HEAD:clinical-safety/clinsafe.yml').replace(
-      /^cso:\n/m,
-      'cso:\n  - github: dr-new-cso\n    name: Dr New Cso\n    profession: Nurse\n    registration: NMC 12A3456B\n',
-    );
+    const config = repo
+      .git('show', 'HEAD:clinical-safety/clinsafe.yml')
+      .replace(/^cso:\n/m, 'cso:\n  - github: dr-new-cso\n    name: Dr New Cso\n    profession: Nurse\n    registration: NMC 12A3456B\n');
     repo.write('clinical-safety/clinsafe.yml', config);
     repo.commit('Add Dr New Cso to the roster');
     const r = gh.github.addRelease('v2.4.1');
@@ -144,7 +185,15 @@ describe('handlers through api.github.com (nock)', () => {
     await receive('release', p);
     const [issue] = bot('Release sign-off: v2.4.1');
     const c = example('issue_comment', 'created');
-    c.issue = { ...c.issue, number: issue!.number, title: issue!.title, body: issue!.body, state: 'open', user: user('clinsafe[bot]', 'Bot'), labels: issue!.labels };
+    c.issue = {
+      ...c.issue,
+      number: issue!.number,
+      title: issue!.title,
+      body: issue!.body,
+      state: 'open',
+      user: user('clinsafe[bot]', 'Bot'),
+      labels: issue!.labels,
+    };
     delete c.issue.pull_request;
     c.comment = { ...c.comment, id: 81, body: '/clinsafe sign-off', created_at: '2026-11-23T16:00:00Z', user: user('dr-new-cso') };
     await receive('issue_comment', c);
@@ -169,7 +218,10 @@ describe('handlers through api.github.com (nock)', () => {
   });
 
   it('a broken template override is reported on the sign-off issue, not skipped', async () => {
-    repo.write('clinical-safety/hazards/H-004-dose-unit-mismapped.yml', repo.git('show', 'v2.4.0:clinical-safety/hazards/H-004-dose-unit-mismapped.yml'));
+    repo.write(
+      'clinical-safety/hazards/H-004-dose-unit-mismapped.yml',
+      repo.git('show', 'v2.4.0:clinical-safety/hazards/H-004-dose-unit-mismapped.yml'),
+    );
     repo.write('clinical-safety/templates/cscr.md', '# CSCR for {{product.name}}\n\n<script>alert(1)</script>\n');
     repo.commit('Custom CSCR template');
     repo.git('tag', 'v2.5.0-rc2');

@@ -31,13 +31,24 @@ beforeEach(() => {
 function incidentIssue(title: string, body: string, labels: string[]) {
   const issue = app.github.addUserIssue('ward-nurse-1', title, body, labels);
   const p = example('issues', 'opened');
-  p.issue = { ...p.issue, number: issue.number, title, body, labels: labels.map((name) => ({ name })), user: user('ward-nurse-1'), created_at: issue.created_at, html_url: issue.html_url };
+  p.issue = {
+    ...p.issue,
+    number: issue.number,
+    title,
+    body,
+    labels: labels.map((name) => ({ name })),
+    user: user('ward-nurse-1'),
+    created_at: issue.created_at,
+    html_url: issue.html_url,
+  };
   return p;
 }
 
 describe('webhook signatures', () => {
   it('refuses a delivery with a wrong signature and does nothing', async () => {
-    const p = incidentIssue('Allergy missing from reconciliation screen', 'Penicillin allergy recorded in GP record did not show.', ['clinical-incident']);
+    const p = incidentIssue('Allergy missing from reconciliation screen', 'Penicillin allergy recorded in GP record did not show.', [
+      'clinical-incident',
+    ]);
     const res = await app.deliver('issues', p, { signature: sign(JSON.stringify(p), 'not-the-secret') });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(app.github.writes()).toEqual([]);
@@ -114,7 +125,9 @@ describe('two instances behind a load balancer', () => {
       expect(b.status).toBe(200);
       const guidance = app.github.comments.filter((c) => c.issue_number === p.issue.number && c.user.type === 'Bot');
       expect(guidance).toHaveLength(1);
-      const open = app.github.issues.filter((i) => i.user.type === 'Bot' && i.state === 'open' && i.title === `Safety review: clinical incident #${p.issue.number}`);
+      const open = app.github.issues.filter(
+        (i) => i.user.type === 'Bot' && i.state === 'open' && i.title === `Safety review: clinical incident #${p.issue.number}`,
+      );
       expect(open).toHaveLength(1);
     } finally {
       await second.stopServerOnly();

@@ -47,7 +47,14 @@ function pullPayload(action: string, extra: Record<string, unknown> = {}) {
 
 function reviewPayload(login: string, state: string, commit: string) {
   const p = example('pull_request_review', 'submitted');
-  p.pull_request = { ...p.pull_request, number: pr.number, state: 'open', user: user(pr.author), head: { ...p.pull_request.head, sha: pr.headSha }, base: { ...p.pull_request.base, sha: pr.baseSha } };
+  p.pull_request = {
+    ...p.pull_request,
+    number: pr.number,
+    state: 'open',
+    user: user(pr.author),
+    head: { ...p.pull_request.head, sha: pr.headSha },
+    base: { ...p.pull_request.base, sha: pr.baseSha },
+  };
   p.review = { ...p.review, user: user(login), state: state.toLowerCase(), commit_id: commit };
   return p;
 }
@@ -63,7 +70,10 @@ beforeAll(async () => {
   base = repo.git('rev-parse', 'HEAD').trim();
   repo.git('tag', 'v2.4.0');
   repo.git('checkout', '-q', '-b', 'dose-units');
-  repo.write('src/medications/dose.ts', `${repo.git('show', 'HEAD:src/medications/dose.ts')}\n// Map "microgram" as well as "mcg" to the dm+d unit.\n`);
+  repo.write(
+    'src/medications/dose.ts',
+    `${repo.git('show', 'HEAD:src/medications/dose.ts')}\n// Map "microgram" as well as "mcg" to the dm+d unit.\n`,
+  );
   repo.write('test/dose-units.spec.ts', `${repo.git('show', 'HEAD:test/dose-units.spec.ts')}\n// Extra case for microgram.\n`);
   head = repo.commit('Map microgram to the dm+d unit');
   repo.git('checkout', '-q', 'main');
@@ -206,9 +216,23 @@ describe('the next release', () => {
   it('a CSO rejection is recorded on the issue, in the CSCR and in the release notes; redelivery changes nothing', async () => {
     const issue = app.github.issues.find((i) => i.title === 'Release sign-off: v2.5.0')!;
     const p = example('issue_comment', 'created');
-    p.issue = { ...p.issue, number: issue.number, title: issue.title, body: issue.body, state: 'open', user: user(issue.user.login, 'Bot'), labels: issue.labels };
+    p.issue = {
+      ...p.issue,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: 'open',
+      user: user(issue.user.login, 'Bot'),
+      labels: issue.labels,
+    };
     delete p.issue.pull_request;
-    p.comment = { ...p.comment, id: 9001, body: '/clinsafe reject The microgram mapping has no dm+d regression run yet', created_at: '2026-11-21T09:00:00Z', user: user('dr-amara-okafor') };
+    p.comment = {
+      ...p.comment,
+      id: 9001,
+      body: '/clinsafe reject The microgram mapping has no dm+d regression run yet',
+      created_at: '2026-11-21T09:00:00Z',
+      user: user('dr-amara-okafor'),
+    };
     expect([200, 202]).toContain((await app.deliver('issue_comment', p)).status);
     expect(v25.body).toContain('NOT safety-approved');
     expect(v25.body).toContain('The microgram mapping has no dm+d regression run yet');

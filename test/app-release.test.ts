@@ -28,9 +28,25 @@ function releasePayload(r: MockRelease) {
   return p;
 }
 
-function commentPayload(issue: MockIssue, login: string, body: string, id: number, createdAt = '2026-11-23T11:00:00Z', type: 'User' | 'Bot' = 'User') {
+function commentPayload(
+  issue: MockIssue,
+  login: string,
+  body: string,
+  id: number,
+  createdAt = '2026-11-23T11:00:00Z',
+  type: 'User' | 'Bot' = 'User',
+) {
   const p = example('issue_comment', 'created');
-  p.issue = { ...p.issue, number: issue.number, title: issue.title, body: issue.body, state: issue.state, user: user(issue.user.login, issue.user.type as 'User' | 'Bot'), labels: issue.labels, pull_request: undefined };
+  p.issue = {
+    ...p.issue,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    user: user(issue.user.login, issue.user.type as 'User' | 'Bot'),
+    labels: issue.labels,
+    pull_request: undefined,
+  };
   delete p.issue.pull_request;
   p.comment = { ...p.comment, id, body, created_at: createdAt, user: user(login, type) };
   return p;
@@ -76,7 +92,12 @@ describe('a published release', () => {
     const snapshot = snapshotAtRef(repo.dir, 'v2.4.0', 'clinical-safety');
     const folder = loadFolder(snapshot).folder!;
     const date = repo.git('log', '-1', '--format=%cI', sha).trim();
-    const local = await buildDocuments({ folder, release: { tag: 'v2.4.0', commit: sha, date }, changeRecord: [], folderHash: folderContentHash(snapshot) });
+    const local = await buildDocuments({
+      folder,
+      release: { tag: 'v2.4.0', commit: sha, date },
+      changeRecord: [],
+      folderHash: folderContentHash(snapshot),
+    });
     for (const a of local) expect(sha256(asset(a.name)), a.name).toBe(a.sha256);
 
     const cscr = asset('cscr.md').toString('utf8');
@@ -107,7 +128,9 @@ describe('CSO sign-off', () => {
     const p = commentPayload(issue, 'eager-developer', '/clinsafe sign-off', 501);
     app.github.addUserComment(issue.number, 'eager-developer', '/clinsafe sign-off');
     expect((await app.deliver('issue_comment', p)).status).toBe(200);
-    const refusals = app.github.comments.filter((c) => c.user.type === 'Bot' && c.issue_number === issue.number && c.body.includes('was not carried out'));
+    const refusals = app.github.comments.filter(
+      (c) => c.user.type === 'Bot' && c.issue_number === issue.number && c.body.includes('was not carried out'),
+    );
     expect(refusals).toHaveLength(1);
     expect(refusals[0]!.body).toContain('dr-amara-okafor');
     expect(app.github.writes().map((w) => `${w.method} ${w.path}`)).toEqual([`POST /repos/acme/medrec/issues/${issue.number}/comments`]);
@@ -122,7 +145,9 @@ describe('CSO sign-off', () => {
   it('ignores a quoted command and comments without one', async () => {
     const issue = signOffIssue();
     app.github.requests.length = 0;
-    expect((await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '> /clinsafe sign-off\n\nShould I?', 502))).status).toBe(200);
+    expect(
+      (await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '> /clinsafe sign-off\n\nShould I?', 502))).status,
+    ).toBe(200);
     expect((await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', 'Looking at this today.', 503))).status).toBe(200);
     expect(app.github.writes()).toEqual([]);
   });
@@ -152,7 +177,9 @@ describe('CSO sign-off', () => {
     const names = release.assets.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
     expect(issue.state).toBe('closed');
-    const result = app.github.comments.filter((c) => c.user.type === 'Bot' && c.issue_number === issue.number && c.body.includes('is safety-approved'));
+    const result = app.github.comments.filter(
+      (c) => c.user.type === 'Bot' && c.issue_number === issue.number && c.body.includes('is safety-approved'),
+    );
     expect(result).toHaveLength(1);
     expect(result[0]!.body).toContain(sha256(asset('cso-release-memo.md')));
     expect(release.body).toContain('safety-approved by Dr Amara Okafor');
@@ -162,7 +189,10 @@ describe('CSO sign-off', () => {
   it('changes nothing when the sign-off comment or the release is delivered again', async () => {
     const issue = signOffIssue();
     app.github.requests.length = 0;
-    expect((await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '/clinsafe sign-off', 504, '2026-11-23T12:30:00Z'))).status).toBe(200);
+    expect(
+      (await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '/clinsafe sign-off', 504, '2026-11-23T12:30:00Z')))
+        .status,
+    ).toBe(200);
     expect((await app.deliver('release', releasePayload(release))).status).toBe(200);
     expect(app.github.writes()).toEqual([]);
   });

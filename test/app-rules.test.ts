@@ -1,6 +1,15 @@
 /** The app's pure decisions: commands, who may sign off, when a review is due, markers, release notes. */
 import { describe, expect, it } from 'vitest';
-import { dataMarker, hasMarker, marker, markerKey, maySignOff, parseCommand, periodicReviewDue, readDataMarker } from '../src/core/app-rules.js';
+import {
+  dataMarker,
+  hasMarker,
+  marker,
+  markerKey,
+  maySignOff,
+  parseCommand,
+  periodicReviewDue,
+  readDataMarker,
+} from '../src/core/app-rules.js';
 import { gateMode } from '../src/app/pulls.js';
 import { pullNumberOf } from '../src/github/change-record.js';
 import { withNotesSection } from '../src/github/releases.js';
@@ -10,7 +19,10 @@ const roster = [{ github: 'Dr-Amara-Okafor', name: 'Dr Amara Okafor', profession
 describe('sign-off commands', () => {
   it('reads sign-off and reject at the start of a line, with a statement or reason', () => {
     expect(parseCommand('/clinsafe sign-off')).toEqual({ kind: 'sign-off' });
-    expect(parseCommand('Reviewed the CSCR.\n/clinsafe sign-off Residual risk acceptable for ward use')).toEqual({ kind: 'sign-off', statement: 'Residual risk acceptable for ward use' });
+    expect(parseCommand('Reviewed the CSCR.\n/clinsafe sign-off Residual risk acceptable for ward use')).toEqual({
+      kind: 'sign-off',
+      statement: 'Residual risk acceptable for ward use',
+    });
     expect(parseCommand('/clinsafe reject H-004 evidence missing')).toEqual({ kind: 'reject', reason: 'H-004 evidence missing' });
   });
   it('never acts on quoted or fenced commands, or commands inside a sentence', () => {
@@ -32,12 +44,16 @@ describe('who may sign off', () => {
     expect(maySignOff('eager-developer', 'User', roster)).toMatchObject({ allowed: false });
     expect(maySignOff('dr-amara-okafor', 'Bot', roster)).toMatchObject({ allowed: false });
     expect(maySignOff('clinsafe[bot]', undefined, roster)).toMatchObject({ allowed: false });
-    expect(maySignOff('dr-amara-okafor', 'User', [])).toMatchObject({ allowed: false, reason: expect.stringContaining('no Clinical Safety Officer') });
+    expect(maySignOff('dr-amara-okafor', 'User', [])).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('no Clinical Safety Officer'),
+    });
   });
 });
 
 describe('periodic review', () => {
-  const config = (lastReviewed: string | undefined, cadenceMonths: number) => ({ review: { cadenceMonths, ...(lastReviewed ? { lastReviewed } : {}) } }) as Parameters<typeof periodicReviewDue>[0];
+  const config = (lastReviewed: string | undefined, cadenceMonths: number) =>
+    ({ review: { cadenceMonths, ...(lastReviewed ? { lastReviewed } : {}) } }) as Parameters<typeof periodicReviewDue>[0];
   it('falls due on the same day of the month, cadence months later; clamps to month end', () => {
     expect(periodicReviewDue(config('2026-03-01', 12), '2027-02-28')).toMatchObject({ due: false, dueOn: '2027-03-01' });
     expect(periodicReviewDue(config('2026-03-01', 12), '2027-03-01')).toMatchObject({ due: true, key: '2027-03-01' });

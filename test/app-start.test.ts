@@ -61,15 +61,34 @@ async function post(payload: object, signature?: string) {
   const body = JSON.stringify(payload);
   return fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': signature ?? sign(body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': crypto.randomUUID(),
+      'x-hub-signature-256': signature ?? sign(body),
+    },
     body,
   });
 }
 
 it('refuses a forged delivery and handles a signed one', async () => {
-  const issue = gh.addUserIssue('ward-nurse-1', 'Allergy not displayed', 'Penicillin allergy from the GP record was not displayed at reconciliation.', ['clinical-incident']);
+  const issue = gh.addUserIssue(
+    'ward-nurse-1',
+    'Allergy not displayed',
+    'Penicillin allergy from the GP record was not displayed at reconciliation.',
+    ['clinical-incident'],
+  );
   const p = example('issues', 'opened');
-  p.issue = { ...p.issue, number: issue.number, title: issue.title, body: issue.body, labels: issue.labels, user: user('ward-nurse-1'), created_at: issue.created_at, html_url: issue.html_url };
+  p.issue = {
+    ...p.issue,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    labels: issue.labels,
+    user: user('ward-nurse-1'),
+    created_at: issue.created_at,
+    html_url: issue.html_url,
+  };
 
   const forged = await post(p, sign(JSON.stringify(p), 'guessed-secret'));
   expect(forged.status).toBeGreaterThanOrEqual(400);

@@ -45,7 +45,9 @@ describe('clinsafe check in a real git repository', () => {
     const h9 = j.impacted.find((h: { id: string }) => h.id === 'H-009');
     expect(h9.reasons).toContainEqual({ kind: 'label', detail: 'label alerts' });
     const h11 = j.impacted.find((h: { id: string }) => h.id === 'H-011');
-    expect(h11.reasons.some((x: { kind: string; detail: string }) => x.kind === 'path' && /renamed to src\/legacy-audit/.test(x.detail))).toBe(true);
+    expect(
+      h11.reasons.some((x: { kind: string; detail: string }) => x.kind === 'path' && /renamed to src\/legacy-audit/.test(x.detail)),
+    ).toBe(true);
   });
 
   it('reports a safety-folder edit and the risk delta, and prints the comment as markdown', async () => {
@@ -55,9 +57,12 @@ describe('clinsafe check in a real git repository', () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const text = readFileSync(join(repo.dir, path), 'utf8');
-    const m = /residual:\n  severity: (\w+)\n  likelihood: ([\w ]+)\n/.exec(text);
+    const m = /residual:\n {2}severity: (\w+)\n {2}likelihood: ([\w ]+)\n/.exec(text);
     expect(m).not.toBeNull();
-    repo.write(path, text.replace(m![0], `residual:\n  severity: ${m![1]}\n  likelihood: Very low\n`).replace(/\n  risk: \d+\n(?=[a-z])/g, '\n'));
+    repo.write(
+      path,
+      text.replace(m![0], `residual:\n  severity: ${m![1]}\n  likelihood: Very low\n`).replace(/\n {2}risk: \d+\n(?=[a-z])/g, '\n'),
+    );
     repo.commit('re-rate H-009');
     const r = await check(repo.dir, ['--base', 'main', '--format', 'json']);
     const j = JSON.parse(r.out);
@@ -123,7 +128,9 @@ describe('clinsafe check in a real git repository', () => {
     const j = JSON.parse(r.out);
     expect(j.errors).toEqual([]);
     expect(j.decision).toBe('approval-required');
-    expect(j.notes[0]).toMatch(/base branch has \d+ errors? \(first: clinical-safety\/hazards\/H-009-alert-fatigue.yml:\d+:\d+: status "finished" is not allowed/);
+    expect(j.notes[0]).toMatch(
+      /base branch has \d+ errors? \(first: clinical-safety\/hazards\/H-009-alert-fatigue.yml:\d+:\d+: status "finished" is not allowed/,
+    );
     expect(r.code).toBe(2);
     // The fix itself is reviewable too.
     repo.write(path, good);

@@ -25,11 +25,16 @@ describe('the built clinsafe binary', () => {
   });
 
   it('validate: exit 1 with path:line:col messages and no stack trace', () => {
-    const root = writeTree({ ...baseFiles(), [HAZARD_FILE]: HAZARD.replace('likelihood: Medium', 'likelihood: Likely').replace('owner: manufacturer', 'ownr: manufacturer') });
+    const root = writeTree({
+      ...baseFiles(),
+      [HAZARD_FILE]: HAZARD.replace('likelihood: Medium', 'likelihood: Likely').replace('owner: manufacturer', 'ownr: manufacturer'),
+    });
     const r = clinsafe(['validate', '--root', '.'], root);
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    expect(lines).toContain(`${HAZARD_FILE}:12:15: initial.likelihood "Likely" is not allowed; use one of: Very low, Low, Medium, High, Very high`);
+    expect(lines).toContain(
+      `${HAZARD_FILE}:12:15: initial.likelihood "Likely" is not allowed; use one of: Very low, Low, Medium, High, Very high`,
+    );
     expect(lines.some((l) => l.startsWith(`${HAZARD_FILE}:17:5: unknown field "ownr" in controls[0] — did you mean "owner"?`))).toBe(true);
     expect(lines.at(-1)).toMatch(/✗ clinical-safety: not valid — 3 errors, 0 warnings/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

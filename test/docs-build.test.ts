@@ -3,13 +3,32 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
-import { ARTEFACTS, buildDocuments, folderContentHash, sha256, SignOffError, TemplateError, type Artefact, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import {
+  ARTEFACTS,
+  buildDocuments,
+  folderContentHash,
+  sha256,
+  SignOffError,
+  TemplateError,
+  type Artefact,
+  type ChangeRecordEntry,
+  type ReleaseInfo,
+  type SignOff,
+} from '../src/docs/build.js';
 import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, transferredHazards } from '../src/docs/model.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 let snapshot: Snapshot;
 let folder: SafetyFolder;
-const release: ReleaseInfo = { tag: 'v2.4.0', commit: '43a898e47702cc26ed975b0c6678802bd57aecba', date: '2026-10-20T09:30:00Z', previousTag: 'v2.3.2', previousCommit: '703e3c5fded7aaaaaaaaaaaaaaaaaaaaaaaaaaaa', previousDate: '2026-02-06T12:00:00Z', lifecyclePhase: 'Major release' };
+const release: ReleaseInfo = {
+  tag: 'v2.4.0',
+  commit: '43a898e47702cc26ed975b0c6678802bd57aecba',
+  date: '2026-10-20T09:30:00Z',
+  previousTag: 'v2.3.2',
+  previousCommit: '703e3c5fded7aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  previousDate: '2026-02-06T12:00:00Z',
+  lifecyclePhase: 'Major release',
+};
 const approved: SignOff = {
   state: 'approved',
   cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' },
@@ -17,7 +36,15 @@ const approved: SignOff = {
   signedAt: '2026-11-03T15:04:05Z',
 };
 const change: ChangeRecordEntry[] = [
-  { pullNumber: 42, title: 'Retry EPMA delivery with back-off', mergeCommit: 'b'.repeat(40), mergedAt: '2026-10-20T09:30:00Z', hazards: ['H-006'], approvals: [], source: 'git' },
+  {
+    pullNumber: 42,
+    title: 'Retry EPMA delivery with back-off',
+    mergeCommit: 'b'.repeat(40),
+    mergedAt: '2026-10-20T09:30:00Z',
+    hazards: ['H-006'],
+    approvals: [],
+    source: 'git',
+  },
 ];
 
 const text = (arts: Artefact[], name: string): string => {
@@ -27,7 +54,14 @@ const text = (arts: Artefact[], name: string): string => {
 };
 /** The Markdown between a level-2 heading starting with `title` and the next level-2 heading. */
 function section(md: string, title: string): string {
-  const start = md.split('\n').findIndex((l) => l.startsWith('## ') && l.slice(3).replace(/^\d+\.\s+/, '').startsWith(title));
+  const start = md.split('\n').findIndex(
+    (l) =>
+      l.startsWith('## ') &&
+      l
+        .slice(3)
+        .replace(/^\d+\.\s+/, '')
+        .startsWith(title),
+  );
   if (start < 0) throw new Error(`no section "${title}"`);
   const lines = md.split('\n').slice(start + 1);
   const end = lines.findIndex((l) => l.startsWith('## '));
@@ -45,12 +79,21 @@ describe('CSCR for the MedRec fixture (draft)', () => {
   let arts: Artefact[];
   let md: string;
   beforeAll(async () => {
-    arts = await buildDocuments({ folder, release, changeRecord: change, formats: ['md', 'html', 'csv'], folderHash: folderContentHash(snapshot) });
+    arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord: change,
+      formats: ['md', 'html', 'csv'],
+      folderHash: folderContentHash(snapshot),
+    });
     md = text(arts, ARTEFACTS.cscrMd);
   });
 
   it('has every section a CSCR needs, in order', () => {
-    const headings = md.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    const headings = md
+      .split('\n')
+      .filter((l) => l.startsWith('## '))
+      .map((l) => l.slice(3));
     expect(headings).toEqual([
       '1. Document control',
       '2. Introduction',
@@ -74,7 +117,18 @@ describe('CSCR for the MedRec fixture (draft)', () => {
 
   it('document control names product, version, tag, full commit SHA, date, phase, document version and the approvers', () => {
     const s = section(md, 'Document control');
-    for (const v of ['MedRec', '2.4.0', 'v2.4.0', release.commit, '2026-10-20', 'Major release', 'v2.3.2', 'Dr Amara Okafor, Pharmacist, GPhC 2087654', 'Dr Tom Hughes, Medical practitioner, GMC 7012345']) expect(s).toContain(v);
+    for (const v of [
+      'MedRec',
+      '2.4.0',
+      'v2.4.0',
+      release.commit,
+      '2026-10-20',
+      'Major release',
+      'v2.3.2',
+      'Dr Amara Okafor, Pharmacist, GPhC 2087654',
+      'Dr Tom Hughes, Medical practitioner, GMC 7012345',
+    ])
+      expect(s).toContain(v);
   });
 
   it('says plainly it is a draft awaiting CSO sign-off and claims no approval', () => {
@@ -112,7 +166,9 @@ describe('CSCR for the MedRec fixture (draft)', () => {
   it('hazard summary lists every hazard with initial and residual rating meaning and status', () => {
     const s = section(md, 'Hazard summary');
     for (const h of folder.hazards) expect(s).toContain(`| ${h.id}`);
-    expect(s).toMatch(/\| H-001\s+\| Medication record shown for the wrong patient\s+\| Major \/ Medium: 3 — Undesirable\s+\| Major \/ Very low: 2 — Acceptable where cost of further reduction outweighs benefit\s+\| closed/);
+    expect(s).toMatch(
+      /\| H-001\s+\| Medication record shown for the wrong patient\s+\| Major \/ Medium: 3 — Undesirable\s+\| Major \/ Very low: 2 — Acceptable where cost of further reduction outweighs benefit\s+\| closed/,
+    );
     expect(s).toContain('Retired hazards');
     expect(s).toContain('H-012');
   });
@@ -123,13 +179,25 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     expect(s).not.toContain('#### H-012');
     expect(s).toContain('C3 Two browser tabs open on different patients');
     expect(s).toContain('Add regression test for stale context after a network reconnect (manufacturer, done, due 2025-12-15)');
-    expect(s).toContain('The trust\'s positive patient identification policy is followed');
+    expect(s).toContain("The trust's positive patient identification policy is followed");
     expect(s).toContain('Reviewed at the 2026-03-01 annual review');
   });
 
   it('IG §3.5: residual risks of every live hazard with their operational constraints', () => {
     const rs = residualRisks(folder);
-    expect(rs.map((r) => r.hazard.id)).toEqual(['H-001', 'H-002', 'H-003', 'H-004', 'H-005', 'H-006', 'H-007', 'H-008', 'H-009', 'H-010', 'H-011']);
+    expect(rs.map((r) => r.hazard.id)).toEqual([
+      'H-001',
+      'H-002',
+      'H-003',
+      'H-004',
+      'H-005',
+      'H-006',
+      'H-007',
+      'H-008',
+      'H-009',
+      'H-010',
+      'H-011',
+    ]);
     const s = section(md, 'Residual risks');
     expect(s).not.toContain('H-012');
     for (const r of rs) {
@@ -166,8 +234,30 @@ describe('CSCR for the MedRec fixture (draft)', () => {
 
   it('IG §3.5: outstanding issues — planned controls and open actions', () => {
     const is = outstandingIssues(folder);
-    expect(is.filter((i) => i.kind === 'planned control').map((i) => i.ref)).toEqual(['H-002-C04', 'H-003-C03', 'H-003-C04', 'H-004-C04', 'H-006-C03', 'H-006-C04', 'H-007-C03', 'H-007-C04', 'H-009-C04', 'H-010-C03', 'H-010-C04', 'H-011-C03']);
-    expect(is.filter((i) => i.kind === 'open action').map((i) => i.hazard.id)).toEqual(['H-002', 'H-003', 'H-004', 'H-005', 'H-006', 'H-007', 'H-009', 'H-011']);
+    expect(is.filter((i) => i.kind === 'planned control').map((i) => i.ref)).toEqual([
+      'H-002-C04',
+      'H-003-C03',
+      'H-003-C04',
+      'H-004-C04',
+      'H-006-C03',
+      'H-006-C04',
+      'H-007-C03',
+      'H-007-C04',
+      'H-009-C04',
+      'H-010-C03',
+      'H-010-C04',
+      'H-011-C03',
+    ]);
+    expect(is.filter((i) => i.kind === 'open action').map((i) => i.hazard.id)).toEqual([
+      'H-002',
+      'H-003',
+      'H-004',
+      'H-005',
+      'H-006',
+      'H-007',
+      'H-009',
+      'H-011',
+    ]);
     const s = section(md, 'Outstanding test issues');
     for (const i of is) expect(s).toContain(`| ${i.ref}`);
     expect(s).not.toContain('H-001-C0');
@@ -182,7 +272,9 @@ describe('CSCR for the MedRec fixture (draft)', () => {
 
   it('change record: the PR, its hazards, and plainly no approval claimed from git', () => {
     const s = section(md, 'Change record');
-    expect(s).toMatch(/\| #42\s+\| Retry EPMA delivery with back-off\s+\| `bbbbbbbbbbbb`\s+\| 2026-10-20\s+\| H-006\s+\| not recorded in git history/);
+    expect(s).toMatch(
+      /\| #42\s+\| Retry EPMA delivery with back-off\s+\| `bbbbbbbbbbbb`\s+\| 2026-10-20\s+\| H-006\s+\| not recorded in git history/,
+    );
     expect(s).toContain('CSO approval not recorded in git history; generated by the clinsafe app from pull-request reviews');
   });
 
@@ -210,22 +302,43 @@ describe('CSCR for the MedRec fixture (draft)', () => {
   });
 
   it('is reproducible: the same inputs give byte-identical Markdown, HTML, CSV and manifest', async () => {
-    const again = await buildDocuments({ folder, release, changeRecord: change, formats: ['md', 'html', 'csv'], folderHash: folderContentHash(snapshot) });
+    const again = await buildDocuments({
+      folder,
+      release,
+      changeRecord: change,
+      formats: ['md', 'html', 'csv'],
+      folderHash: folderContentHash(snapshot),
+    });
     expect(again.map((a) => [a.name, a.sha256])).toEqual(arts.map((a) => [a.name, a.sha256]));
     const other = await buildDocuments({ folder, release: { ...release, commit: 'c'.repeat(40) }, changeRecord: change, formats: ['md'] });
     expect(other[0]!.sha256).not.toBe(arts[0]!.sha256);
   });
 
   it('the folder hash changes when any safety file changes', () => {
-    const changed = snapshot.files.map((f, i) => (i === 3 ? { ...f, bytes: Buffer.concat([Buffer.from(f.bytes!), Buffer.from('\n')]) } : f));
+    const changed = snapshot.files.map((f, i) =>
+      i === 3 ? { ...f, bytes: Buffer.concat([Buffer.from(f.bytes!), Buffer.from('\n')]) } : f,
+    );
     expect(folderContentHash(changed)).not.toBe(folderContentHash(snapshot));
     expect(folderContentHash([...snapshot.files].reverse())).toBe(folderContentHash(snapshot));
   });
 
   it('CRMP: scope, lifecycle, roles, acceptability, method, review cadence, incident process', () => {
     const crmp = text(arts, ARTEFACTS.crmpMd);
-    const headings = crmp.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
-    expect(headings).toEqual(['1. Document control', '2. Scope', '3. Lifecycle and CSCR issue points', '4. Roles and named approvers', '5. Risk acceptability criteria', '6. Hazard identification method', '7. Change control', '8. Review cadence', '9. Incident process']);
+    const headings = crmp
+      .split('\n')
+      .filter((l) => l.startsWith('## '))
+      .map((l) => l.slice(3));
+    expect(headings).toEqual([
+      '1. Document control',
+      '2. Scope',
+      '3. Lifecycle and CSCR issue points',
+      '4. Roles and named approvers',
+      '5. Risk acceptability criteria',
+      '6. Hazard identification method',
+      '7. Change control',
+      '8. Review cadence',
+      '9. Incident process',
+    ]);
     expect(section(crmp, 'Lifecycle')).toContain('Decommissioning');
     expect(section(crmp, 'Review cadence')).toContain('Last periodic review: 2026-03-01. Next due: 2027-03-01.');
     expect(section(crmp, 'Incident process')).toContain('priority 1');
@@ -247,8 +360,10 @@ describe('sign-off states', () => {
     expect(section(md, 'Summary safety statement')).toContain('I am satisfied that the residual clinical risk');
     expect(section(md, 'Quality assurance')).toMatch(/Dr Amara Okafor\s*\| Pharmacist, GPhC 2087654\s*\| Approved\s*\| 2026-11-03/);
     const memo = text(arts, ARTEFACTS.memoMd);
-    for (const n of [ARTEFACTS.cscrMd, ARTEFACTS.cscrHtml, ARTEFACTS.cscrPdf]) expect(memo).toContain(arts.find((a) => a.name === n)!.sha256);
-    for (const v of ['Dr Amara Okafor', 'Pharmacist', 'GPhC 2087654', 'v2.4.0', release.commit, '2026-11-03', 'I am satisfied']) expect(memo).toContain(v);
+    for (const n of [ARTEFACTS.cscrMd, ARTEFACTS.cscrHtml, ARTEFACTS.cscrPdf])
+      expect(memo).toContain(arts.find((a) => a.name === n)!.sha256);
+    for (const v of ['Dr Amara Okafor', 'Pharmacist', 'GPhC 2087654', 'v2.4.0', release.commit, '2026-11-03', 'I am satisfied'])
+      expect(memo).toContain(v);
     expect(arts.map((a) => a.name)).toEqual(expect.arrayContaining([ARTEFACTS.memoHtml, ARTEFACTS.memoPdf]));
     const m = JSON.parse(text(arts, ARTEFACTS.manifest));
     expect(m.signOff).toEqual({ state: 'approved', cso: 'dr-amara-okafor', signedAt: '2026-11-03T15:04:05Z' });
@@ -257,14 +372,24 @@ describe('sign-off states', () => {
   it('an approval by someone not on the CSO roster is refused, never printed as an approval', async () => {
     const outsider: SignOff = { ...approved, cso: { ...approved.cso, github: 'mallory' } } as SignOff;
     await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(SignOffError);
-    await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(/mallory is not on the CSO roster in clinsafe\.yml at 43a898e47702; only a Clinical Safety Officer on the roster can approve release v2\.4\.0/);
+    await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(
+      /mallory is not on the CSO roster in clinsafe\.yml at 43a898e47702; only a Clinical Safety Officer on the roster can approve release v2\.4\.0/,
+    );
     // Case of the login does not matter, as on GitHub.
     const upper: SignOff = { ...approved, cso: { ...approved.cso, github: 'Dr-Amara-Okafor' } } as SignOff;
-    expect((await buildDocuments({ folder, release, changeRecord: [], signOff: upper, formats: ['md'] })).map((a) => a.name)).toContain(ARTEFACTS.memoMd);
+    expect((await buildDocuments({ folder, release, changeRecord: [], signOff: upper, formats: ['md'] })).map((a) => a.name)).toContain(
+      ARTEFACTS.memoMd,
+    );
   });
 
   it('rejected: the CSCR says the release is NOT safety-approved, with the reason, and no memo is made', async () => {
-    const arts = await buildDocuments({ folder, release, changeRecord: [], signOff: { state: 'rejected', by: 'Dr Tom Hughes', reason: 'H-004-C04 must be verified first', at: '2026-11-03T10:00:00Z' }, formats: ['md'] });
+    const arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord: [],
+      signOff: { state: 'rejected', by: 'Dr Tom Hughes', reason: 'H-004-C04 must be verified first', at: '2026-11-03T10:00:00Z' },
+      formats: ['md'],
+    });
     const md = text(arts, ARTEFACTS.cscrMd);
     expect(md.split('\n').slice(0, 8).join('\n')).toContain('NOT safety-approved');
     expect(md).toContain('H-004-C04 must be verified first');
@@ -277,7 +402,14 @@ describe('sign-off states', () => {
       folder,
       release,
       changeRecord: [
-        { pullNumber: 7, title: 'Tighten dose units', mergeCommit: 'd'.repeat(40), hazards: ['H-004'], approvals: [{ login: 'dr-tom-hughes', name: 'Dr Tom Hughes', commit: 'e'.repeat(40) }], source: 'github' },
+        {
+          pullNumber: 7,
+          title: 'Tighten dose units',
+          mergeCommit: 'd'.repeat(40),
+          hazards: ['H-004'],
+          approvals: [{ login: 'dr-tom-hughes', name: 'Dr Tom Hughes', commit: 'e'.repeat(40) }],
+          source: 'github',
+        },
         { pullNumber: 8, title: 'Refactor', mergeCommit: 'f'.repeat(40), hazards: ['H-001'], approvals: [], source: 'github' },
       ],
       formats: ['md'],
@@ -303,7 +435,11 @@ describe('a custom risk scheme', () => {
       ],
       justifyFrom: 2,
       unacceptableFrom: 3,
-      matrix: { Unlikely: { Low: 1, Medium: 1, High: 2 }, Possible: { Low: 1, Medium: 2, High: 3 }, Likely: { Low: 2, Medium: 3, High: 3 } },
+      matrix: {
+        Unlikely: { Low: 1, Medium: 1, High: 2 },
+        Possible: { Low: 1, Medium: 2, High: 3 },
+        Likely: { Low: 2, Medium: 3, High: 3 },
+      },
       severityMeanings: {},
       likelihoodMeanings: {},
     };
@@ -311,7 +447,9 @@ describe('a custom risk scheme', () => {
     const arts = await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md', 'html'] });
     const md = text(arts, ARTEFACTS.cscrMd);
     expect(section(md, 'Risk scheme')).toContain('Risk scheme in force: **Acme 3×3**');
-    expect(section(md, 'Risk scheme')).toContain('Residual ratings of 2 or more need a written justification; ratings of 3 or more are not acceptable for release.');
+    expect(section(md, 'Risk scheme')).toContain(
+      'Residual ratings of 2 or more need a written justification; ratings of 3 or more are not acceptable for release.',
+    );
     expect(section(md, 'Appendix A')).toMatch(/\| Likely\s+\| 2\s+\| 3\s+\| 3\s+\|/);
     expect(section(md, 'Appendix A')).not.toContain('Catastrophic');
     expect(section(md, 'Hazard summary')).toContain('The hazard log holds no hazards.');
@@ -323,7 +461,10 @@ describe('a custom risk scheme', () => {
 
 describe('templates and hostile text', () => {
   it('a product template override is used; the status banner is inserted even when the template leaves it out', async () => {
-    const f = { ...folder, templates: { 'cscr.md': '# Our safety case for {{product.name}}\n\nLocal preamble.\n\n## Hazards\n\n{{hazard-summary}}\n' } };
+    const f = {
+      ...folder,
+      templates: { 'cscr.md': '# Our safety case for {{product.name}}\n\nLocal preamble.\n\n## Hazards\n\n{{hazard-summary}}\n' },
+    };
     const md = text(await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] }), ARTEFACTS.cscrMd);
     expect(md.startsWith('# Our safety case for MedRec\n')).toBe(true);
     expect(md.split('\n').slice(0, 4).join('\n')).toContain('DRAFT awaiting CSO sign-off');
@@ -335,12 +476,16 @@ describe('templates and hostile text', () => {
     const f = { ...folder, templates: { 'cscr.md': '# T\n\nSee {{hazrd-summary}} here.\n' } };
     const err = await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TemplateError);
-    expect((err as Error).message).toMatch(/^clinical-safety\/templates\/cscr\.md:3:5: unknown placeholder \{\{hazrd-summary\}\}; use one of .*hazard-summary/);
+    expect((err as Error).message).toMatch(
+      /^clinical-safety\/templates\/cscr\.md:3:5: unknown placeholder \{\{hazrd-summary\}\}; use one of .*hazard-summary/,
+    );
   });
 
   it('raw HTML in a template is refused', async () => {
     const f = { ...folder, templates: { 'crmp.md': '# T\n\n<script>alert(1)</script>\n' } };
-    await expect(buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] })).rejects.toThrow(/crmp\.md:3:1: raw HTML is not allowed/);
+    await expect(buildDocuments({ folder: f, release, changeRecord: [], formats: ['md'] })).rejects.toThrow(
+      /crmp\.md:3:1: raw HTML is not allowed/,
+    );
   });
 
   it('repository text cannot break a table, inject HTML or ping a team', async () => {

@@ -31,9 +31,20 @@ beforeAll(async () => {
   folder = loadFolder(snapshotFromDisk(EXAMPLE_PRODUCT, join(EXAMPLE_PRODUCT, 'clinical-safety'))).folder!;
   arts = await buildDocuments({
     folder,
-    release: { tag: 'v2.4.0', commit: '43a898e47702cc26ed975b0c6678802bd57aecba', date: '2026-10-20T09:30:00Z', previousTag: 'v2.3.2', previousDate: '2026-02-06' },
+    release: {
+      tag: 'v2.4.0',
+      commit: '43a898e47702cc26ed975b0c6678802bd57aecba',
+      date: '2026-10-20T09:30:00Z',
+      previousTag: 'v2.3.2',
+      previousDate: '2026-02-06',
+    },
     changeRecord: [],
-    signOff: { state: 'approved', cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' }, statement: 'Residual risk is acceptable.', signedAt: '2026-11-03T15:04:05Z' },
+    signOff: {
+      state: 'approved',
+      cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' },
+      statement: 'Residual risk is acceptable.',
+      signedAt: '2026-11-03T15:04:05Z',
+    },
   });
   dir = tempDir('clinsafe-docs-');
   for (const a of arts) writeFileSync(file(a.name), a.bytes);
@@ -52,7 +63,16 @@ describe('PDF, read by poppler', () => {
     expect(pageTexts[0]).toContain('Approved by the Clinical Safety Officer on 2026-11-03');
     expect(pageTexts[1]).toContain('Contents');
     pageTexts.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${pages}`));
-    for (const h of ['1. Document control', '3. System definition', '7. Residual risks and operational constraints', '9. Transferred hazards: controls for deploying organisations', '12. Change record since the previous release', '14. Summary safety statement', 'Appendix A. Risk matrix', 'Appendix B. DTAC C1.2.4 evidence map']) {
+    for (const h of [
+      '1. Document control',
+      '3. System definition',
+      '7. Residual risks and operational constraints',
+      '9. Transferred hazards: controls for deploying organisations',
+      '12. Change record since the previous release',
+      '14. Summary safety statement',
+      'Appendix A. Risk matrix',
+      'Appendix B. DTAC C1.2.4 evidence map',
+    ]) {
       expect(txt).toContain(h);
     }
     for (const h of folder.hazards) expect(txt).toContain(h.id);
@@ -67,7 +87,12 @@ describe('PDF, read by poppler', () => {
   it('a character the font lacks is never dropped silently: "≥ 30" stays readable', async () => {
     const f = structuredClone(folder);
     f.hazards[0]!.title = 'Dose stopped when eGFR ≥ 30 → wrongly; café 日本 ✓';
-    const [pdf] = await buildDocuments({ folder: f, release: { tag: 't', commit: 'a'.repeat(40), date: '2026-01-01' }, changeRecord: [], formats: ['pdf'] });
+    const [pdf] = await buildDocuments({
+      folder: f,
+      release: { tag: 't', commit: 'a'.repeat(40), date: '2026-01-01' },
+      changeRecord: [],
+      formats: ['pdf'],
+    });
     writeFileSync(file('glyphs.pdf'), pdf!.bytes);
     const txt = tool('pdftotext', [file('glyphs.pdf'), '-']);
     expect(txt).toContain('eGFR ≥ 30 -> wrongly; café [U+65E5][U+672C] [yes]'); // Roboto has ≥ but no arrow, CJK or tick
@@ -77,7 +102,12 @@ describe('PDF, read by poppler', () => {
     const f = structuredClone(folder);
     f.hazards[1]!.justification = 'Justification sentence number. '.repeat(400).trim();
     f.hazards[0]!.controls[0]!.evidence = [`https://example.test/${'very-long-path-segment/'.repeat(12)}end`];
-    const [pdf] = await buildDocuments({ folder: f, release: { tag: 't', commit: 'a'.repeat(40), date: '2026-01-01' }, changeRecord: [], formats: ['pdf'] });
+    const [pdf] = await buildDocuments({
+      folder: f,
+      release: { tag: 't', commit: 'a'.repeat(40), date: '2026-01-01' },
+      changeRecord: [],
+      formats: ['pdf'],
+    });
     writeFileSync(file('long.pdf'), pdf!.bytes);
     const txt = tool('pdftotext', [file('long.pdf'), '-']).replace(/\s+/g, ' ');
     // Section 8 shows the justification once; the hazard log details do not repeat it.
@@ -102,9 +132,23 @@ describe('XLSX, read by LibreOffice and exceljs', () => {
     const out = join(dir, 'lo');
     mkdirSync(out);
     const profile = `file://${join(dir, 'lo-profile')}`;
-    tool('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', out, file(ARTEFACTS.hazardLogXlsx)], { timeout: 120_000 });
+    tool(
+      'soffice',
+      [
+        `-env:UserInstallation=${profile}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1',
+        '--outdir',
+        out,
+        file(ARTEFACTS.hazardLogXlsx),
+      ],
+      { timeout: 120_000 },
+    );
     const fromLo = parseCsv(readFileSync(join(out, 'hazard-log.csv'), 'utf8'), { relax_column_count: true }) as string[][];
-    const ours = parseCsv(readFileSync(file(ARTEFACTS.hazardLogCsv), 'utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
+    const ours = parseCsv(readFileSync(file(ARTEFACTS.hazardLogCsv), 'utf8').replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+    }) as string[][];
     const trimRow = (r: string[]) => {
       const c = [...r];
       while (c.length && c[c.length - 1] === '') c.pop();
@@ -136,7 +180,7 @@ describe('HTML, parsed with parse5', () => {
     // <template> content is not used by the documents
     return out;
   };
-  const textOf = (n: Node): string => (n.nodeName === '#text' ? n.value ?? '' : (n.childNodes ?? []).map(textOf).join(''));
+  const textOf = (n: Node): string => (n.nodeName === '#text' ? (n.value ?? '') : (n.childNodes ?? []).map(textOf).join(''));
   const attr = (n: Node, name: string) => n.attrs?.find((a) => a.name === name)?.value;
 
   for (const name of [ARTEFACTS.cscrHtml, ARTEFACTS.crmpHtml, ARTEFACTS.requirementsHtml, ARTEFACTS.memoHtml]) {
@@ -174,7 +218,11 @@ describe('HTML, parsed with parse5', () => {
   it('the risk matrix is coloured by what each rating means in the scheme', () => {
     const doc = parseHtml(readFileSync(file(ARTEFACTS.cscrHtml), 'utf8')) as unknown as Node;
     const cells = all(doc).filter((n) => n.tagName === 'td' && attr(n, 'class')?.startsWith('risk-'));
-    const by = (cls: string) => cells.filter((c) => attr(c, 'class') === cls).map(textOf).sort();
+    const by = (cls: string) =>
+      cells
+        .filter((c) => attr(c, 'class') === cls)
+        .map(textOf)
+        .sort();
     expect(cells).toHaveLength(25);
     expect(by('risk-unacceptable')).toEqual(['5', '5', '5']);
     expect(by('risk-high')).toEqual(['4', '4', '4', '4', '4']);

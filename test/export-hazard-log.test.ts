@@ -79,7 +79,15 @@ describe('hazardLogXlsx', () => {
     expect(wb.created?.toISOString()).toBe('2000-01-01T00:00:00.000Z');
     // the scheme in force, on its own sheet: Major × Medium is 3, Catastrophic × Very high is 5
     const m = wb.getWorksheet('Risk Matrix')!;
-    expect(m.getRow(3).values).toEqual([undefined, 'Likelihood \\ Severity', 'Minor', 'Significant', 'Considerable', 'Major', 'Catastrophic']);
+    expect(m.getRow(3).values).toEqual([
+      undefined,
+      'Likelihood \\ Severity',
+      'Minor',
+      'Significant',
+      'Considerable',
+      'Major',
+      'Catastrophic',
+    ]);
     expect(m.getRow(4).values).toEqual([undefined, 'Very high', 3, 4, 4, 5, 5]);
     expect(m.getRow(6).getCell(5).value).toBe(3); // Medium × Major
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Hazard Log', 'Risk Matrix']);

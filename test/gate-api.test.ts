@@ -61,10 +61,16 @@ describe('listChangedFiles', () => {
 
 describe('retries', () => {
   it('retries a 500 and succeeds', async () => {
-    nock(API).get('/repos/acme/medrec/pulls/3/reviews').query(true).reply(500, { message: 'boom' }).get('/repos/acme/medrec/pulls/3/reviews').query(true).reply(200, [
-      { user: { login: 'dr-a' }, state: 'APPROVED', commit_id: 'abc', submitted_at: '2026-11-23T10:00:00Z' },
-      { user: null, state: 'APPROVED', commit_id: 'abc', submitted_at: '2026-11-23T10:01:00Z' },
-    ]);
+    nock(API)
+      .get('/repos/acme/medrec/pulls/3/reviews')
+      .query(true)
+      .reply(500, { message: 'boom' })
+      .get('/repos/acme/medrec/pulls/3/reviews')
+      .query(true)
+      .reply(200, [
+        { user: { login: 'dr-a' }, state: 'APPROVED', commit_id: 'abc', submitted_at: '2026-11-23T10:00:00Z' },
+        { user: null, state: 'APPROVED', commit_id: 'abc', submitted_at: '2026-11-23T10:01:00Z' },
+      ]);
     const out = await listReviews(fast(client()), repo, 3);
     expect(out).toEqual([{ reviewer: 'dr-a', state: 'APPROVED', commitId: 'abc', submittedAt: '2026-11-23T10:00:00Z' }]);
     expect(sleeps).toEqual([5]);
@@ -97,8 +103,14 @@ describe('retries', () => {
     nock(API)
       .get('/repos/acme/medrec/pulls/3/commits')
       .query(true)
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) });
-    await expect(listCommitAuthors(fast(client()), repo, 3, 1)).rejects.toThrow("GitHub's API rate limit was reached while listing the commits; re-run the job when it resets");
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) },
+      );
+    await expect(listCommitAuthors(fast(client()), repo, 3, 1)).rejects.toThrow(
+      "GitHub's API rate limit was reached while listing the commits; re-run the job when it resets",
+    );
     expect(sleeps).toEqual([]);
   });
 
@@ -123,7 +135,12 @@ describe('status and sticky comment', () => {
     nock(API)
       .post('/repos/acme/medrec/statuses/abc', (b: { description: string; state: string; context: string }) => ((sent = b), true))
       .reply(201, {});
-    await setCommitStatus(fast(client()), repo, 'abc', { state: 'failure', description: 'x'.repeat(300), context: 'clinsafe/cso-approval', targetUrl: 'javascript:alert(1)' });
+    await setCommitStatus(fast(client()), repo, 'abc', {
+      state: 'failure',
+      description: 'x'.repeat(300),
+      context: 'clinsafe/cso-approval',
+      targetUrl: 'javascript:alert(1)',
+    });
     expect(sent!.description).toHaveLength(140);
     expect(sent).not.toHaveProperty('target_url');
     expect(clipDescription('a\n b')).toBe('a b');
@@ -138,7 +155,9 @@ describe('status and sticky comment', () => {
         { id: 1, body: `fake ${marker}`, user: { login: 'mallory' } },
         { id: 2, body: `body\n${marker}`, user: { login: 'github-actions[bot]' } },
       ]);
-    const out = await upsertStickyComment(fast(client()), repo, 3, 'github-actions[bot]', 'gate-comment', 'pr-3', `body\n${marker}\n`, { createIfMissing: true });
+    const out = await upsertStickyComment(fast(client()), repo, 3, 'github-actions[bot]', 'gate-comment', 'pr-3', `body\n${marker}\n`, {
+      createIfMissing: true,
+    });
     expect(out).toEqual({ action: 'unchanged', id: 2 });
   });
 
@@ -150,7 +169,9 @@ describe('status and sticky comment', () => {
       .reply(200, [{ id: 2, body: `old\n${marker}`, user: { login: 'github-actions[bot]' } }])
       .patch('/repos/acme/medrec/issues/comments/2', { body: `new\n${marker}` })
       .reply(200, { id: 2, html_url: 'https://github.com/acme/medrec/pull/3#issuecomment-2' });
-    const out = await upsertStickyComment(fast(client()), repo, 3, 'github-actions[bot]', 'gate-comment', 'pr-3', `new\n${marker}`, { createIfMissing: true });
+    const out = await upsertStickyComment(fast(client()), repo, 3, 'github-actions[bot]', 'gate-comment', 'pr-3', `new\n${marker}`, {
+      createIfMissing: true,
+    });
     expect(out).toEqual({ action: 'updated', id: 2, url: 'https://github.com/acme/medrec/pull/3#issuecomment-2' });
   });
 });

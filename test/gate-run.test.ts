@@ -39,12 +39,27 @@ afterEach(async () => {
 });
 
 function pr(head: string, extra: Partial<MockPull> = {}): MockPull {
-  const p: MockPull = { number: 7, author: DEV, headSha: head, baseSha: base, labels: [], files: filesFromRepo(repo.dir, base, head), reviews: [], commits: [{ author: { login: DEV }, committer: { login: DEV } }], ...extra };
+  const p: MockPull = {
+    number: 7,
+    author: DEV,
+    headSha: head,
+    baseSha: base,
+    labels: [],
+    files: filesFromRepo(repo.dir, base, head),
+    reviews: [],
+    commits: [{ author: { login: DEV }, committer: { login: DEV } }],
+    ...extra,
+  };
   pulls.pulls.set(p.number, p);
   return p;
 }
 
-const gate = (n = 7) => runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, n, { botLogin: gh.botLogin, report: 'status', retry: { baseDelayMs: 1, maxDelayMs: 50 } });
+const gate = (n = 7) =>
+  runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, n, {
+    botLogin: gh.botLogin,
+    report: 'status',
+    retry: { baseDelayMs: 1, maxDelayMs: 50 },
+  });
 const lastStatus = () => gh.statuses.at(-1)!;
 
 function change(path: string, content = 'export const changed = true;\n'): string {
@@ -58,7 +73,12 @@ describe('runGate: impact', () => {
     pr(head);
     const out = await gate();
     expect(out.decision).toBe('not-required');
-    expect(lastStatus()).toMatchObject({ sha: head, state: 'success', context: 'clinsafe/cso-approval', description: 'No clinical safety impact' });
+    expect(lastStatus()).toMatchObject({
+      sha: head,
+      state: 'success',
+      context: 'clinsafe/cso-approval',
+      description: 'No clinical safety impact',
+    });
     expect(gh.comments).toHaveLength(0);
     expect(gh.writes().filter((r) => r.path.endsWith('/labels'))).toEqual([]);
   });
@@ -78,7 +98,12 @@ describe('runGate: impact', () => {
     expect(gh.comments[0]!.body).toContain('Needs approval by a Clinical Safety Officer');
     expect(gh.comments[0]!.body).toContain('<!-- clinsafe:gate-comment:pr-7 -->');
     // gate.label from the base clinsafe.yml marks the impacted PR.
-    expect(gh.writes().filter((r) => r.path.endsWith('/issues/7/labels')).map((r) => r.json)).toEqual([{ labels: ['clinical-safety'] }]);
+    expect(
+      gh
+        .writes()
+        .filter((r) => r.path.endsWith('/issues/7/labels'))
+        .map((r) => r.json),
+    ).toEqual([{ labels: ['clinical-safety'] }]);
     expect(out.labelled).toBe('clinical-safety');
     const writesBefore = gh.writes().filter((r) => r.path.includes('/comments')).length;
     await gate();
@@ -161,9 +186,15 @@ describe('runGate: approval', () => {
     expect((await gate()).decision).toBe('pending');
   });
 
-  it('a CSO who committed to someone else\'s PR cannot approve it', async () => {
+  it("a CSO who committed to someone else's PR cannot approve it", async () => {
     const head = change('src/patient/banner.ts');
-    pr(head, { commits: [{ author: { login: DEV }, committer: { login: DEV } }, { author: { login: CSO2 }, committer: { login: CSO2 } }], reviews: [review(CSO2, 'APPROVED', head)] });
+    pr(head, {
+      commits: [
+        { author: { login: DEV }, committer: { login: DEV } },
+        { author: { login: CSO2 }, committer: { login: CSO2 } },
+      ],
+      reviews: [review(CSO2, 'APPROVED', head)],
+    });
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(out.result?.approval).toMatchObject({ state: 'pending', ignored: [{ login: CSO2, reason: 'commit-author' }] });
@@ -189,9 +220,19 @@ describe('runGate: approval', () => {
   it('a PR that adds its own author to the roster: the roster comes from the base, so the approval does not count', async () => {
     const cfgPath = 'clinical-safety/clinsafe.yml';
     const cfg = readFileSync(join(repo.dir, cfgPath), 'utf8');
-    const head = change(cfgPath, cfg.replace(/^cso:\n/m, `cso:\n  - github: sneaky-dev\n    name: Sneaky Dev\n    profession: Developer\n    registration: GMC 0000000\n`));
+    const head = change(
+      cfgPath,
+      cfg.replace(
+        /^cso:\n/m,
+        `cso:\n  - github: sneaky-dev\n    name: Sneaky Dev\n    profession: Developer\n    registration: GMC 0000000\n`,
+      ),
+    );
     // The author adds themselves to the roster, and an approval arrives under that login.
-    pr(head, { author: 'sneaky-dev', commits: [{ author: { login: 'sneaky-dev' }, committer: { login: 'sneaky-dev' } }], reviews: [review('sneaky-dev', 'APPROVED', head)] });
+    pr(head, {
+      author: 'sneaky-dev',
+      commits: [{ author: { login: 'sneaky-dev' }, committer: { login: 'sneaky-dev' } }],
+      reviews: [review('sneaky-dev', 'APPROVED', head)],
+    });
     const out = await gate();
     expect(out.result?.errors).toEqual([]);
     expect(out.result?.roster.map((c) => c.github)).not.toContain('sneaky-dev');
@@ -225,7 +266,9 @@ describe('runGate: fails closed', () => {
     const head = change('src/patient/banner.ts');
     pr(head);
     let failures = 2;
-    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}/reviews', () => (failures-- > 0 ? { status: 500, body: { message: 'boom' } } : undefined));
+    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}/reviews', () =>
+      failures-- > 0 ? { status: 500, body: { message: 'boom' } } : undefined,
+    );
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(gh.requests.filter((r) => r.path.endsWith('/reviews')).length).toBe(3);
@@ -261,7 +304,11 @@ describe('runGate: fails closed', () => {
     const head = change('docs/x.md', 'x\n');
     pr(head);
     let once = true;
-    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}', () => (once ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '0' } }) : undefined));
+    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}', () =>
+      once
+        ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '0' } })
+        : undefined,
+    );
     const out = await gate();
     expect(out.decision).toBe('not-required');
     expect(lastStatus().state).toBe('success');
@@ -307,7 +354,10 @@ describe('runGate: the sticky comment', () => {
     repo.write(hostile, 'x\n');
     const hz = 'clinical-safety/hazards/H-001-wrong-patient-record.yml';
     const text = readFileSync(join(repo.dir, hz), 'utf8');
-    repo.write(hz, text.replace(/^title: .*$/m, 'title: "Wrong | patient `x` <img src=x onerror=alert(1)> @org/team [y](javascript:alert(2))"'));
+    repo.write(
+      hz,
+      text.replace(/^title: .*$/m, 'title: "Wrong | patient `x` <img src=x onerror=alert(1)> @org/team [y](javascript:alert(2))"'),
+    );
     const head = repo.commit('hostile');
     pr(head);
     const out = await gate();
@@ -357,9 +407,15 @@ describe('runGate: check-run mode (the App)', () => {
   it('creates a check run with the same mapping', async () => {
     const head = change('src/patient/banner.ts');
     pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
-    const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, { botLogin: gh.botLogin, report: 'check-run', retry: { baseDelayMs: 1 } });
+    const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
+      botLogin: gh.botLogin,
+      report: 'check-run',
+      retry: { baseDelayMs: 1 },
+    });
     expect(out.decision).toBe('approved');
-    expect(pulls.checkRuns).toEqual([expect.objectContaining({ head_sha: head, name: 'clinsafe/cso-approval', status: 'completed', conclusion: 'success' })]);
+    expect(pulls.checkRuns).toEqual([
+      expect.objectContaining({ head_sha: head, name: 'clinsafe/cso-approval', status: 'completed', conclusion: 'success' }),
+    ]);
     expect(gh.statuses).toHaveLength(0);
   });
 });

@@ -35,11 +35,16 @@ async function rejects(bytes: Buffer, pattern: RegExp) {
 
 describe('hostile workbooks fail cleanly with a message', () => {
   it('a file that is not a zip', async () => {
-    await rejects(Buffer.from('Num,Hazard Name\nH01,Wrong patient\n'), /log\.xlsx: is not an XLSX workbook \(an \.xlsx file is a zip archive, and this is not one\)/);
+    await rejects(
+      Buffer.from('Num,Hazard Name\nH01,Wrong patient\n'),
+      /log\.xlsx: is not an XLSX workbook \(an \.xlsx file is a zip archive, and this is not one\)/,
+    );
   });
 
   it('a CSV (our own export, say) is pointed at .xlsx', async () => {
-    await expect(readWorkbook(Buffer.from('\uFEFFNum,Hazard Name\r\n'), 'log.csv')).rejects.toThrow('log.csv: is a text file; clinsafe import reads .xlsx workbooks only');
+    await expect(readWorkbook(Buffer.from('\uFEFFNum,Hazard Name\r\n'), 'log.csv')).rejects.toThrow(
+      'log.csv: is a text file; clinsafe import reads .xlsx workbooks only',
+    );
   });
 
   it('an old .xls (or password-protected) compound file', async () => {
@@ -58,11 +63,17 @@ describe('hostile workbooks fail cleanly with a message', () => {
   });
 
   it('a zip bomb: a part that inflates far beyond any hazard log', async () => {
-    await rejects(await bombWorkbook(40 * 1024 * 1024), /part xl\/media\/image1\.bin inflates to 40\.0 MB, more than the 24\.0 MB limit; it may be a zip bomb/);
+    await rejects(
+      await bombWorkbook(40 * 1024 * 1024),
+      /part xl\/media\/image1\.bin inflates to 40\.0 MB, more than the 24\.0 MB limit; it may be a zip bomb/,
+    );
   });
 
   it('a zip bomb whose headers lie about its size is caught while inflating', async () => {
-    await rejects(await lyingBombWorkbook(40 * 1024 * 1024), /part xl\/media\/image1\.bin holds more data than its zip header declares \(1000 bytes\), a zip-bomb trick/);
+    await rejects(
+      await lyingBombWorkbook(40 * 1024 * 1024),
+      /part xl\/media\/image1\.bin holds more data than its zip header declares \(1000 bytes\), a zip-bomb trick/,
+    );
   });
 
   it('a part that compresses like a bomb, even under the size limits', async () => {
@@ -70,7 +81,10 @@ describe('hostile workbooks fail cleanly with a message', () => {
   });
 
   it('a 50 MB sheet', async () => {
-    await rejects(await bigSheetWorkbook(50 * 1024 * 1024), /its worksheet xl\/worksheets\/sheet1\.xml is 50\.0 MB of XML, more than the 12\.0 MB limit/);
+    await rejects(
+      await bigSheetWorkbook(50 * 1024 * 1024),
+      /its worksheet xl\/worksheets\/sheet1\.xml is 50\.0 MB of XML, more than the 12\.0 MB limit/,
+    );
   });
 
   it('thousands of parts', async () => {
@@ -80,9 +94,18 @@ describe('hostile workbooks fail cleanly with a message', () => {
   it('an XML entity bomb (billion laughs) in the shared strings', async () => {
     const zip = await JSZip.loadAsync(await simpleWorkbook());
     const strings = await zip.file('xl/sharedStrings.xml')!.async('string');
-    const entities = ['<!ENTITY a "aaaaaaaaaa">', ...'bcdefgh'.split('').map((e, i) => `<!ENTITY ${e} "${`&${'abcdefgh'[i]};`.repeat(10)}">`)].join('');
-    zip.file('xl/sharedStrings.xml', strings.replace('<sst', `<!DOCTYPE sst [${entities}]><sst`).replace('<t>Wrong patient</t>', '<t>&h;</t>'));
-    await rejects(await zip.generateAsync({ type: 'nodebuffer' }), /part xl\/sharedStrings\.xml declares an XML document type \(<!DOCTYPE>\/<!ENTITY>\), which Excel never writes/);
+    const entities = [
+      '<!ENTITY a "aaaaaaaaaa">',
+      ...'bcdefgh'.split('').map((e, i) => `<!ENTITY ${e} "${`&${'abcdefgh'[i]};`.repeat(10)}">`),
+    ].join('');
+    zip.file(
+      'xl/sharedStrings.xml',
+      strings.replace('<sst', `<!DOCTYPE sst [${entities}]><sst`).replace('<t>Wrong patient</t>', '<t>&h;</t>'),
+    );
+    await rejects(
+      await zip.generateAsync({ type: 'nodebuffer' }),
+      /part xl\/sharedStrings\.xml declares an XML document type \(<!DOCTYPE>\/<!ENTITY>\), which Excel never writes/,
+    );
   });
 
   it('formulas in the hazard log are refused, with their cells', async () => {
@@ -90,12 +113,18 @@ describe('hostile workbooks fail cleanly with a message', () => {
       ws.getCell('I2').value = { formula: 'IF(G2="Major",3,2)', result: 3 } as never;
       ws.getCell('B2').value = { formula: 'HYPERLINK("http://evil.example","Wrong patient")', result: 'Wrong patient' } as never;
     });
-    const r = await rejects(bytes, /sheet "Hazard Log" holds 2 formulas — B2 \(=HYPERLINK\("http:\/\/evil\.example","Wrong p…\), I2 \(=IF\(G2="Major",3,2\)\)/);
+    const r = await rejects(
+      bytes,
+      /sheet "Hazard Log" holds 2 formulas — B2 \(=HYPERLINK\("http:\/\/evil\.example","Wrong p…\), I2 \(=IF\(G2="Major",3,2\)\)/,
+    );
     expect(r.err).toContain('Paste Special → Values');
   });
 
   it('a cell longer than Excel itself allows', async () => {
-    await rejects(await simpleWorkbook((ws) => (ws.getCell('C2').value = 'x'.repeat(40_000))), /sheet "Hazard Log" cell C2 holds 40,000 characters, more than Excel's own limit of 32,767/);
+    await rejects(
+      await simpleWorkbook((ws) => (ws.getCell('C2').value = 'x'.repeat(40_000))),
+      /sheet "Hazard Log" cell C2 holds 40,000 characters, more than Excel's own limit of 32,767/,
+    );
   });
 
   it('Excel error values cannot be placed', async () => {
@@ -108,7 +137,9 @@ describe('hostile workbooks fail cleanly with a message', () => {
   it('a file larger than the limit is refused before it is parsed', async () => {
     const bytes = await simpleWorkbook();
     await expect(readWorkbook(bytes, 'big.xlsx', { ...DEFAULT_LIMITS, maxFileBytes: 1000 })).rejects.toThrow(WorkbookError);
-    await expect(readWorkbook(bytes, 'big.xlsx', { ...DEFAULT_LIMITS, maxFileBytes: 1000 })).rejects.toThrow(/the file is \d+ kB, larger than the 1000 bytes/);
+    await expect(readWorkbook(bytes, 'big.xlsx', { ...DEFAULT_LIMITS, maxFileBytes: 1000 })).rejects.toThrow(
+      /the file is \d+ kB, larger than the 1000 bytes/,
+    );
   });
 
   it('and a plain small workbook still imports', async () => {

@@ -22,13 +22,18 @@ function repo(): TempRepo {
   return r;
 }
 
-
-const find = (r: ImportResult, code: string, kind?: Finding['kind']) => r.findings.filter((f) => f.code === code && (!kind || f.kind === kind));
+const find = (r: ImportResult, code: string, kind?: Finding['kind']) =>
+  r.findings.filter((f) => f.code === code && (!kind || f.kind === kind));
 const cells = (r: ImportResult, code: string, kind?: Finding['kind']) => find(r, code, kind).flatMap((f) => f.cells);
 
 describe('the real NHS CDS API hazard log', () => {
   let cached: ImportResult | undefined;
-  const imported = async () => (cached ??= importHazardLog(await readWorkbook(readFileSync(CDS_LOG), 'cds.xlsx'), { scheme: NHS_DCB0129, evidenceSource: 'clinical-safety/sources/cds.xlsx', sourceName: 'cds.xlsx' }));
+  const imported = async () =>
+    (cached ??= importHazardLog(await readWorkbook(readFileSync(CDS_LOG), 'cds.xlsx'), {
+      scheme: NHS_DCB0129,
+      evidenceSource: 'clinical-safety/sources/cds.xlsx',
+      sourceName: 'cds.xlsx',
+    }));
 
   it('reads every hazard, cause and control the sheet holds, and writes them all', async () => {
     const r = await imported();
@@ -55,7 +60,13 @@ describe('the real NHS CDS API hazard log', () => {
     expect(cells(r, 'trimmed')).toEqual(expect.arrayContaining(["'Hazard Log'!O130", "'Hazard Log'!N84", "'Hazard Log'!B2"])); // 'Significant ', 'Closed ', 'Absent or incomplete triage '
     expect(find(r, 'control-type').find((f) => f.message.includes('"Process" mapped to business-process'))!.cells).toHaveLength(18);
     expect(cells(r, 'filled-from-hazard')).toEqual(["'Hazard Log'!G155", "'Hazard Log'!G158"]);
-    expect(cells(r, 'control-unnumbered')).toEqual(["'Hazard Log'!J149", "'Hazard Log'!J152", "'Hazard Log'!J153", "'Hazard Log'!J155", "'Hazard Log'!J156"]);
+    expect(cells(r, 'control-unnumbered')).toEqual([
+      "'Hazard Log'!J149",
+      "'Hazard Log'!J152",
+      "'Hazard Log'!J153",
+      "'Hazard Log'!J155",
+      "'Hazard Log'!J156",
+    ]);
     expect(cells(r, 'control-character')).toEqual(["'Hazard Log'!D103"]);
     expect(cells(r, 'owner-spelling')).toEqual(expect.arrayContaining(["'Hazard Log'!L129", "'Hazard Log'!L131"]));
   });
@@ -66,7 +77,9 @@ describe('the real NHS CDS API hazard log', () => {
     expect(r.findings.filter((f) => f.kind === 'risk-disagreement')).toEqual([]);
     // its printed matrix (sheet Risk Matrix) is the NHS scheme, all 25 cells
     expect(r.workbookMatrix).toEqual({ sheet: 'Risk Matrix', range: 'C2:H7', compared: 25, agrees: true });
-    expect(cells(r, 'num-mis-keyed')).toEqual(['A119', 'A120', 'A121', 'A122', 'A123', 'A124', 'A125', 'A126', 'A127', 'A128', 'A129'].map((c) => `'Hazard Log'!${c}`));
+    expect(cells(r, 'num-mis-keyed')).toEqual(
+      ['A119', 'A120', 'A121', 'A122', 'A123', 'A124', 'A125', 'A126', 'A127', 'A128', 'A129'].map((c) => `'Hazard Log'!${c}`),
+    );
     expect(cells(r, 'control-number-reused')).toEqual(['J33', 'J38', 'J41', 'J46', 'J51', 'J162'].map((c) => `'Hazard Log'!${c}`));
     expect(cells(r, 'cause-number-reused')).toEqual(['F26', 'F97', 'F138'].map((c) => `'Hazard Log'!${c}`));
     expect(find(r, 'assessment-varies')[0]!.message).toContain('H04');
@@ -81,7 +94,13 @@ describe('the real NHS CDS API hazard log', () => {
     const r = await imported();
     const h01 = r.hazards.find((h) => h.id === 'H01')!;
     const c = (id: string) => h01.controls.find((x) => x.id === id)!;
-    expect(c('H01-010101')).toMatchObject({ owner: 'manufacturer', type: 'design', status: 'implemented', causes: ['C0101'], evidence: ["clinical-safety/sources/cds.xlsx#'Hazard Log'!N2"] });
+    expect(c('H01-010101')).toMatchObject({
+      owner: 'manufacturer',
+      type: 'design',
+      status: 'implemented',
+      causes: ['C0101'],
+      evidence: ["clinical-safety/sources/cds.xlsx#'Hazard Log'!N2"],
+    });
     expect(c('H01-010102')).toMatchObject({ owner: 'Deploying organisation', type: 'business-process', status: 'planned' });
     expect(c('H01-010106').causes).toEqual(['C0101']); // the mis-keyed 101
     expect(c('H01-010701').introducedIn).toBe('2');
@@ -90,7 +109,10 @@ describe('the real NHS CDS API hazard log', () => {
     expect(h01.transferredTo).toBe('Deploying organisation, CDSS supplier, EMS supplier, Service Provider');
     const h02 = r.hazards.find((h) => h.id === 'H02')!;
     expect(h02.status).toBe('open'); // 020801-2 "Added to the UEC DI Roadmap…" is outstanding for NHSD
-    expect(h02.actions.find((a) => a.control === 'H02-020801-2')).toMatchObject({ status: 'open', summary: 'Validate CDS API usage guide — Added to the UEC DI Roadmap for future version TBC.' });
+    expect(h02.actions.find((a) => a.control === 'H02-020801-2')).toMatchObject({
+      status: 'open',
+      summary: 'Validate CDS API usage guide — Added to the UEC DI Roadmap for future version TBC.',
+    });
   });
 
   it('imports from the CLI into a folder that clinsafe validate accepts, and refuses to overwrite it', async () => {
@@ -103,7 +125,12 @@ describe('the real NHS CDS API hazard log', () => {
     const files = readdirSync(join(r.dir, 'clinical-safety', 'hazards')).sort();
     expect(files).toHaveLength(7);
     expect(files[0]).toBe('H01-absent-or-incomplete-triage.yml');
-    expect(readdirSync(join(r.dir, 'clinical-safety', 'schema')).sort()).toEqual(['clinsafe.schema.json', 'hazard.schema.json', 'incident.schema.json', 'workshop.schema.json']);
+    expect(readdirSync(join(r.dir, 'clinical-safety', 'schema')).sort()).toEqual([
+      'clinsafe.schema.json',
+      'hazard.schema.json',
+      'incident.schema.json',
+      'workshop.schema.json',
+    ]);
     const loaded = loadFolder(snapshotFromDisk(r.dir, join(r.dir, 'clinical-safety')));
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(loaded.valid).toBe(true);
@@ -142,7 +169,12 @@ describe('a messy workbook made by the test', () => {
 
   it('finds the sheet by its two-row header, reads merged cells, skips spacer rows and the extra sheets, and reports each normalisation', async () => {
     const wb = await readWorkbook(await messyWorkbook(), 'messy.xlsx');
-    const r = importHazardLog(wb, { scheme: NHS_DCB0129, columns: { 'Risk Ref': 'hazardId' }, manufacturer: ['Acme Health'], evidenceSource: 'cs/sources/messy.xlsx' });
+    const r = importHazardLog(wb, {
+      scheme: NHS_DCB0129,
+      columns: { 'Risk Ref': 'hazardId' },
+      manufacturer: ['Acme Health'],
+      evidenceSource: 'cs/sources/messy.xlsx',
+    });
     expect(r.sheet).toBe('Risk register');
     expect(r.headerRow).toBe(3);
     expect(r.read).toEqual({ hazards: 2, causes: 3, controls: 5, rows: 5, blankRows: 1 });
@@ -151,7 +183,12 @@ describe('a messy workbook made by the test', () => {
     const q = (c: string) => `'Risk register'!${c}`;
     // renamed headers, including the grouped ones
     expect(find(r, 'header-alias').map((f) => f.message)).toEqual(
-      expect.arrayContaining(['header "Severity" (with the group heading "Initial" above it) read as "Initial Consequence"', 'header "Risk Rating" (with the group heading "Residual" above it) read as "Residual Risk"', 'header "Mitigation" read as "Additional controls"', 'header "Version" read as "Release introduced"']),
+      expect.arrayContaining([
+        'header "Severity" (with the group heading "Initial" above it) read as "Initial Consequence"',
+        'header "Risk Rating" (with the group heading "Residual" above it) read as "Residual Risk"',
+        'header "Mitigation" read as "Additional controls"',
+        'header "Version" read as "Release introduced"',
+      ]),
     );
     expect(cells(r, 'merged-cell')).toEqual(expect.arrayContaining([q('B4'), q('C4')]));
     expect(cells(r, 'blank-row')).toEqual([q('A7')]);
@@ -171,11 +208,21 @@ describe('a messy workbook made by the test', () => {
     // the trust's printed matrix is compared with the declared scheme, cell by cell
     expect(r.workbookMatrix).toEqual({ sheet: 'Risk Matrix', range: 'B2:G7', compared: 25, agrees: false });
     expect(find(r, 'matrix-differs', 'risk-disagreement')).toEqual([
-      expect.objectContaining({ cells: ["'Risk Matrix'!F4"], message: expect.stringContaining('rates Medium likelihood × Major severity 4, but the declared scheme') }),
+      expect.objectContaining({
+        cells: ["'Risk Matrix'!F4"],
+        message: expect.stringContaining('rates Medium likelihood × Major severity 4, but the declared scheme'),
+      }),
     ]);
 
     const [h1, h2] = r.hazards;
-    expect(h1).toMatchObject({ id: 'H01', title: 'Wrong patient', description: 'A patient search returns another patient\nwith a similar name.', introducedIn: '1.1', status: 'open', draft: false });
+    expect(h1).toMatchObject({
+      id: 'H01',
+      title: 'Wrong patient',
+      description: 'A patient search returns another patient\nwith a similar name.',
+      introducedIn: '1.1',
+      status: 'open',
+      draft: false,
+    });
     expect(h1!.initial).toEqual({ severity: 'Major', likelihood: 'Medium' });
     expect(h1!.residual).toEqual({ severity: 'Major', likelihood: 'Very low' });
     expect(h1!.causes).toEqual([
@@ -204,7 +251,9 @@ describe('a messy workbook made by the test', () => {
     const res = await cli(r.dir, 'import', 'messy.xlsx', '--map', 'map.yml', '--out', 'safety');
     expect(res.code).toBe(0);
     expect(res.out).toContain('Risk ratings that disagree with the declared scheme (kept for the CSO, not corrected) — 3:');
-    expect(res.out).toContain("The workbook's own risk matrix (Risk Matrix B2:G7, 25 ratings) differs from the declared scheme: see below.");
+    expect(res.out).toContain(
+      "The workbook's own risk matrix (Risk Matrix B2:G7, 25 ratings) differs from the declared scheme: see below.",
+    );
     expect(res.out).toContain('[Risk Matrix F4]');
     expect(res.out).toContain('[Risk register I8:I9]');
     expect(readdirSync(join(r.dir, 'safety', 'sources'))).toEqual(['messy.xlsx', 'messy.xlsx.import-report.md']);
@@ -255,7 +304,10 @@ describe('a messy workbook made by the test', () => {
     const j = JSON.parse(res.out) as { manufacturer: string; findings: Finding[]; files: string[] };
     expect(j.manufacturer).toBe('Acme Health');
     expect(j.findings.some((f) => f.code === 'manufacturer-guessed')).toBe(false);
-    expect(j.findings.find((f) => f.code === 'value-mapped')).toMatchObject({ message: 'severity "Negligible" mapped to "Minor" (--map)', cells: ["'Risk register'!O8"] });
+    expect(j.findings.find((f) => f.code === 'value-mapped')).toMatchObject({
+      message: 'severity "Negligible" mapped to "Minor" (--map)',
+      cells: ["'Risk register'!O8"],
+    });
     expect(j.files).not.toContain('safety/clinsafe.yml');
     expect(readFileSync(join(r.dir, 'safety', 'clinsafe.yml'), 'utf8')).toBe(config);
     expect((await cli(r.dir, 'validate', '--dir', 'safety')).code).toBe(0);
@@ -290,11 +342,35 @@ describe('excelSerialToIso', () => {
 });
 
 describe('edge cases of numbering', () => {
-  const imp = async (edit: Parameters<typeof simpleWorkbook>[0]) => importHazardLog(await readWorkbook(await simpleWorkbook(edit), 'e.xlsx'), { scheme: NHS_DCB0129, manufacturer: ['Acme'], evidenceSource: 'cs/sources/e.xlsx' });
+  const imp = async (edit: Parameters<typeof simpleWorkbook>[0]) =>
+    importHazardLog(await readWorkbook(await simpleWorkbook(edit), 'e.xlsx'), {
+      scheme: NHS_DCB0129,
+      manufacturer: ['Acme'],
+      evidenceSource: 'cs/sources/e.xlsx',
+    });
 
   it('merges hazard numbers that become the same id, and says so', async () => {
     const r = await imp((ws) => {
-      ws.getRow(3).values = ['1', 'Wrong patient', null, null, null, '0102 Stale context', 'Major', 'Medium', 3, '010201 Banner', 'Design', 'Acme', 'Verify', 'Closed', 'Major', 'Very low', 2, '1.0'];
+      ws.getRow(3).values = [
+        '1',
+        'Wrong patient',
+        null,
+        null,
+        null,
+        '0102 Stale context',
+        'Major',
+        'Medium',
+        3,
+        '010201 Banner',
+        'Design',
+        'Acme',
+        'Verify',
+        'Closed',
+        'Major',
+        'Very low',
+        2,
+        '1.0',
+      ];
     });
     expect(r.hazards.map((h) => h.id)).toEqual(['H01']);
     expect(find(r, 'hazard-id-merged')[0]).toMatchObject({ kind: 'ambiguity', cells: ["'Hazard Log'!A2", "'Hazard Log'!A3"] });
@@ -349,11 +425,15 @@ describe('edge cases of numbering', () => {
       ws.getCell('Q2').value = 5;
     });
     expect(r.hazards[0]!.residual).toEqual({ severity: 'Catastrophic', likelihood: 'High' });
-    expect(find(r, 'residual-above-initial', 'risk-disagreement')[0]!.message).toContain('H01: residual risk 5 (Catastrophic/High) is above initial risk 3 (Major/Medium)');
+    expect(find(r, 'residual-above-initial', 'risk-disagreement')[0]!.message).toContain(
+      'H01: residual risk 5 (Catastrophic/High) is above initial risk 3 (Major/Medium)',
+    );
   });
 
   it('refuses a header row with no hazards under it', async () => {
     const wb = await readWorkbook(await simpleWorkbook((ws) => ws.spliceRows(2, 1)), 'empty.xlsx');
-    expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow('empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it');
+    expect(() => importHazardLog(wb, { scheme: NHS_DCB0129 })).toThrow(
+      'empty.xlsx: sheet "Hazard Log" has a hazard-log header row (row 1) but no hazards below it',
+    );
   });
 });

@@ -70,8 +70,12 @@ describe('import → export → import yields the same folder', () => {
     // Text is trimmed on import (YAML's folded `>` adds a final newline), and causes come in the
     // order the rows first name them: compare on that footing.
     const strip = (h: object) =>
-      JSON.parse(JSON.stringify(h, (_k, v: unknown) => (typeof v === 'string' ? v.trim() : v)), (k, v: unknown) =>
-        k === 'causes' && Array.isArray(v) && v.every((c) => typeof c === 'object') ? [...(v as { id: string }[])].sort((a, b) => a.id.localeCompare(b.id)) : v,
+      JSON.parse(
+        JSON.stringify(h, (_k, v: unknown) => (typeof v === 'string' ? v.trim() : v)),
+        (k, v: unknown) =>
+          k === 'causes' && Array.isArray(v) && v.every((c) => typeof c === 'object')
+            ? [...(v as { id: string }[])].sort((a, b) => a.id.localeCompare(b.id))
+            : v,
       ) as Record<string, unknown>;
     const original = folder.hazards.map(({ file: _file, initial, residual, ...h }) =>
       strip({

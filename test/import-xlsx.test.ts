@@ -30,7 +30,11 @@ describe('readWorkbook', () => {
       ['Secret', true],
     ]);
     expect(read.sheets[0]!.merges).toEqual(['A1:A3']);
-    expect(read.sheets[0]!.rows.map((r) => r[0])).toEqual([{ value: 'Wrong patient' }, { value: 'Wrong patient', mergedFrom: 'A1' }, { value: 'Wrong patient', mergedFrom: 'A1' }]);
+    expect(read.sheets[0]!.rows.map((r) => r[0])).toEqual([
+      { value: 'Wrong patient' },
+      { value: 'Wrong patient', mergedFrom: 'A1' },
+      { value: 'Wrong patient', mergedFrom: 'A1' },
+    ]);
   });
 });
 

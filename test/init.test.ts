@@ -25,9 +25,16 @@ describe('clinsafe init', () => {
     expect(config.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema/clinsafe.schema.json');
     expect(config).toContain('name: Ward Board');
     for (const h of hazards) {
-      expect(readFileSync(join(repo.dir, 'clinical-safety', 'hazards', h), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/hazard.schema.json');
+      expect(readFileSync(join(repo.dir, 'clinical-safety', 'hazards', h), 'utf8').split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=../schema/hazard.schema.json',
+      );
     }
-    expect(readdirSync(join(repo.dir, 'clinical-safety', 'schema')).sort()).toEqual(['clinsafe.schema.json', 'hazard.schema.json', 'incident.schema.json', 'workshop.schema.json']);
+    expect(readdirSync(join(repo.dir, 'clinical-safety', 'schema')).sort()).toEqual([
+      'clinsafe.schema.json',
+      'hazard.schema.json',
+      'incident.schema.json',
+      'workshop.schema.json',
+    ]);
 
     const b = io(repo.dir);
     expect(await run(['validate'], b.cli)).toBe(0);

@@ -16,7 +16,20 @@ describe('clinsafe demo', () => {
     const stdout = lines.join('\n');
     expect(stdout).toMatch(/✓ MedRec: 12 hazards/);
     expect(stdout).toContain(`✓ 12 documents in ${out}`);
-    expect(readdirSync(out).sort()).toEqual(['crmp.html', 'crmp.md', 'crmp.pdf', 'cscr.html', 'cscr.md', 'cscr.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json', 'safety-requirements.html', 'safety-requirements.md', 'safety-requirements.pdf']);
+    expect(readdirSync(out).sort()).toEqual([
+      'crmp.html',
+      'crmp.md',
+      'crmp.pdf',
+      'cscr.html',
+      'cscr.md',
+      'cscr.pdf',
+      'hazard-log.csv',
+      'hazard-log.xlsx',
+      'manifest.json',
+      'safety-requirements.html',
+      'safety-requirements.md',
+      'safety-requirements.pdf',
+    ]);
     const cscr = readFileSync(join(out, 'cscr.md'), 'utf8');
     expect(cscr).toContain('# Clinical Safety Case Report: MedRec v2.4.0');
     expect(cscr).toMatch(/\| #42\s+\| Retry EPMA delivery with back-off\s+\|.*\| H-006\s+\| not recorded in git history/);

@@ -65,7 +65,9 @@ describe('custom scheme completeness', () => {
   it('reports a missing cell', () => {
     const s = base();
     delete s.matrix.Likely!.High;
-    expect(schemeProblems(s).map((p) => p.message)).toContain('matrix row "Likely" has no rating for severity "High"; the lookup must be complete');
+    expect(schemeProblems(s).map((p) => p.message)).toContain(
+      'matrix row "Likely" has no rating for severity "High"; the lookup must be complete',
+    );
   });
 
   it('reports a missing row', () => {

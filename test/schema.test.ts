@@ -54,7 +54,12 @@ describe('generated JSON Schema, checked by ajv (an independent validator)', () 
   });
 
   it('rejects a broken hazard: unknown key, bad enum, missing field', () => {
-    const broken = parse(HAZARD.replace('type: design', 'type: software').replace('  severity: Major\n  likelihood: Medium', '  severty: Major\n  likelihood: Medium'));
+    const broken = parse(
+      HAZARD.replace('type: design', 'type: software').replace(
+        '  severity: Major\n  likelihood: Medium',
+        '  severty: Major\n  likelihood: Medium',
+      ),
+    );
     delete broken.title;
     expect(v.hazard(broken)).toBe(false);
     const messages = (v.hazard.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);

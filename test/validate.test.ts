@@ -17,7 +17,9 @@ function expectDiag(result: LoadResult, want: Omit<Partial<Diagnostic>, 'message
       (message === undefined || (typeof message === 'string' ? d.message.includes(message) : message.test(d.message))),
   );
   if (!found) {
-    throw new Error(`no diagnostic matching ${JSON.stringify({ ...rest, message: String(message) })}; got:\n${result.diagnostics.map((d) => JSON.stringify(d)).join('\n')}`);
+    throw new Error(
+      `no diagnostic matching ${JSON.stringify({ ...rest, message: String(message) })}; got:\n${result.diagnostics.map((d) => JSON.stringify(d)).join('\n')}`,
+    );
   }
   return found;
 }
@@ -47,13 +49,23 @@ describe('a valid folder', () => {
 describe('schema rules, at the right line and column', () => {
   it('an unknown key (typo) is an error with a suggestion', () => {
     const r = withHazard((t) => t.replace('  severity: Major\n  likelihood: Medium', '  severty: Major\n  likelihood: Medium'));
-    expectDiag(r, { file: HAZARD_FILE, line: 11, col: 3, code: 'schema', message: /unknown field "severty" in initial — did you mean "severity"\?/ });
+    expectDiag(r, {
+      file: HAZARD_FILE,
+      line: 11,
+      col: 3,
+      code: 'schema',
+      message: /unknown field "severty" in initial — did you mean "severity"\?/,
+    });
     expectDiag(r, { file: HAZARD_FILE, line: 10, col: 1, message: /missing required field "severity" in initial/ });
   });
 
   it('a severity outside the scheme lists the allowed values', () => {
     const r = withHazard((t) => t.replace('  severity: Major\n  likelihood: Medium', '  severity: Severe\n  likelihood: Medium'));
-    expectDiag(r, { line: 11, col: 13, message: 'initial.severity "Severe" is not allowed; use one of: Minor, Significant, Considerable, Major, Catastrophic' });
+    expectDiag(r, {
+      line: 11,
+      col: 13,
+      message: 'initial.severity "Severe" is not allowed; use one of: Minor, Significant, Considerable, Major, Catastrophic',
+    });
   });
 
   it('a mis-cased likelihood suggests the right label', () => {
@@ -63,7 +75,11 @@ describe('schema rules, at the right line and column', () => {
 
   it('a control type outside the list', () => {
     const r = withHazard((t) => t.replace('type: design', 'type: software'));
-    expectDiag(r, { line: 16, col: 11, message: /controls\[0\]\.type "software" is not allowed; use one of: design, test, training, business-process/ });
+    expectDiag(r, {
+      line: 16,
+      col: 11,
+      message: /controls\[0\]\.type "software" is not allowed; use one of: design, test, training, business-process/,
+    });
   });
 
   it('an unquoted version number asks for quotes', () => {
@@ -95,7 +111,12 @@ describe('schema rules, at the right line and column', () => {
 describe('DCB0129 rules', () => {
   it('a stated risk must agree with the matrix', () => {
     const r = withHazard((t) => t.replace('  likelihood: Medium\n', '  likelihood: Medium\n  risk: 4\n'));
-    expectDiag(r, { line: 13, col: 9, code: 'risk-mismatch', message: /initial\.risk is 4, but the risk matrix gives 3 — Undesirable for Major severity and Medium likelihood/ });
+    expectDiag(r, {
+      line: 13,
+      col: 9,
+      code: 'risk-mismatch',
+      message: /initial\.risk is 4, but the risk matrix gives 3 — Undesirable for Major severity and Medium likelihood/,
+    });
   });
 
   it('a stated risk that agrees is accepted', () => {
@@ -105,7 +126,12 @@ describe('DCB0129 rules', () => {
 
   it('residual risk above initial', () => {
     const r = withHazard((t) => t.replace('  likelihood: Very low', '  likelihood: High'));
-    expectDiag(r, { line: 23, col: 3, code: 'residual-above-initial', message: /residual risk 4 — Mandatory elimination or control is above initial risk 3 — Undesirable/ });
+    expectDiag(r, {
+      line: 23,
+      col: 3,
+      code: 'residual-above-initial',
+      message: /residual risk 4 — Mandatory elimination or control is above initial risk 3 — Undesirable/,
+    });
   });
 
   it('id must match the file name', () => {
@@ -119,12 +145,15 @@ describe('DCB0129 rules', () => {
   });
 
   it('control ids are unique within a hazard', () => {
-    const dup = HAZARD.replace('residual:', `  - id: H-001-C01
+    const dup = HAZARD.replace(
+      'residual:',
+      `  - id: H-001-C01
     description: Second control, same id
     type: training
     owner: manufacturer
     status: planned
-residual:`);
+residual:`,
+    );
     const r = withHazard(() => dup);
     expectDiag(r, { line: 22, col: 9, code: 'duplicate-id', message: /control id "H-001-C01" is used twice/ });
   });
@@ -147,12 +176,15 @@ residual:`);
 
   it('a complete transfer is valid', () => {
     const r = withHazard((t) =>
-      t.replace('status: open', 'status: transferred\ntransferredTo: Deploying organisation').replace('residual:', `  - id: H-001-C02
+      t.replace('status: open', 'status: transferred\ntransferredTo: Deploying organisation').replace(
+        'residual:',
+        `  - id: H-001-C02
     description: Trust trains ward staff on patient banner checks
     type: training
     owner: Deploying organisation
     status: planned
-residual:`),
+residual:`,
+      ),
     );
     expect(errorsOf(r)).toEqual([]);
   });
@@ -163,9 +195,16 @@ residual:`),
   });
 
   it('closed must have no open manufacturer action', () => {
-    const r = withHazard((t) => t.replace('status: open', 'status: closed\nactions:\n  - summary: Write the test\n    owner: manufacturer\n    status: open'));
+    const r = withHazard((t) =>
+      t.replace('status: open', 'status: closed\nactions:\n  - summary: Write the test\n    owner: manufacturer\n    status: open'),
+    );
     expectDiag(r, { line: 29, col: 13, code: 'closed-outstanding', message: /action owned by manufacturer is still open/ });
-    const r2 = withHazard((t) => t.replace('status: open', 'status: closed\nactions:\n  - summary: Trust to brief staff\n    owner: Deploying organisation\n    status: open'));
+    const r2 = withHazard((t) =>
+      t.replace(
+        'status: open',
+        'status: closed\nactions:\n  - summary: Trust to brief staff\n    owner: Deploying organisation\n    status: open',
+      ),
+    );
     expectDiag(r2, { line: 29, col: 13, severity: 'error', code: 'closed-outstanding', message: /set the hazard status to transferred/ });
   });
 
@@ -181,11 +220,18 @@ residual:`),
 
   it('evidence paths must exist in the repository', () => {
     const r = withHazard((t) => t.replace('test/banner.spec.ts', 'test/missing.spec.ts'));
-    expectDiag(r, { line: 21, col: 9, code: 'evidence-missing', message: /evidence "test\/missing.spec.ts" does not exist in the repository/ });
+    expectDiag(r, {
+      line: 21,
+      col: 9,
+      code: 'evidence-missing',
+      message: /evidence "test\/missing.spec.ts" does not exist in the repository/,
+    });
   });
 
   it('evidence may be an https URL or a path with an anchor', () => {
-    const r = withHazard((t) => t.replace('      - test/banner.spec.ts\n', '      - test/banner.spec.ts#L1\n      - https://example.org/report.pdf\n'));
+    const r = withHazard((t) =>
+      t.replace('      - test/banner.spec.ts\n', '      - test/banner.spec.ts#L1\n      - https://example.org/report.pdf\n'),
+    );
     expect(errorsOf(r)).toEqual([]);
   });
 
@@ -228,7 +274,13 @@ residual:`),
 `,
     );
     const r = validateTree({ ...baseFiles(), [CONFIG_FILE]: custom });
-    expectDiag(r, { file: CONFIG_FILE, line: 26, col: 13, code: 'risk-scheme', message: /matrix row "Likely" has no rating for severity "High"/ });
+    expectDiag(r, {
+      file: CONFIG_FILE,
+      line: 26,
+      col: 13,
+      code: 'risk-scheme',
+      message: /matrix row "Likely" has no rating for severity "High"/,
+    });
   });
 
   it('a complete custom scheme sets the labels hazards must use', () => {
@@ -253,7 +305,9 @@ residual:`),
     const ok = validateTree({
       ...baseFiles(),
       [CONFIG_FILE]: custom,
-      [HAZARD_FILE]: HAZARD.replace(/severity: Major/g, 'severity: High').replace('likelihood: Medium', 'likelihood: Likely').replace('likelihood: Very low', 'likelihood: Unlikely'),
+      [HAZARD_FILE]: HAZARD.replace(/severity: Major/g, 'severity: High')
+        .replace('likelihood: Medium', 'likelihood: Likely')
+        .replace('likelihood: Very low', 'likelihood: Unlikely'),
     });
     expect(errorsOf(ok)).toEqual([]);
     expect(ok.folder!.hazards[0]!.initial.risk).toBe(2);
@@ -262,11 +316,25 @@ residual:`),
   it('incidents and workshops must name existing hazards', () => {
     const r = validateTree({
       ...baseFiles(),
-      'clinical-safety/incidents/INC-1.yml': 'reference: INC-1\nreportedBy: Ward 7\nreportedOn: 2026-03-01\nsummary: Wrong banner\nhazards: [H-001, H-404]\n',
-      'clinical-safety/workshops/2026-01-01-hazid.md': '---\ndate: 2026-01-01\nmethod: SWIFT\nattendees:\n  - { name: Dr Test, role: CSO }\nhazardsRaised: [H-999]\n---\nMinutes.\n',
+      'clinical-safety/incidents/INC-1.yml':
+        'reference: INC-1\nreportedBy: Ward 7\nreportedOn: 2026-03-01\nsummary: Wrong banner\nhazards: [H-001, H-404]\n',
+      'clinical-safety/workshops/2026-01-01-hazid.md':
+        '---\ndate: 2026-01-01\nmethod: SWIFT\nattendees:\n  - { name: Dr Test, role: CSO }\nhazardsRaised: [H-999]\n---\nMinutes.\n',
     });
-    expectDiag(r, { file: 'clinical-safety/incidents/INC-1.yml', line: 5, col: 18, code: 'unknown-hazard', message: /hazard "H-404" does not exist/ });
-    expectDiag(r, { file: 'clinical-safety/workshops/2026-01-01-hazid.md', line: 6, col: 17, code: 'unknown-hazard', message: /hazard "H-999" does not exist/ });
+    expectDiag(r, {
+      file: 'clinical-safety/incidents/INC-1.yml',
+      line: 5,
+      col: 18,
+      code: 'unknown-hazard',
+      message: /hazard "H-404" does not exist/,
+    });
+    expectDiag(r, {
+      file: 'clinical-safety/workshops/2026-01-01-hazid.md',
+      line: 6,
+      col: 17,
+      code: 'unknown-hazard',
+      message: /hazard "H-999" does not exist/,
+    });
   });
 
   it('workshop minutes need front matter', () => {
@@ -282,11 +350,19 @@ residual:`),
   });
 
   it('every problem is reported at once', () => {
-    const r = withHazard((t) => t.replace('id: H-001\n', 'id: H-002\n').replace('type: design', 'type: code').replace('test/banner.spec.ts', 'nope.ts'));
+    const r = withHazard((t) =>
+      t.replace('id: H-001\n', 'id: H-002\n').replace('type: design', 'type: code').replace('test/banner.spec.ts', 'nope.ts'),
+    );
     // The bad type fails the schema; id and evidence are checked only on a well-formed hazard, so fix type and see both.
     expect(errorsOf(r).length).toBeGreaterThanOrEqual(1);
-    const r2 = withHazard((t) => t.replace('id: H-001\n', 'id: H-002\n').replace('test/banner.spec.ts', 'nope.ts').replace('status: open', 'status: retired'));
-    expect(errorsOf(r2).map((d) => d.code).sort()).toEqual(['evidence-missing', 'id-filename', 'retired-reason']);
+    const r2 = withHazard((t) =>
+      t.replace('id: H-001\n', 'id: H-002\n').replace('test/banner.spec.ts', 'nope.ts').replace('status: open', 'status: retired'),
+    );
+    expect(
+      errorsOf(r2)
+        .map((d) => d.code)
+        .sort(),
+    ).toEqual(['evidence-missing', 'id-filename', 'retired-reason']);
   });
 });
 
@@ -306,7 +382,16 @@ describe('hostile input', () => {
 
   it('a YAML alias bomb is refused quickly', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) {
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+      ['h', 'g'],
+      ['i', 'h'],
+    ]) {
       bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const started = Date.now();
@@ -344,7 +429,13 @@ describe('hostile input', () => {
     }
     symlinkSync(join(outside, 'secret.yml'), join(root, 'clinical-safety/hazards/H-002-link.yml'));
     const r = loadFolder(snapshotFromDisk(root, join(root, 'clinical-safety')));
-    expectDiag(r, { file: 'clinical-safety/hazards/H-002-link.yml', line: 1, col: 1, code: 'symlink-outside', message: /outside the repository/ });
+    expectDiag(r, {
+      file: 'clinical-safety/hazards/H-002-link.yml',
+      line: 1,
+      col: 1,
+      code: 'symlink-outside',
+      message: /outside the repository/,
+    });
   });
 
   it('deeply nested YAML neither crashes nor hangs', () => {

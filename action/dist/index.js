@@ -33716,7 +33716,8 @@ function globProblem(pattern) {
   const body = pattern.startsWith("!") ? pattern.slice(1) : pattern;
   if (body.trim() === "") return "is empty; write a path pattern such as src/patient/**";
   if (body.includes("\\")) return "contains a backslash; use forward slashes (/) between folders";
-  if (/^\.{1,2}\//.test(body) || /(^|\/)\.\.(\/|$)/.test(body)) return "must be relative to the repository root without ./ or ../ (e.g. src/patient/**)";
+  if (/^\.{1,2}\//.test(body) || /(^|\/)\.\.(\/|$)/.test(body))
+    return "must be relative to the repository root without ./ or ../ (e.g. src/patient/**)";
   try {
     for (const glob of expand2(body)) import_picomatch.default.makeRe(glob, PICOMATCH_OPTIONS);
   } catch (err) {
@@ -33823,32 +33824,48 @@ function schemeProblems(scheme) {
   dupes(scheme.likelihoods, "likelihoods");
   const ratingValues = /* @__PURE__ */ new Set();
   scheme.ratings.forEach((r, i) => {
-    if (ratingValues.has(r.value)) problems.push({ path: ["ratings", i, "value"], message: `rating ${r.value} is defined twice; each rating value must be unique` });
+    if (ratingValues.has(r.value))
+      problems.push({ path: ["ratings", i, "value"], message: `rating ${r.value} is defined twice; each rating value must be unique` });
     ratingValues.add(r.value);
   });
   for (const likelihood of scheme.likelihoods) {
     const row = scheme.matrix[likelihood];
     if (!row) {
-      problems.push({ path: ["matrix"], message: `matrix has no row for likelihood "${likelihood}"; every likelihood needs a row with a rating for each severity (${scheme.severities.join(", ")})` });
+      problems.push({
+        path: ["matrix"],
+        message: `matrix has no row for likelihood "${likelihood}"; every likelihood needs a row with a rating for each severity (${scheme.severities.join(", ")})`
+      });
       continue;
     }
     for (const severity of scheme.severities) {
       const value = row[severity];
       if (value === void 0) {
-        problems.push({ path: ["matrix", likelihood], message: `matrix row "${likelihood}" has no rating for severity "${severity}"; the lookup must be complete` });
+        problems.push({
+          path: ["matrix", likelihood],
+          message: `matrix row "${likelihood}" has no rating for severity "${severity}"; the lookup must be complete`
+        });
       } else if (!ratingValues.has(value)) {
-        problems.push({ path: ["matrix", likelihood, severity], message: `rating ${value} is not defined in ratings; use one of ${[...ratingValues].join(", ")}` });
+        problems.push({
+          path: ["matrix", likelihood, severity],
+          message: `rating ${value} is not defined in ratings; use one of ${[...ratingValues].join(", ")}`
+        });
       }
     }
     for (const severity of Object.keys(row)) {
       if (!scheme.severities.includes(severity)) {
-        problems.push({ path: ["matrix", likelihood, severity], message: `"${severity}" is not one of the declared severities (${scheme.severities.join(", ")})` });
+        problems.push({
+          path: ["matrix", likelihood, severity],
+          message: `"${severity}" is not one of the declared severities (${scheme.severities.join(", ")})`
+        });
       }
     }
   }
   for (const likelihood of Object.keys(scheme.matrix)) {
     if (!scheme.likelihoods.includes(likelihood)) {
-      problems.push({ path: ["matrix", likelihood], message: `"${likelihood}" is not one of the declared likelihoods (${scheme.likelihoods.join(", ")})` });
+      problems.push({
+        path: ["matrix", likelihood],
+        message: `"${likelihood}" is not one of the declared likelihoods (${scheme.likelihoods.join(", ")})`
+      });
     }
   }
   for (let l = 0; l < scheme.likelihoods.length; l++) {
@@ -33857,18 +33874,30 @@ function schemeProblems(scheme) {
       const right = scheme.matrix[scheme.likelihoods[l]]?.[scheme.severities[s + 1] ?? ""];
       const up = scheme.matrix[scheme.likelihoods[l + 1] ?? ""]?.[scheme.severities[s]];
       if (here !== void 0 && right !== void 0 && right < here) {
-        problems.push({ path: ["matrix", scheme.likelihoods[l], scheme.severities[s + 1]], message: `rating falls from ${here} to ${right} as severity rises; severities are listed least severe first and a more severe hazard is never rated lower` });
+        problems.push({
+          path: ["matrix", scheme.likelihoods[l], scheme.severities[s + 1]],
+          message: `rating falls from ${here} to ${right} as severity rises; severities are listed least severe first and a more severe hazard is never rated lower`
+        });
       }
       if (here !== void 0 && up !== void 0 && up < here) {
-        problems.push({ path: ["matrix", scheme.likelihoods[l + 1], scheme.severities[s]], message: `rating falls from ${here} to ${up} as likelihood rises; likelihoods are listed least likely first and a more likely hazard is never rated lower` });
+        problems.push({
+          path: ["matrix", scheme.likelihoods[l + 1], scheme.severities[s]],
+          message: `rating falls from ${here} to ${up} as likelihood rises; likelihoods are listed least likely first and a more likely hazard is never rated lower`
+        });
       }
     }
   }
   if (!ratingValues.has(scheme.justifyFrom) && ![...ratingValues].some((v) => v > scheme.justifyFrom)) {
-    problems.push({ path: ["justifyFrom"], message: `justifyFrom ${scheme.justifyFrom} is above every rating; use one of ${[...ratingValues].join(", ")}` });
+    problems.push({
+      path: ["justifyFrom"],
+      message: `justifyFrom ${scheme.justifyFrom} is above every rating; use one of ${[...ratingValues].join(", ")}`
+    });
   }
   if (scheme.unacceptableFrom < scheme.justifyFrom) {
-    problems.push({ path: ["unacceptableFrom"], message: `unacceptableFrom (${scheme.unacceptableFrom}) is below justifyFrom (${scheme.justifyFrom}); an unacceptable rating always needs justification too` });
+    problems.push({
+      path: ["unacceptableFrom"],
+      message: `unacceptableFrom (${scheme.unacceptableFrom}) is below justifyFrom (${scheme.justifyFrom}); an unacceptable rating always needs justification too`
+    });
   }
   return problems;
 }
@@ -53712,7 +53741,9 @@ function buildHazardSchema(scheme) {
         status: external_exports.enum(CONTROL_STATUSES),
         causes: external_exports.array(id).default([]),
         evidence: external_exports.array(text).default([]).describe("Repository paths or https:// URLs of verification evidence"),
-        introducedIn: versionText.optional().describe('Optional. Release in which this control (or its cause) was added, when it differs from the hazard (NHS "Release introduced" per row)')
+        introducedIn: versionText.optional().describe(
+          'Optional. Release in which this control (or its cause) was added, when it differs from the hazard (NHS "Release introduced" per row)'
+        )
       })
     ).default([]),
     residual: assessment,
@@ -53851,7 +53882,13 @@ function decodeText(file2, bytes) {
   if (nul >= 0) {
     const pos = positionOfByte(bytes, nul);
     return {
-      error: { file: file2, ...pos, severity: "error", code: "binary-file", message: "file contains a NUL byte: it is binary, not YAML or Markdown text \u2014 save it as UTF-8 text" }
+      error: {
+        file: file2,
+        ...pos,
+        severity: "error",
+        code: "binary-file",
+        message: "file contains a NUL byte: it is binary, not YAML or Markdown text \u2014 save it as UTF-8 text"
+      }
     };
   }
   const bad = invalidUtf8Offset(bytes);
@@ -54115,7 +54152,11 @@ function validateShape(parsed, schema, basePath = []) {
       case "invalid_type": {
         const expected = EXPECTED[issue3.expected ?? ""] ?? issue3.expected ?? "a value";
         if (issue3.input === void 0) {
-          push2(path.slice(0, -1), "key", `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ""}: add it (${expected})`);
+          push2(
+            path.slice(0, -1),
+            "key",
+            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ""}: add it (${expected})`
+          );
         } else if (issue3.message.startsWith("must")) {
           push2(path, "value", `${name} ${issue3.message}; found ${kindOf(issue3.input)}`);
         } else {
@@ -54125,7 +54166,11 @@ function validateShape(parsed, schema, basePath = []) {
       }
       case "invalid_value": {
         if (issue3.input === void 0) {
-          push2(path.slice(0, -1), "key", `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ""}: add it (one of: ${(issue3.values ?? []).map(String).join(", ")})`);
+          push2(
+            path.slice(0, -1),
+            "key",
+            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ""}: add it (one of: ${(issue3.values ?? []).map(String).join(", ")})`
+          );
           return;
         }
         const values = (issue3.values ?? []).map(String);
@@ -54140,10 +54185,16 @@ function validateShape(parsed, schema, basePath = []) {
       case "invalid_union": {
         const branches = issue3.errors ?? [];
         if (typeof issue3.input === "string") {
-          push2(path, "value", `${name} ${show(issue3.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`);
+          push2(
+            path,
+            "value",
+            `${name} ${show(issue3.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`
+          );
           return;
         }
-        const objectBranch = branches.find((b) => b.every((i) => i.code !== "invalid_value" && !(i.code === "invalid_type" && i.path.length === 0)));
+        const objectBranch = branches.find(
+          (b) => b.every((i) => i.code !== "invalid_value" && !(i.code === "invalid_type" && i.path.length === 0))
+        );
         if (objectBranch) {
           for (const sub of objectBranch) handle2({ ...sub, path: [...issue3.path, ...sub.path] });
           return;
@@ -54153,7 +54204,11 @@ function validateShape(parsed, schema, basePath = []) {
       }
       case "too_small": {
         if (issue3.origin === "array") {
-          push2(path, issue3.input === void 0 ? "key" : "value", `${name} ${issue3.message.startsWith("must") || issue3.message.startsWith("list") || issue3.message.startsWith("needs") || issue3.message.startsWith("name") ? issue3.message : `needs at least ${String(issue3.minimum)} item(s)`}`);
+          push2(
+            path,
+            issue3.input === void 0 ? "key" : "value",
+            `${name} ${issue3.message.startsWith("must") || issue3.message.startsWith("list") || issue3.message.startsWith("needs") || issue3.message.startsWith("name") ? issue3.message : `needs at least ${String(issue3.minimum)} item(s)`}`
+          );
         } else if (issue3.origin === "string") {
           push2(path, "value", `${name} must not be empty; write the text or remove the field`);
         } else {
@@ -54214,7 +54269,12 @@ function loadFolder(snapshot) {
   let configParsed;
   if (configText === void 0) {
     if (!snapshot.files.some((f) => f.path === configPath)) {
-      err(configPath, top, "config-missing", `the safety folder has no ${CONFIG_FILE}; create one with \`clinsafe init\` or point --dir at the folder that holds it`);
+      err(
+        configPath,
+        top,
+        "config-missing",
+        `the safety folder has no ${CONFIG_FILE}; create one with \`clinsafe init\` or point --dir at the folder that holds it`
+      );
     }
   } else {
     const { parsed, diagnostics: d } = parseYaml(configPath, configText);
@@ -54232,7 +54292,8 @@ function loadFolder(snapshot) {
     const declared = config2.riskScheme;
     if (declared !== "nhs-dcb0129") {
       const problems = schemeProblems(declared);
-      for (const p of problems) err(configPath, positionOf(configParsed, ["riskScheme", ...p.path]), "risk-scheme", `riskScheme: ${p.message}`);
+      for (const p of problems)
+        err(configPath, positionOf(configParsed, ["riskScheme", ...p.path]), "risk-scheme", `riskScheme: ${p.message}`);
       schemeOk = problems.length === 0;
     }
     if (schemeOk) scheme = toRiskScheme(declared);
@@ -54245,7 +54306,14 @@ function loadFolder(snapshot) {
   for (const path of hazardPaths) {
     const rel = relativeTo(dir, path);
     if (!YAML_EXT.test(rel)) {
-      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel)) err(path, top, "stray-file", "is not a hazard file: hazards/ holds one .yml file per hazard; move other files elsewhere", "warning");
+      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel))
+        err(
+          path,
+          top,
+          "stray-file",
+          "is not a hazard file: hazards/ holds one .yml file per hazard; move other files elsewhere",
+          "warning"
+        );
       continue;
     }
     const content = texts.get(path);
@@ -54259,11 +54327,21 @@ function loadFolder(snapshot) {
     const h = shape.data;
     const base = path.slice(path.lastIndexOf("/") + 1).replace(YAML_EXT, "");
     if (base !== h.id && !base.startsWith(`${h.id}-`)) {
-      err(path, positionOf(parsed, ["id"]), "id-filename", `id "${h.id}" does not match the file name "${base}"; name the file ${h.id}-<short-title>.yml or correct the id`);
+      err(
+        path,
+        positionOf(parsed, ["id"]),
+        "id-filename",
+        `id "${h.id}" does not match the file name "${base}"; name the file ${h.id}-<short-title>.yml or correct the id`
+      );
     }
     const previous = hazardIds.get(h.id);
     if (previous) {
-      err(path, positionOf(parsed, ["id"]), "duplicate-id", `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`);
+      err(
+        path,
+        positionOf(parsed, ["id"]),
+        "duplicate-id",
+        `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`
+      );
     } else hazardIds.set(h.id, path);
     const hazard = checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err);
     hazards.push(hazard);
@@ -54282,17 +54360,35 @@ function loadFolder(snapshot) {
     const inc = shape.data;
     const base = path.slice(path.lastIndexOf("/") + 1).replace(YAML_EXT, "");
     if (base !== inc.reference && !base.startsWith(`${inc.reference}-`)) {
-      err(path, positionOf(parsed, ["reference"]), "id-filename", `reference "${inc.reference}" does not match the file name "${base}"; name the file ${inc.reference}.yml`);
+      err(
+        path,
+        positionOf(parsed, ["reference"]),
+        "id-filename",
+        `reference "${inc.reference}" does not match the file name "${base}"; name the file ${inc.reference}.yml`
+      );
     }
     if (incidentRefs.has(inc.reference)) {
-      err(path, positionOf(parsed, ["reference"]), "duplicate-id", `incident reference "${inc.reference}" is already used by ${incidentRefs.get(inc.reference)}`);
+      err(
+        path,
+        positionOf(parsed, ["reference"]),
+        "duplicate-id",
+        `incident reference "${inc.reference}" is already used by ${incidentRefs.get(inc.reference)}`
+      );
     } else incidentRefs.set(inc.reference, path);
     inc.hazards.forEach((hid, i) => {
-      if (!hazardIds.has(hid)) err(path, positionOf(parsed, ["hazards", i]), "unknown-hazard", `hazard "${hid}" does not exist; link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(", ")}${hazardIds.size > 8 ? ", \u2026" : ""})`);
+      if (!hazardIds.has(hid))
+        err(
+          path,
+          positionOf(parsed, ["hazards", i]),
+          "unknown-hazard",
+          `hazard "${hid}" does not exist; link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(", ")}${hazardIds.size > 8 ? ", \u2026" : ""})`
+        );
     });
     checkRiskStated(parsed, ["clinicalRiskAssessment"], inc.clinicalRiskAssessment, scheme, schemeOk, err);
-    if (inc.closedOn && inc.closedOn < inc.reportedOn) err(path, positionOf(parsed, ["closedOn"]), "date-order", `closedOn ${inc.closedOn} is before reportedOn ${inc.reportedOn}`);
-    if (inc.madeSafeOn && inc.madeSafeOn < inc.reportedOn) err(path, positionOf(parsed, ["madeSafeOn"]), "date-order", `madeSafeOn ${inc.madeSafeOn} is before reportedOn ${inc.reportedOn}`);
+    if (inc.closedOn && inc.closedOn < inc.reportedOn)
+      err(path, positionOf(parsed, ["closedOn"]), "date-order", `closedOn ${inc.closedOn} is before reportedOn ${inc.reportedOn}`);
+    if (inc.madeSafeOn && inc.madeSafeOn < inc.reportedOn)
+      err(path, positionOf(parsed, ["madeSafeOn"]), "date-order", `madeSafeOn ${inc.madeSafeOn} is before reportedOn ${inc.reportedOn}`);
     incidents.push({ ...inc, file: path });
   }
   const workshops = [];
@@ -54316,7 +54412,13 @@ function loadFolder(snapshot) {
     diagnostics.push(...shape.diagnostics);
     if (!shape.data) continue;
     shape.data.hazardsRaised.forEach((hid, i) => {
-      if (!hazardIds.has(hid)) err(path, positionOf(parsed, ["hazardsRaised", i]), "unknown-hazard", `hazard "${hid}" does not exist; list ids of hazards in hazards/`);
+      if (!hazardIds.has(hid))
+        err(
+          path,
+          positionOf(parsed, ["hazardsRaised", i]),
+          "unknown-hazard",
+          `hazard "${hid}" does not exist; list ids of hazards in hazards/`
+        );
     });
     workshops.push({ ...shape.data, file: path, body: fm.body });
   }
@@ -54330,11 +54432,23 @@ function compareIds(a, b) {
 }
 function checkConfig(config2, parsed, err) {
   if (config2.cso.length === 0) {
-    err(parsed.file, positionOf(parsed, ["cso"], "key"), "no-cso", "no Clinical Safety Officer is named: the PR gate will hold every safety-impacting pull request until a CSO (github, name, profession, registration) is added", "warning");
+    err(
+      parsed.file,
+      positionOf(parsed, ["cso"], "key"),
+      "no-cso",
+      "no Clinical Safety Officer is named: the PR gate will hold every safety-impacting pull request until a CSO (github, name, profession, registration) is added",
+      "warning"
+    );
   }
   const placeholders = (value, path) => {
     if (typeof value === "string" && /^TODO\b/.test(value)) {
-      err(parsed.file, positionOf(parsed, path), "placeholder", `${path.join(".")} is still a placeholder ("${value.slice(0, 40)}\u2026"); write the real text`, "warning");
+      err(
+        parsed.file,
+        positionOf(parsed, path),
+        "placeholder",
+        `${path.join(".")} is still a placeholder ("${value.slice(0, 40)}\u2026"); write the real text`,
+        "warning"
+      );
     } else if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, [...path, i]));
     else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) placeholders(v, [...path, k]);
   };
@@ -54342,7 +54456,13 @@ function checkConfig(config2, parsed, err) {
   const seen = /* @__PURE__ */ new Map();
   config2.cso.forEach((c, i) => {
     const login = c.github.toLowerCase();
-    if (seen.has(login)) err(parsed.file, positionOf(parsed, ["cso", i, "github"]), "duplicate-cso", `CSO "${c.github}" is listed twice (entries ${seen.get(login) + 1} and ${i + 1}); list each person once`);
+    if (seen.has(login))
+      err(
+        parsed.file,
+        positionOf(parsed, ["cso", i, "github"]),
+        "duplicate-cso",
+        `CSO "${c.github}" is listed twice (entries ${seen.get(login) + 1} and ${i + 1}); list each person once`
+      );
     else seen.set(login, i);
   });
   config2.gate.alwaysImpacted.forEach((g, i) => {
@@ -54369,12 +54489,18 @@ function checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err) {
   const initialRisk = checkRiskStated(parsed, ["initial"], h.initial, scheme, schemeOk, err) ?? 0;
   const residualRisk = checkRiskStated(parsed, ["residual"], h.residual, scheme, schemeOk, err) ?? 0;
   if (schemeOk && residualRisk > initialRisk) {
-    err(path, at(["residual"]), "residual-above-initial", `residual risk ${describeRisk(scheme, residualRisk)} is above initial risk ${describeRisk(scheme, initialRisk)}; controls cannot increase risk \u2014 re-assess the residual or the initial rating`);
+    err(
+      path,
+      at(["residual"]),
+      "residual-above-initial",
+      `residual risk ${describeRisk(scheme, residualRisk)} is above initial risk ${describeRisk(scheme, initialRisk)}; controls cannot increase risk \u2014 re-assess the residual or the initial rating`
+    );
   }
   const unique = (list4, key, what) => {
     const seen = /* @__PURE__ */ new Set();
     list4.forEach((item, i) => {
-      if (seen.has(item.id)) err(path, at([key, i, "id"]), "duplicate-id", `${what} id "${item.id}" is used twice in this hazard; give each ${what} its own id`);
+      if (seen.has(item.id))
+        err(path, at([key, i, "id"]), "duplicate-id", `${what} id "${item.id}" is used twice in this hazard; give each ${what} its own id`);
       seen.add(item.id);
     });
   };
@@ -54384,61 +54510,130 @@ function checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err) {
   const isManufacturer = (owner) => owner.trim().toLowerCase() === "manufacturer";
   h.controls.forEach((c, i) => {
     c.causes.forEach((cid, j) => {
-      if (!causeIds.has(cid)) err(path, at(["controls", i, "causes", j]), "unknown-cause", `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(", ") || "none listed"})`);
+      if (!causeIds.has(cid))
+        err(
+          path,
+          at(["controls", i, "causes", j]),
+          "unknown-cause",
+          `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(", ") || "none listed"})`
+        );
     });
     if (c.status !== "planned" && c.evidence.length === 0) {
-      err(path, at(["controls", i, "status"]), "evidence-required", `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`);
+      err(
+        path,
+        at(["controls", i, "status"]),
+        "evidence-required",
+        `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`
+      );
     }
     c.evidence.forEach((e, j) => {
       if (isUrl(e)) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(e)) {
-        err(path, at(["controls", i, "evidence", j]), "evidence-invalid", `evidence "${e}" is neither a repository path nor an http(s) URL`);
+        err(
+          path,
+          at(["controls", i, "evidence", j]),
+          "evidence-invalid",
+          `evidence "${e}" is neither a repository path nor an http(s) URL`
+        );
         return;
       }
       const repoPath = e.replace(/#.*$/, "").replace(/^\.\//, "");
       if (repoPath.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(repoPath)) {
-        err(path, at(["controls", i, "evidence", j]), "evidence-invalid", `evidence "${e}" must be a path relative to the repository root, inside the repository`);
+        err(
+          path,
+          at(["controls", i, "evidence", j]),
+          "evidence-invalid",
+          `evidence "${e}" must be a path relative to the repository root, inside the repository`
+        );
       } else if (!snapshot.exists(repoPath)) {
-        err(path, at(["controls", i, "evidence", j]), "evidence-missing", `evidence "${e}" does not exist in the repository; fix the path (relative to the repository root) or remove it`);
+        err(
+          path,
+          at(["controls", i, "evidence", j]),
+          "evidence-missing",
+          `evidence "${e}" does not exist in the repository; fix the path (relative to the repository root) or remove it`
+        );
       }
     });
   });
   switch (h.status) {
     case "transferred":
-      if (!h.transferredTo) err(path, at(["status"]), "transfer-incomplete", "a transferred hazard must name the organisation it is transferred to: add transferredTo (e.g. Deploying organisation)");
+      if (!h.transferredTo)
+        err(
+          path,
+          at(["status"]),
+          "transfer-incomplete",
+          "a transferred hazard must name the organisation it is transferred to: add transferredTo (e.g. Deploying organisation)"
+        );
       if (!h.controls.some((c) => !isManufacturer(c.owner))) {
-        err(path, at(["status"]), "transfer-incomplete", "a transferred hazard needs at least one control owned by another organisation (owner: the organisation that holds it); otherwise its status is open or closed");
+        err(
+          path,
+          at(["status"]),
+          "transfer-incomplete",
+          "a transferred hazard needs at least one control owned by another organisation (owner: the organisation that holds it); otherwise its status is open or closed"
+        );
       }
       break;
     case "closed": {
       h.controls.forEach((c, i) => {
         if (isManufacturer(c.owner) && c.status === "planned") {
-          err(path, at(["controls", i, "status"]), "closed-outstanding", `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`);
+          err(
+            path,
+            at(["controls", i, "status"]),
+            "closed-outstanding",
+            `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`
+          );
         }
       });
       h.controls.forEach((c, i) => {
         if (!isManufacturer(c.owner) && c.status === "planned") {
-          err(path, at(["controls", i, "status"]), "closed-outstanding", `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`, "warning");
+          err(
+            path,
+            at(["controls", i, "status"]),
+            "closed-outstanding",
+            `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`,
+            "warning"
+          );
         }
       });
       h.actions.forEach((a, i) => {
         if (a.status === "open") {
-          err(path, at(["actions", i, "status"]), "closed-outstanding", `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete \u2014 set it to done, or set the hazard status to ${isManufacturer(a.owner) ? "open" : "transferred"}`);
+          err(
+            path,
+            at(["actions", i, "status"]),
+            "closed-outstanding",
+            `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete \u2014 set it to done, or set the hazard status to ${isManufacturer(a.owner) ? "open" : "transferred"}`
+          );
         }
       });
       break;
     }
     case "retired":
-      if (!h.retiredReason) err(path, at(["status"]), "retired-reason", "a retired hazard must say why: add retiredReason (hazards are retired with a reason, never deleted)");
+      if (!h.retiredReason)
+        err(
+          path,
+          at(["status"]),
+          "retired-reason",
+          "a retired hazard must say why: add retiredReason (hazards are retired with a reason, never deleted)"
+        );
       break;
     default:
       break;
   }
   if (h.status !== "transferred" && h.transferredTo) {
-    err(path, at(["transferredTo"], "key"), "transfer-incomplete", `transferredTo is set but status is ${h.status}; set status: transferred or remove transferredTo`);
+    err(
+      path,
+      at(["transferredTo"], "key"),
+      "transfer-incomplete",
+      `transferredTo is set but status is ${h.status}; set status: transferred or remove transferredTo`
+    );
   }
   if (h.status !== "retired" && h.retiredReason) {
-    err(path, at(["retiredReason"], "key"), "retired-reason", `retiredReason is set but status is ${h.status}; set status: retired or remove retiredReason`);
+    err(
+      path,
+      at(["retiredReason"], "key"),
+      "retired-reason",
+      `retiredReason is set but status is ${h.status}; set status: retired or remove retiredReason`
+    );
   }
   h.triggers.paths.forEach((g, i) => {
     const problem = globProblem(g);
@@ -54446,12 +54641,31 @@ function checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err) {
   });
   if (schemeOk && h.status !== "retired") {
     if (residualRisk >= scheme.unacceptableFrom) {
-      err(path, at(["residual"]), "residual-unacceptable", `residual risk ${describeRisk(scheme, residualRisk)} is unacceptable under the declared scheme; add controls before release`, "warning");
+      err(
+        path,
+        at(["residual"]),
+        "residual-unacceptable",
+        `residual risk ${describeRisk(scheme, residualRisk)} is unacceptable under the declared scheme; add controls before release`,
+        "warning"
+      );
     } else if (residualRisk >= scheme.justifyFrom && !h.justification) {
-      err(path, at(["residual"]), "justification-missing", `residual risk ${describeRisk(scheme, residualRisk)} needs a justification: add justification explaining why further reduction is impractical`, "warning");
+      err(
+        path,
+        at(["residual"]),
+        "justification-missing",
+        `residual risk ${describeRisk(scheme, residualRisk)} needs a justification: add justification explaining why further reduction is impractical`,
+        "warning"
+      );
     }
   }
-  if (h.draft) err(path, at(["draft"], "key"), "draft", "hazard is still a draft: the CSO has not assessed it yet (remove draft: true once assessed)", "warning");
+  if (h.draft)
+    err(
+      path,
+      at(["draft"], "key"),
+      "draft",
+      "hazard is still a draft: the CSO has not assessed it yet (remove draft: true once assessed)",
+      "warning"
+    );
   return {
     ...h,
     file: path,
@@ -54529,7 +54743,15 @@ function push(map5, key, e) {
   else map5.set(key, [e]);
 }
 function compileTriggers(hazards) {
-  const index = { hazards: [...hazards], byPrefix: /* @__PURE__ */ new Map(), byName: /* @__PURE__ */ new Map(), byExt: /* @__PURE__ */ new Map(), always: [], labels: /* @__PURE__ */ new Map(), patternCount: 0 };
+  const index = {
+    hazards: [...hazards],
+    byPrefix: /* @__PURE__ */ new Map(),
+    byName: /* @__PURE__ */ new Map(),
+    byExt: /* @__PURE__ */ new Map(),
+    always: [],
+    labels: /* @__PURE__ */ new Map(),
+    patternCount: 0
+  };
   hazards.forEach((h, hi) => {
     if (h.status === "retired") return;
     h.triggers.paths.forEach((source, order) => {
@@ -54685,7 +54907,20 @@ function compileAlways(patterns) {
     return hits;
   };
 }
-var TRACKED_FIELDS = ["title", "description", "clinicalImpact", "causes", "existingControls", "justification", "operationalConstraints", "actions", "transferredTo", "owner", "assumptions", "draft"];
+var TRACKED_FIELDS = [
+  "title",
+  "description",
+  "clinicalImpact",
+  "causes",
+  "existingControls",
+  "justification",
+  "operationalConstraints",
+  "actions",
+  "transferredTo",
+  "owner",
+  "assumptions",
+  "draft"
+];
 function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -54711,11 +54946,19 @@ function hazardLogDelta(base, head, schemeForRisk = head.scheme) {
   for (const h of head.hazards) {
     const b = before.get(h.id);
     if (!b) {
-      changes.push({ id: h.id, title: h.title, change: h.status === "retired" ? "retired" : "added", details: [{ kind: "added", title: h.title, residualRisk: h.residual.risk, summary: `new hazard, residual risk ${h.residual.risk}` }] });
+      changes.push({
+        id: h.id,
+        title: h.title,
+        change: h.status === "retired" ? "retired" : "added",
+        details: [
+          { kind: "added", title: h.title, residualRisk: h.residual.risk, summary: `new hazard, residual risk ${h.residual.risk}` }
+        ]
+      });
       continue;
     }
     const details2 = [];
-    if (b.status !== h.status) details2.push({ kind: "status", before: b.status, after: h.status, summary: `status ${b.status} \u2192 ${h.status}` });
+    if (b.status !== h.status)
+      details2.push({ kind: "status", before: b.status, after: h.status, summary: `status ${b.status} \u2192 ${h.status}` });
     const ri = riskDetail("initial", b.initial, h.initial, schemeForRisk);
     if (ri) details2.push(ri);
     const rr = riskDetail("residual", b.residual, h.residual, schemeForRisk);
@@ -54725,17 +54968,34 @@ function hazardLogDelta(base, head, schemeForRisk = head.scheme) {
     for (const c of h.controls) {
       const old = bc.get(c.id);
       if (!old) {
-        details2.push({ kind: "control-added", control: c.id, type: c.type, owner: c.owner, status: c.status, summary: `control ${c.id} added (${c.type}, ${c.owner}, ${c.status})` });
+        details2.push({
+          kind: "control-added",
+          control: c.id,
+          type: c.type,
+          owner: c.owner,
+          status: c.status,
+          summary: `control ${c.id} added (${c.type}, ${c.owner}, ${c.status})`
+        });
         continue;
       }
       for (const field of ["type", "owner", "status"]) {
-        if (old[field] !== c[field]) details2.push({ kind: "control-changed", control: c.id, field, before: old[field], after: c[field], summary: `control ${c.id} ${field} ${old[field]} \u2192 ${c[field]}` });
+        if (old[field] !== c[field])
+          details2.push({
+            kind: "control-changed",
+            control: c.id,
+            field,
+            before: old[field],
+            after: c[field],
+            summary: `control ${c.id} ${field} ${old[field]} \u2192 ${c[field]}`
+          });
       }
       for (const e of old.evidence) {
-        if (!c.evidence.includes(e)) details2.push({ kind: "evidence-removed", control: c.id, evidence: e, summary: `control ${c.id} no longer cites evidence ${e}` });
+        if (!c.evidence.includes(e))
+          details2.push({ kind: "evidence-removed", control: c.id, evidence: e, summary: `control ${c.id} no longer cites evidence ${e}` });
       }
     }
-    for (const c of b.controls) if (!hc.has(c.id)) details2.push({ kind: "control-removed", control: c.id, summary: `control ${c.id} removed` });
+    for (const c of b.controls)
+      if (!hc.has(c.id)) details2.push({ kind: "control-removed", control: c.id, summary: `control ${c.id} removed` });
     const removedPaths = b.triggers.paths.filter((p) => !p.startsWith("!") && !h.triggers.paths.includes(p));
     const addedExclusions = h.triggers.paths.filter((p) => p.startsWith("!") && !b.triggers.paths.includes(p));
     const headLabels = new Set(h.triggers.labels.map((l) => l.toLowerCase()));
@@ -54746,14 +55006,21 @@ function hazardLogDelta(base, head, schemeForRisk = head.scheme) {
         addedExclusions.length ? `exclusions added: ${addedExclusions.join(", ")}` : "",
         removedLabels.length ? `labels removed: ${removedLabels.join(", ")}` : ""
       ].filter(Boolean);
-      details2.push({ kind: "triggers-narrowed", removedPaths, addedExclusions, removedLabels, summary: `triggers narrowed \u2014 ${parts.join("; ")}` });
+      details2.push({
+        kind: "triggers-narrowed",
+        removedPaths,
+        addedExclusions,
+        removedLabels,
+        summary: `triggers narrowed \u2014 ${parts.join("; ")}`
+      });
     }
     const fields = TRACKED_FIELDS.filter((f) => !same(b[f], h[f]));
     if (!same(b.triggers, h.triggers) && !details2.some((d) => d.kind === "triggers-narrowed")) fields.push("triggers");
     if (fields.length) details2.push({ kind: "fields", fields: [...fields], summary: `also changed: ${fields.join(", ")}` });
     if (details2.length === 0) continue;
     const retired = b.status !== "retired" && h.status === "retired";
-    if (retired) details2.unshift({ kind: "retired", reason: h.retiredReason ?? "", summary: `retired: ${h.retiredReason ?? "no reason given"}` });
+    if (retired)
+      details2.unshift({ kind: "retired", reason: h.retiredReason ?? "", summary: `retired: ${h.retiredReason ?? "no reason given"}` });
     changes.push({ id: h.id, title: h.title, change: retired ? "retired" : "modified", details: details2 });
   }
   for (const b of base.hazards) {
@@ -54762,7 +55029,13 @@ function hazardLogDelta(base, head, schemeForRisk = head.scheme) {
       id: b.id,
       title: b.title,
       change: "deleted",
-      details: [{ kind: "deleted", file: b.file, summary: `hazard file ${b.file} was deleted; hazards are never removed from the log \u2014 restore it and set status: retired with a retiredReason` }]
+      details: [
+        {
+          kind: "deleted",
+          file: b.file,
+          summary: `hazard file ${b.file} was deleted; hazards are never removed from the log \u2014 restore it and set status: retired with a retiredReason`
+        }
+      ]
     });
   }
   return changes.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
@@ -54782,7 +55055,12 @@ function evidenceTouched(hazards, changes) {
         const path = e.replace(/#.*$/, "").replace(/^\.\//, "").replace(/\/+$/, "");
         for (const [changed, f] of byPath) {
           if (changed === path || changed.startsWith(`${path}/`)) {
-            out.push({ hazard: h.id, control: c.id, evidence: e, change: f.status === "removed" ? "removed" : f.status === "renamed" ? "renamed" : "modified" });
+            out.push({
+              hazard: h.id,
+              control: c.id,
+              evidence: e,
+              change: f.status === "removed" ? "removed" : f.status === "renamed" ? "renamed" : "modified"
+            });
             break;
           }
         }
@@ -54853,12 +55131,21 @@ function evaluateGate(i) {
   result.alwaysImpacted = impact.alwaysImpacted;
   const known = new Set(baseErrors.map((d) => `${d.file}\0${d.code}\0${d.message}`));
   const headErrors = errorsOf(i.head.diagnostics).filter((d) => !known.has(`${d.file}\0${d.code}\0${d.message}`));
-  for (const d of headErrors) errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
-  if (!head && headErrors.length === 0) errors.push({ code: "head-config", message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed` });
+  for (const d of headErrors)
+    errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
+  if (!head && headErrors.length === 0)
+    errors.push({
+      code: "head-config",
+      message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed`
+    });
   if (head) {
     result.hazardLogChanges = hazardLogDelta(base, head, base.scheme);
     for (const c of result.hazardLogChanges) {
-      if (c.change === "deleted") errors.push({ code: "hazard-deleted", message: `hazard ${c.id} was deleted; hazards are never removed from the log: restore its file and set status: retired with a retiredReason` });
+      if (c.change === "deleted")
+        errors.push({
+          code: "hazard-deleted",
+          message: `hazard ${c.id} was deleted; hazards are never removed from the log: restore its file and set status: retired with a retiredReason`
+        });
     }
   }
   const reverify = evidenceTouched(base.hazards, i.changes);
@@ -54916,11 +55203,17 @@ function statusFor(r, problem) {
     case "not-required":
       return { state: "success", description: "No clinical safety impact" };
     case "approved":
-      return { state: "success", description: clip(`Approved by CSO ${r.approval.state === "approved" ? r.approval.by.join(", ") : ""} on ${r.headSha.slice(0, 7)}`) };
+      return {
+        state: "success",
+        description: clip(`Approved by CSO ${r.approval.state === "approved" ? r.approval.by.join(", ") : ""} on ${r.headSha.slice(0, 7)}`)
+      };
     case "pending":
       return { state: "pending", description: clip(`Touches ${touches}: needs approval by a Clinical Safety Officer`) };
     case "blocked":
-      return { state: "failure", description: clip(`Changes requested by CSO ${r.approval.state === "blocked" ? r.approval.by.join(", ") : ""}`) };
+      return {
+        state: "failure",
+        description: clip(`Changes requested by CSO ${r.approval.state === "blocked" ? r.approval.by.join(", ") : ""}`)
+      };
     case "error":
       return { state: "failure", description: clip(`Safety gate error: ${r.errors[0]?.message ?? "unknown"}`) };
   }
@@ -59863,7 +60156,10 @@ var inlineCode2 = (value) => ({ type: "inlineCode", value });
 function phrase(c) {
   return typeof c === "string" ? text3(c) : c;
 }
-var paragraph2 = (...children) => ({ type: "paragraph", children: edgeSpacesOut(children.map(phrase)) });
+var paragraph2 = (...children) => ({
+  type: "paragraph",
+  children: edgeSpacesOut(children.map(phrase))
+});
 function edgeSpacesOut(nodes) {
   const out = [];
   for (const n of nodes) {
@@ -59890,19 +60186,21 @@ function edgeSpacesOut(nodes) {
   }
   return out;
 }
-var heading2 = (depth, ...children) => ({ type: "heading", depth, children: children.map(phrase) });
+var heading2 = (depth, ...children) => ({
+  type: "heading",
+  depth,
+  children: children.map(phrase)
+});
 var list3 = (items, ordered = false, checked) => ({
   type: "list",
   ordered,
   spread: false,
-  children: items.map(
-    (item) => ({
-      type: "listItem",
-      spread: false,
-      checked: checked ?? null,
-      children: typeof item === "string" ? [paragraph2(item)] : isBlock(item) ? item : [paragraph2(...item)]
-    })
-  )
+  children: items.map((item) => ({
+    type: "listItem",
+    spread: false,
+    checked: checked ?? null,
+    children: typeof item === "string" ? [paragraph2(item)] : isBlock(item) ? item : [paragraph2(...item)]
+  }))
 });
 function isBlock(items) {
   const t = items[0]?.type;
@@ -59911,9 +60209,10 @@ function isBlock(items) {
 var table = (header2, rows) => ({
   type: "table",
   align: header2.map(() => null),
-  children: [header2.map((h) => [text3(h)]), ...rows.map((r) => r.map((c) => [phrase(c)]))].map(
-    (cells) => ({ type: "tableRow", children: cells.map((children) => ({ type: "tableCell", children })) })
-  )
+  children: [header2.map((h) => [text3(h)]), ...rows.map((r) => r.map((c) => [phrase(c)]))].map((cells) => ({
+    type: "tableRow",
+    children: cells.map((children) => ({ type: "tableCell", children }))
+  }))
 });
 function details(summary2, children) {
   const open3 = { type: "html", value: "<details>" };
@@ -59956,7 +60255,11 @@ function reasonPhrase(reason) {
   switch (reason.kind) {
     case "path":
       if (reason.file && reason.pattern) return [fileCode(reason.file), text3(" matches "), fileCode(reason.pattern)];
-      if (reason.file) return [fileCode(reason.file), text3(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`)];
+      if (reason.file)
+        return [
+          fileCode(reason.file),
+          text3(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`)
+        ];
       return [text3(oneLine(reason.detail))];
     case "label":
       return [text3("label "), fileCode(reason.label ?? reason.detail)];
@@ -59983,21 +60286,41 @@ function headline(r) {
   const touches = n ? `${n} hazard${n === 1 ? "" : "s"} in the hazard log` : "the safety folder";
   switch (r.decision) {
     case "not-required":
-      return [heading2(3, "\u2705 No clinical safety impact"), paragraph2("No hazard in the hazard log is linked to the files or labels of this pull request, and it does not change the safety folder. No Clinical Safety Officer approval is needed.")];
+      return [
+        heading2(3, "\u2705 No clinical safety impact"),
+        paragraph2(
+          "No hazard in the hazard log is linked to the files or labels of this pull request, and it does not change the safety folder. No Clinical Safety Officer approval is needed."
+        )
+      ];
     case "approved": {
       const by = r.approval.state === "approved" ? r.approval.by.map((l) => cso(r, l)).join(", ") : "";
-      return [heading2(3, `\u2705 Approved by Clinical Safety Officer ${by} on commit `, inlineCode2(r.headSha.slice(0, 7))), paragraph2(`This pull request touches ${touches}. The approval covers this commit only: a new push needs a fresh approval.`)];
+      return [
+        heading2(3, `\u2705 Approved by Clinical Safety Officer ${by} on commit `, inlineCode2(r.headSha.slice(0, 7))),
+        paragraph2(`This pull request touches ${touches}. The approval covers this commit only: a new push needs a fresh approval.`)
+      ];
     }
     case "pending":
-      return [heading2(3, "\u26A0\uFE0F Needs approval by a Clinical Safety Officer"), paragraph2(`This pull request touches ${touches}. It cannot be merged until a Clinical Safety Officer reviews the hazards below and approves the pull request.`)];
+      return [
+        heading2(3, "\u26A0\uFE0F Needs approval by a Clinical Safety Officer"),
+        paragraph2(
+          `This pull request touches ${touches}. It cannot be merged until a Clinical Safety Officer reviews the hazards below and approves the pull request.`
+        )
+      ];
     case "blocked": {
       const by = r.approval.state === "blocked" ? r.approval.by.map((l) => cso(r, l)).join(", ") : "";
-      return [heading2(3, `\u26D4 Changes requested by Clinical Safety Officer ${by}`), paragraph2(`This pull request touches ${touches}. It cannot be merged until the CSO's requested changes are made and a CSO approves the latest commit.`)];
+      return [
+        heading2(3, `\u26D4 Changes requested by Clinical Safety Officer ${by}`),
+        paragraph2(
+          `This pull request touches ${touches}. It cannot be merged until the CSO's requested changes are made and a CSO approves the latest commit.`
+        )
+      ];
     }
     case "error":
       return [
         heading2(3, "\u274C The safety gate could not decide \u2014 merging is blocked"),
-        paragraph2("The gate fails closed: until the problem below is fixed, this pull request is treated as needing a Clinical Safety Officer and its status is a failure."),
+        paragraph2(
+          "The gate fails closed: until the problem below is fixed, this pull request is treated as needing a Clinical Safety Officer and its status is a failure."
+        ),
         list3(r.errors.slice(0, 20).map((e) => [text3(oneLine(e.message))])),
         ...r.errors.length > 20 ? [paragraph2(`\u2026 and ${r.errors.length - 20} more.`)] : []
       ];
@@ -60008,11 +60331,19 @@ function detailLine(d) {
     const arrow = d.direction === "up" ? "\u2B06\uFE0F went up" : d.direction === "down" ? "\u2B07\uFE0F went down" : "re-assessed, same rating";
     return [
       strong2(`${d.which === "initial" ? "Initial" : "Residual"} risk ${arrow}: `),
-      text3(`${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) \u2192 ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`)
+      text3(
+        `${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) \u2192 ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`
+      )
     ];
   }
   if (d.kind === "evidence-removed") return [text3(`Control ${d.control} no longer cites evidence `), fileCode(d.evidence)];
-  if (d.kind === "deleted") return [strong2("Deleted: "), text3("hazards are never removed from the log \u2014 restore "), fileCode(d.file), text3(" and retire it with a reason instead.")];
+  if (d.kind === "deleted")
+    return [
+      strong2("Deleted: "),
+      text3("hazards are never removed from the log \u2014 restore "),
+      fileCode(d.file),
+      text3(" and retire it with a reason instead.")
+    ];
   return [text3(oneLine(d.summary))];
 }
 function gateCommentTree(r, ctx = {}) {
@@ -60043,7 +60374,14 @@ function gateCommentTree(r, ctx = {}) {
   }
   if (r.safetyFolderChanges.length) {
     const files = list3(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
-    out.push(paragraph2(strong2("This pull request edits the safety folder itself"), text3(` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? "" : "s"}), so a Clinical Safety Officer must approve it.`)));
+    out.push(
+      paragraph2(
+        strong2("This pull request edits the safety folder itself"),
+        text3(
+          ` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? "" : "s"}), so a Clinical Safety Officer must approve it.`
+        )
+      )
+    );
     if (r.safetyFolderChanges.length <= 5) out.push(files);
     else if (!ctx.compact) out.push(...details("Safety folder files changed", [files]));
   }
@@ -60054,16 +60392,28 @@ function gateCommentTree(r, ctx = {}) {
   if (r.hazardLogChanges.length) {
     out.push(heading2(4, "Changes to the hazard log"));
     const items = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => [paragraph2(strong2(c.id), text3(`: ${oneLine(c.title)} \u2014 ${c.change}`)), list3(capped(c.details, 20, detailLine))]);
-    if (r.hazardLogChanges.length > MAX_LIST) items.push([paragraph2(`\u2026 and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`)]);
+    if (r.hazardLogChanges.length > MAX_LIST)
+      items.push([
+        paragraph2(`\u2026 and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`)
+      ]);
     const body = list3(items);
     if (r.hazardLogChanges.length <= 5) out.push(body);
-    else if (ctx.compact) out.push(paragraph2(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(", ")}.`));
+    else if (ctx.compact)
+      out.push(
+        paragraph2(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(", ")}.`)
+      );
     else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
   if (r.reverify.length) {
     out.push(heading2(4, "Evidence to re-check"));
-    out.push(paragraph2("This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:"));
-    const body = list3(capped(r.reverify, MAX_LIST, (x) => [text3(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text3(` (${x.change})`)]));
+    out.push(
+      paragraph2(
+        "This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:"
+      )
+    );
+    const body = list3(
+      capped(r.reverify, MAX_LIST, (x) => [text3(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text3(` (${x.change})`)])
+    );
     if (r.reverify.length <= 8) out.push(body);
     else if (ctx.compact) out.push(paragraph2(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
     else out.push(...details(`${r.reverify.length} evidence files`, [body]));
@@ -60073,9 +60423,19 @@ function gateCommentTree(r, ctx = {}) {
     const a = r.approval;
     const eligible = a.state === "pending" ? a.eligible : r.roster.map((c) => c.github);
     if (eligible.length === 0) {
-      out.push(paragraph2("Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first."));
+      out.push(
+        paragraph2(
+          "Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first."
+        )
+      );
     } else {
-      out.push(paragraph2(text3("A Clinical Safety Officer on the roster in clinsafe.yml on the base branch: "), text3(eligible.map((l) => cso(r, l)).join(", ")), text3(".")));
+      out.push(
+        paragraph2(
+          text3("A Clinical Safety Officer on the roster in clinsafe.yml on the base branch: "),
+          text3(eligible.map((l) => cso(r, l)).join(", ")),
+          text3(".")
+        )
+      );
     }
     out.push(
       paragraph2(
@@ -60103,7 +60463,13 @@ function renderGateComment(r, ctx = {}) {
   return serialize3(gateCommentTree(r, { ...ctx, compact: true }));
 }
 function noLongerImpactedTree(prNumber) {
-  return root2([heading2(3, "\u2705 No clinical safety impact any more"), paragraph2("After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed."), { type: "html", value: marker("gate-comment", `pr-${prNumber}`) }]);
+  return root2([
+    heading2(3, "\u2705 No clinical safety impact any more"),
+    paragraph2(
+      "After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed."
+    ),
+    { type: "html", value: marker("gate-comment", `pr-${prNumber}`) }
+  ]);
 }
 function gateProblemTree(problem, prNumber) {
   const out = [
@@ -60121,7 +60487,10 @@ var TreeTruncatedError = class extends Error {
 async function snapshotViaApi(octokit, repo, ref, dir, opts = {}) {
   const commit = /^[0-9a-f]{40}$/i.test(ref) ? { sha: ref, commit: { tree: { sha: ref } } } : (await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref })).data;
   const tree = (await octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: commit.commit.tree.sha, recursive: "1" })).data;
-  if (tree.truncated) throw new TreeTruncatedError(`the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`);
+  if (tree.truncated)
+    throw new TreeTruncatedError(
+      `the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`
+    );
   const prefix = `${dir.replace(/\/+$/, "")}/`;
   const paths = new Set(tree.tree.map((t) => t.path));
   const files = [];
@@ -60165,7 +60534,12 @@ var MAX_LISTED_FILES = 3e3;
 var MAX_LISTED_COMMITS = 250;
 var GateApiError = class extends Error {
 };
-var DEFAULT_RETRY = { retries: 3, baseDelayMs: 1e3, maxDelayMs: 3e4, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+var DEFAULT_RETRY = {
+  retries: 3,
+  baseDelayMs: 1e3,
+  maxDelayMs: 3e4,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+};
 function header(e, name) {
   const v = e.response?.headers?.[name];
   return v === void 0 ? void 0 : String(v);
@@ -60234,7 +60608,10 @@ async function step(what, fn) {
   }
 }
 async function getPull(client, repo, pullNumber) {
-  const d = await step(`reading pull request #${pullNumber}`, async () => (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: pullNumber })).data);
+  const d = await step(
+    `reading pull request #${pullNumber}`,
+    async () => (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: pullNumber })).data
+  );
   return {
     number: d.number,
     state: d.state,
@@ -60255,21 +60632,50 @@ async function listChangedFiles(client, repo, pullNumber, expected) {
       `this pull request changes ${expected} files, but GitHub lists at most ${MAX_LISTED_FILES}, so the gate cannot see every change; split it into smaller pull requests (or run clinsafe check locally and have a CSO approve)`
     );
   }
-  const raw = await step("listing the changed files", async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pullNumber, per_page: 100 }));
+  const raw = await step(
+    "listing the changed files",
+    async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100
+    })
+  );
   if (raw.length !== expected) {
-    throw new GateApiError(`GitHub listed ${raw.length} changed files but the pull request reports ${expected}, so the gate cannot be sure it saw every change; re-run the job`);
+    throw new GateApiError(
+      `GitHub listed ${raw.length} changed files but the pull request reports ${expected}, so the gate cannot be sure it saw every change; re-run the job`
+    );
   }
-  return raw.map((f) => ({ status: f.status, filename: f.filename, ...f.previous_filename ? { previousFilename: f.previous_filename } : {} }));
+  return raw.map((f) => ({
+    status: f.status,
+    filename: f.filename,
+    ...f.previous_filename ? { previousFilename: f.previous_filename } : {}
+  }));
 }
 async function listReviews(client, repo, pullNumber) {
-  const raw = await step("listing the reviews", async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: pullNumber, per_page: 100 }));
+  const raw = await step(
+    "listing the reviews",
+    async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100
+    })
+  );
   return raw.filter((r) => r.user?.login).map((r) => ({ reviewer: r.user.login, state: r.state, commitId: r.commit_id ?? "", submittedAt: r.submitted_at ?? void 0 }));
 }
 async function listCommitAuthors(client, repo, pullNumber, expected) {
   if (expected > MAX_LISTED_COMMITS) {
-    throw new GateApiError(`this pull request has ${expected} commits, but GitHub lists at most ${MAX_LISTED_COMMITS}, so the gate cannot check who wrote them all; squash or split it`);
+    throw new GateApiError(
+      `this pull request has ${expected} commits, but GitHub lists at most ${MAX_LISTED_COMMITS}, so the gate cannot check who wrote them all; squash or split it`
+    );
   }
-  const raw = await step("listing the commits", async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...repo, pull_number: pullNumber, per_page: 100 }));
+  const raw = await step(
+    "listing the commits",
+    async () => await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100
+    })
+  );
   const logins = /* @__PURE__ */ new Set();
   for (const c of raw) {
     if (c.author?.login) logins.add(c.author.login);
@@ -60278,19 +60684,33 @@ async function listCommitAuthors(client, repo, pullNumber, expected) {
   return [...logins];
 }
 async function upsertStickyComment(client, repo, issueNumber, botLogin, kind, key, body, opts) {
-  const comments = await step("reading the pull request comments", async () => await client.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, per_page: 100 }));
+  const comments = await step(
+    "reading the pull request comments",
+    async () => await client.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: issueNumber,
+      per_page: 100
+    })
+  );
   const all2 = comments.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
   const mine = all2[0];
   for (const extra of all2.slice(1)) {
     await client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: extra.id }).catch(() => void 0);
   }
   if (mine) {
-    if ((mine.body ?? "").trim() === body.trim()) return { action: "unchanged", id: mine.id, ...mine.html_url ? { url: mine.html_url } : {} };
-    const d2 = await step("updating the safety comment", async () => (await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: mine.id, body })).data);
+    if ((mine.body ?? "").trim() === body.trim())
+      return { action: "unchanged", id: mine.id, ...mine.html_url ? { url: mine.html_url } : {} };
+    const d2 = await step(
+      "updating the safety comment",
+      async () => (await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: mine.id, body })).data
+    );
     return { action: "updated", id: mine.id, ...d2?.html_url ? { url: d2.html_url } : {} };
   }
   if (!opts.createIfMissing) return { action: "none" };
-  const d = await step("writing the safety comment", async () => (await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, body })).data);
+  const d = await step(
+    "writing the safety comment",
+    async () => (await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issueNumber, body })).data
+  );
   return { action: "created", id: d.id, ...d.html_url ? { url: d.html_url } : {} };
 }
 function clipDescription(s) {
@@ -60348,7 +60768,9 @@ async function collectGateInputs(client, repo, pullNumber, opts = {}) {
     listCommitAuthors(client, repo, pullNumber, pr.commits),
     readFolder(pr.baseSha, "base")
   ]);
-  const needHead = changes.some((f) => inDir2(safetyDir, f.filename) || inDir2(safetyDir, f.previousFilename) || f.status === "removed" || f.status === "renamed");
+  const needHead = changes.some(
+    (f) => inDir2(safetyDir, f.filename) || inDir2(safetyDir, f.previousFilename) || f.status === "removed" || f.status === "renamed"
+  );
   const head = needHead ? await readFolder(pr.headSha, "head") : base;
   return { changes, labels: pr.labels, author: pr.author, commitAuthors, headSha: pr.headSha, base, head, reviews, safetyDir, pr };
 }
@@ -60376,13 +60798,23 @@ async function runGate(client, repo, pullNumber, opts) {
     problem = e instanceof GateApiError ? e.message : explainApiError(e, "collecting the pull request facts");
   }
   const context3 = result?.statusContext ?? DEFAULT_STATUS_CONTEXT;
-  const outcome = result ? { decision: result.decision, requiresApproval: result.requiresApproval, impacted: result.impacted, result, status: { context: context3, ...statusFor(result) }, reported: false, headSha: pr.headSha } : { ...fail(problem, context3), headSha: pr.headSha };
+  const outcome = result ? {
+    decision: result.decision,
+    requiresApproval: result.requiresApproval,
+    impacted: result.impacted,
+    result,
+    status: { context: context3, ...statusFor(result) },
+    reported: false,
+    headSha: pr.headSha
+  } : { ...fail(problem, context3), headSha: pr.headSha };
   const key = `pr-${pullNumber}`;
   const impacted = !result || result.decision !== "not-required";
   const body = result ? impacted ? renderGateComment(result, { prNumber: pullNumber }) : serialize3(noLongerImpactedTree(pullNumber)) : serialize3(gateProblemTree(problem, pullNumber));
   outcome.commentBody = result ? renderGateComment(result, { prNumber: pullNumber }) : body;
   try {
-    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, "gate-comment", key, body, { createIfMissing: impacted });
+    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, "gate-comment", key, body, {
+      createIfMissing: impacted
+    });
   } catch (e) {
     const why = e instanceof GateApiError ? e.message : explainApiError(e, "writing the safety comment");
     outcome.problem = outcome.problem ?? why;
@@ -60391,7 +60823,11 @@ async function runGate(client, repo, pullNumber, opts) {
   }
   if (result?.label && result.requiresApproval && !pr.labels.some((l) => l.toLowerCase() === result.label.toLowerCase())) {
     try {
-      await c.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...repo, issue_number: pullNumber, labels: [result.label] });
+      await c.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+        ...repo,
+        issue_number: pullNumber,
+        labels: [result.label]
+      });
       outcome.labelled = result.label;
     } catch (e) {
       outcome.warnings = [...outcome.warnings ?? [], explainApiError(e, `adding the label ${result.label}`)];
@@ -60418,7 +60854,14 @@ var HANDLED = {
   pull_request_review: ["submitted", "dismissed", "edited"]
 };
 function impactedJson(o) {
-  return JSON.stringify(o.impacted.map((h) => ({ id: h.id, title: h.title, residualRisk: h.residualRisk, reasons: h.reasons.map((r) => ({ kind: r.kind, detail: r.detail })) })));
+  return JSON.stringify(
+    o.impacted.map((h) => ({
+      id: h.id,
+      title: h.title,
+      residualRisk: h.residualRisk,
+      reasons: h.reasons.map((r) => ({ kind: r.kind, detail: r.detail }))
+    }))
+  );
 }
 async function main() {
   const eventName = process.env.GITHUB_EVENT_NAME ?? "";
@@ -60427,7 +60870,9 @@ async function main() {
   const payload = JSON.parse(readFileSync2(eventPath, "utf8"));
   const actions = HANDLED[eventName];
   if (!actions) {
-    notice(`clinsafe gate: the ${eventName} event is not a pull request event; nothing to do (use pull_request, pull_request_target or pull_request_review)`);
+    notice(
+      `clinsafe gate: the ${eventName} event is not a pull request event; nothing to do (use pull_request, pull_request_target or pull_request_review)`
+    );
     return;
   }
   if (payload.action && !actions.includes(payload.action)) {

@@ -23,7 +23,11 @@ function inside(root: string, target: string): boolean {
 /** The git work tree holding `start`, or undefined outside git. */
 export function gitTopLevel(start: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: start, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: start,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -55,9 +59,15 @@ export class FolderNotFoundError extends Error {}
 export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
   const realRoot = realpathSync(root);
   const absDir = resolve(safetyDir);
-  if (!existsDir(absDir)) throw new FolderNotFoundError(`safety folder ${safetyDir} does not exist; run \`clinsafe init\` to create it, or pass --dir with the folder that holds clinsafe.yml`);
+  if (!existsDir(absDir))
+    throw new FolderNotFoundError(
+      `safety folder ${safetyDir} does not exist; run \`clinsafe init\` to create it, or pass --dir with the folder that holds clinsafe.yml`,
+    );
   const realDir = realpathSync(absDir);
-  if (!inside(realRoot, realDir)) throw new FolderNotFoundError(`safety folder ${safetyDir} is outside the repository root ${root}; pass --root with the repository that contains it`);
+  if (!inside(realRoot, realDir))
+    throw new FolderNotFoundError(
+      `safety folder ${safetyDir} is outside the repository root ${root}; pass --root with the repository that contains it`,
+    );
   const dirRel = toPosix(relative(realRoot, realDir));
   const files: SnapshotFile[] = [];
 

@@ -25,7 +25,11 @@ export function gitText(root: string, args: string[]): string {
 /** Full SHA of a ref, or a clear error naming the ref. */
 export function resolveRef(root: string, ref: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     throw new GitError(`"${ref}" is not a commit in ${root}; give a branch, tag or commit SHA that exists (git log shows them)`);
   }
@@ -120,7 +124,7 @@ export function changedFilesBetween(root: string, base: string, head: string): C
 export function diffNameStatus(root: string, from: string, to: string): ChangedFile[] {
   const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, to]).split('\0');
   const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const code = parts[i++];
     if (!code) continue;
     const letter = code[0];
@@ -130,7 +134,10 @@ export function diffNameStatus(root: string, from: string, to: string): ChangedF
       files.push({ status: letter === 'R' ? 'renamed' : 'copied', filename: name, previousFilename: previous });
     } else {
       const name = parts[i++]!;
-      files.push({ status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : letter === 'M' ? 'modified' : 'changed', filename: name });
+      files.push({
+        status: letter === 'A' ? 'added' : letter === 'D' ? 'removed' : letter === 'M' ? 'modified' : 'changed',
+        filename: name,
+      });
     }
   }
   return files;

@@ -31,7 +31,13 @@ export function firstParentCommits(root: string, to: string, from?: string): His
     .filter((r) => r.length > 0)
     .map((r) => {
       const [sha, parents, date, subject, body] = r.split('\0');
-      return { sha: sha!, parents: parents ? parents.split(' ').filter(Boolean) : [], date: date!, subject: subject ?? '', body: (body ?? '').trim() };
+      return {
+        sha: sha!,
+        parents: parents ? parents.split(' ').filter(Boolean) : [],
+        date: date!,
+        subject: subject ?? '',
+        body: (body ?? '').trim(),
+      };
     });
 }
 
@@ -87,7 +93,9 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
     const base = parent ? folderAt(parent) : undefined;
     if (base) for (const h of computeImpact(base, changes, [], dir).impacted) hazards.add(h.id);
     // Hazard files the change itself edits count too (added ones exist only at the commit).
-    const hazardFiles = changes.flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])]).filter((p) => p.startsWith(dir ? `${dir}/hazards/` : 'hazards/'));
+    const hazardFiles = changes
+      .flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])])
+      .filter((p) => p.startsWith(dir ? `${dir}/hazards/` : 'hazards/'));
     if (hazardFiles.length) {
       const head = folderAt(c.sha);
       for (const folder of [base, head]) for (const h of folder?.hazards ?? []) if (hazardFiles.includes(h.file)) hazards.add(h.id);
@@ -123,7 +131,9 @@ function loadForImpact(root: string, sha: string, dir: string): SafetyFolder | u
 
 /** The tag pointing at a commit, if any (the newest by version order). */
 export function tagAt(root: string, ref: string): string | undefined {
-  const tags = gitText(root, ['tag', '--points-at', resolveRef(root, ref), '--sort=-v:refname']).split('\n').filter(Boolean);
+  const tags = gitText(root, ['tag', '--points-at', resolveRef(root, ref), '--sort=-v:refname'])
+    .split('\n')
+    .filter(Boolean);
   return tags[0];
 }
 

@@ -96,21 +96,42 @@ interface ZipFacts {
 
 /** Check the zip container and inflate its XML parts within the limits. */
 export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<ZipFacts> {
-  if (bytes.length > limits.maxFileBytes) throw new WorkbookError(file, `the file is ${fmt(bytes.length)}, larger than the ${fmt(limits.maxFileBytes)} a hazard log needs; remove embedded images or other sheets and try again`);
+  if (bytes.length > limits.maxFileBytes)
+    throw new WorkbookError(
+      file,
+      `the file is ${fmt(bytes.length)}, larger than the ${fmt(limits.maxFileBytes)} a hazard log needs; remove embedded images or other sheets and try again`,
+    );
   if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0xd0cf11e0) {
-    throw new WorkbookError(file, 'is an old-style .xls workbook or a password-protected one; open it in Excel, remove any password, and save it as .xlsx (Excel Workbook)');
+    throw new WorkbookError(
+      file,
+      'is an old-style .xls workbook or a password-protected one; open it in Excel, remove any password, and save it as .xlsx (Excel Workbook)',
+    );
   }
   if (/\.(csv|tsv|txt)$/i.test(file) && (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50)) {
-    throw new WorkbookError(file, 'is a text file; clinsafe import reads .xlsx workbooks only — open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)');
+    throw new WorkbookError(
+      file,
+      'is a text file; clinsafe import reads .xlsx workbooks only — open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)',
+    );
   }
   if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
-    throw new WorkbookError(file, 'is not an XLSX workbook (an .xlsx file is a zip archive, and this is not one); save the hazard log as .xlsx (Excel Workbook)');
+    throw new WorkbookError(
+      file,
+      'is not an XLSX workbook (an .xlsx file is a zip archive, and this is not one); save the hazard log as .xlsx (Excel Workbook)',
+    );
   }
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false });
+    zip = await yauzl.fromBufferPromise(bytes, {
+      lazyEntries: true,
+      validateEntrySizes: true,
+      decodeStrings: true,
+      strictFileNames: false,
+    });
   } catch (e) {
-    throw new WorkbookError(file, `is not a readable XLSX workbook (its zip structure is damaged: ${(e as Error).message}); open and re-save it in Excel`);
+    throw new WorkbookError(
+      file,
+      `is not a readable XLSX workbook (its zip structure is damaged: ${(e as Error).message}); open and re-save it in Excel`,
+    );
   }
   const xml = new Map<string, string>();
   let entries = 0;
@@ -121,11 +142,16 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
         zip.close();
         reject(new WorkbookError(file, message));
       };
-      zip.on('error', (e: Error) => reject(new WorkbookError(file, `is not a readable XLSX workbook (${e.message}); open and re-save it in Excel`)));
+      zip.on('error', (e: Error) =>
+        reject(new WorkbookError(file, `is not a readable XLSX workbook (${e.message}); open and re-save it in Excel`)),
+      );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         entries += 1;
-        if (entries > limits.maxEntries) return fail(`holds more than ${limits.maxEntries} parts, far more than a workbook needs; it may be a zip bomb — refusing to read it`);
+        if (entries > limits.maxEntries)
+          return fail(
+            `holds more than ${limits.maxEntries} parts, far more than a workbook needs; it may be a zip bomb — refusing to read it`,
+          );
         if (/\/$/.test(entry.fileName)) return zip.readEntry();
         const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
         const cap = isSheet ? Math.min(limits.maxSheetXmlBytes, limits.maxEntryBytes) : limits.maxEntryBytes;
@@ -134,10 +160,12 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
             ? `its worksheet ${entry.fileName} is ${fmt(n)} of XML, more than the ${fmt(cap)} limit; a hazard log sheet is far smaller — remove unused rows/columns or split the file`
             : `part ${entry.fileName} inflates to ${fmt(n)}, more than the ${fmt(cap)} limit; it may be a zip bomb — refusing to read it`;
         if (entry.uncompressedSize > cap) return fail(tooBig(entry.uncompressedSize));
-        if (total + entry.uncompressedSize > limits.maxTotalBytes) return fail(`the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`);
+        if (total + entry.uncompressedSize > limits.maxTotalBytes)
+          return fail(`the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`);
         if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
         zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
+          if (err || !stream)
+            return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
           // Kept as text: the parts that say what the workbook is, and worksheets (for numbers as stored).
           const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
           const chunks: Buffer[] = [];
@@ -154,14 +182,20 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
               if (/<!(DOCTYPE|ENTITY)/i.test(window)) {
                 stopped = true;
                 stream.destroy();
-                return fail(`part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`);
+                return fail(
+                  `part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`,
+                );
               }
               tail = window.slice(-16);
             }
             if (size > cap || total + size > limits.maxTotalBytes) {
               stopped = true;
               stream.destroy();
-              return fail(size > cap ? tooBig(size) : `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`);
+              return fail(
+                size > cap
+                  ? tooBig(size)
+                  : `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`,
+              );
             }
             if (size > MB && entry.compressedSize > 0 && size / entry.compressedSize > limits.maxRatio) {
               stopped = true;
@@ -172,7 +206,10 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
           });
           stream.on('error', (e: Error) => {
             if (stopped) return;
-            if (/too many bytes/i.test(e.message)) fail(`part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`);
+            if (/too many bytes/i.test(e.message))
+              fail(
+                `part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`,
+              );
             else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
           });
           stream.on('end', () => {
@@ -189,7 +226,10 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
     zip.close();
   }
   if (!xml.has('[Content_Types].xml') || !xml.has('xl/workbook.xml')) {
-    throw new WorkbookError(file, 'is a zip archive but not an XLSX workbook (no xl/workbook.xml); save the hazard log from Excel as .xlsx');
+    throw new WorkbookError(
+      file,
+      'is a zip archive but not an XLSX workbook (no xl/workbook.xml); save the hazard log from Excel as .xlsx',
+    );
   }
   return { xml };
 }
@@ -240,7 +280,12 @@ function cellData(cell: ExcelJS.Cell): CellData {
     if (Array.isArray(o.richText)) return { value: (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('') };
     if ('formula' in o || 'sharedFormula' in o) {
       const result = o.result as unknown;
-      const value = result === undefined || result === null || typeof result === 'object' ? (result instanceof Date ? result : null) : (result as string | number | boolean);
+      const value =
+        result === undefined || result === null || typeof result === 'object'
+          ? result instanceof Date
+            ? result
+            : null
+          : (result as string | number | boolean);
       return { value, formula: String(o.formula ?? o.sharedFormula ?? '') };
     }
     if ('error' in o) return { value: null, error: String(o.error) };
@@ -248,7 +293,7 @@ function cellData(cell: ExcelJS.Cell): CellData {
       const t = o.text as unknown;
       if (typeof t === 'string') return { value: t };
       if (t && typeof t === 'object' && Array.isArray((t as { richText?: unknown }).richText)) {
-        return { value: ((t as { richText: { text?: string }[] }).richText).map((r) => r.text ?? '').join('') };
+        return { value: (t as { richText: { text?: string }[] }).richText.map((r) => r.text ?? '').join('') };
       }
     }
   }
@@ -265,13 +310,26 @@ export async function readWorkbook(bytes: Uint8Array, file: string, limits: Work
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (e) {
-    throw new WorkbookError(file, `could not be read as a workbook (${(e as Error).message.split('\n')[0]}); open and re-save it in Excel as .xlsx`);
+    throw new WorkbookError(
+      file,
+      `could not be read as a workbook (${(e as Error).message.split('\n')[0]}); open and re-save it in Excel as .xlsx`,
+    );
   }
   const sheets: SheetData[] = [];
   for (const ws of wb.worksheets) {
-    if (ws.rowCount > limits.maxRows) throw new WorkbookError(file, `sheet "${ws.name}" has ${ws.rowCount} rows, more than the ${limits.maxRows} limit; delete unused rows`);
-    if (ws.columnCount > limits.maxColumns) throw new WorkbookError(file, `sheet "${ws.name}" has ${ws.columnCount} columns, more than the ${limits.maxColumns} limit; delete unused columns`);
-    const merges: string[] = Object.values((ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {})
+    if (ws.rowCount > limits.maxRows)
+      throw new WorkbookError(
+        file,
+        `sheet "${ws.name}" has ${ws.rowCount} rows, more than the ${limits.maxRows} limit; delete unused rows`,
+      );
+    if (ws.columnCount > limits.maxColumns)
+      throw new WorkbookError(
+        file,
+        `sheet "${ws.name}" has ${ws.columnCount} columns, more than the ${limits.maxColumns} limit; delete unused columns`,
+      );
+    const merges: string[] = Object.values(
+      (ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {},
+    )
       .map((m) => m.shortRange ?? m.range ?? '')
       .filter(Boolean)
       .sort();
@@ -286,7 +344,10 @@ export async function readWorkbook(bytes: Uint8Array, file: string, limits: Work
           Object.assign(d, m, { mergedFrom: cell.master.address });
         }
         if (typeof d.value === 'string' && d.value.length > limits.maxCellChars) {
-          throw new WorkbookError(file, `sheet "${ws.name}" cell ${cellRef(r, c)} holds ${d.value.length.toLocaleString('en-GB')} characters, more than Excel's own limit of ${limits.maxCellChars.toLocaleString('en-GB')}; it was not written by Excel — shorten it`);
+          throw new WorkbookError(
+            file,
+            `sheet "${ws.name}" cell ${cellRef(r, c)} holds ${d.value.length.toLocaleString('en-GB')} characters, more than Excel's own limit of ${limits.maxCellChars.toLocaleString('en-GB')}; it was not written by Excel — shorten it`,
+          );
         }
         const rawNum = rawHere?.get(cellRef(r, c));
         if (rawNum && typeof d.value === 'number') d.rawNumber = rawNum;

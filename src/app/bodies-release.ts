@@ -61,7 +61,10 @@ export function afterMergeIssue(folder: SafetyFolder, pr: MergedPull): { title: 
     children.push(
       heading(3, 'Evidence to re-verify'),
       paragraph('The pull request changed or removed files that controls cite as their evidence:'),
-      table(['Hazard', 'Control', 'Evidence', 'Change'], pr.reverify.map((r) => [r.hazard, r.control, inlineCode(r.evidence), r.change])),
+      table(
+        ['Hazard', 'Control', 'Evidence', 'Change'],
+        pr.reverify.map((r) => [r.hazard, r.control, inlineCode(r.evidence), r.change]),
+      ),
     );
   }
   children.push(
@@ -100,7 +103,11 @@ export interface ReleaseReview {
 function openControls(folder: SafetyFolder): { hazard: Hazard; id: string; description: string; status: string; owner: string }[] {
   return folder.hazards
     .filter((h) => h.status !== 'retired')
-    .flatMap((h) => h.controls.filter((c) => c.status !== 'verified').map((c) => ({ hazard: h, id: c.id, description: c.description, status: c.status, owner: c.owner })));
+    .flatMap((h) =>
+      h.controls
+        .filter((c) => c.status !== 'verified')
+        .map((c) => ({ hazard: h, id: c.id, description: c.description, status: c.status, owner: c.owner })),
+    );
 }
 
 export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: string } {
@@ -113,30 +120,51 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
       '. A Clinical Safety Officer named in clinsafe.yml at this commit reviews it and comments here:',
     ),
     list([
-      [inlineCode('/clinsafe sign-off'), text(' — approve the release; the signed CSO release memo and the approved CSCR replace the draft on the release.')],
+      [
+        inlineCode('/clinsafe sign-off'),
+        text(' — approve the release; the signed CSO release memo and the approved CSCR replace the draft on the release.'),
+      ],
       [inlineCode('/clinsafe reject <reason>'), text(' — refuse it; the release notes will say it is not safety-approved.')],
     ]),
   ];
   if (r.problem || !r.folder) {
-    children.push(heading(3, 'The safety documents could not be built'), paragraph(r.problem ?? 'The safety folder could not be read at this commit.'));
-    if (r.diagnostics?.length) children.push(list(r.diagnostics.slice(0, 30).map((d) => [inlineCode(`${d.file}:${d.line}:${d.col}`), text(` ${d.message}`)])));
+    children.push(
+      heading(3, 'The safety documents could not be built'),
+      paragraph(r.problem ?? 'The safety folder could not be read at this commit.'),
+    );
+    if (r.diagnostics?.length)
+      children.push(list(r.diagnostics.slice(0, 30).map((d) => [inlineCode(`${d.file}:${d.line}:${d.col}`), text(` ${d.message}`)])));
     children.push(paragraph('Fix the safety folder and publish the release again; nothing can be signed off until the documents build.'));
     return { title: `Release sign-off: ${r.tag}`, body: serialize(root(children)) };
   }
   const folder = r.folder;
   const rerated = r.delta.filter((c) => c.details.some((d) => d.kind === 'risk') || c.change !== 'modified');
   const open = openControls(folder);
-  const transferred = folder.hazards.filter((h) => h.status === 'transferred' || h.controls.some((c) => c.owner.toLowerCase() !== 'manufacturer'));
+  const transferred = folder.hazards.filter(
+    (h) => h.status === 'transferred' || h.controls.some((c) => c.owner.toLowerCase() !== 'manufacturer'),
+  );
   const since = r.previousTag ? `since ${r.previousTag}` : 'in this first release';
   children.push(heading(3, 'Checklist for this release'));
   children.push(
     list(
       [
-        [text(`Hazard log changes ${since} reviewed (${rerated.length} hazard${rerated.length === 1 ? '' : 's'} added, retired or re-rated)`)],
+        [
+          text(
+            `Hazard log changes ${since} reviewed (${rerated.length} hazard${rerated.length === 1 ? '' : 's'} added, retired or re-rated)`,
+          ),
+        ],
         [text(`Controls not yet verified accepted or followed up (${open.length})`)],
         [text(`Incidents ${since} considered (${r.incidentsSince.length})`)],
-        [text(`Transferred hazards and the controls deploying organisations must put in place are stated in the CSCR (${transferred.length})`)],
-        [text(`Merged pull requests that impacted hazards ${since} were approved by a CSO (${r.changeRecord.filter((c) => c.hazards.length).length})`)],
+        [
+          text(
+            `Transferred hazards and the controls deploying organisations must put in place are stated in the CSCR (${transferred.length})`,
+          ),
+        ],
+        [
+          text(
+            `Merged pull requests that impacted hazards ${since} were approved by a CSO (${r.changeRecord.filter((c) => c.hazards.length).length})`,
+          ),
+        ],
       ],
       false,
       false,
@@ -145,13 +173,19 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
   if (rerated.length) {
     children.push(
       heading(4, `Hazard log changes ${since}`),
-      table(['Hazard', 'Change', 'Detail'], rerated.map((c) => [c.id, c.change, c.details.map((d) => d.summary).join('; ') || c.title])),
+      table(
+        ['Hazard', 'Change', 'Detail'],
+        rerated.map((c) => [c.id, c.change, c.details.map((d) => d.summary).join('; ') || c.title]),
+      ),
     );
   }
   if (open.length) {
     children.push(
       ...details(`Controls not yet verified (${open.length})`, [
-        table(['Hazard', 'Control', 'Status', 'Owner'], open.map((o) => [o.hazard.id, `${o.id}: ${o.description}`, o.status, o.owner])),
+        table(
+          ['Hazard', 'Control', 'Status', 'Owner'],
+          open.map((o) => [o.hazard.id, `${o.id}: ${o.description}`, o.status, o.owner]),
+        ),
       ]),
     );
   }
@@ -161,7 +195,10 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
   if (transferred.length) {
     children.push(
       ...details(`Transferred hazards (${transferred.length})`, [
-        table(['Hazard', 'Title', 'Transferred to', 'Residual risk'], transferred.map((h) => [h.id, h.title, h.transferredTo ?? controlOwners(h), describeRisk(folder.scheme, h.residual.risk)])),
+        table(
+          ['Hazard', 'Title', 'Transferred to', 'Residual risk'],
+          transferred.map((h) => [h.id, h.title, h.transferredTo ?? controlOwners(h), describeRisk(folder.scheme, h.residual.risk)]),
+        ),
       ]),
     );
   }
@@ -173,7 +210,14 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
     );
   }
   if (r.assets.length) {
-    children.push(...details('Documents attached to the release (SHA-256)', [table(['File', 'SHA-256'], r.assets.map((a) => [a.name, inlineCode(a.sha256)]))]));
+    children.push(
+      ...details('Documents attached to the release (SHA-256)', [
+        table(
+          ['File', 'SHA-256'],
+          r.assets.map((a) => [a.name, inlineCode(a.sha256)]),
+        ),
+      ]),
+    );
   }
   return { title: `Release sign-off: ${r.tag}`, body: serialize(root(children)) };
 }
@@ -201,7 +245,10 @@ export function signOffComment(s: SignOffRecord): string {
       `) on ${s.signedAt}, for commit ${s.sha}.`,
     ),
     paragraph(strong('Statement: '), s.statement),
-    table(['Document', 'SHA-256'], [...s.cscr, ...(s.memo ? [s.memo] : [])].map((a) => [a.name, inlineCode(a.sha256)])),
+    table(
+      ['Document', 'SHA-256'],
+      [...s.cscr, ...(s.memo ? [s.memo] : [])].map((a) => [a.name, inlineCode(a.sha256)]),
+    ),
     paragraph('The approved Clinical Safety Case Report and the CSO release memo have replaced the draft on the release.'),
   ];
   return serialize(root(children));
@@ -213,7 +260,9 @@ export function rejectionComment(r: { tag: string; sha: string; by: string; reas
       paragraph(strong(`Release ${r.tag} is NOT safety-approved.`)),
       paragraph('Rejected by ', inlineCode(r.by), ` on ${r.at} (commit ${short(r.sha)}).`),
       paragraph(strong('Reason: '), r.reason),
-      paragraph('The release notes and the Clinical Safety Case Report attached to the release now say so. A CSO can still sign off this release later with /clinsafe sign-off once the concern is resolved.'),
+      paragraph(
+        'The release notes and the Clinical Safety Case Report attached to the release now say so. A CSO can still sign off this release later with /clinsafe sign-off once the concern is resolved.',
+      ),
     ]),
   );
 }
@@ -224,14 +273,30 @@ export function refusalComment(login: string, reason: string): string {
 }
 
 /** The clinsafe section of the release notes (between markers; the rest of the notes is left alone). */
-export function releaseNotesSection(state: { kind: 'awaiting'; issueUrl: string } | { kind: 'approved'; cso: string; at: string } | { kind: 'rejected'; by: string; reason: string; at: string } | { kind: 'failed'; issueUrl: string }): string {
+export function releaseNotesSection(
+  state:
+    | { kind: 'awaiting'; issueUrl: string }
+    | { kind: 'approved'; cso: string; at: string }
+    | { kind: 'rejected'; by: string; reason: string; at: string }
+    | { kind: 'failed'; issueUrl: string },
+): string {
   const line: RootContent =
     state.kind === 'awaiting'
-      ? paragraph(strong('Clinical safety: '), 'awaiting sign-off by a Clinical Safety Officer — the attached CSCR is a draft (', link(state.issueUrl, 'sign-off issue'), ').')
+      ? paragraph(
+          strong('Clinical safety: '),
+          'awaiting sign-off by a Clinical Safety Officer — the attached CSCR is a draft (',
+          link(state.issueUrl, 'sign-off issue'),
+          ').',
+        )
       : state.kind === 'approved'
         ? paragraph(strong('Clinical safety: '), `safety-approved by ${state.cso} on ${state.at}. The CSO release memo is attached.`)
         : state.kind === 'rejected'
           ? paragraph(strong('Clinical safety: NOT safety-approved. '), `Rejected by ${state.by} on ${state.at}: ${state.reason}`)
-          : paragraph(strong('Clinical safety: NOT safety-approved. '), 'The safety documents could not be built for this release (', link(state.issueUrl, 'details'), ').');
+          : paragraph(
+              strong('Clinical safety: NOT safety-approved. '),
+              'The safety documents could not be built for this release (',
+              link(state.issueUrl, 'details'),
+              ').',
+            );
   return serialize(root([line])).trim();
 }

@@ -9,7 +9,37 @@ import type { ReviewDue } from '../core/app-rules.js';
 import { code, details, heading, inlineCode, link, list, paragraph, root, serialize, strong, table, text } from '../core/markdown.js';
 import { stringify } from 'yaml';
 
-const STOP = new Set(['with', 'from', 'that', 'this', 'when', 'were', 'have', 'been', 'into', 'than', 'then', 'they', 'their', 'there', 'which', 'while', 'would', 'could', 'should', 'about', 'after', 'before', 'patient', 'patients', 'system', 'shown', 'being', 'does', 'other']);
+const STOP = new Set([
+  'with',
+  'from',
+  'that',
+  'this',
+  'when',
+  'were',
+  'have',
+  'been',
+  'into',
+  'than',
+  'then',
+  'they',
+  'their',
+  'there',
+  'which',
+  'while',
+  'would',
+  'could',
+  'should',
+  'about',
+  'after',
+  'before',
+  'patient',
+  'patients',
+  'system',
+  'shown',
+  'being',
+  'does',
+  'other',
+]);
 
 function words(s: string): Set<string> {
   return new Set(
@@ -21,7 +51,11 @@ function words(s: string): Set<string> {
 }
 
 /** Hazards an incident report may relate to: shared labels, then shared significant words. */
-export function candidateHazards(folder: SafetyFolder, incident: { title: string; body: string; labels: string[] }, max = 5): { hazard: Hazard; why: string }[] {
+export function candidateHazards(
+  folder: SafetyFolder,
+  incident: { title: string; body: string; labels: string[] },
+  max = 5,
+): { hazard: Hazard; why: string }[] {
   const incidentWords = words(`${incident.title} ${incident.body}`);
   const labels = new Set(incident.labels.map((l) => l.toLowerCase()));
   const scored = folder.hazards
@@ -62,12 +96,15 @@ export function incidentGuidance(
     paragraph(
       'This issue is labelled as a clinical safety incident. Under DCB0129 §3.6 it must be recorded in the safety incident log, assessed by a Clinical Safety Officer, and linked to the hazards it relates to. Do not put patient-identifiable information in this issue.',
     ),
-    list([
-      'A CSO assesses the clinical risk (severity and likelihood) and decides whether the product must be made safe now.',
-      'Record the incident in the safety folder as the file below, in a pull request that a CSO approves.',
-      'If the incident shows a hazard the log does not cover, add a hazard; if it shows a control failed, re-rate the hazard.',
-      'Add journal entries as the investigation goes on; set madeSafeOn and closedOn when they happen.',
-    ], true),
+    list(
+      [
+        'A CSO assesses the clinical risk (severity and likelihood) and decides whether the product must be made safe now.',
+        'Record the incident in the safety folder as the file below, in a pull request that a CSO approves.',
+        'If the incident shows a hazard the log does not cover, add a hazard; if it shows a control failed, re-rate the hazard.',
+        'Add journal entries as the investigation goes on; set madeSafeOn and closedOn when they happen.',
+      ],
+      true,
+    ),
   ];
   if (folderProblem) children.push(paragraph(strong('Note: '), folderProblem));
   if (candidates.length) {
@@ -81,11 +118,19 @@ export function incidentGuidance(
   } else if (folder) {
     children.push(paragraph('No existing hazard clearly matches this report: the CSO should consider whether it reveals a new hazard.'));
   }
-  children.push(heading(4, 'Incident log entry to add'), paragraph(inlineCode(`${folder?.dir ?? 'clinical-safety'}/incidents/${reference}.yml`)), code(stringify(entry, { lineWidth: 0 }), 'yaml'));
+  children.push(
+    heading(4, 'Incident log entry to add'),
+    paragraph(inlineCode(`${folder?.dir ?? 'clinical-safety'}/incidents/${reference}.yml`)),
+    code(stringify(entry, { lineWidth: 0 }), 'yaml'),
+  );
   return serialize(root(children));
 }
 
-export function incidentReviewIssue(folder: SafetyFolder, issue: { number: number; title: string; url: string }, candidates: { hazard: Hazard; why: string }[]): { title: string; body: string } {
+export function incidentReviewIssue(
+  folder: SafetyFolder,
+  issue: { number: number; title: string; url: string },
+  candidates: { hazard: Hazard; why: string }[],
+): { title: string; body: string } {
   const children: RootContent[] = [
     paragraph('A clinical safety incident has been reported: ', link(issue.url, `#${issue.number} `, issue.title), '.'),
     paragraph(
@@ -95,11 +140,25 @@ export function incidentReviewIssue(folder: SafetyFolder, issue: { number: numbe
     ),
   ];
   if (candidates.length) {
-    children.push(table(['Hazard', 'Title', 'Residual risk'], candidates.map((c) => [c.hazard.id, c.hazard.title, describeRisk(folder.scheme, c.hazard.residual.risk)])));
+    children.push(
+      table(
+        ['Hazard', 'Title', 'Residual risk'],
+        candidates.map((c) => [c.hazard.id, c.hazard.title, describeRisk(folder.scheme, c.hazard.residual.risk)]),
+      ),
+    );
   }
   children.push(
     heading(4, 'Review checklist'),
-    list(['Assess the clinical risk of the incident', 'Link it to existing hazards or add a new hazard', 'Re-rate affected hazards and record new controls', 'Record the incident in the safety incident log'], false, false),
+    list(
+      [
+        'Assess the clinical risk of the incident',
+        'Link it to existing hazards or add a new hazard',
+        'Re-rate affected hazards and record new controls',
+        'Record the incident in the safety incident log',
+      ],
+      false,
+      false,
+    ),
   );
   return { title: `Safety review: clinical incident #${issue.number}`, body: serialize(root(children)) };
 }
@@ -126,10 +185,20 @@ export function periodicReviewIssue(folder: SafetyFolder, due: ReviewDue): { tit
       false,
     ),
     heading(4, `Live hazards (${open.length})`),
-    table(['Hazard', 'Title', 'Residual risk', 'Status'], open.map((h) => [h.id, h.title, describeRisk(folder.scheme, h.residual.risk), h.status])),
+    table(
+      ['Hazard', 'Title', 'Residual risk', 'Status'],
+      open.map((h) => [h.id, h.title, describeRisk(folder.scheme, h.residual.risk), h.status]),
+    ),
   ];
   if (planned.length) {
-    children.push(...details(`Controls still planned (${planned.length})`, [table(['Hazard', 'Control', 'Owner'], planned.map(({ h, c }) => [h.id, `${c.id}: ${c.description}`, c.owner]))]));
+    children.push(
+      ...details(`Controls still planned (${planned.length})`, [
+        table(
+          ['Hazard', 'Control', 'Owner'],
+          planned.map(({ h, c }) => [h.id, `${c.id}: ${c.description}`, c.owner]),
+        ),
+      ]),
+    );
   }
   if (openIncidents.length) {
     children.push(heading(4, 'Open incidents'), list(openIncidents.map((i) => [text(`${i.reference}: ${i.title ?? i.summary}`)])));

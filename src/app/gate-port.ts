@@ -42,7 +42,8 @@ export function approvalText(result: GateResult): string {
 
 export const gatePorts: GatePorts = {
   async assess(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment> {
-    const extra = (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: pullNumber })).data as PullExtra;
+    const extra = (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: pullNumber }))
+      .data as PullExtra;
     const inputs = await collectGateInputs(client, repo, pullNumber, { safetyDir: opts.safetyDir });
     const result = evaluateGate(inputs);
     const approval = result.approval;
@@ -61,9 +62,15 @@ export const gatePorts: GatePorts = {
       requiresApproval: result.requiresApproval,
       approval: {
         state: result.decision === 'error' ? 'error' : approval.state,
-        approvedBy: approval.state === 'approved' ? approval.by.map((login) => ({ login, ...(nameOf(result, login) ? { name: nameOf(result, login)! } : {}) })) : [],
+        approvedBy:
+          approval.state === 'approved'
+            ? approval.by.map((login) => ({ login, ...(nameOf(result, login) ? { name: nameOf(result, login)! } : {}) }))
+            : [],
         ...(approval.state === 'approved' ? { commit: approval.commit } : {}),
-        text: result.decision === 'error' ? `could not be established: ${result.errors.map((e) => e.message).join('; ')}` : approvalText(result),
+        text:
+          result.decision === 'error'
+            ? `could not be established: ${result.errors.map((e) => e.message).join('; ')}`
+            : approvalText(result),
       },
     };
   },

@@ -76,7 +76,16 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
       const payload = context.payload as {
         action: string;
         label?: { name: string };
-        issue: { number: number; title: string; body: string | null; user: { login: string; type: string }; created_at: string; labels: { name: string }[]; html_url: string; pull_request?: unknown };
+        issue: {
+          number: number;
+          title: string;
+          body: string | null;
+          user: { login: string; type: string };
+          created_at: string;
+          labels: { name: string }[];
+          html_url: string;
+          pull_request?: unknown;
+        };
         repository: { default_branch: string };
       };
       const issue = payload.issue;
@@ -88,15 +97,40 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
       if (payload.action === 'labeled' ? payload.label?.name !== label : !labels.includes(label)) return;
       const bot = await ctx.botLogin(app);
       const folder = loaded.valid ? loaded.folder : undefined;
-      const incident = { number: issue.number, title: issue.title, body: issue.body ?? '', user: issue.user.login, createdAt: issue.created_at, labels };
-      const problem = folder ? undefined : `the safety folder on ${payload.repository.default_branch} is not valid (run clinsafe validate), so hazards could not be suggested.`;
-      await ensureComment(octo(context), repo, bot, issue.number, 'incident-guidance', `issue-${issue.number}`, incidentGuidance(folder, incident, problem));
+      const incident = {
+        number: issue.number,
+        title: issue.title,
+        body: issue.body ?? '',
+        user: issue.user.login,
+        createdAt: issue.created_at,
+        labels,
+      };
+      const problem = folder
+        ? undefined
+        : `the safety folder on ${payload.repository.default_branch} is not valid (run clinsafe validate), so hazards could not be suggested.`;
+      await ensureComment(
+        octo(context),
+        repo,
+        bot,
+        issue.number,
+        'incident-guidance',
+        `issue-${issue.number}`,
+        incidentGuidance(folder, incident, problem),
+      );
       if (!folder) return;
       const candidates = candidateHazards(folder, incident);
       const needsReview = candidates.length === 0 || candidates.some((c) => c.hazard.residual.risk >= folder.scheme.justifyFrom);
       if (!needsReview) return;
       const review = incidentReviewIssue(folder, { number: issue.number, title: issue.title, url: issue.html_url }, candidates);
-      await ensureIssue(octo(context), repo, bot, 'incident-review', String(issue.number), { ...review, assignees: folder.config.cso.map((c) => c.github) }, folder.config.app.reviewLabel);
+      await ensureIssue(
+        octo(context),
+        repo,
+        bot,
+        'incident-review',
+        String(issue.number),
+        { ...review, assignees: folder.config.cso.map((c) => c.github) },
+        folder.config.app.reviewLabel,
+      );
     });
 
     // Periodic review: a scheduled workflow sends a repository_dispatch (see docs/app.md); the issue opens once per due date.
@@ -111,11 +145,18 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
       if (!due.due) return;
       const bot = await ctx.botLogin(app);
       const issue = periodicReviewIssue(loaded.folder, due);
-      await ensureIssue(octo(context), repo, bot, 'periodic-review', due.key, { ...issue, assignees: loaded.folder.config.cso.map((c) => c.github) }, loaded.folder.config.app.reviewLabel);
+      await ensureIssue(
+        octo(context),
+        repo,
+        bot,
+        'periodic-review',
+        due.key,
+        { ...issue, assignees: loaded.folder.config.cso.map((c) => c.github) },
+        loaded.folder.config.app.reviewLabel,
+      );
     });
 
     if (deps.gate) registerPulls(app, ctx, deps.gate, deps.gateMode ?? 'status');
     if (deps.gate && deps.docs) registerReleases(app, ctx, { gate: deps.gate, docs: deps.docs });
   };
 }
-

@@ -37,10 +37,22 @@ export interface GatePorts {
   /** Assess a pull request through the API (files, labels, reviews, commits; folder at base and head). */
   assess(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment>;
   /** Evaluate and report the gate on a pull request (comment + status or check run). Never throws for API failures. */
-  run(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { botLogin: string; safetyDir: string; report: 'status' | 'check-run' }): Promise<{ decision: string }>;
+  run(
+    client: StoreOctokit,
+    repo: RepoRef,
+    pullNumber: number,
+    opts: { botLogin: string; safetyDir: string; report: 'status' | 'check-run' },
+  ): Promise<{ decision: string }>;
 }
 
 export interface DocumentPorts {
-  build(input: { folder: SafetyFolder; release: ReleaseInfo; changeRecord: ChangeRecordEntry[]; signOff?: SignOff; formats?: Format[]; folderHash?: string }): Promise<Artefact[]>;
+  build(input: {
+    folder: SafetyFolder;
+    release: ReleaseInfo;
+    changeRecord: ChangeRecordEntry[];
+    signOff?: SignOff;
+    formats?: Format[];
+    folderHash?: string;
+  }): Promise<Artefact[]>;
   folderHash(snapshot: Snapshot): string;
 }

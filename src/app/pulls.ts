@@ -41,11 +41,17 @@ const GATE_EVENTS = [
 
 export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mode: AppGateMode): void {
   const octo = (context: { octokit: unknown }) => context.octokit as StoreOctokit;
-  const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({ owner: payload.repository.owner.login, repo: payload.repository.name });
+  const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+  });
 
   if (mode !== 'off') {
     app.on([...GATE_EVENTS], async (context) => {
-      const payload = context.payload as unknown as { pull_request: { number: number; state: string }; repository: { owner: { login: string }; name: string } };
+      const payload = context.payload as unknown as {
+        pull_request: { number: number; state: string };
+        repository: { owner: { login: string }; name: string };
+      };
       if (payload.pull_request.state !== 'open') return;
       const bot = await ctx.botLogin(app);
       await gate.run(octo(context), repoOf(payload), payload.pull_request.number, { botLogin: bot, safetyDir: ctx.dir, report: mode });
@@ -53,7 +59,10 @@ export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mod
   }
 
   app.on('pull_request.closed', async (context) => {
-    const payload = context.payload as unknown as { pull_request: { number: number; merged: boolean; base: { ref: string } }; repository: { owner: { login: string }; name: string } };
+    const payload = context.payload as unknown as {
+      pull_request: { number: number; merged: boolean; base: { ref: string } };
+      repository: { owner: { login: string }; name: string };
+    };
     if (!payload.pull_request.merged) return;
     const client = octo(context);
     const repo = repoOf(payload);
@@ -77,6 +86,14 @@ export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mod
       safetyFolderChanges: a.safetyFolderChanges,
       approval: a.approval.text,
     });
-    await ensureIssue(client, repo, bot, 'review-after-merge', `pr-${a.number}`, { ...body, assignees: folder.config.cso.map((c) => c.github) }, folder.config.app.reviewLabel);
+    await ensureIssue(
+      client,
+      repo,
+      bot,
+      'review-after-merge',
+      `pr-${a.number}`,
+      { ...body, assignees: folder.config.cso.map((c) => c.github) },
+      folder.config.app.reviewLabel,
+    );
   });
 }

@@ -39,7 +39,10 @@ interface AtCommit {
 
 /** The safety folder at a ref, with the commit it resolved to and that commit's date. */
 async function folderAt(client: Octo, repo: RepoRef, ref: string, dir: string): Promise<AtCommit> {
-  const commit = (await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as { sha: string; commit: { committer?: { date?: string } | null } };
+  const commit = (await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as {
+    sha: string;
+    commit: { committer?: { date?: string } | null };
+  };
   const date = commit.commit.committer?.date ?? '1970-01-01T00:00:00Z';
   try {
     const { snapshot } = await snapshotViaApi(client, repo, commit.sha, dir);
@@ -83,7 +86,9 @@ async function buildAndAttach(
   const folder = at.loaded.folder!;
   const prev = await previousRelease(client, repo, release);
   const prevAt = prev ? await folderAt(client, repo, prev.tag_name, dir) : undefined;
-  const changeRecord = await changeRecordViaApi(client, repo, prev?.tag_name, at.sha, (n) => ports.gate.assess(client, repo, n, { safetyDir: dir }));
+  const changeRecord = await changeRecordViaApi(client, repo, prev?.tag_name, at.sha, (n) =>
+    ports.gate.assess(client, repo, n, { safetyDir: dir }),
+  );
   const artefacts = await ports.docs.build({
     folder,
     release: {
@@ -116,7 +121,10 @@ async function buildAndAttach(
 
 export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePorts): void {
   const octo = (context: { octokit: unknown }) => context.octokit as Octo;
-  const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({ owner: payload.repository.owner.login, repo: payload.repository.name });
+  const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+  });
 
   app.on('release.published', async (context) => {
     const release = context.payload.release as unknown as ReleaseLike;
@@ -132,7 +140,17 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const label = folder?.config.app.reviewLabel ?? at.loaded.folder?.config.app.reviewLabel;
 
     const failed = async (problem: string, diagnostics: Diagnostic[] = []) => {
-      const review = releaseSignOffIssue({ tag: release.tag_name, sha: at.sha, releaseUrl: release.html_url, problem, diagnostics, delta: [], incidentsSince: [], changeRecord: [], assets: [] });
+      const review = releaseSignOffIssue({
+        tag: release.tag_name,
+        sha: at.sha,
+        releaseUrl: release.html_url,
+        problem,
+        diagnostics,
+        delta: [],
+        incidentsSince: [],
+        changeRecord: [],
+        assets: [],
+      });
       const issue = existing ?? (await ensureIssue(client, repo, bot, 'release-signoff', key, { ...review, assignees }, label));
       await setReleaseNotes(client, repo, release.id, releaseNotesSection({ kind: 'failed', issueUrl: issueUrl(release, issue.number) }));
     };
@@ -198,7 +216,8 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const repo = repoOf(payload);
     const bot = await ctx.botLogin(app);
     if (issue.user.login !== bot) return; // someone else's look-alike issue
-    const refuse = (reason: string) => ensureComment(client, repo, bot, issue.number, 'refusal', `comment-${comment.id}`, refusalComment(comment.user.login, reason));
+    const refuse = (reason: string) =>
+      ensureComment(client, repo, bot, issue.number, 'refusal', `comment-${comment.id}`, refusalComment(comment.user.login, reason));
     if (command.kind === 'invalid') return void (await refuse(command.problem));
 
     const at = key.lastIndexOf('@');
@@ -209,7 +228,10 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const may = maySignOff(comment.user.login, comment.user.type, roster);
     if (!may.allowed) return void (await refuse(may.reason));
     const folder = atCommit.loaded.valid ? atCommit.loaded.folder : undefined;
-    if (!folder) return void (await refuse('the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again'));
+    if (!folder)
+      return void (await refuse(
+        'the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again',
+      ));
 
     const decisions = await recordedDecisions(client, repo, bot, issue.number, key);
     if (decisions.some((d) => d.commentId === comment.id)) return; // this very comment was already carried out (a redelivery)
@@ -220,7 +242,12 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const release = (await client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repo, tag })).data as ReleaseLike;
     const signOff: SignOff =
       command.kind === 'sign-off'
-        ? { state: 'approved', cso: may.cso, statement: command.statement ?? defaultStatement(folder.config.product.name, tag), signedAt: comment.created_at }
+        ? {
+            state: 'approved',
+            cso: may.cso,
+            statement: command.statement ?? defaultStatement(folder.config.product.name, tag),
+            signedAt: comment.created_at,
+          }
         : { state: 'rejected', by: `${may.cso.name} (${may.cso.github})`, reason: command.reason, at: comment.created_at };
     let artefacts: Artefact[];
     try {
@@ -232,11 +259,18 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     await setReleaseNotes(client, repo, release.id, notesFor(signOff, issueUrl(release, issue.number)));
     if (signOff.state === 'approved') {
       const cscr = artefacts.filter((a) => a.name.startsWith('cscr.')).map((a) => ({ name: a.name, sha256: a.sha256 }));
-      const memo = artefacts.find((a) => a.name.startsWith('cso-release-memo') && a.name.endsWith('.md')) ?? artefacts.find((a) => a.name.startsWith('cso-release-memo'));
+      const memo =
+        artefacts.find((a) => a.name.startsWith('cso-release-memo') && a.name.endsWith('.md')) ??
+        artefacts.find((a) => a.name.startsWith('cso-release-memo'));
       const body = `${signOffComment({ tag, sha, cso: signOff.cso, statement: signOff.statement, signedAt: signOff.signedAt, cscr, ...(memo ? { memo: { name: memo.name, sha256: memo.sha256 } } : {}) })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
       await ensureComment(client, repo, bot, issue.number, 'signoff-result', `${key}:approved`, body);
       if (issue.state !== 'closed') {
-        await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
+        await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+          ...repo,
+          issue_number: issue.number,
+          state: 'closed',
+          state_reason: 'completed',
+        });
       }
     } else {
       const body = `${rejectionComment({ tag, sha, by: signOff.by, reason: signOff.reason, at: signOff.at })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
@@ -253,7 +287,10 @@ function issueUrl(release: ReleaseLike, issueNumber: number): string {
 function notesFor(decision: SignOff | undefined, url: string): string {
   if (!decision) return releaseNotesSection({ kind: 'awaiting', issueUrl: url });
   return decision.state === 'approved'
-    ? releaseNotesSection({ kind: 'approved', cso: `${decision.cso.name} (${decision.cso.profession}, ${decision.cso.registration})`, at: decision.signedAt })
+    ? releaseNotesSection({
+        kind: 'approved',
+        cso: `${decision.cso.name} (${decision.cso.profession}, ${decision.cso.registration})`,
+        at: decision.signedAt,
+      })
     : releaseNotesSection({ kind: 'rejected', by: decision.by, reason: decision.reason, at: decision.at });
 }
-

@@ -15,7 +15,16 @@ import { type CliIO, UsageError } from './io.js';
 const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
-const COMMANDS: Register[] = [registerInit, registerValidate, registerSchema, registerDemo, registerImport, registerExport, registerCheck, registerReport];
+const COMMANDS: Register[] = [
+  registerInit,
+  registerValidate,
+  registerSchema,
+  registerDemo,
+  registerImport,
+  registerExport,
+  registerCheck,
+  registerReport,
+];
 
 /** Run the CLI in-process. Returns the exit code; never throws for user errors. */
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -9,7 +9,15 @@ export function marker(kind: MarkerKind, key: string): string {
   return `<!-- clinsafe:${kind}:${key.replace(/-->/g, '')} -->`;
 }
 
-export type MarkerKind = 'review-after-merge' | 'release-signoff' | 'periodic-review' | 'incident-guidance' | 'incident-review' | 'signoff-result' | 'refusal' | 'gate-comment';
+export type MarkerKind =
+  | 'review-after-merge'
+  | 'release-signoff'
+  | 'periodic-review'
+  | 'incident-guidance'
+  | 'incident-review'
+  | 'signoff-result'
+  | 'refusal'
+  | 'gate-comment';
 
 /** Structured data the app keeps in what it writes (base64 JSON in a hidden comment), so no state lives in the server. */
 export function dataMarker(data: unknown): string {
@@ -63,7 +71,8 @@ export function periodicReviewDue(config: Pick<Config, 'review'>, today: string)
   return { due: today >= dueOn, dueOn, lastReviewed, cadenceMonths, key: dueOn };
 }
 
-export type SignOffCommand = { kind: 'sign-off'; statement?: string } | { kind: 'reject'; reason: string } | { kind: 'invalid'; problem: string };
+export type SignOffCommand =
+  { kind: 'sign-off'; statement?: string } | { kind: 'reject'; reason: string } | { kind: 'invalid'; problem: string };
 
 /**
  * A `/clinsafe …` command at the start of a line of a comment, or undefined when the comment has
@@ -79,20 +88,24 @@ export function parseCommand(body: string): SignOffCommand | undefined {
     }
     if (inFence || !line.startsWith('/clinsafe')) continue;
     const m = /^\/clinsafe\s+(sign-off|signoff|approve|reject)(?:\s+(.*))?$/i.exec(line);
-    if (!m) return { kind: 'invalid', problem: 'unknown command; use `/clinsafe sign-off` to approve the release or `/clinsafe reject <reason>` to refuse it' };
+    if (!m)
+      return {
+        kind: 'invalid',
+        problem: 'unknown command; use `/clinsafe sign-off` to approve the release or `/clinsafe reject <reason>` to refuse it',
+      };
     const verb = m[1]!.toLowerCase();
     const rest = (m[2] ?? '').trim();
     if (verb === 'reject') {
-      return rest ? { kind: 'reject', reason: rest } : { kind: 'invalid', problem: 'a rejection needs a reason: `/clinsafe reject <reason>`' };
+      return rest
+        ? { kind: 'reject', reason: rest }
+        : { kind: 'invalid', problem: 'a rejection needs a reason: `/clinsafe reject <reason>`' };
     }
     return rest ? { kind: 'sign-off', statement: rest } : { kind: 'sign-off' };
   }
   return undefined;
 }
 
-export type SignOffDecision =
-  | { allowed: true; cso: Config['cso'][number] }
-  | { allowed: false; reason: string };
+export type SignOffDecision = { allowed: true; cso: Config['cso'][number] } | { allowed: false; reason: string };
 
 /**
  * May `login` sign off a release? Only a CSO on the roster as it is at the release's own commit;

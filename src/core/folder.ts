@@ -122,7 +122,12 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
   let configParsed: ParsedYaml | undefined;
   if (configText === undefined) {
     if (!snapshot.files.some((f) => f.path === configPath)) {
-      err(configPath, top, 'config-missing', `the safety folder has no ${CONFIG_FILE}; create one with \`clinsafe init\` or point --dir at the folder that holds it`);
+      err(
+        configPath,
+        top,
+        'config-missing',
+        `the safety folder has no ${CONFIG_FILE}; create one with \`clinsafe init\` or point --dir at the folder that holds it`,
+      );
     }
   } else {
     const { parsed, diagnostics: d } = parseYaml(configPath, configText);
@@ -141,7 +146,8 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     const declared = config.riskScheme;
     if (declared !== 'nhs-dcb0129') {
       const problems = schemeProblems(declared);
-      for (const p of problems) err(configPath, positionOf(configParsed, ['riskScheme', ...p.path]), 'risk-scheme', `riskScheme: ${p.message}`);
+      for (const p of problems)
+        err(configPath, positionOf(configParsed, ['riskScheme', ...p.path]), 'risk-scheme', `riskScheme: ${p.message}`);
       schemeOk = problems.length === 0;
     }
     if (schemeOk) scheme = toRiskScheme(declared);
@@ -159,7 +165,14 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
   for (const path of hazardPaths) {
     const rel = relativeTo(dir, path)!;
     if (!YAML_EXT.test(rel)) {
-      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel)) err(path, top, 'stray-file', 'is not a hazard file: hazards/ holds one .yml file per hazard; move other files elsewhere', 'warning');
+      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel))
+        err(
+          path,
+          top,
+          'stray-file',
+          'is not a hazard file: hazards/ holds one .yml file per hazard; move other files elsewhere',
+          'warning',
+        );
       continue;
     }
     const content = texts.get(path);
@@ -173,11 +186,21 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     const h = shape.data;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
     if (base !== h.id && !base.startsWith(`${h.id}-`)) {
-      err(path, positionOf(parsed, ['id']), 'id-filename', `id "${h.id}" does not match the file name "${base}"; name the file ${h.id}-<short-title>.yml or correct the id`);
+      err(
+        path,
+        positionOf(parsed, ['id']),
+        'id-filename',
+        `id "${h.id}" does not match the file name "${base}"; name the file ${h.id}-<short-title>.yml or correct the id`,
+      );
     }
     const previous = hazardIds.get(h.id);
     if (previous) {
-      err(path, positionOf(parsed, ['id']), 'duplicate-id', `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`);
+      err(
+        path,
+        positionOf(parsed, ['id']),
+        'duplicate-id',
+        `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`,
+      );
     } else hazardIds.set(h.id, path);
     const hazard = checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err);
     hazards.push(hazard);
@@ -198,17 +221,35 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     const inc = shape.data;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
     if (base !== inc.reference && !base.startsWith(`${inc.reference}-`)) {
-      err(path, positionOf(parsed, ['reference']), 'id-filename', `reference "${inc.reference}" does not match the file name "${base}"; name the file ${inc.reference}.yml`);
+      err(
+        path,
+        positionOf(parsed, ['reference']),
+        'id-filename',
+        `reference "${inc.reference}" does not match the file name "${base}"; name the file ${inc.reference}.yml`,
+      );
     }
     if (incidentRefs.has(inc.reference)) {
-      err(path, positionOf(parsed, ['reference']), 'duplicate-id', `incident reference "${inc.reference}" is already used by ${incidentRefs.get(inc.reference)}`);
+      err(
+        path,
+        positionOf(parsed, ['reference']),
+        'duplicate-id',
+        `incident reference "${inc.reference}" is already used by ${incidentRefs.get(inc.reference)}`,
+      );
     } else incidentRefs.set(inc.reference, path);
     inc.hazards.forEach((hid, i) => {
-      if (!hazardIds.has(hid)) err(path, positionOf(parsed, ['hazards', i]), 'unknown-hazard', `hazard "${hid}" does not exist; link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(', ')}${hazardIds.size > 8 ? ', …' : ''})`);
+      if (!hazardIds.has(hid))
+        err(
+          path,
+          positionOf(parsed, ['hazards', i]),
+          'unknown-hazard',
+          `hazard "${hid}" does not exist; link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(', ')}${hazardIds.size > 8 ? ', …' : ''})`,
+        );
     });
     checkRiskStated(parsed, ['clinicalRiskAssessment'], inc.clinicalRiskAssessment, scheme, schemeOk, err);
-    if (inc.closedOn && inc.closedOn < inc.reportedOn) err(path, positionOf(parsed, ['closedOn']), 'date-order', `closedOn ${inc.closedOn} is before reportedOn ${inc.reportedOn}`);
-    if (inc.madeSafeOn && inc.madeSafeOn < inc.reportedOn) err(path, positionOf(parsed, ['madeSafeOn']), 'date-order', `madeSafeOn ${inc.madeSafeOn} is before reportedOn ${inc.reportedOn}`);
+    if (inc.closedOn && inc.closedOn < inc.reportedOn)
+      err(path, positionOf(parsed, ['closedOn']), 'date-order', `closedOn ${inc.closedOn} is before reportedOn ${inc.reportedOn}`);
+    if (inc.madeSafeOn && inc.madeSafeOn < inc.reportedOn)
+      err(path, positionOf(parsed, ['madeSafeOn']), 'date-order', `madeSafeOn ${inc.madeSafeOn} is before reportedOn ${inc.reportedOn}`);
     incidents.push({ ...inc, file: path });
   }
 
@@ -234,7 +275,13 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     diagnostics.push(...shape.diagnostics);
     if (!shape.data) continue;
     shape.data.hazardsRaised.forEach((hid, i) => {
-      if (!hazardIds.has(hid)) err(path, positionOf(parsed, ['hazardsRaised', i]), 'unknown-hazard', `hazard "${hid}" does not exist; list ids of hazards in hazards/`);
+      if (!hazardIds.has(hid))
+        err(
+          path,
+          positionOf(parsed, ['hazardsRaised', i]),
+          'unknown-hazard',
+          `hazard "${hid}" does not exist; list ids of hazards in hazards/`,
+        );
     });
     workshops.push({ ...shape.data, file: path, body: fm.body });
   }
@@ -254,11 +301,23 @@ type Report = (file: string, pos: { line: number; col: number }, code: string, m
 
 function checkConfig(config: Config, parsed: ParsedYaml, err: Report): void {
   if (config.cso.length === 0) {
-    err(parsed.file, positionOf(parsed, ['cso'], 'key'), 'no-cso', 'no Clinical Safety Officer is named: the PR gate will hold every safety-impacting pull request until a CSO (github, name, profession, registration) is added', 'warning');
+    err(
+      parsed.file,
+      positionOf(parsed, ['cso'], 'key'),
+      'no-cso',
+      'no Clinical Safety Officer is named: the PR gate will hold every safety-impacting pull request until a CSO (github, name, profession, registration) is added',
+      'warning',
+    );
   }
   const placeholders = (value: unknown, path: Segment[]): void => {
     if (typeof value === 'string' && /^TODO\b/.test(value)) {
-      err(parsed.file, positionOf(parsed, path), 'placeholder', `${path.join('.')} is still a placeholder ("${value.slice(0, 40)}…"); write the real text`, 'warning');
+      err(
+        parsed.file,
+        positionOf(parsed, path),
+        'placeholder',
+        `${path.join('.')} is still a placeholder ("${value.slice(0, 40)}…"); write the real text`,
+        'warning',
+      );
     } else if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, [...path, i]));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) placeholders(v, [...path, k]);
   };
@@ -266,7 +325,13 @@ function checkConfig(config: Config, parsed: ParsedYaml, err: Report): void {
   const seen = new Map<string, number>();
   config.cso.forEach((c, i) => {
     const login = c.github.toLowerCase();
-    if (seen.has(login)) err(parsed.file, positionOf(parsed, ['cso', i, 'github']), 'duplicate-cso', `CSO "${c.github}" is listed twice (entries ${seen.get(login)! + 1} and ${i + 1}); list each person once`);
+    if (seen.has(login))
+      err(
+        parsed.file,
+        positionOf(parsed, ['cso', i, 'github']),
+        'duplicate-cso',
+        `CSO "${c.github}" is listed twice (entries ${seen.get(login)! + 1} and ${i + 1}); list each person once`,
+      );
     else seen.set(login, i);
   });
   config.gate.alwaysImpacted.forEach((g, i) => {
@@ -310,12 +375,18 @@ function checkHazard(
   const initialRisk = checkRiskStated(parsed, ['initial'], h.initial, scheme, schemeOk, err) ?? 0;
   const residualRisk = checkRiskStated(parsed, ['residual'], h.residual, scheme, schemeOk, err) ?? 0;
   if (schemeOk && residualRisk > initialRisk) {
-    err(path, at(['residual']), 'residual-above-initial', `residual risk ${describeRisk(scheme, residualRisk)} is above initial risk ${describeRisk(scheme, initialRisk)}; controls cannot increase risk — re-assess the residual or the initial rating`);
+    err(
+      path,
+      at(['residual']),
+      'residual-above-initial',
+      `residual risk ${describeRisk(scheme, residualRisk)} is above initial risk ${describeRisk(scheme, initialRisk)}; controls cannot increase risk — re-assess the residual or the initial rating`,
+    );
   }
   const unique = (list: { id: string }[], key: string, what: string) => {
     const seen = new Set<string>();
     list.forEach((item, i) => {
-      if (seen.has(item.id)) err(path, at([key, i, 'id']), 'duplicate-id', `${what} id "${item.id}" is used twice in this hazard; give each ${what} its own id`);
+      if (seen.has(item.id))
+        err(path, at([key, i, 'id']), 'duplicate-id', `${what} id "${item.id}" is used twice in this hazard; give each ${what} its own id`);
       seen.add(item.id);
     });
   };
@@ -326,62 +397,131 @@ function checkHazard(
 
   h.controls.forEach((c, i) => {
     c.causes.forEach((cid, j) => {
-      if (!causeIds.has(cid)) err(path, at(['controls', i, 'causes', j]), 'unknown-cause', `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(', ') || 'none listed'})`);
+      if (!causeIds.has(cid))
+        err(
+          path,
+          at(['controls', i, 'causes', j]),
+          'unknown-cause',
+          `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(', ') || 'none listed'})`,
+        );
     });
     if (c.status !== 'planned' && c.evidence.length === 0) {
-      err(path, at(['controls', i, 'status']), 'evidence-required', `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`);
+      err(
+        path,
+        at(['controls', i, 'status']),
+        'evidence-required',
+        `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`,
+      );
     }
     c.evidence.forEach((e, j) => {
       if (isUrl(e)) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(e)) {
-        err(path, at(['controls', i, 'evidence', j]), 'evidence-invalid', `evidence "${e}" is neither a repository path nor an http(s) URL`);
+        err(
+          path,
+          at(['controls', i, 'evidence', j]),
+          'evidence-invalid',
+          `evidence "${e}" is neither a repository path nor an http(s) URL`,
+        );
         return;
       }
       const repoPath = e.replace(/#.*$/, '').replace(/^\.\//, '');
       if (repoPath.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(repoPath)) {
-        err(path, at(['controls', i, 'evidence', j]), 'evidence-invalid', `evidence "${e}" must be a path relative to the repository root, inside the repository`);
+        err(
+          path,
+          at(['controls', i, 'evidence', j]),
+          'evidence-invalid',
+          `evidence "${e}" must be a path relative to the repository root, inside the repository`,
+        );
       } else if (!snapshot.exists(repoPath)) {
-        err(path, at(['controls', i, 'evidence', j]), 'evidence-missing', `evidence "${e}" does not exist in the repository; fix the path (relative to the repository root) or remove it`);
+        err(
+          path,
+          at(['controls', i, 'evidence', j]),
+          'evidence-missing',
+          `evidence "${e}" does not exist in the repository; fix the path (relative to the repository root) or remove it`,
+        );
       }
     });
   });
 
   switch (h.status) {
     case 'transferred':
-      if (!h.transferredTo) err(path, at(['status']), 'transfer-incomplete', 'a transferred hazard must name the organisation it is transferred to: add transferredTo (e.g. Deploying organisation)');
+      if (!h.transferredTo)
+        err(
+          path,
+          at(['status']),
+          'transfer-incomplete',
+          'a transferred hazard must name the organisation it is transferred to: add transferredTo (e.g. Deploying organisation)',
+        );
       if (!h.controls.some((c) => !isManufacturer(c.owner))) {
-        err(path, at(['status']), 'transfer-incomplete', 'a transferred hazard needs at least one control owned by another organisation (owner: the organisation that holds it); otherwise its status is open or closed');
+        err(
+          path,
+          at(['status']),
+          'transfer-incomplete',
+          'a transferred hazard needs at least one control owned by another organisation (owner: the organisation that holds it); otherwise its status is open or closed',
+        );
       }
       break;
     case 'closed': {
       h.controls.forEach((c, i) => {
         if (isManufacturer(c.owner) && c.status === 'planned') {
-          err(path, at(['controls', i, 'status']), 'closed-outstanding', `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`);
+          err(
+            path,
+            at(['controls', i, 'status']),
+            'closed-outstanding',
+            `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`,
+          );
         }
       });
       h.controls.forEach((c, i) => {
         if (!isManufacturer(c.owner) && c.status === 'planned') {
-          err(path, at(['controls', i, 'status']), 'closed-outstanding', `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`, 'warning');
+          err(
+            path,
+            at(['controls', i, 'status']),
+            'closed-outstanding',
+            `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`,
+            'warning',
+          );
         }
       });
       h.actions.forEach((a, i) => {
         if (a.status === 'open') {
-          err(path, at(['actions', i, 'status']), 'closed-outstanding', `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete — set it to done, or set the hazard status to ${isManufacturer(a.owner) ? 'open' : 'transferred'}`);
+          err(
+            path,
+            at(['actions', i, 'status']),
+            'closed-outstanding',
+            `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete — set it to done, or set the hazard status to ${isManufacturer(a.owner) ? 'open' : 'transferred'}`,
+          );
         }
       });
       break;
     }
     case 'retired':
-      if (!h.retiredReason) err(path, at(['status']), 'retired-reason', 'a retired hazard must say why: add retiredReason (hazards are retired with a reason, never deleted)');
+      if (!h.retiredReason)
+        err(
+          path,
+          at(['status']),
+          'retired-reason',
+          'a retired hazard must say why: add retiredReason (hazards are retired with a reason, never deleted)',
+        );
       break;
     default:
       break;
   }
   if (h.status !== 'transferred' && h.transferredTo) {
-    err(path, at(['transferredTo'], 'key'), 'transfer-incomplete', `transferredTo is set but status is ${h.status}; set status: transferred or remove transferredTo`);
+    err(
+      path,
+      at(['transferredTo'], 'key'),
+      'transfer-incomplete',
+      `transferredTo is set but status is ${h.status}; set status: transferred or remove transferredTo`,
+    );
   }
   if (h.status !== 'retired' && h.retiredReason) {
-    err(path, at(['retiredReason'], 'key'), 'retired-reason', `retiredReason is set but status is ${h.status}; set status: retired or remove retiredReason`);
+    err(
+      path,
+      at(['retiredReason'], 'key'),
+      'retired-reason',
+      `retiredReason is set but status is ${h.status}; set status: retired or remove retiredReason`,
+    );
   }
 
   h.triggers.paths.forEach((g, i) => {
@@ -391,12 +531,31 @@ function checkHazard(
 
   if (schemeOk && h.status !== 'retired') {
     if (residualRisk >= scheme.unacceptableFrom) {
-      err(path, at(['residual']), 'residual-unacceptable', `residual risk ${describeRisk(scheme, residualRisk)} is unacceptable under the declared scheme; add controls before release`, 'warning');
+      err(
+        path,
+        at(['residual']),
+        'residual-unacceptable',
+        `residual risk ${describeRisk(scheme, residualRisk)} is unacceptable under the declared scheme; add controls before release`,
+        'warning',
+      );
     } else if (residualRisk >= scheme.justifyFrom && !h.justification) {
-      err(path, at(['residual']), 'justification-missing', `residual risk ${describeRisk(scheme, residualRisk)} needs a justification: add justification explaining why further reduction is impractical`, 'warning');
+      err(
+        path,
+        at(['residual']),
+        'justification-missing',
+        `residual risk ${describeRisk(scheme, residualRisk)} needs a justification: add justification explaining why further reduction is impractical`,
+        'warning',
+      );
     }
   }
-  if (h.draft) err(path, at(['draft'], 'key'), 'draft', 'hazard is still a draft: the CSO has not assessed it yet (remove draft: true once assessed)', 'warning');
+  if (h.draft)
+    err(
+      path,
+      at(['draft'], 'key'),
+      'draft',
+      'hazard is still a draft: the CSO has not assessed it yet (remove draft: true once assessed)',
+      'warning',
+    );
 
   return {
     ...h,

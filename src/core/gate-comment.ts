@@ -55,7 +55,11 @@ function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
   switch (reason.kind) {
     case 'path':
       if (reason.file && reason.pattern) return [fileCode(reason.file), text(' matches '), fileCode(reason.pattern)];
-      if (reason.file) return [fileCode(reason.file), text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`)];
+      if (reason.file)
+        return [
+          fileCode(reason.file),
+          text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`),
+        ];
       return [text(oneLine(reason.detail))];
     case 'label':
       return [text('label '), fileCode(reason.label ?? reason.detail)];
@@ -85,21 +89,41 @@ function headline(r: GateResult): RootContent[] {
   const touches = n ? `${n} hazard${n === 1 ? '' : 's'} in the hazard log` : 'the safety folder';
   switch (r.decision) {
     case 'not-required':
-      return [heading(3, '✅ No clinical safety impact'), paragraph('No hazard in the hazard log is linked to the files or labels of this pull request, and it does not change the safety folder. No Clinical Safety Officer approval is needed.')];
+      return [
+        heading(3, '✅ No clinical safety impact'),
+        paragraph(
+          'No hazard in the hazard log is linked to the files or labels of this pull request, and it does not change the safety folder. No Clinical Safety Officer approval is needed.',
+        ),
+      ];
     case 'approved': {
       const by = r.approval.state === 'approved' ? r.approval.by.map((l) => cso(r, l)).join(', ') : '';
-      return [heading(3, `✅ Approved by Clinical Safety Officer ${by} on commit `, inlineCode(r.headSha.slice(0, 7))), paragraph(`This pull request touches ${touches}. The approval covers this commit only: a new push needs a fresh approval.`)];
+      return [
+        heading(3, `✅ Approved by Clinical Safety Officer ${by} on commit `, inlineCode(r.headSha.slice(0, 7))),
+        paragraph(`This pull request touches ${touches}. The approval covers this commit only: a new push needs a fresh approval.`),
+      ];
     }
     case 'pending':
-      return [heading(3, '⚠️ Needs approval by a Clinical Safety Officer'), paragraph(`This pull request touches ${touches}. It cannot be merged until a Clinical Safety Officer reviews the hazards below and approves the pull request.`)];
+      return [
+        heading(3, '⚠️ Needs approval by a Clinical Safety Officer'),
+        paragraph(
+          `This pull request touches ${touches}. It cannot be merged until a Clinical Safety Officer reviews the hazards below and approves the pull request.`,
+        ),
+      ];
     case 'blocked': {
       const by = r.approval.state === 'blocked' ? r.approval.by.map((l) => cso(r, l)).join(', ') : '';
-      return [heading(3, `⛔ Changes requested by Clinical Safety Officer ${by}`), paragraph(`This pull request touches ${touches}. It cannot be merged until the CSO's requested changes are made and a CSO approves the latest commit.`)];
+      return [
+        heading(3, `⛔ Changes requested by Clinical Safety Officer ${by}`),
+        paragraph(
+          `This pull request touches ${touches}. It cannot be merged until the CSO's requested changes are made and a CSO approves the latest commit.`,
+        ),
+      ];
     }
     case 'error':
       return [
         heading(3, '❌ The safety gate could not decide — merging is blocked'),
-        paragraph('The gate fails closed: until the problem below is fixed, this pull request is treated as needing a Clinical Safety Officer and its status is a failure.'),
+        paragraph(
+          'The gate fails closed: until the problem below is fixed, this pull request is treated as needing a Clinical Safety Officer and its status is a failure.',
+        ),
         list(r.errors.slice(0, 20).map((e) => [text(oneLine(e.message))])),
         ...(r.errors.length > 20 ? [paragraph(`… and ${r.errors.length - 20} more.`)] : []),
       ];
@@ -111,11 +135,19 @@ function detailLine(d: ChangeDetail): PhrasingContent[] {
     const arrow = d.direction === 'up' ? '⬆️ went up' : d.direction === 'down' ? '⬇️ went down' : 're-assessed, same rating';
     return [
       strong(`${d.which === 'initial' ? 'Initial' : 'Residual'} risk ${arrow}: `),
-      text(`${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) → ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`),
+      text(
+        `${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) → ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`,
+      ),
     ];
   }
   if (d.kind === 'evidence-removed') return [text(`Control ${d.control} no longer cites evidence `), fileCode(d.evidence)];
-  if (d.kind === 'deleted') return [strong('Deleted: '), text('hazards are never removed from the log — restore '), fileCode(d.file), text(' and retire it with a reason instead.')];
+  if (d.kind === 'deleted')
+    return [
+      strong('Deleted: '),
+      text('hazards are never removed from the log — restore '),
+      fileCode(d.file),
+      text(' and retire it with a reason instead.'),
+    ];
   return [text(oneLine(d.summary))];
 }
 
@@ -132,7 +164,8 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       if (more > 0) why.push(text(` and ${more} more`));
       return [text(h.id), text(oneLine(h.title)), text(ratingText(r, h.residualRisk)), ...[why]] as (PhrasingContent | PhrasingContent[])[];
     });
-    const mk = (rs: typeof rows) => tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
+    const mk = (rs: typeof rows) =>
+      tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
     out.push(heading(4, 'Hazards this change touches'));
     out.push(mk(rows.slice(0, MAX_ROWS)));
     if (rows.length > MAX_ROWS) {
@@ -150,7 +183,14 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
 
   if (r.safetyFolderChanges.length) {
     const files = list(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
-    out.push(paragraph(strong('This pull request edits the safety folder itself'), text(` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`)));
+    out.push(
+      paragraph(
+        strong('This pull request edits the safety folder itself'),
+        text(
+          ` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`,
+        ),
+      ),
+    );
     if (r.safetyFolderChanges.length <= 5) out.push(files);
     else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
   }
@@ -161,18 +201,32 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
 
   if (r.hazardLogChanges.length) {
     out.push(heading(4, 'Changes to the hazard log'));
-    const items = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => [paragraph(strong(c.id), text(`: ${oneLine(c.title)} — ${c.change}`)), list(capped(c.details, 20, detailLine))] as never);
-    if (r.hazardLogChanges.length > MAX_LIST) items.push([paragraph(`… and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`)] as never);
+    const items = r.hazardLogChanges
+      .slice(0, MAX_LIST)
+      .map((c) => [paragraph(strong(c.id), text(`: ${oneLine(c.title)} — ${c.change}`)), list(capped(c.details, 20, detailLine))] as never);
+    if (r.hazardLogChanges.length > MAX_LIST)
+      items.push([
+        paragraph(`… and ${r.hazardLogChanges.length - MAX_LIST} more hazards changed (run clinsafe check locally for the full list)`),
+      ] as never);
     const body = list(items);
     if (r.hazardLogChanges.length <= 5) out.push(body);
-    else if (ctx.compact) out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(', ')}.`));
+    else if (ctx.compact)
+      out.push(
+        paragraph(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(', ')}.`),
+      );
     else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
 
   if (r.reverify.length) {
     out.push(heading(4, 'Evidence to re-check'));
-    out.push(paragraph('This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:'));
-    const body = list(capped(r.reverify, MAX_LIST, (x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]));
+    out.push(
+      paragraph(
+        'This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:',
+      ),
+    );
+    const body = list(
+      capped(r.reverify, MAX_LIST, (x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]),
+    );
     if (r.reverify.length <= 8) out.push(body);
     else if (ctx.compact) out.push(paragraph(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
     else out.push(...details(`${r.reverify.length} evidence files`, [body]));
@@ -183,9 +237,19 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     const a = r.approval;
     const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);
     if (eligible.length === 0) {
-      out.push(paragraph('Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first.'));
+      out.push(
+        paragraph(
+          'Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first.',
+        ),
+      );
     } else {
-      out.push(paragraph(text('A Clinical Safety Officer on the roster in clinsafe.yml on the base branch: '), text(eligible.map((l) => cso(r, l)).join(', ')), text('.')));
+      out.push(
+        paragraph(
+          text('A Clinical Safety Officer on the roster in clinsafe.yml on the base branch: '),
+          text(eligible.map((l) => cso(r, l)).join(', ')),
+          text('.'),
+        ),
+      );
     }
     out.push(
       paragraph(
@@ -219,9 +283,14 @@ export function renderGateComment(r: GateResult, ctx: GateCommentContext = {}): 
 
 /** A short body for a sticky comment on a pull request that is no longer impacted. */
 export function noLongerImpactedTree(prNumber: number): Root {
-  return root([heading(3, '✅ No clinical safety impact any more'), paragraph('After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.'), { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) }]);
+  return root([
+    heading(3, '✅ No clinical safety impact any more'),
+    paragraph(
+      'After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.',
+    ),
+    { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) },
+  ]);
 }
-
 
 /** The comment when the gate could not even evaluate (an API failure): plain words, fail closed. */
 export function gateProblemTree(problem: string, prNumber?: number): Root {

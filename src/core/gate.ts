@@ -6,7 +6,17 @@
 import { decideApproval, type Approval, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
-import { compileTriggers, computeImpact, evidenceTouched, hazardLogDelta, type ChangedFile, type HazardChange, type ImpactedHazard, type Reverify, type TriggerIndex } from './impact.js';
+import {
+  compileTriggers,
+  computeImpact,
+  evidenceTouched,
+  hazardLogDelta,
+  type ChangedFile,
+  type HazardChange,
+  type ImpactedHazard,
+  type Reverify,
+  type TriggerIndex,
+} from './impact.js';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
 
 export type { ChangedFile } from './impact.js';
@@ -131,12 +141,21 @@ export function evaluateGate(i: GateInputs): GateResult {
   // Errors already on the base branch are the note above, not this PR's fault (no deadlock).
   const known = new Set(baseErrors.map((d) => `${d.file}\0${d.code}\0${d.message}`));
   const headErrors = errorsOf(i.head.diagnostics).filter((d) => !known.has(`${d.file}\0${d.code}\0${d.message}`));
-  for (const d of headErrors) errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
-  if (!head && headErrors.length === 0) errors.push({ code: 'head-config', message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed` });
+  for (const d of headErrors)
+    errors.push({ code: `head-${d.code}`, message: `${formatDiagnostic(d)} (in this pull request's safety folder)` });
+  if (!head && headErrors.length === 0)
+    errors.push({
+      code: 'head-config',
+      message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed`,
+    });
   if (head) {
     result.hazardLogChanges = hazardLogDelta(base, head, base.scheme);
     for (const c of result.hazardLogChanges) {
-      if (c.change === 'deleted') errors.push({ code: 'hazard-deleted', message: `hazard ${c.id} was deleted; hazards are never removed from the log: restore its file and set status: retired with a retiredReason` });
+      if (c.change === 'deleted')
+        errors.push({
+          code: 'hazard-deleted',
+          message: `hazard ${c.id} was deleted; hazards are never removed from the log: restore its file and set status: retired with a retiredReason`,
+        });
     }
   }
 
@@ -175,7 +194,8 @@ export function evaluateGate(i: GateInputs): GateResult {
   }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
-  const required = result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;
+  const required =
+    result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;
   result.requiresApproval = required || errors.length > 0;
   result.approval = decideApproval({
     required,
@@ -206,11 +226,17 @@ export function statusFor(r: GateResult | undefined, problem?: string): { state:
     case 'not-required':
       return { state: 'success', description: 'No clinical safety impact' };
     case 'approved':
-      return { state: 'success', description: clip(`Approved by CSO ${r.approval.state === 'approved' ? r.approval.by.join(', ') : ''} on ${r.headSha.slice(0, 7)}`) };
+      return {
+        state: 'success',
+        description: clip(`Approved by CSO ${r.approval.state === 'approved' ? r.approval.by.join(', ') : ''} on ${r.headSha.slice(0, 7)}`),
+      };
     case 'pending':
       return { state: 'pending', description: clip(`Touches ${touches}: needs approval by a Clinical Safety Officer`) };
     case 'blocked':
-      return { state: 'failure', description: clip(`Changes requested by CSO ${r.approval.state === 'blocked' ? r.approval.by.join(', ') : ''}`) };
+      return {
+        state: 'failure',
+        description: clip(`Changes requested by CSO ${r.approval.state === 'blocked' ? r.approval.by.join(', ') : ''}`),
+      };
     case 'error':
       return { state: 'failure', description: clip(`Safety gate error: ${r.errors[0]?.message ?? 'unknown'}`) };
   }

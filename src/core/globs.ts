@@ -28,7 +28,8 @@ export function globProblem(pattern: string): string | undefined {
   const body = pattern.startsWith('!') ? pattern.slice(1) : pattern;
   if (body.trim() === '') return 'is empty; write a path pattern such as src/patient/**';
   if (body.includes('\\')) return 'contains a backslash; use forward slashes (/) between folders';
-  if (/^\.{1,2}\//.test(body) || /(^|\/)\.\.(\/|$)/.test(body)) return 'must be relative to the repository root without ./ or ../ (e.g. src/patient/**)';
+  if (/^\.{1,2}\//.test(body) || /(^|\/)\.\.(\/|$)/.test(body))
+    return 'must be relative to the repository root without ./ or ../ (e.g. src/patient/**)';
   try {
     for (const glob of expand(body)) picomatch.makeRe(glob, PICOMATCH_OPTIONS);
   } catch (err) {

@@ -79,7 +79,15 @@ function push<K>(map: Map<K, PatternEntry[]>, key: K, e: PatternEntry): void {
  * Do this once per configuration; `impactOfFiles` then tests each file only against candidates.
  */
 export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
-  const index: TriggerIndex = { hazards: [...hazards], byPrefix: new Map(), byName: new Map(), byExt: new Map(), always: [], labels: new Map(), patternCount: 0 };
+  const index: TriggerIndex = {
+    hazards: [...hazards],
+    byPrefix: new Map(),
+    byName: new Map(),
+    byExt: new Map(),
+    always: [],
+    labels: new Map(),
+    patternCount: 0,
+  };
   hazards.forEach((h, hi) => {
     if (h.status === 'retired') return;
     h.triggers.paths.forEach((source, order) => {
@@ -221,7 +229,13 @@ export function namesOf(f: ChangedFile): string[] {
  * Which hazards of `folder` (the configuration at the BASE commit) the changed files and labels
  * impact, with every reason.
  */
-export function computeImpact(folder: SafetyFolder, changes: readonly ChangedFile[], labels: readonly string[], safetyDir: string, index: TriggerIndex = compileTriggers(folder.hazards)): Impact {
+export function computeImpact(
+  folder: SafetyFolder,
+  changes: readonly ChangedFile[],
+  labels: readonly string[],
+  safetyDir: string,
+  index: TriggerIndex = compileTriggers(folder.hazards),
+): Impact {
   const reasons = new Map<number, ImpactReason[]>();
   const add = (h: number, r: ImpactReason) => {
     const list = reasons.get(h) ?? [];
@@ -281,7 +295,14 @@ function compileAlways(patterns: string[]): (path: string) => string[] {
 export type Direction = 'up' | 'down' | 'same';
 
 export type ChangeDetail =
-  | { kind: 'risk'; which: 'initial' | 'residual'; before: { severity: string; likelihood: string; risk: number }; after: { severity: string; likelihood: string; risk: number }; direction: Direction; summary: string }
+  | {
+      kind: 'risk';
+      which: 'initial' | 'residual';
+      before: { severity: string; likelihood: string; risk: number };
+      after: { severity: string; likelihood: string; risk: number };
+      direction: Direction;
+      summary: string;
+    }
   | { kind: 'status'; before: string; after: string; summary: string }
   | { kind: 'control-added'; control: string; type: string; owner: string; status: string; summary: string }
   | { kind: 'control-removed'; control: string; summary: string }
@@ -300,17 +321,36 @@ export interface HazardChange {
   details: ChangeDetail[];
 }
 
-const TRACKED_FIELDS = ['title', 'description', 'clinicalImpact', 'causes', 'existingControls', 'justification', 'operationalConstraints', 'actions', 'transferredTo', 'owner', 'assumptions', 'draft'] as const;
+const TRACKED_FIELDS = [
+  'title',
+  'description',
+  'clinicalImpact',
+  'causes',
+  'existingControls',
+  'justification',
+  'operationalConstraints',
+  'actions',
+  'transferredTo',
+  'owner',
+  'assumptions',
+  'draft',
+] as const;
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function riskDetail(which: 'initial' | 'residual', a: Hazard['initial'], b: Hazard['initial'], scheme: RiskScheme): ChangeDetail | undefined {
+function riskDetail(
+  which: 'initial' | 'residual',
+  a: Hazard['initial'],
+  b: Hazard['initial'],
+  scheme: RiskScheme,
+): ChangeDetail | undefined {
   if (a.severity === b.severity && a.likelihood === b.likelihood && a.risk === b.risk) return undefined;
   const direction: Direction = b.risk > a.risk ? 'up' : b.risk < a.risk ? 'down' : 'same';
   const name = (v: number) => scheme.ratings.find((r) => r.value === v)?.name;
-  const fmt = (x: Hazard['initial']) => `${x.risk}${name(x.risk) ? ` (${name(x.risk)})` : ''}: ${x.severity} severity, ${x.likelihood} likelihood`;
+  const fmt = (x: Hazard['initial']) =>
+    `${x.risk}${name(x.risk) ? ` (${name(x.risk)})` : ''}: ${x.severity} severity, ${x.likelihood} likelihood`;
   const word = direction === 'up' ? 'went up' : direction === 'down' ? 'went down' : 'was re-assessed at the same rating';
   return {
     kind: 'risk',
@@ -330,11 +370,19 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
   for (const h of head.hazards) {
     const b = before.get(h.id);
     if (!b) {
-      changes.push({ id: h.id, title: h.title, change: h.status === 'retired' ? 'retired' : 'added', details: [{ kind: 'added', title: h.title, residualRisk: h.residual.risk, summary: `new hazard, residual risk ${h.residual.risk}` }] });
+      changes.push({
+        id: h.id,
+        title: h.title,
+        change: h.status === 'retired' ? 'retired' : 'added',
+        details: [
+          { kind: 'added', title: h.title, residualRisk: h.residual.risk, summary: `new hazard, residual risk ${h.residual.risk}` },
+        ],
+      });
       continue;
     }
     const details: ChangeDetail[] = [];
-    if (b.status !== h.status) details.push({ kind: 'status', before: b.status, after: h.status, summary: `status ${b.status} → ${h.status}` });
+    if (b.status !== h.status)
+      details.push({ kind: 'status', before: b.status, after: h.status, summary: `status ${b.status} → ${h.status}` });
     const ri = riskDetail('initial', b.initial, h.initial, schemeForRisk);
     if (ri) details.push(ri);
     const rr = riskDetail('residual', b.residual, h.residual, schemeForRisk);
@@ -344,17 +392,34 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
     for (const c of h.controls) {
       const old = bc.get(c.id);
       if (!old) {
-        details.push({ kind: 'control-added', control: c.id, type: c.type, owner: c.owner, status: c.status, summary: `control ${c.id} added (${c.type}, ${c.owner}, ${c.status})` });
+        details.push({
+          kind: 'control-added',
+          control: c.id,
+          type: c.type,
+          owner: c.owner,
+          status: c.status,
+          summary: `control ${c.id} added (${c.type}, ${c.owner}, ${c.status})`,
+        });
         continue;
       }
       for (const field of ['type', 'owner', 'status'] as const) {
-        if (old[field] !== c[field]) details.push({ kind: 'control-changed', control: c.id, field, before: old[field], after: c[field], summary: `control ${c.id} ${field} ${old[field]} → ${c[field]}` });
+        if (old[field] !== c[field])
+          details.push({
+            kind: 'control-changed',
+            control: c.id,
+            field,
+            before: old[field],
+            after: c[field],
+            summary: `control ${c.id} ${field} ${old[field]} → ${c[field]}`,
+          });
       }
       for (const e of old.evidence) {
-        if (!c.evidence.includes(e)) details.push({ kind: 'evidence-removed', control: c.id, evidence: e, summary: `control ${c.id} no longer cites evidence ${e}` });
+        if (!c.evidence.includes(e))
+          details.push({ kind: 'evidence-removed', control: c.id, evidence: e, summary: `control ${c.id} no longer cites evidence ${e}` });
       }
     }
-    for (const c of b.controls) if (!hc.has(c.id)) details.push({ kind: 'control-removed', control: c.id, summary: `control ${c.id} removed` });
+    for (const c of b.controls)
+      if (!hc.has(c.id)) details.push({ kind: 'control-removed', control: c.id, summary: `control ${c.id} removed` });
     const removedPaths = b.triggers.paths.filter((p) => !p.startsWith('!') && !h.triggers.paths.includes(p));
     const addedExclusions = h.triggers.paths.filter((p) => p.startsWith('!') && !b.triggers.paths.includes(p));
     const headLabels = new Set(h.triggers.labels.map((l) => l.toLowerCase()));
@@ -365,14 +430,21 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
         addedExclusions.length ? `exclusions added: ${addedExclusions.join(', ')}` : '',
         removedLabels.length ? `labels removed: ${removedLabels.join(', ')}` : '',
       ].filter(Boolean);
-      details.push({ kind: 'triggers-narrowed', removedPaths, addedExclusions, removedLabels, summary: `triggers narrowed — ${parts.join('; ')}` });
+      details.push({
+        kind: 'triggers-narrowed',
+        removedPaths,
+        addedExclusions,
+        removedLabels,
+        summary: `triggers narrowed — ${parts.join('; ')}`,
+      });
     }
     const fields = TRACKED_FIELDS.filter((f) => !same(b[f], h[f]));
     if (!same(b.triggers, h.triggers) && !details.some((d) => d.kind === 'triggers-narrowed')) fields.push('triggers' as never);
     if (fields.length) details.push({ kind: 'fields', fields: [...fields], summary: `also changed: ${fields.join(', ')}` });
     if (details.length === 0) continue;
     const retired = b.status !== 'retired' && h.status === 'retired';
-    if (retired) details.unshift({ kind: 'retired', reason: h.retiredReason ?? '', summary: `retired: ${h.retiredReason ?? 'no reason given'}` });
+    if (retired)
+      details.unshift({ kind: 'retired', reason: h.retiredReason ?? '', summary: `retired: ${h.retiredReason ?? 'no reason given'}` });
     changes.push({ id: h.id, title: h.title, change: retired ? 'retired' : 'modified', details });
   }
   for (const b of base.hazards) {
@@ -381,7 +453,13 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
       id: b.id,
       title: b.title,
       change: 'deleted',
-      details: [{ kind: 'deleted', file: b.file, summary: `hazard file ${b.file} was deleted; hazards are never removed from the log — restore it and set status: retired with a retiredReason` }],
+      details: [
+        {
+          kind: 'deleted',
+          file: b.file,
+          summary: `hazard file ${b.file} was deleted; hazards are never removed from the log — restore it and set status: retired with a retiredReason`,
+        },
+      ],
     });
   }
   return changes.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -414,7 +492,12 @@ export function evidenceTouched(hazards: readonly Hazard[], changes: readonly Ch
         const path = e.replace(/#.*$/, '').replace(/^\.\//, '').replace(/\/+$/, '');
         for (const [changed, f] of byPath) {
           if (changed === path || changed.startsWith(`${path}/`)) {
-            out.push({ hazard: h.id, control: c.id, evidence: e, change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified' });
+            out.push({
+              hazard: h.id,
+              control: c.id,
+              evidence: e,
+              change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified',
+            });
             break;
           }
         }

@@ -3,7 +3,22 @@
  * enters as a text node (escaped on serialisation), and `@` is defused so that a hazard title or
  * a file name can never ping a person or a team.
  */
-import type { BlockContent, Code, Heading, Html, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type {
+  BlockContent,
+  Code,
+  Heading,
+  Html,
+  List,
+  ListItem,
+  Paragraph,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Table,
+  TableCell,
+  TableRow,
+  Text,
+} from 'mdast';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
 
@@ -14,7 +29,10 @@ export function defuse(value: string): string {
 
 export const text = (value: string): Text => ({ type: 'text', value: defuse(value) });
 export const strong = (...children: (PhrasingContent | string)[]): PhrasingContent => ({ type: 'strong', children: children.map(phrase) });
-export const emphasis = (...children: (PhrasingContent | string)[]): PhrasingContent => ({ type: 'emphasis', children: children.map(phrase) });
+export const emphasis = (...children: (PhrasingContent | string)[]): PhrasingContent => ({
+  type: 'emphasis',
+  children: children.map(phrase),
+});
 export const inlineCode = (value: string): PhrasingContent => ({ type: 'inlineCode', value });
 export const link = (url: string, ...children: (PhrasingContent | string)[]): PhrasingContent => ({
   type: 'link',
@@ -26,7 +44,10 @@ function phrase(c: PhrasingContent | string): PhrasingContent {
   return typeof c === 'string' ? text(c) : c;
 }
 
-export const paragraph = (...children: (PhrasingContent | string)[]): Paragraph => ({ type: 'paragraph', children: edgeSpacesOut(children.map(phrase)) });
+export const paragraph = (...children: (PhrasingContent | string)[]): Paragraph => ({
+  type: 'paragraph',
+  children: edgeSpacesOut(children.map(phrase)),
+});
 
 /**
  * Markdown cannot end `**strong**` or `*emphasis*` with a space (to-markdown would encode it as
@@ -38,8 +59,8 @@ function edgeSpacesOut(nodes: PhrasingContent[]): PhrasingContent[] {
     if ((n.type === 'strong' || n.type === 'emphasis') && n.children.length) {
       const first = n.children[0]!;
       const last = n.children[n.children.length - 1]!;
-      const lead = first.type === 'text' ? /^\s+/.exec(first.value)?.[0] ?? '' : '';
-      const trail = last.type === 'text' ? /\s+$/.exec(last.value)?.[0] ?? '' : '';
+      const lead = first.type === 'text' ? (/^\s+/.exec(first.value)?.[0] ?? '') : '';
+      const trail = last.type === 'text' ? (/\s+$/.exec(last.value)?.[0] ?? '') : '';
       if (lead || trail) {
         const children = n.children.map((c, i) => {
           if (c.type !== 'text') return c;
@@ -58,20 +79,23 @@ function edgeSpacesOut(nodes: PhrasingContent[]): PhrasingContent[] {
   }
   return out;
 }
-export const heading = (depth: 1 | 2 | 3 | 4, ...children: (PhrasingContent | string)[]): Heading => ({ type: 'heading', depth, children: children.map(phrase) });
+export const heading = (depth: 1 | 2 | 3 | 4, ...children: (PhrasingContent | string)[]): Heading => ({
+  type: 'heading',
+  depth,
+  children: children.map(phrase),
+});
 export const code = (value: string, lang?: string): Code => ({ type: 'code', lang: lang ?? null, value });
 export const list = (items: (BlockContent[] | PhrasingContent[] | string)[], ordered = false, checked?: boolean): List => ({
   type: 'list',
   ordered,
   spread: false,
-  children: items.map(
-    (item): ListItem => ({
-      type: 'listItem',
-      spread: false,
-      checked: checked ?? null,
-      children: typeof item === 'string' ? [paragraph(item)] : isBlock(item) ? (item as BlockContent[]) : [paragraph(...(item as PhrasingContent[]))],
-    }),
-  ),
+  children: items.map((item): ListItem => ({
+    type: 'listItem',
+    spread: false,
+    checked: checked ?? null,
+    children:
+      typeof item === 'string' ? [paragraph(item)] : isBlock(item) ? (item as BlockContent[]) : [paragraph(...(item as PhrasingContent[]))],
+  })),
 });
 
 function isBlock(items: unknown[]): boolean {
@@ -82,9 +106,10 @@ function isBlock(items: unknown[]): boolean {
 export const table = (header: string[], rows: (PhrasingContent | string)[][]): Table => ({
   type: 'table',
   align: header.map(() => null),
-  children: [header.map((h) => [text(h)] as PhrasingContent[]), ...rows.map((r) => r.map((c) => [phrase(c)]))].map(
-    (cells): TableRow => ({ type: 'tableRow', children: cells.map((children): TableCell => ({ type: 'tableCell', children })) }),
-  ),
+  children: [header.map((h) => [text(h)] as PhrasingContent[]), ...rows.map((r) => r.map((c) => [phrase(c)]))].map((cells): TableRow => ({
+    type: 'tableRow',
+    children: cells.map((children): TableCell => ({ type: 'tableCell', children })),
+  })),
 });
 
 /** A collapsed section. The HTML here is fixed by clinsafe; the summary and content are escaped. */

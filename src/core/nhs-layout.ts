@@ -60,24 +60,106 @@ export interface ColumnDef {
 }
 
 export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
-  { key: 'hazardId', header: 'Num', aliases: ['No', 'No.', 'Number', 'Hazard Num', 'Hazard No', 'Hazard Number', 'Hazard ID', 'Hazard Ref', 'Ref', 'ID', 'Hazard Reference'], width: 8 },
+  {
+    key: 'hazardId',
+    header: 'Num',
+    aliases: [
+      'No',
+      'No.',
+      'Number',
+      'Hazard Num',
+      'Hazard No',
+      'Hazard Number',
+      'Hazard ID',
+      'Hazard Ref',
+      'Ref',
+      'ID',
+      'Hazard Reference',
+    ],
+    width: 8,
+  },
   { key: 'hazardName', header: 'Hazard Name', aliases: ['Hazard', 'Hazard Title', 'Title', 'Name'], width: 30 },
   { key: 'description', header: 'Hazard Description', aliases: ['Description', 'Hazard Details'], width: 45 },
-  { key: 'clinicalImpact', header: 'Potential Clinical Impact', aliases: ['Clinical Impact', 'Potential Impact', 'Impact', 'Potential Clinical Impact / Harm', 'Clinical Harm', 'Potential Harm'], width: 45 },
-  { key: 'existingControls', header: 'Existing Controls', aliases: ['Existing Control', 'Current Controls', 'Controls in place'], width: 40 },
+  {
+    key: 'clinicalImpact',
+    header: 'Potential Clinical Impact',
+    aliases: ['Clinical Impact', 'Potential Impact', 'Impact', 'Potential Clinical Impact / Harm', 'Clinical Harm', 'Potential Harm'],
+    width: 45,
+  },
+  {
+    key: 'existingControls',
+    header: 'Existing Controls',
+    aliases: ['Existing Control', 'Current Controls', 'Controls in place'],
+    width: 40,
+  },
   { key: 'cause', header: 'Possible Causes', aliases: ['Possible Cause', 'Causes', 'Cause', 'Hazard Cause', 'Hazard Causes'], width: 40 },
-  { key: 'initialSeverity', header: 'Initial Consequence', aliases: ['Initial Severity', 'Initial Hazard Severity', 'Severity (initial)', 'Initial Consequences'], width: 14 },
-  { key: 'initialLikelihood', header: 'Initial Likelihood', aliases: ['Initial Hazard Likelihood', 'Likelihood (initial)', 'Initial Probability'], width: 14 },
-  { key: 'initialRisk', header: 'Initial Risk', aliases: ['Initial Risk Rating', 'Initial Clinical Risk', 'Risk (initial)', 'Initial Risk Score'], width: 10 },
-  { key: 'control', header: 'Additional controls', aliases: ['Additional control', 'Additional Controls Required', 'New Controls', 'Mitigation', 'Mitigations', 'Control', 'Controls', 'Control Measures', 'Additional Control Measures'], width: 50 },
+  {
+    key: 'initialSeverity',
+    header: 'Initial Consequence',
+    aliases: ['Initial Severity', 'Initial Hazard Severity', 'Severity (initial)', 'Initial Consequences'],
+    width: 14,
+  },
+  {
+    key: 'initialLikelihood',
+    header: 'Initial Likelihood',
+    aliases: ['Initial Hazard Likelihood', 'Likelihood (initial)', 'Initial Probability'],
+    width: 14,
+  },
+  {
+    key: 'initialRisk',
+    header: 'Initial Risk',
+    aliases: ['Initial Risk Rating', 'Initial Clinical Risk', 'Risk (initial)', 'Initial Risk Score'],
+    width: 10,
+  },
+  {
+    key: 'control',
+    header: 'Additional controls',
+    aliases: [
+      'Additional control',
+      'Additional Controls Required',
+      'New Controls',
+      'Mitigation',
+      'Mitigations',
+      'Control',
+      'Controls',
+      'Control Measures',
+      'Additional Control Measures',
+    ],
+    width: 50,
+  },
   { key: 'controlType', header: 'Control type', aliases: ['Type of control', 'Type'], width: 16 },
-  { key: 'controlOwner', header: 'Control owner', aliases: ['Owner', 'Control Owner Organisation', 'Responsible', 'Responsibility'], width: 20 },
+  {
+    key: 'controlOwner',
+    header: 'Control owner',
+    aliases: ['Owner', 'Control Owner Organisation', 'Responsible', 'Responsibility'],
+    width: 20,
+  },
   { key: 'action', header: 'Action', aliases: ['Actions', 'Action Required', 'Action Summary'], width: 30 },
   { key: 'actionStatus', header: 'Action status', aliases: ['Status', 'Action State'], width: 14 },
-  { key: 'residualSeverity', header: 'Residual Consequence', aliases: ['Residual Severity', 'Residual Hazard Severity', 'Severity (residual)', 'Residual Consequences'], width: 14 },
-  { key: 'residualLikelihood', header: 'Residual Likelihood', aliases: ['Residual Hazard Likelihood', 'Likelihood (residual)', 'Residual Probability'], width: 14 },
-  { key: 'residualRisk', header: 'Residual Risk', aliases: ['Residual Risk Rating', 'Residual Clinical Risk', 'Risk (residual)', 'Residual Risk Score'], width: 10 },
-  { key: 'release', header: 'Release introduced', aliases: ['Release', 'Version introduced', 'Introduced in', 'Release Introduced In', 'Version'], width: 10 },
+  {
+    key: 'residualSeverity',
+    header: 'Residual Consequence',
+    aliases: ['Residual Severity', 'Residual Hazard Severity', 'Severity (residual)', 'Residual Consequences'],
+    width: 14,
+  },
+  {
+    key: 'residualLikelihood',
+    header: 'Residual Likelihood',
+    aliases: ['Residual Hazard Likelihood', 'Likelihood (residual)', 'Residual Probability'],
+    width: 14,
+  },
+  {
+    key: 'residualRisk',
+    header: 'Residual Risk',
+    aliases: ['Residual Risk Rating', 'Residual Clinical Risk', 'Risk (residual)', 'Residual Risk Score'],
+    width: 10,
+  },
+  {
+    key: 'release',
+    header: 'Release introduced',
+    aliases: ['Release', 'Version introduced', 'Introduced in', 'Release Introduced In', 'Version'],
+    width: 10,
+  },
   { key: 'hazardStatus', header: 'Hazard status', aliases: [], width: 12, clinsafe: true },
   { key: 'transferredTo', header: 'Transferred to', aliases: [], width: 20, clinsafe: true },
   { key: 'retiredReason', header: 'Retired reason', aliases: [], width: 25, clinsafe: true },
@@ -95,7 +177,13 @@ export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
   { key: 'controlStatus', header: 'Control status', aliases: [], width: 12, clinsafe: true },
   { key: 'evidence', header: 'Evidence', aliases: [], width: 40, clinsafe: true },
   { key: 'actionOwner', header: 'Action owner', aliases: [], width: 16, clinsafe: true },
-  { key: 'actionDue', header: 'Action due', aliases: ['Due date', 'Target date', 'Action due date', 'Date due'], width: 12, clinsafe: true },
+  {
+    key: 'actionDue',
+    header: 'Action due',
+    aliases: ['Due date', 'Target date', 'Action due date', 'Date due'],
+    width: 12,
+    clinsafe: true,
+  },
 ];
 
 /** The 18 headers of the NHS template, in order. */
@@ -132,7 +220,14 @@ export function columnForHeader(header: string, extra: Record<string, ColumnKey>
 }
 
 /** Columns a row must have for a sheet to count as a hazard log. */
-export const REQUIRED_COLUMNS: readonly ColumnKey[] = ['hazardId', 'hazardName', 'initialSeverity', 'initialLikelihood', 'residualSeverity', 'residualLikelihood'];
+export const REQUIRED_COLUMNS: readonly ColumnKey[] = [
+  'hazardId',
+  'hazardName',
+  'initialSeverity',
+  'initialLikelihood',
+  'residualSeverity',
+  'residualLikelihood',
+];
 
 /** NHS control types (as written in the template) → clinsafe control types. */
 export const CONTROL_TYPE_ALIASES: Record<string, 'design' | 'test' | 'training' | 'business-process'> = {

@@ -82,10 +82,8 @@ export const NHS_DCB0129: RiskScheme = Object.freeze({
   unacceptableFrom: 5,
   severityMeanings: {
     Minor: 'Minimal injury or negligible consequence.',
-    Significant:
-      'Minor injury with short-term recovery, minor psychological upset or inconvenience (multiple patients).',
-    Considerable:
-      'Minor injury with recovery not expected in the short term, or significant psychological trauma (multiple patients).',
+    Significant: 'Minor injury with short-term recovery, minor psychological upset or inconvenience (multiple patients).',
+    Considerable: 'Minor injury with recovery not expected in the short term, or significant psychological trauma (multiple patients).',
     Major:
       'Death or permanent life-changing incapacity of one patient, or severe injury or incapacity from which recovery is expected in the short term, or severe psychological trauma (multiple patients).',
     Catastrophic: 'Death or permanent life-changing incapacity (multiple patients).',
@@ -138,32 +136,48 @@ export function schemeProblems(scheme: {
   dupes(scheme.likelihoods, 'likelihoods');
   const ratingValues = new Set<number>();
   scheme.ratings.forEach((r, i) => {
-    if (ratingValues.has(r.value)) problems.push({ path: ['ratings', i, 'value'], message: `rating ${r.value} is defined twice; each rating value must be unique` });
+    if (ratingValues.has(r.value))
+      problems.push({ path: ['ratings', i, 'value'], message: `rating ${r.value} is defined twice; each rating value must be unique` });
     ratingValues.add(r.value);
   });
   for (const likelihood of scheme.likelihoods) {
     const row = scheme.matrix[likelihood];
     if (!row) {
-      problems.push({ path: ['matrix'], message: `matrix has no row for likelihood "${likelihood}"; every likelihood needs a row with a rating for each severity (${scheme.severities.join(', ')})` });
+      problems.push({
+        path: ['matrix'],
+        message: `matrix has no row for likelihood "${likelihood}"; every likelihood needs a row with a rating for each severity (${scheme.severities.join(', ')})`,
+      });
       continue;
     }
     for (const severity of scheme.severities) {
       const value = row[severity];
       if (value === undefined) {
-        problems.push({ path: ['matrix', likelihood], message: `matrix row "${likelihood}" has no rating for severity "${severity}"; the lookup must be complete` });
+        problems.push({
+          path: ['matrix', likelihood],
+          message: `matrix row "${likelihood}" has no rating for severity "${severity}"; the lookup must be complete`,
+        });
       } else if (!ratingValues.has(value)) {
-        problems.push({ path: ['matrix', likelihood, severity], message: `rating ${value} is not defined in ratings; use one of ${[...ratingValues].join(', ')}` });
+        problems.push({
+          path: ['matrix', likelihood, severity],
+          message: `rating ${value} is not defined in ratings; use one of ${[...ratingValues].join(', ')}`,
+        });
       }
     }
     for (const severity of Object.keys(row)) {
       if (!scheme.severities.includes(severity)) {
-        problems.push({ path: ['matrix', likelihood, severity], message: `"${severity}" is not one of the declared severities (${scheme.severities.join(', ')})` });
+        problems.push({
+          path: ['matrix', likelihood, severity],
+          message: `"${severity}" is not one of the declared severities (${scheme.severities.join(', ')})`,
+        });
       }
     }
   }
   for (const likelihood of Object.keys(scheme.matrix)) {
     if (!scheme.likelihoods.includes(likelihood)) {
-      problems.push({ path: ['matrix', likelihood], message: `"${likelihood}" is not one of the declared likelihoods (${scheme.likelihoods.join(', ')})` });
+      problems.push({
+        path: ['matrix', likelihood],
+        message: `"${likelihood}" is not one of the declared likelihoods (${scheme.likelihoods.join(', ')})`,
+      });
     }
   }
   // Monotonic: a more severe or more likely hazard is never rated lower.
@@ -173,18 +187,30 @@ export function schemeProblems(scheme: {
       const right = scheme.matrix[scheme.likelihoods[l]!]?.[scheme.severities[s + 1] ?? ''];
       const up = scheme.matrix[scheme.likelihoods[l + 1] ?? '']?.[scheme.severities[s]!];
       if (here !== undefined && right !== undefined && right < here) {
-        problems.push({ path: ['matrix', scheme.likelihoods[l]!, scheme.severities[s + 1]!], message: `rating falls from ${here} to ${right} as severity rises; severities are listed least severe first and a more severe hazard is never rated lower` });
+        problems.push({
+          path: ['matrix', scheme.likelihoods[l]!, scheme.severities[s + 1]!],
+          message: `rating falls from ${here} to ${right} as severity rises; severities are listed least severe first and a more severe hazard is never rated lower`,
+        });
       }
       if (here !== undefined && up !== undefined && up < here) {
-        problems.push({ path: ['matrix', scheme.likelihoods[l + 1]!, scheme.severities[s]!], message: `rating falls from ${here} to ${up} as likelihood rises; likelihoods are listed least likely first and a more likely hazard is never rated lower` });
+        problems.push({
+          path: ['matrix', scheme.likelihoods[l + 1]!, scheme.severities[s]!],
+          message: `rating falls from ${here} to ${up} as likelihood rises; likelihoods are listed least likely first and a more likely hazard is never rated lower`,
+        });
       }
     }
   }
   if (!ratingValues.has(scheme.justifyFrom) && ![...ratingValues].some((v) => v > scheme.justifyFrom)) {
-    problems.push({ path: ['justifyFrom'], message: `justifyFrom ${scheme.justifyFrom} is above every rating; use one of ${[...ratingValues].join(', ')}` });
+    problems.push({
+      path: ['justifyFrom'],
+      message: `justifyFrom ${scheme.justifyFrom} is above every rating; use one of ${[...ratingValues].join(', ')}`,
+    });
   }
   if (scheme.unacceptableFrom < scheme.justifyFrom) {
-    problems.push({ path: ['unacceptableFrom'], message: `unacceptableFrom (${scheme.unacceptableFrom}) is below justifyFrom (${scheme.justifyFrom}); an unacceptable rating always needs justification too` });
+    problems.push({
+      path: ['unacceptableFrom'],
+      message: `unacceptableFrom (${scheme.unacceptableFrom}) is below justifyFrom (${scheme.justifyFrom}); an unacceptable rating always needs justification too`,
+    });
   }
   return problems;
 }

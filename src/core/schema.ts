@@ -33,7 +33,9 @@ const id = z
 
 export const csoSchema = z
   .strictObject({
-    github: z.string({ error: 'must be the GitHub login of the CSO' }).regex(GITHUB_LOGIN, { error: 'must be a GitHub login (letters, digits and single hyphens), without @' }),
+    github: z
+      .string({ error: 'must be the GitHub login of the CSO' })
+      .regex(GITHUB_LOGIN, { error: 'must be a GitHub login (letters, digits and single hyphens), without @' }),
     name: text.describe('Full name as it appears on the professional register'),
     profession: text.describe('e.g. Medical practitioner, Registered nurse, Pharmacist'),
     registration: text.describe('Professional body and registration number, e.g. GMC 1234567'),
@@ -85,7 +87,9 @@ export const configSchema = z
       interfaces: z.array(interfaceSchema).default([]),
       deploymentAssumptions: textList.default([]),
     }),
-    cso: z.array(csoSchema).describe('The CSO roster: only these people can approve safety-impacting changes. Empty means nobody can approve yet.'),
+    cso: z
+      .array(csoSchema)
+      .describe('The CSO roster: only these people can approve safety-impacting changes. Empty means nobody can approve yet.'),
     riskScheme: riskSchemeSchema,
     gate: z
       .strictObject({
@@ -104,7 +108,9 @@ export const configSchema = z
       .min(1, { error: 'list at least one lifecycle phase at which a CSCR is issued' }),
     app: z
       .strictObject({
-        incidentLabel: text.default('clinical-incident').describe('Issues with this label are treated as reported clinical safety incidents'),
+        incidentLabel: text
+          .default('clinical-incident')
+          .describe('Issues with this label are treated as reported clinical safety incidents'),
         reviewLabel: text.default('clinical-safety-review').describe('Label on the safety-review issues the app opens'),
       })
       .default({ incidentLabel: 'clinical-incident', reviewLabel: 'clinical-safety-review' })
@@ -166,7 +172,11 @@ function buildHazardSchema(scheme: RiskScheme) {
             status: z.enum(CONTROL_STATUSES),
             causes: z.array(id).default([]),
             evidence: z.array(text).default([]).describe('Repository paths or https:// URLs of verification evidence'),
-            introducedIn: versionText.optional().describe('Optional. Release in which this control (or its cause) was added, when it differs from the hazard (NHS "Release introduced" per row)'),
+            introducedIn: versionText
+              .optional()
+              .describe(
+                'Optional. Release in which this control (or its cause) was added, when it differs from the hazard (NHS "Release introduced" per row)',
+              ),
           }),
         )
         .default([]),

@@ -165,7 +165,11 @@ export function validateShape<S extends AnySchema>(
       case 'invalid_type': {
         const expected = EXPECTED[issue.expected ?? ''] ?? issue.expected ?? 'a value';
         if (issue.input === undefined) {
-          push(path.slice(0, -1), 'key', `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (${expected})`);
+          push(
+            path.slice(0, -1),
+            'key',
+            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (${expected})`,
+          );
         } else if (issue.message.startsWith('must')) {
           push(path, 'value', `${name} ${issue.message}; found ${kindOf(issue.input)}`);
         } else {
@@ -175,7 +179,11 @@ export function validateShape<S extends AnySchema>(
       }
       case 'invalid_value': {
         if (issue.input === undefined) {
-          push(path.slice(0, -1), 'key', `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (one of: ${(issue.values ?? []).map(String).join(', ')})`);
+          push(
+            path.slice(0, -1),
+            'key',
+            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (one of: ${(issue.values ?? []).map(String).join(', ')})`,
+          );
           return;
         }
         const values = (issue.values ?? []).map(String);
@@ -191,10 +199,16 @@ export function validateShape<S extends AnySchema>(
         // The risk scheme: either the default name or a full custom table.
         const branches = issue.errors ?? [];
         if (typeof issue.input === 'string') {
-          push(path, 'value', `${name} ${show(issue.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`);
+          push(
+            path,
+            'value',
+            `${name} ${show(issue.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`,
+          );
           return;
         }
-        const objectBranch = branches.find((b) => b.every((i) => i.code !== 'invalid_value' && !(i.code === 'invalid_type' && i.path.length === 0)));
+        const objectBranch = branches.find((b) =>
+          b.every((i) => i.code !== 'invalid_value' && !(i.code === 'invalid_type' && i.path.length === 0)),
+        );
         if (objectBranch) {
           for (const sub of objectBranch) handle({ ...sub, path: [...issue.path, ...sub.path] });
           return;
@@ -204,7 +218,11 @@ export function validateShape<S extends AnySchema>(
       }
       case 'too_small': {
         if (issue.origin === 'array') {
-          push(path, issue.input === undefined ? 'key' : 'value', `${name} ${issue.message.startsWith('must') || issue.message.startsWith('list') || issue.message.startsWith('needs') || issue.message.startsWith('name') ? issue.message : `needs at least ${String(issue.minimum)} item(s)`}`);
+          push(
+            path,
+            issue.input === undefined ? 'key' : 'value',
+            `${name} ${issue.message.startsWith('must') || issue.message.startsWith('list') || issue.message.startsWith('needs') || issue.message.startsWith('name') ? issue.message : `needs at least ${String(issue.minimum)} item(s)`}`,
+          );
         } else if (issue.origin === 'string') {
           push(path, 'value', `${name} must not be empty; write the text or remove the field`);
         } else {

@@ -95,7 +95,13 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
   if (nul >= 0) {
     const pos = positionOfByte(bytes, nul);
     return {
-      error: { file, ...pos, severity: 'error', code: 'binary-file', message: 'file contains a NUL byte: it is binary, not YAML or Markdown text — save it as UTF-8 text' },
+      error: {
+        file,
+        ...pos,
+        severity: 'error',
+        code: 'binary-file',
+        message: 'file contains a NUL byte: it is binary, not YAML or Markdown text — save it as UTF-8 text',
+      },
     };
   }
   const bad = invalidUtf8Offset(bytes);
@@ -134,11 +140,7 @@ const YAML_HINTS: Record<string, string> = {
 };
 
 /** Parse YAML text. On failure the diagnostics explain where and why; `parsed` is absent. */
-export function parseYaml(
-  file: string,
-  text: string,
-  lineOffset = 0,
-): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const doc = parseDocument(text, {

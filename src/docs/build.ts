@@ -17,7 +17,16 @@ import { toPdf } from './pdf.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
 import { hazardLogCsv, hazardLogXlsx } from './hazard-log.js';
-import { FORMATS, SignOffError, TemplateError, type Artefact, type ChangeRecordEntry, type Format, type ReleaseInfo, type SignOff } from './types.js';
+import {
+  FORMATS,
+  SignOffError,
+  TemplateError,
+  type Artefact,
+  type ChangeRecordEntry,
+  type Format,
+  type ReleaseInfo,
+  type SignOff,
+} from './types.js';
 
 export { FORMATS, SignOffError, TemplateError };
 export type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff };
@@ -119,7 +128,13 @@ function vars(input: BuildInput): Record<string, string> {
   };
 }
 
-function render(input: BuildInput, ctx: B.DocContext, name: TemplateName, documentTitle: string, extra: Record<string, () => RootContent[]> = {}): Rendered {
+function render(
+  input: BuildInput,
+  ctx: B.DocContext,
+  name: TemplateName,
+  documentTitle: string,
+  extra: Record<string, () => RootContent[]> = {},
+): Rendered {
   const { file, source } = templateFor(input, name);
   const blocks: TemplateContext['blocks'] = {
     'approval-status': () => B.approvalStatus(ctx),
@@ -174,24 +189,36 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   if (input.signOff?.state === 'approved') {
     const login = input.signOff.cso.github.trim().toLowerCase();
     if (!input.folder.config.cso.some((c) => c.github.toLowerCase() === login)) {
-      throw new SignOffError(`${input.signOff.cso.github} is not on the CSO roster in clinsafe.yml at ${input.release.commit.slice(0, 12)}; only a Clinical Safety Officer on the roster can approve release ${input.release.tag}`);
+      throw new SignOffError(
+        `${input.signOff.cso.github} is not on the CSO roster in clinsafe.yml at ${input.release.commit.slice(0, 12)}; only a Clinical Safety Officer on the roster can approve release ${input.release.tag}`,
+      );
     }
   }
-  const ctx: B.DocContext = { folder: input.folder, release: input.release, changeRecord: input.changeRecord, ...(input.signOff ? { signOff: input.signOff } : {}) };
+  const ctx: B.DocContext = {
+    folder: input.folder,
+    release: input.release,
+    changeRecord: input.changeRecord,
+    ...(input.signOff ? { signOff: input.signOff } : {}),
+  };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
   const out: Artefact[] = [];
 
   const emit = async (doc: Rendered, base: string, pdf: boolean, compact = false) => {
     if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(serializeDocument(doc.tree), 'utf8')));
-    if (formats.has('html')) out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8')));
+    if (formats.has('html'))
+      out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8')));
     if (pdf && formats.has('pdf')) {
       out.push(
         artefact(
           `${base}.pdf`,
           await toPdf(doc.tree, {
             title: doc.title,
-            subtitle: [`${p.manufacturer}`, `Release ${input.release.tag} · commit ${input.release.commit.slice(0, 12)}`, `Date ${input.release.date.slice(0, 10)} · document version ${input.release.documentVersion ?? input.release.tag}`],
+            subtitle: [
+              `${p.manufacturer}`,
+              `Release ${input.release.tag} · commit ${input.release.commit.slice(0, 12)}`,
+              `Date ${input.release.date.slice(0, 10)} · document version ${input.release.documentVersion ?? input.release.tag}`,
+            ],
             status: B.documentStatus(input.signOff),
             footer,
             date: input.release.date,
@@ -229,10 +256,22 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
           ],
         ),
       ],
-      'memo-cso': () => [grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]])],
-      'memo-statement': () => [{ type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] }, paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`))],
+      'memo-cso': () => [
+        grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
+      ],
+      'memo-statement': () => [
+        { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
+        paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
+      ],
       'memo-digests': () =>
-        cscrFiles.length ? [grid(['File', 'SHA-256'], cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]))] : [paragraph('No CSCR file was generated in this build.')],
+        cscrFiles.length
+          ? [
+              grid(
+                ['File', 'SHA-256'],
+                cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]),
+              ),
+            ]
+          : [paragraph('No CSCR file was generated in this build.')],
     });
     await emit(memo, 'cso-release-memo', true, true);
   }
@@ -250,7 +289,11 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     },
     commit: input.release.commit,
     folderHash: input.folderHash ?? null,
-    signOff: input.signOff ? (input.signOff.state === 'approved' ? { state: 'approved', cso: input.signOff.cso.github, signedAt: input.signOff.signedAt } : { state: 'rejected', by: input.signOff.by, at: input.signOff.at }) : { state: 'draft' },
+    signOff: input.signOff
+      ? input.signOff.state === 'approved'
+        ? { state: 'approved', cso: input.signOff.cso.github, signedAt: input.signOff.signedAt }
+        : { state: 'rejected', by: input.signOff.by, at: input.signOff.at }
+      : { state: 'draft' },
     artefacts: out.map((a) => ({ name: a.name, mediaType: a.mediaType, bytes: a.bytes.length, sha256: a.sha256 })),
   };
   out.push(artefact(ARTEFACTS.manifest, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')));

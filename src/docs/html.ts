@@ -138,7 +138,9 @@ export function toHtml(tree: Root, opts: HtmlOptions): string {
       case 'table': {
         const [head, ...rows] = n.children;
         const th = head ? `<thead><tr>${head.children.map((c) => `<th scope="col">${inline(c.children)}</th>`).join('')}</tr></thead>` : '';
-        const tb = rows.map((r) => `<tr>${r.children.map((c) => `<td${toneClass(c)}>${inline(c.children)}</td>`).join('')}</tr>`).join('\n');
+        const tb = rows
+          .map((r) => `<tr>${r.children.map((c) => `<td${toneClass(c)}>${inline(c.children)}</td>`).join('')}</tr>`)
+          .join('\n');
         return `<table>${th}<tbody>\n${tb}\n</tbody></table>`;
       }
       case 'code':

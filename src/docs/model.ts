@@ -68,10 +68,19 @@ export function outstandingIssues(folder: SafetyFolder): OutstandingIssue[] {
   for (const hazard of liveHazards(folder)) {
     for (const c of hazard.controls) {
       if (c.status === 'planned') out.push({ hazard, kind: 'planned control', ref: c.id, description: c.description, owner: c.owner });
-      else if (c.evidence.length === 0) out.push({ hazard, kind: 'missing evidence', ref: c.id, description: c.description, owner: c.owner });
+      else if (c.evidence.length === 0)
+        out.push({ hazard, kind: 'missing evidence', ref: c.id, description: c.description, owner: c.owner });
     }
     hazard.actions.forEach((a, i) => {
-      if (a.status === 'open') out.push({ hazard, kind: 'open action', ref: `${hazard.id} action ${i + 1}`, description: a.summary, owner: a.owner, ...(a.due ? { due: a.due } : {}) });
+      if (a.status === 'open')
+        out.push({
+          hazard,
+          kind: 'open action',
+          ref: `${hazard.id} action ${i + 1}`,
+          description: a.summary,
+          owner: a.owner,
+          ...(a.due ? { due: a.due } : {}),
+        });
     });
   }
   return out;
@@ -108,4 +117,5 @@ export function openIncidents(folder: SafetyFolder, releaseDate: string): Incide
   return folder.incidents.filter((i) => i.reportedOn <= until && (!i.closedOn || i.closedOn > until));
 }
 
-export const unacceptableHazards = (folder: SafetyFolder): Hazard[] => liveHazards(folder).filter((h) => h.residual.risk >= folder.scheme.unacceptableFrom);
+export const unacceptableHazards = (folder: SafetyFolder): Hazard[] =>
+  liveHazards(folder).filter((h) => h.residual.risk >= folder.scheme.unacceptableFrom);

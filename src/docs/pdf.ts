@@ -89,7 +89,18 @@ function engine(): PdfMake {
 /** Strip the mention-defusing word joiner (a PDF pings nobody) and make every character drawable. */
 const clean = (s: string): string => pdfSafe(s);
 
-type Inline = string | { text: Inline[] | string; bold?: boolean; italics?: boolean; font?: string; link?: string; color?: string; decoration?: string; background?: string };
+type Inline =
+  | string
+  | {
+      text: Inline[] | string;
+      bold?: boolean;
+      italics?: boolean;
+      font?: string;
+      link?: string;
+      color?: string;
+      decoration?: string;
+      background?: string;
+    };
 
 function inlines(nodes: PhrasingContent[]): Inline[] {
   return nodes.map((n): Inline => {
@@ -148,7 +159,13 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
     switch (n.type) {
       case 'heading': {
         const style = n.depth <= 1 ? 'h1' : n.depth === 2 ? 'h2' : n.depth === 3 ? 'h3' : 'h4';
-        out.push({ text: inlines(n.children), style, tocItem: n.depth <= tocDepth && n.depth >= 2, headlineLevel: n.depth, ...(n.depth === 2 ? { tocMargin: [0, 2, 0, 0] } : { tocMargin: [12, 0, 0, 0] }) });
+        out.push({
+          text: inlines(n.children),
+          style,
+          tocItem: n.depth <= tocDepth && n.depth >= 2,
+          headlineLevel: n.depth,
+          ...(n.depth === 2 ? { tocMargin: [0, 2, 0, 0] } : { tocMargin: [12, 0, 0, 0] }),
+        });
         break;
       }
       case 'paragraph':
@@ -175,7 +192,9 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
           row.children.map((c) => {
             if (r === 0) return { text: inlines(c.children), style: 'th', fontSize };
             const tone = (c.data as { tone?: keyof typeof RISK_FILL } | undefined)?.tone;
-            return tone && RISK_FILL[tone] ? { text: inlines(c.children), fontSize, fillColor: RISK_FILL[tone], bold: true, alignment: 'center' } : { text: inlines(c.children), fontSize };
+            return tone && RISK_FILL[tone]
+              ? { text: inlines(c.children), fontSize, fillColor: RISK_FILL[tone], bold: true, alignment: 'center' }
+              : { text: inlines(c.children), fontSize };
           }),
         );
         const texts = n.children.map((row) => row.children.map((c) => plainText(c)));
@@ -184,7 +203,12 @@ function blocks(nodes: RootContent[], tocDepth: number): object[] {
         // dontBreakRows, and with keepWithHeaderRows too), so such a table may split rows instead.
         const tallest = texts.reduce((m, row) => Math.max(m, rowHeight(row, widths, fontSize)), 0);
         out.push({
-          table: { headerRows: 1, ...(tallest < PAGE_BODY_HEIGHT * 0.45 ? { dontBreakRows: true, keepWithHeaderRows: 1 } : {}), widths, body },
+          table: {
+            headerRows: 1,
+            ...(tallest < PAGE_BODY_HEIGHT * 0.45 ? { dontBreakRows: true, keepWithHeaderRows: 1 } : {}),
+            widths,
+            body,
+          },
           layout: {
             hLineWidth: () => 0.5,
             vLineWidth: () => 0.5,
@@ -271,7 +295,15 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
   const doc = {
     pageSize: 'A4',
     pageMargins: [40, 50, 40, 50],
-    info: { title: clean(opts.title), author: clean(opts.author), subject: clean(opts.subtitle.join(' ')), creator: 'clinsafe', producer: 'clinsafe (pdfmake)', creationDate: date, modDate: date },
+    info: {
+      title: clean(opts.title),
+      author: clean(opts.author),
+      subject: clean(opts.subtitle.join(' ')),
+      creator: 'clinsafe',
+      producer: 'clinsafe (pdfmake)',
+      creationDate: date,
+      modDate: date,
+    },
     defaultStyle: { font: 'Roboto', fontSize: 9.5, lineHeight: 1.15 },
     styles: {
       title: { fontSize: 24, bold: true, color: '#005eb8', margin: [0, 160, 0, 16] },
@@ -285,7 +317,12 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
       toc: { fontSize: 16, bold: true, margin: [0, 0, 0, 10] },
     },
     content: opts.compact
-      ? [{ text: clean(opts.title), style: 'h1' }, ...opts.subtitle.map((s) => ({ text: clean(s) })), { text: clean(opts.status), bold: true, margin: [0, 4, 0, 8], color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' }, ...blocks(children, 0)]
+      ? [
+          { text: clean(opts.title), style: 'h1' },
+          ...opts.subtitle.map((s) => ({ text: clean(s) })),
+          { text: clean(opts.status), bold: true, margin: [0, 4, 0, 8], color: opts.status.startsWith('Approved') ? '#007f3b' : '#d5281b' },
+          ...blocks(children, 0),
+        ]
       : [
           { text: clean(opts.title), style: 'title' },
           ...opts.subtitle.map((s) => ({ text: clean(s), style: 'subtitle' })),
@@ -302,7 +339,8 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
       margin: [40, 16, 40, 0],
     }),
     // A heading never ends a page: move it to the next page when nothing follows it on this one.
-    pageBreakBefore: (node: { headlineLevel?: number }, ctx: { getFollowingNodesOnPage(): unknown[] }) => node.headlineLevel !== undefined && node.headlineLevel <= 3 && ctx.getFollowingNodesOnPage().length === 0,
+    pageBreakBefore: (node: { headlineLevel?: number }, ctx: { getFollowingNodesOnPage(): unknown[] }) =>
+      node.headlineLevel !== undefined && node.headlineLevel <= 3 && ctx.getFollowingNodesOnPage().length === 0,
   };
   return engine().createPdf(doc).getBuffer();
 }

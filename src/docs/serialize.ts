@@ -9,5 +9,10 @@ export const ALIGN_ROWS_MAX = 200;
 export function serializeDocument(tree: Root): string {
   let rows = 0;
   for (const n of tree.children) if (n.type === 'table') rows = Math.max(rows, n.children.length);
-  return toMarkdown(tree, { extensions: [gfmToMarkdown({ tablePipeAlign: rows <= ALIGN_ROWS_MAX })], bullet: '-', fences: true, rule: '-' });
+  return toMarkdown(tree, {
+    extensions: [gfmToMarkdown({ tablePipeAlign: rows <= ALIGN_ROWS_MAX })],
+    bullet: '-',
+    fences: true,
+    rule: '-',
+  });
 }

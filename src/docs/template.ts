@@ -25,11 +25,17 @@ function stripPositions(node: unknown): void {
   if (Array.isArray(children)) children.forEach(stripPositions);
 }
 
-function posOf(node: { position?: { start: { line: number; column: number } } }, value: string, index: number): { line: number; col: number } {
+function posOf(
+  node: { position?: { start: { line: number; column: number } } },
+  value: string,
+  index: number,
+): { line: number; col: number } {
   const start = node.position?.start ?? { line: 1, column: 1 };
   const before = value.slice(0, index);
   const lines = before.split('\n');
-  return lines.length === 1 ? { line: start.line, col: start.column + index } : { line: start.line + lines.length - 1, col: lines[lines.length - 1]!.length + 1 };
+  return lines.length === 1
+    ? { line: start.line, col: start.column + index }
+    : { line: start.line + lines.length - 1, col: lines[lines.length - 1]!.length + 1 };
 }
 
 /** Names a template uses, for error messages. */
@@ -57,7 +63,12 @@ export function fillTemplate(file: string, source: string, ctx: TemplateContext)
       }
       if (child.type === 'html') {
         const p = posOf(child, '', 0);
-        throw new TemplateError(file, p.line, p.col, 'raw HTML is not allowed in a document template; write Markdown (headings, lists, tables, emphasis) instead');
+        throw new TemplateError(
+          file,
+          p.line,
+          p.col,
+          'raw HTML is not allowed in a document template; write Markdown (headings, lists, tables, emphasis) instead',
+        );
       }
       if ('children' in child) visit(child as Parent);
       out.push(child);
@@ -72,7 +83,13 @@ export function fillTemplate(file: string, source: string, ctx: TemplateContext)
     for (const m of value.matchAll(PLACEHOLDER)) {
       const name = m[1]!;
       const at = posOf(node, value, m.index!);
-      if (ctx.blocks[name]) throw new TemplateError(file, at.line, at.col, `block {{${name}}} must stand alone in its own paragraph (a line of its own with blank lines around it)`);
+      if (ctx.blocks[name])
+        throw new TemplateError(
+          file,
+          at.line,
+          at.col,
+          `block {{${name}}} must stand alone in its own paragraph (a line of its own with blank lines around it)`,
+        );
       if (!(name in ctx.vars)) throw new TemplateError(file, at.line, at.col, `unknown placeholder {{${name}}}; use one of ${known(ctx)}`);
       if (m.index! > last) parts.push({ type: 'text', value: value.slice(last, m.index) });
       parts.push(text(ctx.vars[name]!));

@@ -28,7 +28,12 @@ export interface ReleaseInfo {
 }
 
 export type SignOff =
-  | { state: 'approved'; cso: { github: string; name: string; profession: string; registration: string }; statement: string; signedAt: string }
+  | {
+      state: 'approved';
+      cso: { github: string; name: string; profession: string; registration: string };
+      statement: string;
+      signedAt: string;
+    }
   | { state: 'rejected'; by: string; reason: string; at: string };
 
 export type Format = 'md' | 'html' | 'pdf' | 'csv' | 'xlsx';

@@ -146,7 +146,9 @@ export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
   wb.title = `${folder.config.product.name} hazard log`;
   const ws = wb.addWorksheet(HAZARD_LOG_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   ws.columns = HAZARD_LOG_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const riskCols = new Set(HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
+  const riskCols = new Set(
+    HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0),
+  );
   rows.forEach((r, i) => {
     const values = r.map((v, j) => (i > 0 && riskCols.has(j) && /^\d+$/.test(v) ? Number(v) : v));
     const row = ws.addRow(values);

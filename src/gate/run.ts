@@ -43,7 +43,12 @@ function inDir(dir: string, path: string | undefined): boolean {
  * commit; the head folder only when the PR touches the safety folder or removes or renames
  * files (otherwise it is the base folder), sharing blobs between the two reads.
  */
-export async function collectGateInputs(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: CollectOptions = {}): Promise<GateInputs & { pr: PullInfo }> {
+export async function collectGateInputs(
+  client: StoreOctokit,
+  repo: RepoRef,
+  pullNumber: number,
+  opts: CollectOptions = {},
+): Promise<GateInputs & { pr: PullInfo }> {
   const safetyDir = (opts.safetyDir ?? DEFAULT_SAFETY_DIR).replace(/^\.\//, '').replace(/\/+$/, '');
   const pr = opts.pr ?? (await getPull(client, repo, pullNumber));
   const blobCache = new Map<string, Buffer>();
@@ -60,7 +65,9 @@ export async function collectGateInputs(client: StoreOctokit, repo: RepoRef, pul
     listCommitAuthors(client, repo, pullNumber, pr.commits),
     readFolder(pr.baseSha, 'base'),
   ]);
-  const needHead = changes.some((f) => inDir(safetyDir, f.filename) || inDir(safetyDir, f.previousFilename) || f.status === 'removed' || f.status === 'renamed');
+  const needHead = changes.some(
+    (f) => inDir(safetyDir, f.filename) || inDir(safetyDir, f.previousFilename) || f.status === 'removed' || f.status === 'renamed',
+  );
   const head = needHead ? await readFolder(pr.headSha, 'head') : base;
   return { changes, labels: pr.labels, author: pr.author, commitAuthors, headSha: pr.headSha, base, head, reviews, safetyDir, pr };
 }
@@ -122,17 +129,31 @@ export async function runGate(client: StoreOctokit, repo: RepoRef, pullNumber: n
 
   const context = result?.statusContext ?? DEFAULT_STATUS_CONTEXT;
   const outcome: GateOutcome = result
-    ? { decision: result.decision, requiresApproval: result.requiresApproval, impacted: result.impacted, result, status: { context, ...statusFor(result) }, reported: false, headSha: pr.headSha }
+    ? {
+        decision: result.decision,
+        requiresApproval: result.requiresApproval,
+        impacted: result.impacted,
+        result,
+        status: { context, ...statusFor(result) },
+        reported: false,
+        headSha: pr.headSha,
+      }
     : { ...fail(problem!, context), headSha: pr.headSha };
 
   // The sticky comment: written when there is something to say; a PR that stops being impacted
   // gets its comment updated to say so (kept, not deleted, so the history stays readable).
   const key = `pr-${pullNumber}`;
   const impacted = !result || result.decision !== 'not-required';
-  const body = result ? (impacted ? renderGateComment(result, { prNumber: pullNumber }) : serialize(noLongerImpactedTree(pullNumber))) : serialize(gateProblemTree(problem!, pullNumber));
+  const body = result
+    ? impacted
+      ? renderGateComment(result, { prNumber: pullNumber })
+      : serialize(noLongerImpactedTree(pullNumber))
+    : serialize(gateProblemTree(problem!, pullNumber));
   outcome.commentBody = result ? renderGateComment(result, { prNumber: pullNumber }) : body;
   try {
-    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', key, body, { createIfMissing: impacted });
+    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', key, body, {
+      createIfMissing: impacted,
+    });
   } catch (e) {
     const why = e instanceof GateApiError ? e.message : explainApiError(e, 'writing the safety comment');
     outcome.problem = outcome.problem ?? why;
@@ -143,7 +164,11 @@ export async function runGate(client: StoreOctokit, repo: RepoRef, pullNumber: n
   // gate.label: mark impacted pull requests (cosmetic: a failure here is reported, not fatal).
   if (result?.label && result.requiresApproval && !pr.labels.some((l) => l.toLowerCase() === result!.label!.toLowerCase())) {
     try {
-      await c.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...repo, issue_number: pullNumber, labels: [result.label] });
+      await c.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        ...repo,
+        issue_number: pullNumber,
+        labels: [result.label],
+      });
       outcome.labelled = result.label;
     } catch (e) {
       outcome.warnings = [...(outcome.warnings ?? []), explainApiError(e, `adding the label ${result.label}`)];

@@ -23,7 +23,9 @@ export function pullNumberOf(message: string): number | undefined {
 export async function commitsBetween(client: StoreOctokit, repo: RepoRef, base: string, head: string): Promise<CompareCommit[]> {
   const out: CompareCommit[] = [];
   for (let page = 1; page <= 100; page++) {
-    const data = (await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${base}...${head}`, per_page: 100, page })).data as {
+    const data = (
+      await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${base}...${head}`, per_page: 100, page })
+    ).data as {
       commits: CompareCommit[];
       total_commits: number;
     };
@@ -51,14 +53,23 @@ export async function changeRecordViaApi(
     seen.add(n);
     const a = await assess(n);
     if (!a.merged || (a.mergeCommit && !shas.has(a.mergeCommit) && a.mergeCommit !== c.sha)) continue;
-    const hazards = [...new Set([...a.impacted.map((h) => h.id), ...a.hazardLogChanges.map((h) => h.id)])].sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
+    const hazards = [...new Set([...a.impacted.map((h) => h.id), ...a.hazardLogChanges.map((h) => h.id)])].sort((x, y) =>
+      x.localeCompare(y, 'en', { numeric: true }),
+    );
     entries.push({
       pullNumber: n,
       title: a.title,
       mergeCommit: a.mergeCommit ?? c.sha,
       ...(a.mergedAt ? { mergedAt: a.mergedAt } : {}),
       hazards,
-      approvals: a.approval.state === 'approved' ? a.approval.approvedBy.map((p) => ({ login: p.login, ...(p.name ? { name: p.name } : {}), commit: a.approval.commit ?? a.headSha })) : [],
+      approvals:
+        a.approval.state === 'approved'
+          ? a.approval.approvedBy.map((p) => ({
+              login: p.login,
+              ...(p.name ? { name: p.name } : {}),
+              commit: a.approval.commit ?? a.headSha,
+            }))
+          : [],
       source: 'github',
     });
   }

@@ -25,12 +25,26 @@ export interface SnapshotOptions {
  * `ref` may be a branch, tag or commit SHA. A full 40-hex commit SHA skips the commit lookup: the
  * trees endpoint resolves a commit to its tree, so the folder costs one tree request plus blobs.
  */
-export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string, opts: SnapshotOptions = {}): Promise<{ snapshot: Snapshot; sha: string }> {
+export async function snapshotViaApi(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  ref: string,
+  dir: string,
+  opts: SnapshotOptions = {},
+): Promise<{ snapshot: Snapshot; sha: string }> {
   const commit = /^[0-9a-f]{40}$/i.test(ref)
     ? { sha: ref, commit: { tree: { sha: ref } } }
-    : ((await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as { sha: string; commit: { tree: { sha: string } } });
-  const tree = (await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: commit.commit.tree.sha, recursive: '1' })).data as { tree: TreeItem[]; truncated: boolean };
-  if (tree.truncated) throw new TreeTruncatedError(`the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`);
+    : ((await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as {
+        sha: string;
+        commit: { tree: { sha: string } };
+      });
+  const tree = (
+    await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: commit.commit.tree.sha, recursive: '1' })
+  ).data as { tree: TreeItem[]; truncated: boolean };
+  if (tree.truncated)
+    throw new TreeTruncatedError(
+      `the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`,
+    );
   const prefix = `${dir.replace(/\/+$/, '')}/`;
   const paths = new Set(tree.tree.map((t) => t.path));
   const files: SnapshotFile[] = [];
@@ -41,7 +55,10 @@ export async function snapshotViaApi(octokit: StoreOctokit, repo: RepoRef, ref: 
     else {
       let bytes = opts.blobCache?.get(item.sha);
       if (!bytes) {
-        const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: item.sha })).data as { content: string; encoding: string };
+        const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: item.sha })).data as {
+          content: string;
+          encoding: string;
+        };
         bytes = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
         opts.blobCache?.set(item.sha, bytes);
       }
@@ -66,7 +83,13 @@ export function enableFolderCache(entries = 64): void {
 }
 
 /** Load the folder at a ref; API failures and truncated trees become an invalid result, never a pass. */
-export async function readFolderViaApi(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string, opts: SnapshotOptions = {}): Promise<LoadResult> {
+export async function readFolderViaApi(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  ref: string,
+  dir: string,
+  opts: SnapshotOptions = {},
+): Promise<LoadResult> {
   const key = folderCache && /^[0-9a-f]{40}$/i.test(ref) ? `${repo.owner}/${repo.repo}@${ref.toLowerCase()}:${dir}` : undefined;
   const hit = key ? folderCache!.get(key) : undefined;
   if (key && hit) {

@@ -26,7 +26,12 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 30_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
 
 interface HttpErrorLike {
   status?: number;
@@ -142,7 +147,11 @@ interface PullData {
 }
 
 export async function getPull(client: StoreOctokit, repo: RepoRef, pullNumber: number): Promise<PullInfo> {
-  const d = await step(`reading pull request #${pullNumber}`, async () => (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: pullNumber })).data as PullData);
+  const d = await step(
+    `reading pull request #${pullNumber}`,
+    async () =>
+      (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: pullNumber })).data as PullData,
+  );
   return {
     number: d.number,
     state: d.state,
@@ -168,24 +177,58 @@ export async function listChangedFiles(client: StoreOctokit, repo: RepoRef, pull
       `this pull request changes ${expected} files, but GitHub lists at most ${MAX_LISTED_FILES}, so the gate cannot see every change; split it into smaller pull requests (or run clinsafe check locally and have a CSO approve)`,
     );
   }
-  const raw = await step('listing the changed files', async () => (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pullNumber, per_page: 100 })) as { filename: string; status: string; previous_filename?: string }[]);
+  const raw = await step(
+    'listing the changed files',
+    async () =>
+      (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+        ...repo,
+        pull_number: pullNumber,
+        per_page: 100,
+      })) as { filename: string; status: string; previous_filename?: string }[],
+  );
   if (raw.length !== expected) {
-    throw new GateApiError(`GitHub listed ${raw.length} changed files but the pull request reports ${expected}, so the gate cannot be sure it saw every change; re-run the job`);
+    throw new GateApiError(
+      `GitHub listed ${raw.length} changed files but the pull request reports ${expected}, so the gate cannot be sure it saw every change; re-run the job`,
+    );
   }
-  return raw.map((f) => ({ status: f.status as ChangedFile['status'], filename: f.filename, ...(f.previous_filename ? { previousFilename: f.previous_filename } : {}) }));
+  return raw.map((f) => ({
+    status: f.status as ChangedFile['status'],
+    filename: f.filename,
+    ...(f.previous_filename ? { previousFilename: f.previous_filename } : {}),
+  }));
 }
 
 export async function listReviews(client: StoreOctokit, repo: RepoRef, pullNumber: number): Promise<Review[]> {
-  const raw = await step('listing the reviews', async () => (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...repo, pull_number: pullNumber, per_page: 100 })) as { user: { login: string } | null; state: string; commit_id: string | null; submitted_at?: string | null }[]);
-  return raw.filter((r) => r.user?.login).map((r) => ({ reviewer: r.user!.login, state: r.state, commitId: r.commit_id ?? '', submittedAt: r.submitted_at ?? undefined }));
+  const raw = await step(
+    'listing the reviews',
+    async () =>
+      (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+        ...repo,
+        pull_number: pullNumber,
+        per_page: 100,
+      })) as { user: { login: string } | null; state: string; commit_id: string | null; submitted_at?: string | null }[],
+  );
+  return raw
+    .filter((r) => r.user?.login)
+    .map((r) => ({ reviewer: r.user!.login, state: r.state, commitId: r.commit_id ?? '', submittedAt: r.submitted_at ?? undefined }));
 }
 
 /** Logins of every author and committer of the pull request's commits (fails closed past 250 commits). */
 export async function listCommitAuthors(client: StoreOctokit, repo: RepoRef, pullNumber: number, expected: number): Promise<string[]> {
   if (expected > MAX_LISTED_COMMITS) {
-    throw new GateApiError(`this pull request has ${expected} commits, but GitHub lists at most ${MAX_LISTED_COMMITS}, so the gate cannot check who wrote them all; squash or split it`);
+    throw new GateApiError(
+      `this pull request has ${expected} commits, but GitHub lists at most ${MAX_LISTED_COMMITS}, so the gate cannot check who wrote them all; squash or split it`,
+    );
   }
-  const raw = await step('listing the commits', async () => (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...repo, pull_number: pullNumber, per_page: 100 })) as { author: { login: string } | null; committer: { login: string } | null }[]);
+  const raw = await step(
+    'listing the commits',
+    async () =>
+      (await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', {
+        ...repo,
+        pull_number: pullNumber,
+        per_page: 100,
+      })) as { author: { login: string } | null; committer: { login: string } | null }[],
+  );
   const logins = new Set<string>();
   for (const c of raw) {
     if (c.author?.login) logins.add(c.author.login);
@@ -211,20 +254,42 @@ export async function upsertStickyComment(
   body: string,
   opts: { createIfMissing: boolean },
 ): Promise<{ action: StickyAction; id?: number; url?: string }> {
-  const comments = await step('reading the pull request comments', async () => (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as { id: number; body?: string | null; user?: { login: string } | null; html_url?: string }[]);
+  const comments = await step(
+    'reading the pull request comments',
+    async () =>
+      (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...repo,
+        issue_number: issueNumber,
+        per_page: 100,
+      })) as { id: number; body?: string | null; user?: { login: string } | null; html_url?: string }[],
+  );
   const all = comments.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
   const mine = all[0];
   // Two runs that raced may each have created one: keep the oldest, remove the others (best effort).
   for (const extra of all.slice(1)) {
-    await client.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: extra.id }).catch(() => undefined);
+    await client
+      .request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: extra.id })
+      .catch(() => undefined);
   }
   if (mine) {
-    if ((mine.body ?? '').trim() === body.trim()) return { action: 'unchanged', id: mine.id, ...(mine.html_url ? { url: mine.html_url } : {}) };
-    const d = await step('updating the safety comment', async () => (await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: mine.id, body })).data as { html_url?: string });
+    if ((mine.body ?? '').trim() === body.trim())
+      return { action: 'unchanged', id: mine.id, ...(mine.html_url ? { url: mine.html_url } : {}) };
+    const d = await step(
+      'updating the safety comment',
+      async () =>
+        (await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: mine.id, body })).data as {
+          html_url?: string;
+        },
+    );
     return { action: 'updated', id: mine.id, ...(d?.html_url ? { url: d.html_url } : {}) };
   }
   if (!opts.createIfMissing) return { action: 'none' };
-  const d = await step('writing the safety comment', async () => (await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body })).data as { id: number; html_url?: string });
+  const d = await step(
+    'writing the safety comment',
+    async () =>
+      (await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body }))
+        .data as { id: number; html_url?: string },
+  );
   return { action: 'created', id: d.id, ...(d.html_url ? { url: d.html_url } : {}) };
 }
 
@@ -262,7 +327,9 @@ export async function createCheckRun(client: StoreOctokit, repo: RepoRef, sha: s
       ...repo,
       name: s.context,
       head_sha: sha,
-      ...(s.state === 'pending' ? { status: 'in_progress' } : { status: 'completed', conclusion: s.state === 'success' ? 'success' : 'failure' }),
+      ...(s.state === 'pending'
+        ? { status: 'in_progress' }
+        : { status: 'completed', conclusion: s.state === 'success' ? 'success' : 'failure' }),
       ...(s.targetUrl && /^https?:\/\//.test(s.targetUrl) ? { details_url: s.targetUrl } : {}),
       output,
     }),

@@ -22,7 +22,15 @@ export async function previousRelease(client: StoreOctokit, repo: RepoRef, curre
   const all = (await client.paginate('GET /repos/{owner}/{repo}/releases', { ...repo, per_page: 100 })) as ReleaseLike[];
   const at = current.published_at ?? current.created_at ?? '';
   return all
-    .filter((r) => r.id !== current.id && r.tag_name !== current.tag_name && !r.draft && r.published_at && (current.prerelease || !r.prerelease) && r.published_at <= at)
+    .filter(
+      (r) =>
+        r.id !== current.id &&
+        r.tag_name !== current.tag_name &&
+        !r.draft &&
+        r.published_at &&
+        (current.prerelease || !r.prerelease) &&
+        r.published_at <= at,
+    )
     .sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? ''))[0];
 }
 
@@ -41,7 +49,8 @@ export function withNotesSection(body: string | null | undefined, section: strin
 
 /** Set the clinsafe section of a release's notes; no write when it is already so. */
 export async function setReleaseNotes(client: StoreOctokit, repo: RepoRef, releaseId: number, section: string): Promise<boolean> {
-  const release = (await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId })).data as ReleaseLike;
+  const release = (await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }))
+    .data as ReleaseLike;
   const next = withNotesSection(release.body, section);
   if (next === (release.body ?? '')) return false;
   await client.request('PATCH /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId, body: next });

@@ -7,7 +7,10 @@ import { hasMarker, marker, markerKey, type MarkerKind } from '../core/app-rules
 
 /** The subset of an Octokit client the store uses (Probot's context.octokit fits). */
 export interface StoreOctokit {
-  request: (route: string, params?: Record<string, unknown>) => Promise<{ data: unknown; status: number; headers?: Record<string, unknown> }>;
+  request: (
+    route: string,
+    params?: Record<string, unknown>,
+  ) => Promise<{ data: unknown; status: number; headers?: Record<string, unknown> }>;
   paginate: (route: string, params?: Record<string, unknown>) => Promise<unknown[]>;
 }
 
@@ -34,7 +37,13 @@ interface CommentLike {
 export const SAFETY_LABEL = 'clinical-safety-review';
 
 /** Issues (not PRs) written by `botLogin` that carry the marker, oldest first. */
-export async function findIssues(octokit: StoreOctokit, repo: RepoRef, botLogin: string, kind: MarkerKind, key: string): Promise<IssueLike[]> {
+export async function findIssues(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  botLogin: string,
+  kind: MarkerKind,
+  key: string,
+): Promise<IssueLike[]> {
   const issues = (await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
     ...repo,
     state: 'all',
@@ -73,7 +82,15 @@ export async function ensureIssue(
   const body = `${issue.body}\n\n${marker(kind, key)}\n`;
   let created: IssueLike;
   try {
-    created = (await octokit.request('POST /repos/{owner}/{repo}/issues', { ...repo, title: issue.title, body, labels, assignees: issue.assignees ?? [] })).data as IssueLike;
+    created = (
+      await octokit.request('POST /repos/{owner}/{repo}/issues', {
+        ...repo,
+        title: issue.title,
+        body,
+        labels,
+        assignees: issue.assignees ?? [],
+      })
+    ).data as IssueLike;
   } catch (e) {
     // Assignees who cannot be assigned (not collaborators) make GitHub refuse the whole issue: retry without them.
     if ((e as { status?: number }).status !== 422 || !issue.assignees?.length) throw e;
@@ -82,7 +99,12 @@ export async function ensureIssue(
   const after = await findIssues(octokit, repo, botLogin, kind, key);
   const first = after[0];
   if (first && first.number !== created.number) {
-    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: created.number, state: 'closed', state_reason: 'not_planned' });
+    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      ...repo,
+      issue_number: created.number,
+      state: 'closed',
+      state_reason: 'not_planned',
+    });
     return { number: first.number, created: false };
   }
   return { number: created.number, created: true };
@@ -98,12 +120,26 @@ export async function ensureComment(
   key: string,
   body: string,
 ): Promise<{ id: number; created: boolean }> {
-  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as CommentLike[];
   const mine = comments.find((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
   if (mine) return { id: mine.id, created: false };
-  const created = (await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body: `${body}\n\n${marker(kind, key)}\n` })).data as CommentLike;
+  const created = (
+    await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...repo,
+      issue_number: issueNumber,
+      body: `${body}\n\n${marker(kind, key)}\n`,
+    })
+  ).data as CommentLike;
   // Two instances handling the same delivery may both have written: the later comment removes itself.
-  const after = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+  const after = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as CommentLike[];
   const first = after.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key)).sort((a, b) => a.id - b.id)[0];
   if (first && first.id !== created.id) {
     await octokit.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: created.id });
@@ -113,8 +149,19 @@ export async function ensureComment(
 }
 
 /** Whether the bot has written any comment with a marker of this kind and key on the issue. */
-export async function botCommented(octokit: StoreOctokit, repo: RepoRef, botLogin: string, issueNumber: number, kind: MarkerKind, key: string): Promise<boolean> {
-  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+export async function botCommented(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  botLogin: string,
+  issueNumber: number,
+  kind: MarkerKind,
+  key: string,
+): Promise<boolean> {
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as CommentLike[];
   return comments.some((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
 }
 
@@ -141,7 +188,11 @@ export async function upsertAssets(
   uploads: Upload[],
   unchanged: (existing: ReleaseAsset[]) => Promise<boolean>,
 ): Promise<{ uploaded: string[]; replaced: string[]; skipped: boolean }> {
-  const existing = (await octokit.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', { ...repo, release_id: release.id, per_page: 100 })) as ReleaseAsset[];
+  const existing = (await octokit.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', {
+    ...repo,
+    release_id: release.id,
+    per_page: 100,
+  })) as ReleaseAsset[];
   if (await unchanged(existing)) return { uploaded: [], replaced: [], skipped: true };
   const uploaded: string[] = [];
   const replaced: string[] = [];
@@ -165,8 +216,19 @@ export async function upsertAssets(
 }
 
 /** The bot's own comments on an issue whose marker of `kind` has a key starting with `keyPrefix`, oldest first. */
-export async function botComments(octokit: StoreOctokit, repo: RepoRef, botLogin: string, issueNumber: number, kind: MarkerKind, keyPrefix: string): Promise<{ id: number; body: string; key: string }[]> {
-  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, per_page: 100 })) as CommentLike[];
+export async function botComments(
+  octokit: StoreOctokit,
+  repo: RepoRef,
+  botLogin: string,
+  issueNumber: number,
+  kind: MarkerKind,
+  keyPrefix: string,
+): Promise<{ id: number; body: string; key: string }[]> {
+  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as CommentLike[];
   const out: { id: number; body: string; key: string }[] = [];
   for (const c of comments) {
     if (c.user?.login !== botLogin || !c.body) continue;

@@ -102,7 +102,12 @@ export interface ImportResult {
  * scheme in adjacent cells, with rows of ratings labelled by likelihood above or below it.
  * Every cell that differs from the declared scheme is reported as a risk disagreement.
  */
-function checkWorkbookMatrix(wb: WorkbookData, scheme: RiskScheme, skip: string, report: (kind: FindingKind, code: string, message: string, ...cells: string[]) => void): WorkbookMatrix | undefined {
+function checkWorkbookMatrix(
+  wb: WorkbookData,
+  scheme: RiskScheme,
+  skip: string,
+  report: (kind: FindingKind, code: string, message: string, ...cells: string[]) => void,
+): WorkbookMatrix | undefined {
   const f = (v: CellData | undefined) => (v && v.value !== null ? fold(String(v.value)) : '');
   const sev = scheme.severities.map(fold);
   const lik = new Map(scheme.likelihoods.map((l) => [fold(l), l]));
@@ -117,7 +122,11 @@ function checkWorkbookMatrix(wb: WorkbookData, scheme: RiskScheme, skip: string,
       let agrees = true;
       let top = r;
       let bottom = r;
-      for (let rr = Math.max(0, r - scheme.likelihoods.length - 1); rr <= Math.min(sheet.rows.length - 1, r + scheme.likelihoods.length + 1); rr++) {
+      for (
+        let rr = Math.max(0, r - scheme.likelihoods.length - 1);
+        rr <= Math.min(sheet.rows.length - 1, r + scheme.likelihoods.length + 1);
+        rr++
+      ) {
         const cells = sheet.rows[rr] ?? [];
         const l = lik.get(f(cells[start - 1]));
         if (!l) continue;
@@ -130,12 +139,22 @@ function checkWorkbookMatrix(wb: WorkbookData, scheme: RiskScheme, skip: string,
           const want = scheme.matrix[l]?.[s];
           if (cell.value !== want) {
             agrees = false;
-            report('risk-disagreement', 'matrix-differs', `the workbook's own risk matrix rates ${l} likelihood × ${s} severity ${cell.value}, but the declared scheme (${scheme.name}) gives ${want}; the sheet's ratings were checked against the declared scheme — the CSO must confirm which applies`, `${q}!${cellRef(rr + 1, start + i + 1)}`);
+            report(
+              'risk-disagreement',
+              'matrix-differs',
+              `the workbook's own risk matrix rates ${l} likelihood × ${s} severity ${cell.value}, but the declared scheme (${scheme.name}) gives ${want}; the sheet's ratings were checked against the declared scheme — the CSO must confirm which applies`,
+              `${q}!${cellRef(rr + 1, start + i + 1)}`,
+            );
           }
         });
       }
       if (compared === 0) continue;
-      return { sheet: sheet.name, range: `${cellRef(top + 1, start)}:${cellRef(bottom + 1, start + scheme.severities.length)}`, compared, agrees };
+      return {
+        sheet: sheet.name,
+        range: `${cellRef(top + 1, start)}:${cellRef(bottom + 1, start + scheme.severities.length)}`,
+        compared,
+        agrees,
+      };
     }
   }
   return undefined;
@@ -191,12 +210,17 @@ export function excelSerialToIso(serial: number): string | undefined {
 }
 
 /** Find the hazard-log sheet and its header row. */
-function findSheet(wb: WorkbookData, opts: ImportOptions): { sheet: SheetData; headerRow: number; cols: Map<ColumnKey, number>; ignored: number[]; unknown: number[]; findings: Finding[] } {
+function findSheet(
+  wb: WorkbookData,
+  opts: ImportOptions,
+): { sheet: SheetData; headerRow: number; cols: Map<ColumnKey, number>; ignored: number[]; unknown: number[]; findings: Finding[] } {
   const candidates = opts.sheet
     ? wb.sheets.filter((s) => s.name.trim().toLowerCase() === opts.sheet!.trim().toLowerCase())
     : [...wb.sheets].sort((a, b) => Number(normaliseHeader(b.name) === 'hazard log') - Number(normaliseHeader(a.name) === 'hazard log'));
   if (opts.sheet && candidates.length === 0) {
-    throw new ImportError(`${wb.file}: there is no sheet named "${opts.sheet}"; the sheets are ${wb.sheets.map((s) => `"${s.name}"`).join(', ')}`);
+    throw new ImportError(
+      `${wb.file}: there is no sheet named "${opts.sheet}"; the sheets are ${wb.sheets.map((s) => `"${s.name}"`).join(', ')}`,
+    );
   }
   for (const sheet of candidates) {
     const limit = Math.min(sheet.rows.length, 30);
@@ -233,20 +257,36 @@ function headerColumns(sheet: SheetData, r: number, opts: ImportOptions) {
     const group = text(above[c]);
     if (group && group.trim()) {
       const combined = columnForHeader(`${group} ${h}`, extra);
-      if (combined && (!key || ['initialSeverity', 'initialLikelihood', 'initialRisk', 'residualSeverity', 'residualLikelihood', 'residualRisk'].includes(combined))) {
+      if (
+        combined &&
+        (!key ||
+          ['initialSeverity', 'initialLikelihood', 'initialRisk', 'residualSeverity', 'residualLikelihood', 'residualRisk'].includes(
+            combined,
+          ))
+      ) {
         key = combined;
         how = ` (with the group heading "${clean(group)}" above it)`;
       }
     }
     if (!key) return void unknown.push(c);
     if (cols.has(key)) {
-      findings.push({ kind: 'ambiguity', code: 'duplicate-column', message: `header "${clean(h)}" names the same column as ${cellRef(r + 1, cols.get(key)! + 1)}; only the first is read`, cells: [cellRef(r + 1, c + 1)] });
+      findings.push({
+        kind: 'ambiguity',
+        code: 'duplicate-column',
+        message: `header "${clean(h)}" names the same column as ${cellRef(r + 1, cols.get(key)! + 1)}; only the first is read`,
+        cells: [cellRef(r + 1, c + 1)],
+      });
       return void unknown.push(c);
     }
     cols.set(key, c);
     const canonical = HAZARD_LOG_COLUMNS.find((d) => d.key === key)!.header;
     if (normaliseHeader(h) !== normaliseHeader(canonical)) {
-      findings.push({ kind: 'normalised', code: 'header-alias', message: `header "${clean(h)}"${how} read as "${canonical}"`, cells: [cellRef(r + 1, c + 1)] });
+      findings.push({
+        kind: 'normalised',
+        code: 'header-alias',
+        message: `header "${clean(h)}"${how} read as "${canonical}"`,
+        cells: [cellRef(r + 1, c + 1)],
+      });
     }
   });
   return { cols, ignored, unknown, findings };
@@ -294,7 +334,8 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   const formulas: string[] = [];
   sheet.rows.forEach((r, i) =>
     r.forEach((c, j) => {
-      if (c.formula !== undefined && !c.mergedFrom) formulas.push(`${cellRef(i + 1, j + 1)} (=${c.formula.length > 40 ? `${c.formula.slice(0, 40)}…` : c.formula})`);
+      if (c.formula !== undefined && !c.mergedFrom)
+        formulas.push(`${cellRef(i + 1, j + 1)} (=${c.formula.length > 40 ? `${c.formula.slice(0, 40)}…` : c.formula})`);
     }),
   );
   if (formulas.length > 0) {
@@ -304,7 +345,9 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   }
 
   const colIdx = (k: ColumnKey) => cols.get(k);
-  const letters = Object.fromEntries([...cols.entries()].map(([k, c]) => [k, cellRef(headerRow, c + 1).replace(/\d+$/, '')])) as Partial<Record<ColumnKey, string>>;
+  const letters = Object.fromEntries([...cols.entries()].map(([k, c]) => [k, cellRef(headerRow, c + 1).replace(/\d+$/, '')])) as Partial<
+    Record<ColumnKey, string>
+  >;
 
   // Columns with data that no field takes: that data could not be placed.
   const maxRow = sheet.rows.length;
@@ -312,7 +355,13 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const header = clean(text(sheet.rows[headerRow - 1]?.[c]) ?? '');
     const filled: string[] = [];
     for (let r = headerRow; r < maxRow; r++) if (text(sheet.rows[r]?.[c])?.trim()) filled.push(at(r + 1, c));
-    if (filled.length > 0) report('unplaced', 'unknown-column', `column "${header}" has no place in the hazard log format; map it with --map (to a column, or to ignore) — its ${filled.length} value(s) were not imported`, ...filled);
+    if (filled.length > 0)
+      report(
+        'unplaced',
+        'unknown-column',
+        `column "${header}" has no place in the hazard log format; map it with --map (to a column, or to ignore) — its ${filled.length} value(s) were not imported`,
+        ...filled,
+      );
   }
 
   // Rows
@@ -333,13 +382,24 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       if (cell && typeof cell.value === 'string' && /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(cell.value)) {
         const soft = /[\u000B\u000C]/.test(cell.value);
         cells[c] = { ...cell, value: cell.value.replace(/[\u000B\u000C]/g, '\n').replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '') };
-        report('normalised', 'control-character', soft ? 'vertical tab (an Excel soft line break) read as a line break' : 'invisible control characters removed', at(rowNo, c));
+        report(
+          'normalised',
+          'control-character',
+          soft ? 'vertical tab (an Excel soft line break) read as a line break' : 'invisible control characters removed',
+          at(rowNo, c),
+        );
       }
-      if (cell?.error) report('unplaced', 'cell-error', `cell holds the Excel error ${cell.error}; replace it with the intended value`, at(rowNo, c));
+      if (cell?.error)
+        report('unplaced', 'cell-error', `cell holds the Excel error ${cell.error}; replace it with the intended value`, at(rowNo, c));
       if (cell?.mergedFrom && !mergeNoted.has(`${cell.mergedFrom}`)) {
         mergeNoted.add(cell.mergedFrom);
         const range = sheet.merges.find((m) => m.startsWith(`${cell.mergedFrom}:`)) ?? cell.mergedFrom;
-        report('normalised', 'merged-cell', `merged cells ${range}: the value of ${cell.mergedFrom} is read on every row they span`, `${quote}!${cell.mergedFrom}`);
+        report(
+          'normalised',
+          'merged-cell',
+          `merged cells ${range}: the value of ${cell.mergedFrom} is read on every row they span`,
+          `${quote}!${cell.mergedFrom}`,
+        );
       }
     }
     records.push({
@@ -371,7 +431,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const scored = /^\s*\d+\s*[-–:.)]\s*(.+?)\s*$/.exec(raw)?.[1] ?? /^\s*(.+?)\s*[-–(]\s*\d+\s*\)?\s*$/.exec(raw)?.[1];
     const label = !hit && scored ? allowed.find((a) => fold(a) === fold(scored)) : undefined;
     if (label) {
-      report('normalised', 'score-label', `${kind} "${clean(raw)}" read as "${label}" (the number beside it is not used: ratings come from the scheme)`, ref);
+      report(
+        'normalised',
+        'score-label',
+        `${kind} "${clean(raw)}" read as "${label}" (the number beside it is not used: ratings come from the scheme)`,
+        ref,
+      );
       return label;
     }
     if (hit) {
@@ -379,7 +444,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       else report('normalised', 'case-folded', `${kind} "${raw}" read as "${hit}"`, ref);
       return hit;
     }
-    report('unplaced', 'bad-value', `${kind} "${clean(raw)}" is not in the declared risk scheme (${allowed.join(', ')}); correct the cell or map the value with --map`, ref);
+    report(
+      'unplaced',
+      'bad-value',
+      `${kind} "${clean(raw)}" is not in the declared risk scheme (${allowed.join(', ')}); correct the cell or map the value with --map`,
+      ref,
+    );
     return undefined;
   };
 
@@ -490,26 +560,51 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const ct = control !== undefined && control.trim() ? splitNumber(clean(control)) : undefined;
     if (cs?.number) causeLens.set(cs.number.length, (causeLens.get(cs.number.length) ?? 0) + 1);
     if (ct?.number) controlLens.set(ct.number.length, (controlLens.get(ct.number.length) ?? 0) + 1);
-    pre.push({ rec, hid, name: rawName?.trim() ? clean(rawName) : undefined, causeNo: cs?.number, causeText: cs?.text, controlNo: ct?.number, controlText: ct?.text });
+    pre.push({
+      rec,
+      hid,
+      name: rawName?.trim() ? clean(rawName) : undefined,
+      causeNo: cs?.number,
+      causeText: cs?.text,
+      controlNo: ct?.number,
+      controlText: ct?.text,
+    });
   }
   for (const [id, forms] of rawIds) {
     if (forms.size > 1) {
-      report('ambiguity', 'hazard-id-merged', `hazard numbers ${[...forms].map((f) => `"${f}"`).join(', ')} all become ${id}; their rows are one hazard — check they are`, ...pre.filter((p) => p.hid === id).map((p) => p.rec.ref('hazardId')));
+      report(
+        'ambiguity',
+        'hazard-id-merged',
+        `hazard numbers ${[...forms].map((f) => `"${f}"`).join(', ')} all become ${id}; their rows are one hazard — check they are`,
+        ...pre.filter((p) => p.hid === id).map((p) => p.rec.ref('hazardId')),
+      );
     }
   }
-  if (records.length === 0) throw new ImportError(`${wb.file}: sheet "${sheetName}" has a hazard-log header row (row ${headerRow}) but no hazards below it`);
-  const common = (m: Map<number, number>, fallback: number) => [...m.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? fallback;
+  if (records.length === 0)
+    throw new ImportError(`${wb.file}: sheet "${sheetName}" has a hazard-log header row (row ${headerRow}) but no hazards below it`);
+  const common = (m: Map<number, number>, fallback: number) =>
+    [...m.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? fallback;
   const causeLen = common(causeLens, 4);
   const controlLen = common(controlLens, 6);
   for (const p of pre) {
     if (p.causeNo && p.causeNo.length < causeLen) {
       const padded = p.causeNo.padStart(causeLen, '0');
-      report('normalised', 'cause-number-padded', `cause number ${p.causeNo} read as ${padded} (leading zero lost, as when a number is typed into Excel)`, p.rec.ref('cause'));
+      report(
+        'normalised',
+        'cause-number-padded',
+        `cause number ${p.causeNo} read as ${padded} (leading zero lost, as when a number is typed into Excel)`,
+        p.rec.ref('cause'),
+      );
       p.causeNo = padded;
     }
     if (p.controlNo && p.controlNo.length < controlLen) {
       const padded = p.controlNo.padStart(controlLen, '0');
-      report('normalised', 'control-number-padded', `control number ${p.controlNo} read as ${padded} (leading zero lost)`, p.rec.ref('control'));
+      report(
+        'normalised',
+        'control-number-padded',
+        `control number ${p.controlNo} read as ${padded} (leading zero lost)`,
+        p.rec.ref('control'),
+      );
       p.controlNo = padded;
     }
   }
@@ -544,7 +639,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       );
       p.hid = other;
     } else {
-      report('ambiguity', 'number-prefix', `cause/control number ${p.causeNo ?? p.controlNo} does not start with the hazard's number (${p.hid}); kept under ${p.hid}`, p.causeNo ? p.rec.ref('cause') : p.rec.ref('control'));
+      report(
+        'ambiguity',
+        'number-prefix',
+        `cause/control number ${p.causeNo ?? p.controlNo} does not start with the hazard's number (${p.hid}); kept under ${p.hid}`,
+        p.causeNo ? p.rec.ref('cause') : p.rec.ref('control'),
+      );
     }
   }
 
@@ -560,7 +660,13 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const top = [...ownerCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     manufacturer = top ?? 'manufacturer';
     manufacturerNames = [fold(manufacturer)];
-    if (top) report('ambiguity', 'manufacturer-guessed', `the manufacturer was taken to be "${top}", the most frequent control owner (${ownerCounts.get(top)} rows); controls owned by anyone else are transferred. If that is wrong, pass --manufacturer`, `${quote}!${letters.controlOwner ?? 'A'}${headerRow}`);
+    if (top)
+      report(
+        'ambiguity',
+        'manufacturer-guessed',
+        `the manufacturer was taken to be "${top}", the most frequent control owner (${ownerCounts.get(top)} rows); controls owned by anyone else are transferred. If that is wrong, pass --manufacturer`,
+        `${quote}!${letters.controlOwner ?? 'A'}${headerRow}`,
+      );
   }
   manufacturerNames.push('manufacturer');
   const ownerSpelling = new Map<string, string>();
@@ -638,11 +744,22 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
           if (v !== raw && k === 'hazardName') report('normalised', 'trimmed', `hazard name trimmed of surrounding spaces`, p.rec.ref(k));
         } else if (fold(v) !== fold(kept)) {
           if (k === 'hazardName') {
-            report('ambiguity', 'name-differs', `${h.id}: this row names the hazard "${v}", but ${keptRef} names it "${kept}"; the first is kept and this row stays under ${h.id}`, p.rec.ref(k));
+            report(
+              'ambiguity',
+              'name-differs',
+              `${h.id}: this row names the hazard "${v}", but ${keptRef} names it "${kept}"; the first is kept and this row stays under ${h.id}`,
+              p.rec.ref(k),
+            );
           } else {
-            report('unplaced', 'text-differs', `${h.id}: ${label} here differs from ${keptRef}; only the first is kept — make the rows agree`, p.rec.ref(k));
+            report(
+              'unplaced',
+              'text-differs',
+              `${h.id}: ${label} here differs from ${keptRef}; only the first is kept — make the rows agree`,
+              p.rec.ref(k),
+            );
           }
-        } else if (v !== raw && k === 'hazardName') report('normalised', 'trimmed', `hazard name trimmed of surrounding spaces`, p.rec.ref(k));
+        } else if (v !== raw && k === 'hazardName')
+          report('normalised', 'trimmed', `hazard name trimmed of surrounding spaces`, p.rec.ref(k));
       }
       return kept;
     };
@@ -650,12 +767,22 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     h.title = hazardText('hazardName', 'the hazard name') ?? '';
     if (!h.title) {
       h.title = `Hazard ${h.id}`;
-      report('ambiguity', 'missing-text', `${h.id} has no hazard name; it is called "${h.title}" until the CSO names it`, firstRef('hazardName'));
+      report(
+        'ambiguity',
+        'missing-text',
+        `${h.id} has no hazard name; it is called "${h.title}" until the CSO names it`,
+        firstRef('hazardName'),
+      );
     }
     const required = (k: ColumnKey, label: string): string => {
       const v = hazardText(k, label);
       if (v) return v;
-      report('ambiguity', 'missing-text', `${h.id} has no ${label} in the sheet; a placeholder was written and the hazard marked draft for the CSO`, firstRef(k));
+      report(
+        'ambiguity',
+        'missing-text',
+        `${h.id} has no ${label} in the sheet; a placeholder was written and the hazard marked draft for the CSO`,
+        firstRef(k),
+      );
       h.draft = true;
       return `Not stated in the imported hazard log (${source}).`;
     };
@@ -683,10 +810,19 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       }
       const options = [...seen.values()];
       if (options.length === 0) {
-        report('unplaced', 'no-assessment', `${h.id} has no ${phase} severity and likelihood on any row; the hazard cannot be written until they are given`, firstRef(sk));
+        report(
+          'unplaced',
+          'no-assessment',
+          `${h.id} has no ${phase} severity and likelihood on any row; the hazard cannot be written until they are given`,
+          firstRef(sk),
+        );
         continue;
       }
-      const rank = (o: { s: string; l: string }) => [riskOf(opts.scheme, o.s, o.l) ?? 0, opts.scheme.severities.indexOf(o.s), opts.scheme.likelihoods.indexOf(o.l)];
+      const rank = (o: { s: string; l: string }) => [
+        riskOf(opts.scheme, o.s, o.l) ?? 0,
+        opts.scheme.severities.indexOf(o.s),
+        opts.scheme.likelihoods.indexOf(o.l),
+      ];
       const worst = [...options].sort((a, c) => {
         const ra = rank(a);
         const rc = rank(c);
@@ -695,14 +831,31 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       h[phase] = { severity: worst.s, likelihood: worst.l };
       if (options.length > 1) {
         const list = options.map((o) => `${o.s}/${o.l} (row${o.rows.length > 1 ? 's' : ''} ${o.rows.join(', ')})`).join('; ');
-        report('ambiguity', 'assessment-varies', `${h.id}: the rows give different ${phase} assessments — ${list}; the hazard keeps the worst, ${worst.s}/${worst.l}, and is marked draft for the CSO to decide`, ...b.rows.map((p) => p.rec.ref(sk)));
-        b.notes.push(`Imported from ${source}: the rows gave different ${phase} assessments — ${list}. The hazard keeps the worst (${worst.s}/${worst.l}); the CSO must confirm.`);
+        report(
+          'ambiguity',
+          'assessment-varies',
+          `${h.id}: the rows give different ${phase} assessments — ${list}; the hazard keeps the worst, ${worst.s}/${worst.l}, and is marked draft for the CSO to decide`,
+          ...b.rows.map((p) => p.rec.ref(sk)),
+        );
+        b.notes.push(
+          `Imported from ${source}: the rows gave different ${phase} assessments — ${list}. The hazard keeps the worst (${worst.s}/${worst.l}); the CSO must confirm.`,
+        );
         h.draft = true;
       }
       for (const p of b.rows) {
         const r = perRow.get(p)!;
-        if (!r.s && !r.l && (p.rec.get(sk) === undefined || !p.rec.get(sk)!.trim()) && (p.rec.get(lk) === undefined || !p.rec.get(lk)!.trim())) {
-          report('normalised', 'filled-from-hazard', `blank ${phase} severity and likelihood: the hazard's ${worst.s}/${worst.l} applies to this row`, p.rec.ref(sk));
+        if (
+          !r.s &&
+          !r.l &&
+          (p.rec.get(sk) === undefined || !p.rec.get(sk)!.trim()) &&
+          (p.rec.get(lk) === undefined || !p.rec.get(lk)!.trim())
+        ) {
+          report(
+            'normalised',
+            'filled-from-hazard',
+            `blank ${phase} severity and likelihood: the hazard's ${worst.s}/${worst.l} applies to this row`,
+            p.rec.ref(sk),
+          );
         }
         const s = r.s ?? worst.s;
         const l = r.l ?? worst.l;
@@ -712,13 +865,23 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
         const m = /^\s*(\d+)\b/.exec(raw);
         const derived = riskOf(opts.scheme, s, l);
         if (!m) {
-          report('ambiguity', 'risk-unreadable', `${phase} risk "${clean(raw)}" is not a rating number; ignored (risk is looked up from severity and likelihood)`, p.rec.ref(rk));
+          report(
+            'ambiguity',
+            'risk-unreadable',
+            `${phase} risk "${clean(raw)}" is not a rating number; ignored (risk is looked up from severity and likelihood)`,
+            p.rec.ref(rk),
+          );
           continue;
         }
         const value = Number(m[1]);
         if (derived !== undefined && value !== derived) {
           const msg = `${h.id}: the sheet states ${phase} risk ${value}, but the declared scheme gives ${describeRisk(opts.scheme, derived)} for ${s} severity and ${l} likelihood`;
-          report('risk-disagreement', 'risk-mismatch', `${msg}; kept for the CSO to decide (not corrected) — the hazard is marked draft and the sheet's figure is in its comments`, p.rec.ref(rk));
+          report(
+            'risk-disagreement',
+            'risk-mismatch',
+            `${msg}; kept for the CSO to decide (not corrected) — the hazard is marked draft and the sheet's figure is in its comments`,
+            p.rec.ref(rk),
+          );
           const note = `Imported from ${source}: the sheet states ${phase} risk ${value} at ${p.rec.ref(rk)}, but ${opts.scheme.name} gives ${derived} for ${s}/${l}. Not corrected: the CSO must decide whether the rating or the severity/likelihood is wrong.`;
           if (!b.notes.includes(note)) b.notes.push(note);
           h.draft = true;
@@ -730,7 +893,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       const ri = riskOf(opts.scheme, h.initial.severity, h.initial.likelihood) ?? 0;
       const rr = riskOf(opts.scheme, h.residual.severity, h.residual.likelihood) ?? 0;
       if (rr > ri) {
-        report('risk-disagreement', 'residual-above-initial', `${h.id}: residual risk ${rr} (${h.residual.severity}/${h.residual.likelihood}) is above initial risk ${ri} (${h.initial.severity}/${h.initial.likelihood}); kept as the sheet has it — clinsafe validate will flag it until the CSO corrects the assessment`, firstRef('residualSeverity'));
+        report(
+          'risk-disagreement',
+          'residual-above-initial',
+          `${h.id}: residual risk ${rr} (${h.residual.severity}/${h.residual.likelihood}) is above initial risk ${ri} (${h.initial.severity}/${h.initial.likelihood}); kept as the sheet has it — clinsafe validate will flag it until the CSO corrects the assessment`,
+          firstRef('residualSeverity'),
+        );
       }
     }
 
@@ -765,11 +933,23 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
         const same = (t: string) => fold(t).replace(/[\s.;,:]+$/, '');
         const idx = known.findIndex((k) => same(k) === same(desc));
         if (idx >= 0) {
-          if (known[idx] !== fold(desc)) report('normalised', 'cause-punctuation', `${h.id}: cause ${p.causeNo} is written with different final punctuation on different rows; one cause, with the text first written`, p.rec.ref('cause'));
+          if (known[idx] !== fold(desc))
+            report(
+              'normalised',
+              'cause-punctuation',
+              `${h.id}: cause ${p.causeNo} is written with different final punctuation on different rows; one cause, with the text first written`,
+              p.rec.ref('cause'),
+            );
           return b.causeKeys.get(`n:${p.causeNo}:${idx}`);
         }
         const id = known.length === 0 ? `C${p.causeNo}` : `C${p.causeNo}-${known.length + 1}`;
-        if (known.length > 0) report('ambiguity', 'cause-number-reused', `${h.id}: cause number ${p.causeNo} is used for a different cause ("${desc.slice(0, 60)}${desc.length > 60 ? '…' : ''}"); it is kept as a separate cause, ${id}`, p.rec.ref('cause'));
+        if (known.length > 0)
+          report(
+            'ambiguity',
+            'cause-number-reused',
+            `${h.id}: cause number ${p.causeNo} is used for a different cause ("${desc.slice(0, 60)}${desc.length > 60 ? '…' : ''}"); it is kept as a separate cause, ${id}`,
+            p.rec.ref('cause'),
+          );
         known.push(fold(desc));
         b.causeNumbers.set(p.causeNo, known);
         b.causeKeys.set(`n:${p.causeNo}:${known.length - 1}`, id);
@@ -804,7 +984,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
         else {
           const spelled = ownerSpelling.get(f);
           if (spelled && spelled !== owner) {
-            report('normalised', 'owner-spelling', `owner "${owner}" written as "${spelled}", as first spelled in the sheet`, p.rec.ref('controlOwner'));
+            report(
+              'normalised',
+              'owner-spelling',
+              `owner "${owner}" written as "${spelled}", as first spelled in the sheet`,
+              p.rec.ref('controlOwner'),
+            );
             owner = spelled;
           } else if (!spelled) ownerSpelling.set(f, owner);
           if (ownerRaw !== owner && !spelled) report('normalised', 'trimmed', `owner "${ownerRaw}" trimmed`, p.rec.ref('controlOwner'));
@@ -822,11 +1007,22 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
         else {
           actionStatus = 'open';
           statusNote = clean(statusRaw);
-          report('ambiguity', 'action-status-text', `action status "${statusNote.slice(0, 60)}" is neither Open nor Closed: the action is treated as open and the text is kept in its summary`, p.rec.ref('actionStatus'));
+          report(
+            'ambiguity',
+            'action-status-text',
+            `action status "${statusNote.slice(0, 60)}" is neither Open nor Closed: the action is treated as open and the text is kept in its summary`,
+            p.rec.ref('actionStatus'),
+          );
         }
-        if (!statusNote && statusRaw !== clean(statusRaw)) report('normalised', 'trimmed', `action status "${statusRaw}" trimmed`, p.rec.ref('actionStatus'));
+        if (!statusNote && statusRaw !== clean(statusRaw))
+          report('normalised', 'trimmed', `action status "${statusRaw}" trimmed`, p.rec.ref('actionStatus'));
         else if (!statusNote && (f === 'closed' || f === 'open') && clean(statusRaw) !== (f === 'closed' ? 'Closed' : 'Open')) {
-          report('normalised', 'case-folded', `action status "${statusRaw}" read as ${f === 'closed' ? 'Closed' : 'Open'}`, p.rec.ref('actionStatus'));
+          report(
+            'normalised',
+            'case-folded',
+            `action status "${statusRaw}" read as ${f === 'closed' ? 'Closed' : 'Open'}`,
+            p.rec.ref('actionStatus'),
+          );
         }
       }
       const rowRelease = version(p.rec.cell('release'), p.rec.ref('release'));
@@ -839,62 +1035,116 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
         let type: ImportedControl['type'] | undefined;
         if (typeRaw?.trim()) {
           const mapped = opts.values?.controlType?.[clean(typeRaw)];
-          type = CONTROL_TYPE_ALIASES[fold(mapped ?? typeRaw)] ?? (/^business process/i.test(clean(typeRaw)) ? 'business-process' : undefined);
-          if (!type) report('ambiguity', 'control-type', `control type "${clean(typeRaw)}" is not Design, Test, Training or Business process; written as design — correct it`, p.rec.ref('controlType'));
+          type =
+            CONTROL_TYPE_ALIASES[fold(mapped ?? typeRaw)] ?? (/^business process/i.test(clean(typeRaw)) ? 'business-process' : undefined);
+          if (!type)
+            report(
+              'ambiguity',
+              'control-type',
+              `control type "${clean(typeRaw)}" is not Design, Test, Training or Business process; written as design — correct it`,
+              p.rec.ref('controlType'),
+            );
           else if (fold(typeRaw) !== type && !(type === 'business-process' && fold(typeRaw) === 'business process change')) {
             report('normalised', 'control-type', `control type "${clean(typeRaw)}" mapped to ${type}`, p.rec.ref('controlType'));
           }
         } else report('ambiguity', 'control-type', 'control has no type; written as design — correct it', p.rec.ref('controlType'));
         if (!owner) {
-          report('ambiguity', 'control-owner', 'control has no owner; written as held by the manufacturer — correct it if another organisation holds it', p.rec.ref('controlOwner'));
+          report(
+            'ambiguity',
+            'control-owner',
+            'control has no owner; written as held by the manufacturer — correct it if another organisation holds it',
+            p.rec.ref('controlOwner'),
+          );
           owner = 'manufacturer';
         }
         let id: string;
         if (idCell) {
           if (b.controlIds.has(idCell)) {
-            report('unplaced', 'duplicate-id', `${h.id}: control id ${idCell} is given to two controls; give each its own id`, p.rec.ref('controlId'));
+            report(
+              'unplaced',
+              'duplicate-id',
+              `${h.id}: control id ${idCell} is given to two controls; give each its own id`,
+              p.rec.ref('controlId'),
+            );
             continue;
           }
           id = idCell;
-        }
-        else if (p.controlNo) {
+        } else if (p.controlNo) {
           const key = `n:${p.controlNo}:${fold(controlDesc ?? '')}`;
           const same = b.controlByKey.get(key);
           if (same) {
             for (const c of rowCauses) if (!same.causes.includes(c)) same.causes.push(c);
-            report('normalised', 'control-merged', `control ${p.controlNo} repeats an earlier row with the same text: one control, linked to each row's cause`, p.rec.ref('control'));
+            report(
+              'normalised',
+              'control-merged',
+              `control ${p.controlNo} repeats an earlier row with the same text: one control, linked to each row's cause`,
+              p.rec.ref('control'),
+            );
             continue;
           }
           id = `${h.id}-${p.controlNo}`;
           let n = 1;
           while (b.controlIds.has(id)) id = `${h.id}-${p.controlNo}-${++n}`;
-          if (n > 1) report('ambiguity', 'control-number-reused', `${h.id}: control number ${p.controlNo} is already used by a different control; this one is kept as ${id}`, p.rec.ref('control'));
+          if (n > 1)
+            report(
+              'ambiguity',
+              'control-number-reused',
+              `${h.id}: control number ${p.controlNo} is already used by a different control; this one is kept as ${id}`,
+              p.rec.ref('control'),
+            );
         } else {
           b.unnumberedControls += 1;
           id = `${h.id}-X${String(b.unnumberedControls).padStart(2, '0')}`;
           report('normalised', 'control-unnumbered', `control has no number; given the id ${id}`, p.rec.ref('control'));
         }
         if (!ID_PATTERN.test(id)) {
-          report('unplaced', 'bad-id', `control id "${id}" is not an identifier (letters and digits joined by - _ or .)`, p.rec.ref('controlId'));
+          report(
+            'unplaced',
+            'bad-id',
+            `control id "${id}" is not an identifier (letters and digits joined by - _ or .)`,
+            p.rec.ref('controlId'),
+          );
           continue;
         }
         if (p.causeNo && p.controlNo && !p.controlNo.startsWith(p.causeNo) && !idCell) {
-          report('ambiguity', 'control-cause-number', `control number ${p.controlNo} does not start with its row's cause number ${p.causeNo}; linked to that cause as the row says`, p.rec.ref('control'));
+          report(
+            'ambiguity',
+            'control-cause-number',
+            `control number ${p.controlNo} does not start with its row's cause number ${p.causeNo}; linked to that cause as the row says`,
+            p.rec.ref('control'),
+          );
         }
-        if (rowCauses.length === 0) report('ambiguity', 'control-without-cause', `${h.id}: control ${id} has no cause on its row; it is imported without a cause link`, p.rec.ref('cause'));
+        if (rowCauses.length === 0)
+          report(
+            'ambiguity',
+            'control-without-cause',
+            `${h.id}: control ${id} has no cause on its row; it is imported without a cause link`,
+            p.rec.ref('cause'),
+          );
         b.controlIds.add(id);
         const statusCol = p.rec.get('controlStatus')?.trim().toLowerCase();
         let status: ImportedControl['status'] = 'planned';
         const evidence = lines(p.rec.get('evidence'));
         if (statusCol) {
           if ((CONTROL_STATUSES as readonly string[]).includes(statusCol)) status = statusCol as ImportedControl['status'];
-          else report('ambiguity', 'control-status', `control status "${statusCol}" is not planned, implemented or verified; written as planned`, p.rec.ref('controlStatus'));
+          else
+            report(
+              'ambiguity',
+              'control-status',
+              `control status "${statusCol}" is not planned, implemented or verified; written as planned`,
+              p.rec.ref('controlStatus'),
+            );
         } else if (owner === 'manufacturer' && actionStatus === 'done') {
           if (opts.evidenceSource) {
             status = 'implemented';
             evidence.push(`${opts.evidenceSource}#${p.rec.ref('actionStatus')}`);
           } else {
-            report('ambiguity', 'no-evidence', 'the action is closed but no copy of the workbook is kept to cite as evidence; the control is written as planned', p.rec.ref('actionStatus'));
+            report(
+              'ambiguity',
+              'no-evidence',
+              'the action is closed but no copy of the workbook is kept to cite as evidence; the control is written as planned',
+              p.rec.ref('actionStatus'),
+            );
           }
         }
         control = {
@@ -906,7 +1156,8 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
           causes: rowCauses,
           evidence,
         };
-        if (!controlDesc) report('ambiguity', 'missing-text', `control ${p.controlNo ?? id} has a number but no text`, p.rec.ref('control'));
+        if (!controlDesc)
+          report('ambiguity', 'missing-text', `control ${p.controlNo ?? id} has a number but no text`, p.rec.ref('control'));
         if (rowRelease && rowRelease !== h.introducedIn) control.introducedIn = rowRelease;
         if (p.controlNo) b.controlByKey.set(`n:${p.controlNo}:${fold(controlDesc ?? '')}`, control);
         h.controls.push(control);
@@ -916,12 +1167,27 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
 
       // Action of this row
       if (actionText !== undefined || statusRaw?.trim()) {
-        const summary = actionText ? (statusNote ? `${actionText} — ${statusNote}` : actionText) : statusNote ?? `Action recorded as ${clean(statusRaw ?? '')} without a description`;
-        if (!actionText) report('ambiguity', 'action-without-text', 'action status given without an action; a summary was written from the status', p.rec.ref('action'));
+        const summary = actionText
+          ? statusNote
+            ? `${actionText} — ${statusNote}`
+            : actionText
+          : (statusNote ?? `Action recorded as ${clean(statusRaw ?? '')} without a description`);
+        if (!actionText)
+          report(
+            'ambiguity',
+            'action-without-text',
+            'action status given without an action; a summary was written from the status',
+            p.rec.ref('action'),
+          );
         const ownerCol = p.rec.get('actionOwner')?.trim();
-        const actionOwner = ownerCol ? (manufacturerNames.includes(fold(ownerCol)) ? 'manufacturer' : clean(ownerCol)) : (owner ?? 'manufacturer');
+        const actionOwner = ownerCol
+          ? manufacturerNames.includes(fold(ownerCol))
+            ? 'manufacturer'
+            : clean(ownerCol)
+          : (owner ?? 'manufacturer');
         const a: ImportedAction = { summary, owner: actionOwner, status: actionStatus ?? 'open' };
-        if (!statusRaw?.trim()) report('ambiguity', 'action-status-missing', 'action has no status; treated as open', p.rec.ref('actionStatus'));
+        if (!statusRaw?.trim())
+          report('ambiguity', 'action-status-missing', 'action has no status; treated as open', p.rec.ref('actionStatus'));
         const due = dateValue(p.rec.cell('actionDue'), p.rec.ref('actionDue'));
         if (due) a.due = due;
         const linked = control?.id ?? (idCell && b.controlIds.has(idCell) ? idCell : undefined);
@@ -934,9 +1200,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const firstVal = (k: ColumnKey) => first((p) => (p.rec.get(k)?.trim() ? clean(p.rec.get(k)!) : undefined))?.[0];
     const statusCol = firstVal('hazardStatus')?.toLowerCase();
     const others = [...new Set(h.controls.filter((c) => c.owner !== 'manufacturer').map((c) => c.owner))];
-    const outstanding = h.controls.some((c) => c.owner === 'manufacturer' && c.status === 'planned') || h.actions.some((a) => a.owner === 'manufacturer' && a.status === 'open');
+    const outstanding =
+      h.controls.some((c) => c.owner === 'manufacturer' && c.status === 'planned') ||
+      h.actions.some((a) => a.owner === 'manufacturer' && a.status === 'open');
     const derived: ImportedHazard['status'] = outstanding ? 'open' : others.length > 0 ? 'transferred' : 'closed';
-    const stated = statusCol && (HAZARD_STATUSES as readonly string[]).includes(statusCol) ? (statusCol as ImportedHazard['status']) : undefined;
+    const stated =
+      statusCol && (HAZARD_STATUSES as readonly string[]).includes(statusCol) ? (statusCol as ImportedHazard['status']) : undefined;
     // A stated status is kept unless it contradicts the controls (closed with the manufacturer's
     // work outstanding, transferred with nobody else holding a control): then the controls decide
     // and the sheet's word is kept in the comments.
@@ -944,10 +1213,23 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     if (stated && !contradicts) h.status = stated;
     else {
       h.status = derived;
-      if (statusCol && !stated) report('ambiguity', 'hazard-status', `hazard status "${statusCol}" is not open, transferred, closed or retired; derived from the controls instead (${derived})`, firstRef('hazardStatus'));
+      if (statusCol && !stated)
+        report(
+          'ambiguity',
+          'hazard-status',
+          `hazard status "${statusCol}" is not open, transferred, closed or retired; derived from the controls instead (${derived})`,
+          firstRef('hazardStatus'),
+        );
       if (stated) {
-        report('ambiguity', 'hazard-status', `${h.id}: the sheet says ${stated}, but ${stated === 'closed' ? "the manufacturer's controls or actions are not all done" : 'no other organisation holds a control'}; written as ${derived} — the CSO must confirm`, firstRef('hazardStatus'));
-        b.notes.push(`Imported from ${source}: the sheet gives the status ${stated} at ${firstRef('hazardStatus')}; the controls say ${derived}, which is what is written. The CSO must confirm.`);
+        report(
+          'ambiguity',
+          'hazard-status',
+          `${h.id}: the sheet says ${stated}, but ${stated === 'closed' ? "the manufacturer's controls or actions are not all done" : 'no other organisation holds a control'}; written as ${derived} — the CSO must confirm`,
+          firstRef('hazardStatus'),
+        );
+        b.notes.push(
+          `Imported from ${source}: the sheet gives the status ${stated} at ${firstRef('hazardStatus')}; the controls say ${derived}, which is what is written. The CSO must confirm.`,
+        );
       }
     }
     const transferredTo = firstVal('transferredTo');
@@ -993,6 +1275,21 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   };
   const workbookMatrix = checkWorkbookMatrix(wb, opts.scheme, sheetName, report);
   const findings = [...grouped.values()];
-  const incomplete = findings.some((f) => f.kind === 'unplaced') || written.hazards !== read.hazards || written.causes !== read.causes || written.controls !== read.controls;
-  return { sheet: sheetName, headerRow, columns: letters, manufacturer, hazards, read, written, findings, incomplete, ...(workbookMatrix ? { workbookMatrix } : {}) };
+  const incomplete =
+    findings.some((f) => f.kind === 'unplaced') ||
+    written.hazards !== read.hazards ||
+    written.causes !== read.causes ||
+    written.controls !== read.controls;
+  return {
+    sheet: sheetName,
+    headerRow,
+    columns: letters,
+    manufacturer,
+    hazards,
+    read,
+    written,
+    findings,
+    incomplete,
+    ...(workbookMatrix ? { workbookMatrix } : {}),
+  };
 }

@@ -9,7 +9,11 @@ import type { Finding, ImportResult } from './nhs.js';
 
 const SECTIONS: [Finding['kind'], string, string][] = [
   ['unplaced', 'Could not be placed', 'Nothing was written while any of these remained.'],
-  ['risk-disagreement', 'Risk ratings that disagree with the declared scheme', 'Kept for the CSO to decide; never corrected. Each affected hazard is marked draft and carries the figure in its comments.'],
+  [
+    'risk-disagreement',
+    'Risk ratings that disagree with the declared scheme',
+    'Kept for the CSO to decide; never corrected. Each affected hazard is marked draft and carries the figure in its comments.',
+  ],
   ['ambiguity', 'Ambiguities', 'Placed as described; the CSO should check each against the sheet.'],
   ['normalised', 'Normalisations', 'Mechanical corrections, each at the cells listed.'],
 ];
@@ -17,7 +21,9 @@ const SECTIONS: [Finding['kind'], string, string][] = [
 export function importReportMarkdown(result: ImportResult, source: string, files: readonly string[]): string {
   const children: RootContent[] = [
     heading(1, 'Import of ', inlineCode(source)),
-    paragraph(`Hazard log read from sheet "${result.sheet}" (header row ${result.headerRow}) by clinsafe import. Controls owned by "${result.manufacturer}" are the manufacturer's; controls owned by anyone else are transferred.`),
+    paragraph(
+      `Hazard log read from sheet "${result.sheet}" (header row ${result.headerRow}) by clinsafe import. Controls owned by "${result.manufacturer}" are the manufacturer's; controls owned by anyone else are transferred.`,
+    ),
     table(
       ['', 'read from the sheet', 'written to the folder'],
       [
@@ -29,11 +35,23 @@ export function importReportMarkdown(result: ImportResult, source: string, files
     paragraph(`${result.read.rows} data rows read; ${result.read.blankRows} blank rows skipped.`),
   ];
   const m = result.workbookMatrix;
-  if (m) children.push(paragraph(`The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches' : 'differs from'} the declared scheme.`));
+  if (m)
+    children.push(
+      paragraph(
+        `The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches' : 'differs from'} the declared scheme.`,
+      ),
+    );
   for (const [kind, title, note] of SECTIONS) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
-    children.push(heading(2, title), paragraph(note), table(['finding', 'cells'], fs.map((f) => [f.message, f.cells.join(', ')])));
+    children.push(
+      heading(2, title),
+      paragraph(note),
+      table(
+        ['finding', 'cells'],
+        fs.map((f) => [f.message, f.cells.join(', ')]),
+      ),
+    );
   }
   if (files.length) children.push(heading(2, 'Files written'), list(files.map((f) => [inlineCode(f)])));
   return serialize(root(children));

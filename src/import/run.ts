@@ -57,11 +57,17 @@ function existingConfig(out: string): { scheme: RiskScheme; manufacturer?: strin
   const shape = parsed ? validateShape(parsed, configSchema) : undefined;
   const errors = [...diagnostics, ...(shape?.diagnostics ?? [])].filter((d) => d.severity === 'error');
   if (!shape?.data || errors.length > 0) {
-    throw new ImportInputError(`${path} exists but is not valid, so its risk scheme cannot be used:\n${errors.slice(0, 5).map(formatDiagnostic).join('\n')}\nfix it (clinsafe validate) and import again`);
+    throw new ImportInputError(
+      `${path} exists but is not valid, so its risk scheme cannot be used:\n${errors.slice(0, 5).map(formatDiagnostic).join('\n')}\nfix it (clinsafe validate) and import again`,
+    );
   }
   const declared = shape.data.riskScheme;
-  if (declared !== 'nhs-dcb0129' && schemeProblems(declared).length > 0) throw new ImportInputError(`${path}: its riskScheme is not valid; fix it (clinsafe validate) and import again`);
-  return { scheme: toRiskScheme(declared), manufacturer: /^TODO\b/.test(shape.data.product.manufacturer) ? undefined : shape.data.product.manufacturer };
+  if (declared !== 'nhs-dcb0129' && schemeProblems(declared).length > 0)
+    throw new ImportInputError(`${path}: its riskScheme is not valid; fix it (clinsafe validate) and import again`);
+  return {
+    scheme: toRiskScheme(declared),
+    manufacturer: /^TODO\b/.test(shape.data.product.manufacturer) ? undefined : shape.data.product.manufacturer,
+  };
 }
 
 function configSkeleton(manufacturer: string): string {
@@ -81,7 +87,10 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
     if (e instanceof ImportInputError) throw e;
     throw new ImportInputError(`cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (size > limits.maxFileBytes) throw new ImportInputError(`${basename(o.file)}: the file is ${(size / 1048576).toFixed(1)} MB, larger than the ${(limits.maxFileBytes / 1048576).toFixed(0)} MB a hazard log needs; remove embedded images or other sheets and try again`);
+  if (size > limits.maxFileBytes)
+    throw new ImportInputError(
+      `${basename(o.file)}: the file is ${(size / 1048576).toFixed(1)} MB, larger than the ${(limits.maxFileBytes / 1048576).toFixed(0)} MB a hazard log needs; remove embedded images or other sheets and try again`,
+    );
 
   let mapOptions: MapOptions = {};
   if (o.map) {
@@ -98,7 +107,13 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
 
   const config = existingConfig(o.out);
   const scheme = config?.scheme ?? NHS_DCB0129;
-  const manufacturer = o.manufacturer?.length ? o.manufacturer : mapOptions.manufacturer?.length ? mapOptions.manufacturer : config?.manufacturer ? [config.manufacturer] : undefined;
+  const manufacturer = o.manufacturer?.length
+    ? o.manufacturer
+    : mapOptions.manufacturer?.length
+      ? mapOptions.manufacturer
+      : config?.manufacturer
+        ? [config.manufacturer]
+        : undefined;
 
   if (!o.dryRun) mkdirSync(o.out, { recursive: true });
   const root = existsSync(o.out) ? resolveRoot(o.out, o.root) : resolve(o.root ?? resolve(o.out, '..'));
@@ -125,7 +140,8 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
 
   const outcome: RunImportOutcome = { result, written: [], configCreated: false };
   if (result.incomplete) {
-    outcome.refused = 'something in the sheet could not be placed (see above); nothing was written — fix the sheet or map its columns with --map, then import again';
+    outcome.refused =
+      'something in the sheet could not be placed (see above); nothing was written — fix the sheet or map its columns with --map, then import again';
     return outcome;
   }
   const hazardsDir = join(o.out, 'hazards');
@@ -168,6 +184,13 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
   mkdirSync(join(o.out, 'sources'), { recursive: true });
   const reportPath = join(o.out, 'sources', `${basename(o.file)}.import-report.md`);
   outcome.written.push(reportPath);
-  writeFileSync(reportPath, importReportMarkdown(result, basename(o.file), outcome.written.map((p) => toPosix(relative(o.out, p)))));
+  writeFileSync(
+    reportPath,
+    importReportMarkdown(
+      result,
+      basename(o.file),
+      outcome.written.map((p) => toPosix(relative(o.out, p))),
+    ),
+  );
   return outcome;
 }

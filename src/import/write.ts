@@ -18,7 +18,8 @@ export function hazardFileName(h: ImportedHazard): string {
   return `${h.id}-${slug(h.title)}.yml`;
 }
 
-const HEADER = '# yaml-language-server: $schema=../schema/hazard.schema.json\n# Imported by `clinsafe import` (see docs/import.md). Review with the CSO, then edit freely.\n';
+const HEADER =
+  '# yaml-language-server: $schema=../schema/hazard.schema.json\n# Imported by `clinsafe import` (see docs/import.md). Review with the CSO, then edit freely.\n';
 
 /** The hazard file: fields in the documented order; empty optional fields left out. */
 export function hazardYaml(h: ImportedHazard): string {

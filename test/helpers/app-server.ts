@@ -12,7 +12,10 @@ import { MockGitHub } from './mock-github.js';
 const quiet = pino({ level: process.env.CLINSAFE_TEST_LOG ?? 'silent' });
 
 /** ProbotOctokit without write pacing (the function form, so the setting survives probot's own option merging). */
-export const unthrottled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), enabled: false } }));
+export const unthrottled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 
@@ -44,7 +47,11 @@ export interface RunningApp {
   url: string;
   github: MockGitHub;
   /** POST a webhook delivery; returns the HTTP status. */
-  deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string; wait?: boolean }): Promise<{ status: number; body: string }>;
+  deliver(
+    event: string,
+    payload: object,
+    opts?: { signature?: string; delivery?: string; wait?: boolean },
+  ): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
   /** Stop this app server but leave the (shared) GitHub mock running. */
   stopServerOnly(): Promise<void>;
@@ -60,14 +67,24 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startApp(makeApp: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction, github?: MockGitHub): Promise<RunningApp & { inflight: Inflight }> {
+export async function startApp(
+  makeApp: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction,
+  github?: MockGitHub,
+): Promise<RunningApp & { inflight: Inflight }> {
   const inflight = new Inflight();
   const appFn = makeApp(inflight.add);
   const gh = github ?? new MockGitHub();
   if (!gh.baseUrl) await gh.start();
   const server = new Server({
     // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
-    Probot: Probot.defaults({ appId: 1, privateKey: appPrivateKey(), secret: WEBHOOK_SECRET, baseUrl: gh.baseUrl, log: quiet, Octokit: unthrottled }),
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: appPrivateKey(),
+      secret: WEBHOOK_SECRET,
+      baseUrl: gh.baseUrl,
+      log: quiet,
+      Octokit: unthrottled,
+    }),
     port: await freePort(),
     host: '127.0.0.1',
     log: quiet,

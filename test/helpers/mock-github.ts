@@ -58,7 +58,10 @@ export interface MockRelease {
   published_at: string;
 }
 
-type Handler = (req: RecordedRequest, params: Record<string, string>) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+type Handler = (
+  req: RecordedRequest,
+  params: Record<string, string>,
+) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
 
 export class MockGitHub {
   readonly requests: RecordedRequest[] = [];
@@ -124,7 +127,12 @@ export class MockGitHub {
    * Answer one request (method, path with query, body). The loopback server uses it, and so can
    * nock, so that handler tests see GitHub's real hosts (api.github.com, uploads.github.com).
    */
-  dispatch(method: string, pathAndQuery: string, body: Buffer, contentType: string): { status: number; headers: Record<string, string>; body: Buffer | string } {
+  dispatch(
+    method: string,
+    pathAndQuery: string,
+    body: Buffer,
+    contentType: string,
+  ): { status: number; headers: Record<string, string>; body: Buffer | string } {
     const url = new URL(pathAndQuery, this.baseUrl || 'http://127.0.0.1');
     const rec: RecordedRequest = { method, path: url.pathname.replace(/^\/api\/v3/, ''), query: url.searchParams, body };
     if (contentType.includes('json') && rec.body.length) {
@@ -144,9 +152,17 @@ export class MockGitHub {
       const out = r.handler(rec, params);
       if (!out) continue;
       const payload = out.body === undefined ? '' : Buffer.isBuffer(out.body) ? out.body : JSON.stringify(out.body);
-      return { status: out.status, headers: { 'content-type': Buffer.isBuffer(out.body) ? 'application/octet-stream' : 'application/json', ...(out.headers ?? {}) }, body: payload };
+      return {
+        status: out.status,
+        headers: { 'content-type': Buffer.isBuffer(out.body) ? 'application/octet-stream' : 'application/json', ...(out.headers ?? {}) },
+        body: payload,
+      };
     }
-    return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }) };
+    return {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: `Not Found (mock has no route for ${rec.method} ${rec.path})` }),
+    };
   }
 
   private gitCache = new Map<string, Buffer>();
@@ -178,7 +194,10 @@ export class MockGitHub {
 
   private defaultRoutes(): void {
     const repoPath = '/repos/{owner}/{repo}';
-    this.on('POST', '/app/installations/{id}/access_tokens', () => ({ status: 201, body: { token: 'ghs_mocktoken', expires_at: '2099-01-01T00:00:00Z', permissions: {} } }));
+    this.on('POST', '/app/installations/{id}/access_tokens', () => ({
+      status: 201,
+      body: { token: 'ghs_mocktoken', expires_at: '2099-01-01T00:00:00Z', permissions: {} },
+    }));
     this.on('GET', '/app', () => ({ status: 200, body: { id: 1, slug: this.appSlug, name: 'clinsafe' } }));
 
     // Issues
@@ -227,7 +246,13 @@ export class MockGitHub {
     });
     this.on('POST', `${repoPath}/issues/{n}/comments`, (req, p) => {
       const j = req.json as { body: string };
-      const c: MockComment = { id: this.nextId++, issue_number: Number(p.n), body: j.body, user: { login: this.botLogin, type: 'Bot' }, created_at: '2026-11-23T10:00:00Z' };
+      const c: MockComment = {
+        id: this.nextId++,
+        issue_number: Number(p.n),
+        body: j.body,
+        user: { login: this.botLogin, type: 'Bot' },
+        created_at: '2026-11-23T10:00:00Z',
+      };
       this.comments.push(c);
       return { status: 201, body: c };
     });
@@ -242,7 +267,10 @@ export class MockGitHub {
       if (i >= 0) this.comments.splice(i, 1);
       return { status: 204 };
     });
-    this.on('POST', `${repoPath}/issues/{n}/labels`, (_req, p) => ({ status: 200, body: this.issues.find((i) => i.number === Number(p.n))?.labels ?? [] }));
+    this.on('POST', `${repoPath}/issues/{n}/labels`, (_req, p) => ({
+      status: 200,
+      body: this.issues.find((i) => i.number === Number(p.n))?.labels ?? [],
+    }));
 
     // Statuses
     this.on('POST', `${repoPath}/statuses/{sha}`, (req, p) => {
@@ -256,7 +284,10 @@ export class MockGitHub {
       const r = this.releases.find((x) => x.tag_name === p.tag);
       return r ? { status: 200, body: this.releaseJson(r) } : { status: 404, body: { message: 'Not Found' } };
     });
-    this.on('GET', `${repoPath}/releases`, (req) => ({ status: 200, body: this.releases.map((r) => this.releaseJson(r)).slice(0, Number(req.query.get('per_page') ?? 30)) }));
+    this.on('GET', `${repoPath}/releases`, (req) => ({
+      status: 200,
+      body: this.releases.map((r) => this.releaseJson(r)).slice(0, Number(req.query.get('per_page') ?? 30)),
+    }));
     this.on('GET', `${repoPath}/releases/{id}`, (_req, p) => {
       const r = this.releases.find((x) => x.id === Number(p.id));
       return r ? { status: 200, body: this.releaseJson(r) } : { status: 404, body: { message: 'Not Found' } };
@@ -267,20 +298,26 @@ export class MockGitHub {
       Object.assign(r, req.json as object);
       return { status: 200, body: this.releaseJson(r) };
     });
-    this.on('GET', `${repoPath}/releases/{id}/assets`, (_req, p) => ({ status: 200, body: (this.releases.find((x) => x.id === Number(p.id))?.assets ?? []).map((a) => this.assetJson(a)) }));
+    this.on('GET', `${repoPath}/releases/{id}/assets`, (_req, p) => ({
+      status: 200,
+      body: (this.releases.find((x) => x.id === Number(p.id))?.assets ?? []).map((a) => this.assetJson(a)),
+    }));
     this.on('DELETE', `${repoPath}/releases/assets/{id}`, (_req, p) => {
       for (const r of this.releases) r.assets = r.assets.filter((a) => a.id !== Number(p.id));
       return { status: 204 };
     });
     this.on('GET', `${repoPath}/releases/assets/{id}`, (_req, p) => {
       const a = this.releases.flatMap((r) => r.assets).find((x) => x.id === Number(p.id));
-      return a ? { status: 200, body: a.data, headers: { 'content-type': 'application/octet-stream' } } : { status: 404, body: { message: 'Not Found' } };
+      return a
+        ? { status: 200, body: a.data, headers: { 'content-type': 'application/octet-stream' } }
+        : { status: 404, body: { message: 'Not Found' } };
     });
     this.on('POST', `/uploads${repoPath}/releases/{id}/assets`, (req, p) => {
       const r = this.releases.find((x) => x.id === Number(p.id));
       const name = req.query.get('name') ?? '';
       if (!r) return { status: 404, body: { message: 'Not Found' } };
-      if (r.assets.some((a) => a.name === name)) return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] } };
+      if (r.assets.some((a) => a.name === name))
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] } };
       const a: MockAsset = { id: this.nextId++, name, size: req.body.length, content_type: 'application/octet-stream', data: req.body };
       r.assets.push(a);
       return { status: 201, body: this.assetJson(a) };
@@ -289,9 +326,21 @@ export class MockGitHub {
     // Git data from the local repository
     this.on('GET', `${repoPath}/commits/{ref}`, (_req, p) => {
       try {
-        const sha = this.git(['rev-parse', `${p.ref}^{commit}`]).toString().trim();
-        const tree = this.git(['rev-parse', `${sha}^{tree}`]).toString().trim();
-        const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate] = this.git(['log', '-1', '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI', sha]).toString().trim().split('\0');
+        const sha = this.git(['rev-parse', `${p.ref}^{commit}`])
+          .toString()
+          .trim();
+        const tree = this.git(['rev-parse', `${sha}^{tree}`])
+          .toString()
+          .trim();
+        const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate] = this.git([
+          'log',
+          '-1',
+          '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI',
+          sha,
+        ])
+          .toString()
+          .trim()
+          .split('\0');
         return {
           status: 200,
           body: {
@@ -302,7 +351,12 @@ export class MockGitHub {
               author: { name: authorName, email: authorEmail, date: authorDate },
               committer: { name: committerName, email: committerEmail, date: committerDate },
             },
-            parents: this.git(['log', '-1', '--format=%P', sha]).toString().trim().split(/\s+/).filter(Boolean).map((p) => ({ sha: p })),
+            parents: this.git(['log', '-1', '--format=%P', sha])
+              .toString()
+              .trim()
+              .split(/\s+/)
+              .filter(Boolean)
+              .map((p) => ({ sha: p })),
           },
         };
       } catch {
@@ -312,10 +366,19 @@ export class MockGitHub {
     this.on('GET', `${repoPath}/compare/{basehead}`, (req, p) => {
       const [base, head] = p.basehead!.split('...');
       try {
-        const shas = this.git(['rev-list', '--reverse', `${base}..${head}`]).toString().split('\n').filter(Boolean);
+        const shas = this.git(['rev-list', '--reverse', `${base}..${head}`])
+          .toString()
+          .split('\n')
+          .filter(Boolean);
         const per = Number(req.query.get('per_page') ?? 250);
         const page = Number(req.query.get('page') ?? 1);
-        const commits = shas.slice((page - 1) * per, page * per).map((sha) => ({ sha, commit: { message: this.git(['log', '-1', '--format=%B', sha]).toString(), committer: { date: this.git(['log', '-1', '--format=%cI', sha]).toString().trim() } } }));
+        const commits = shas.slice((page - 1) * per, page * per).map((sha) => ({
+          sha,
+          commit: {
+            message: this.git(['log', '-1', '--format=%B', sha]).toString(),
+            committer: { date: this.git(['log', '-1', '--format=%cI', sha]).toString().trim() },
+          },
+        }));
         return { status: 200, body: { status: 'ahead', total_commits: shas.length, commits, files: [] } };
       } catch {
         return { status: 404, body: { message: 'Not Found' } };
@@ -363,19 +426,41 @@ export class MockGitHub {
   }
 
   assetJson(a: MockAsset): object {
-    return { id: a.id, name: a.name, size: a.size, content_type: a.content_type, url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/releases/assets/${a.id}` };
+    return {
+      id: a.id,
+      name: a.name,
+      size: a.size,
+      content_type: a.content_type,
+      url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/releases/assets/${a.id}`,
+    };
   }
 
   /** A comment written by a person (as a webhook would describe it). */
   addUserComment(issueNumber: number, login: string, body: string): MockComment {
-    const c: MockComment = { id: this.nextId++, issue_number: issueNumber, body, user: { login, type: 'User' }, created_at: '2026-11-23T11:00:00Z' };
+    const c: MockComment = {
+      id: this.nextId++,
+      issue_number: issueNumber,
+      body,
+      user: { login, type: 'User' },
+      created_at: '2026-11-23T11:00:00Z',
+    };
     this.comments.push(c);
     return c;
   }
 
   addUserIssue(login: string, title: string, body: string, labels: string[]): MockIssue {
     const number = this.nextNumber++;
-    const issue: MockIssue = { number, title, body, state: 'open', labels: labels.map((name) => ({ name })), assignees: [], user: { login, type: 'User' }, created_at: '2026-11-20T08:30:00Z', html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}` };
+    const issue: MockIssue = {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels: labels.map((name) => ({ name })),
+      assignees: [],
+      user: { login, type: 'User' },
+      created_at: '2026-11-20T08:30:00Z',
+      html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}`,
+    };
     this.issues.push(issue);
     return issue;
   }

@@ -96,11 +96,23 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
   });
   gh.on('GET', `${repoPath}/pulls/{n}/reviews`, (req, p) => {
     const pr = get(p.n!);
-    return pr ? paginate(gh, req, pr.reviews.map((r, i) => ({ id: i + 1, ...r }))) : { status: 404, body: { message: 'Not Found' } };
+    return pr
+      ? paginate(
+          gh,
+          req,
+          pr.reviews.map((r, i) => ({ id: i + 1, ...r })),
+        )
+      : { status: 404, body: { message: 'Not Found' } };
   });
   gh.on('GET', `${repoPath}/pulls/{n}/commits`, (req, p) => {
     const pr = get(p.n!);
-    return pr ? paginate(gh, req, pr.commits.slice(0, 250).map((c, i) => ({ sha: c.sha ?? String(i).padStart(40, '0'), ...c }))) : { status: 404, body: { message: 'Not Found' } };
+    return pr
+      ? paginate(
+          gh,
+          req,
+          pr.commits.slice(0, 250).map((c, i) => ({ sha: c.sha ?? String(i).padStart(40, '0'), ...c })),
+        )
+      : { status: 404, body: { message: 'Not Found' } };
   });
   gh.on('POST', `${repoPath}/issues/{n}/labels`, (req, p) => {
     const pr = get(p.n!);
@@ -117,7 +129,11 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
 
 /** The changed files between two commits of a real repository, as GitHub's files endpoint lists them. */
 export function filesFromRepo(dir: string, base: string, head: string): MockPullFile[] {
-  return changedFilesBetween(dir, base, head).map((f) => ({ filename: f.filename, status: f.status, ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}) }));
+  return changedFilesBetween(dir, base, head).map((f) => ({
+    filename: f.filename,
+    status: f.status,
+    ...(f.previousFilename ? { previous_filename: f.previousFilename } : {}),
+  }));
 }
 
 /** An Octokit on the mock, with Node's own fetch (so it is seen on loopback, as in production). */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const definitions = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** A deep copy of GitHub's example payload for `event`/`action`, for the mock repository. */
 export function example(event: string, action: string, owner = 'acme', repo = 'medrec'): Json {
@@ -17,7 +17,13 @@ export function example(event: string, action: string, owner = 'acme', repo = 'm
   const p = structuredClone(found) as Json;
   p.action = action;
   p.installation = { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
-  p.repository = { ...(p.repository ?? {}), name: repo, full_name: `${owner}/${repo}`, default_branch: 'main', owner: { ...(p.repository?.owner ?? {}), login: owner, type: 'Organization' } };
+  p.repository = {
+    ...(p.repository ?? {}),
+    name: repo,
+    full_name: `${owner}/${repo}`,
+    default_branch: 'main',
+    owner: { ...(p.repository?.owner ?? {}), login: owner, type: 'Organization' },
+  };
   return p;
 }
 

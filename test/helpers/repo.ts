@@ -28,7 +28,15 @@ export function emptyRepo(): TempRepo {
     execFileSync('git', args, {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'Test Dev', GIT_AUTHOR_EMAIL: 'dev@example.test', GIT_COMMITTER_NAME: 'Test Dev', GIT_COMMITTER_EMAIL: 'dev@example.test', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Test Dev',
+        GIT_AUTHOR_EMAIL: 'dev@example.test',
+        GIT_COMMITTER_NAME: 'Test Dev',
+        GIT_COMMITTER_EMAIL: 'dev@example.test',
+        GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+        GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+      },
     });
   git('init', '-q', '-b', 'main');
   git('config', 'commit.gpgsign', 'false');

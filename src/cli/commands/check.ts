@@ -24,7 +24,12 @@ export function checkJson(r: GateResult): object {
   return {
     decision: checkDecision(r),
     gateDecision: r.decision,
-    impacted: r.impacted.map((h) => ({ id: h.id, title: h.title, residualRisk: h.residualRisk, reasons: h.reasons.map((x) => ({ kind: x.kind, detail: x.detail })) })),
+    impacted: r.impacted.map((h) => ({
+      id: h.id,
+      title: h.title,
+      residualRisk: h.residualRisk,
+      reasons: h.reasons.map((x) => ({ kind: x.kind, detail: x.detail })),
+    })),
     safetyFolderChanges: r.safetyFolderChanges,
     alwaysImpacted: r.alwaysImpacted,
     hazardLogChanges: r.hazardLogChanges.map((c) => ({ id: c.id, change: c.change, details: c.details })),
@@ -42,7 +47,10 @@ function textReport(r: GateResult): string[] {
     lines.push(`✗ the safety gate could not decide for ${head} — treat as blocked:`);
     for (const e of r.errors) lines.push(`  ${e.message}`);
   } else if (!r.requiresApproval) lines.push(`✓ no clinical safety impact at ${head}: no CSO approval needed`);
-  else lines.push(`! CSO approval needed at ${head}: touches ${r.impacted.length} hazard(s)${r.safetyFolderChanges.length ? ' and the safety folder' : ''}`);
+  else
+    lines.push(
+      `! CSO approval needed at ${head}: touches ${r.impacted.length} hazard(s)${r.safetyFolderChanges.length ? ' and the safety folder' : ''}`,
+    );
   for (const n of r.notes) lines.push(`  note: ${n}`);
   for (const h of r.impacted) {
     lines.push(`  ${h.id}  ${h.title}  (residual risk ${h.residualRisk})`);
@@ -73,7 +81,9 @@ function textReport(r: GateResult): string[] {
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('check')
-    .description('run the pull-request safety gate on a local git checkout: which hazards a change touches and whether a CSO must approve (exit 0 no, 2 yes, 1 error)')
+    .description(
+      'run the pull-request safety gate on a local git checkout: which hazards a change touches and whether a CSO must approve (exit 0 no, 2 yes, 1 error)',
+    )
     .requiredOption('--base <ref>', 'the base of the change (e.g. origin/main); configuration, CSO roster and triggers are read here')
     .option('--head <ref>', 'the head of the change (default: HEAD)')
     .option('--label <name>', 'a pull-request label (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -81,7 +91,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--dir <dir>', 'the safety folder, relative to the repository root', DEFAULT_SAFETY_DIR)
     .option('--format <format>', 'text, markdown or json', 'text')
     .action((opts: CheckOptions) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`--format must be text, markdown or json, not "${opts.format}"`);
+      if (!['text', 'markdown', 'json'].includes(opts.format))
+        throw new UsageError(`--format must be text, markdown or json, not "${opts.format}"`);
       let root: string;
       try {
         root = gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();

@@ -17,8 +17,21 @@ import { hazardTable } from './validate.js';
  */
 function demoRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), 'clinsafe-demo-repo-'));
-  const env = (date: string) => ({ ...process.env, GIT_AUTHOR_NAME: 'MedRec Dev', GIT_AUTHOR_EMAIL: 'dev@example.test', GIT_COMMITTER_NAME: 'MedRec Dev', GIT_COMMITTER_EMAIL: 'dev@example.test', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  const git = (date: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd: dir, env: env(date), stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = (date: string) => ({
+    ...process.env,
+    GIT_AUTHOR_NAME: 'MedRec Dev',
+    GIT_AUTHOR_EMAIL: 'dev@example.test',
+    GIT_COMMITTER_NAME: 'MedRec Dev',
+    GIT_COMMITTER_EMAIL: 'dev@example.test',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  });
+  const git = (date: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+      cwd: dir,
+      env: env(date),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   try {
     git('2026-02-06T12:00:00Z', 'init', '-q', '-b', 'main');
   } catch (e) {
@@ -28,7 +41,10 @@ function demoRepository(): string {
   git('2026-02-06T12:00:00Z', 'add', '-A');
   git('2026-02-06T12:00:00Z', 'commit', '-q', '-m', 'MedRec 2.3.2');
   git('2026-02-06T12:00:00Z', 'tag', 'v2.3.2');
-  appendFileSync(join(dir, 'src', 'reconciliation', 'epma-export.ts'), '\n// Retry delivery with exponential back-off before listing a summary as not delivered.\n');
+  appendFileSync(
+    join(dir, 'src', 'reconciliation', 'epma-export.ts'),
+    '\n// Retry delivery with exponential back-off before listing a summary as not delivered.\n',
+  );
   git('2026-10-20T09:30:00Z', 'add', '-A');
   git('2026-10-20T09:30:00Z', 'commit', '-q', '-m', 'Retry EPMA delivery with back-off (#42)');
   git('2026-11-02T10:00:00Z', 'tag', 'v2.4.0');
@@ -38,7 +54,9 @@ function demoRepository(): string {
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('demo')
-    .description('run clinsafe on the bundled example product (MedRec): validate its safety folder, print its hazard summary and generate its release documents')
+    .description(
+      'run clinsafe on the bundled example product (MedRec): validate its safety folder, print its hazard summary and generate its release documents',
+    )
     .option('--out <dir>', 'where to write the documents (default: a clinsafe-demo folder in the system temp directory)')
     .action(async (opts: { out?: string }) => {
       const root = exampleProductDir();
@@ -61,7 +79,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const repo = demoRepository();
       try {
         io.out('Release documents for MedRec v2.4.0 (previous release v2.3.2), as `clinsafe report` makes them:');
-        const made = await report({ ...io, cwd: repo }, { ref: 'v2.4.0', previousRef: 'v2.3.2', dir: 'clinical-safety', out: outDir, phase: 'Major release' });
+        const made = await report(
+          { ...io, cwd: repo },
+          { ref: 'v2.4.0', previousRef: 'v2.3.2', dir: 'clinical-safety', out: outDir, phase: 'Major release' },
+        );
         if (!made) {
           setExit(1);
           return;

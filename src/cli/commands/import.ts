@@ -45,19 +45,27 @@ export function compactCells(cells: readonly string[]): string {
 }
 
 /** The end-of-import summary as plain text lines. */
-export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated'>, rel: (p: string) => string): string[] {
+export function summaryText(
+  result: ImportResult,
+  outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated'>,
+  rel: (p: string) => string,
+): string[] {
   const out: string[] = [];
   out.push(`Sheet "${result.sheet}", header row ${result.headerRow}; manufacturer: ${result.manufacturer}`);
   out.push('');
   out.push(`            read  written`);
-  const line = (label: string, a: number, b: number) => `${label.padEnd(10)}${String(a).padStart(6)}${String(b).padStart(9)}${a === b ? '' : '   ✗ differs'}`;
+  const line = (label: string, a: number, b: number) =>
+    `${label.padEnd(10)}${String(a).padStart(6)}${String(b).padStart(9)}${a === b ? '' : '   ✗ differs'}`;
   out.push(line('hazards', result.read.hazards, result.written.hazards));
   out.push(line('causes', result.read.causes, result.written.causes));
   out.push(line('controls', result.read.controls, result.written.controls));
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   out.push(`(${plural(result.read.rows, 'data row')} read, ${plural(result.read.blankRows, 'blank row')} skipped)`);
   const m = result.workbookMatrix;
-  if (m) out.push(`The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`);
+  if (m)
+    out.push(
+      `The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`,
+    );
   for (const kind of ['unplaced', 'risk-disagreement', 'ambiguity', 'normalised'] as const) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
@@ -71,9 +79,11 @@ export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome
   else if (outcome.written.length === 0) out.push('(dry run: nothing written)');
   else {
     for (const p of outcome.written) out.push(`wrote ${rel(p)}`);
-    out.push(`✓ imported ${result.written.hazards} hazards, ${result.written.causes} causes, ${result.written.controls} controls${outcome.configCreated ? ' (clinsafe.yml is a skeleton: fill in its TODOs)' : ''}`);
+    out.push(
+      `✓ imported ${result.written.hazards} hazards, ${result.written.causes} causes, ${result.written.controls} controls${outcome.configCreated ? ' (clinsafe.yml is a skeleton: fill in its TODOs)' : ''}`,
+    );
     out.push('');
-    out.push('Next, with your CSO: review the ambiguities above; decide each hazard marked draft; point each hazard\'s');
+    out.push("Next, with your CSO: review the ambiguities above; decide each hazard marked draft; point each hazard's");
     out.push('triggers at the code it concerns (the PR gate needs them); then run clinsafe validate.');
   }
   return out;
@@ -82,68 +92,80 @@ export function summaryText(result: ImportResult, outcome: Pick<RunImportOutcome
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('import')
-    .description('import an NHS-style hazard log spreadsheet (.xlsx, one row per control) into the safety folder, reporting every normalisation and ambiguity by cell')
+    .description(
+      'import an NHS-style hazard log spreadsheet (.xlsx, one row per control) into the safety folder, reporting every normalisation and ambiguity by cell',
+    )
     .argument('<file>', 'the hazard log workbook (.xlsx)')
     .option('--sheet <name>', 'the sheet that holds the hazard log (default: found by name or by its header row)')
     .option('--out <dir>', 'the safety folder to write', 'clinical-safety')
     .option('--map <file>', 'YAML mapping of your column names and values onto the NHS layout (see docs/import.md)')
-    .option('--manufacturer <names...>', 'control owner name(s) that mean the manufacturer (default: clinsafe.yml, else the most frequent owner)')
+    .option(
+      '--manufacturer <names...>',
+      'control owner name(s) that mean the manufacturer (default: clinsafe.yml, else the most frequent owner)',
+    )
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .option('--dry-run', 'read and report, write nothing')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (file: string, opts: { sheet?: string; out: string; map?: string; manufacturer?: string[]; root?: string; dryRun?: boolean; format: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not "${opts.format}"`);
-      let outcome: RunImportOutcome;
-      try {
-        outcome = await runImport({
-          file: resolve(io.cwd, file),
-          out: resolve(io.cwd, opts.out),
-          ...(opts.sheet ? { sheet: opts.sheet } : {}),
-          ...(opts.map ? { map: resolve(io.cwd, opts.map) } : {}),
-          ...(opts.manufacturer ? { manufacturer: opts.manufacturer } : {}),
-          ...(opts.root ? { root: resolve(io.cwd, opts.root) } : {}),
-          dryRun: Boolean(opts.dryRun),
-        });
-      } catch (e) {
-        if (e instanceof ImportInputError) throw new UsageError(e.message);
-        throw e;
-      }
-      const rel = (p: string) => relative(io.cwd, p) || '.';
-      const failed = Boolean(outcome.refused) || outcome.result.incomplete;
-      if (opts.format === 'json') {
-        const { result } = outcome;
-        io.out(
-          JSON.stringify(
-            {
-              ok: !failed,
-              sheet: result.sheet,
-              headerRow: result.headerRow,
-              columns: result.columns,
-              manufacturer: result.manufacturer,
-              workbookMatrix: result.workbookMatrix ?? null,
-              read: result.read,
-              written: result.written,
-              findings: result.findings,
-              files: outcome.written.map(rel),
-              refused: outcome.refused ?? null,
-            },
-            null,
-            2,
-          ),
-        );
-      } else {
-        const lines = summaryText(outcome.result, outcome, rel);
-        (failed ? io.err : io.out)(lines.join('\n'));
-      }
-      setExit(failed ? 1 : 0);
-    });
+    .action(
+      async (
+        file: string,
+        opts: { sheet?: string; out: string; map?: string; manufacturer?: string[]; root?: string; dryRun?: boolean; format: string },
+      ) => {
+        if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+        let outcome: RunImportOutcome;
+        try {
+          outcome = await runImport({
+            file: resolve(io.cwd, file),
+            out: resolve(io.cwd, opts.out),
+            ...(opts.sheet ? { sheet: opts.sheet } : {}),
+            ...(opts.map ? { map: resolve(io.cwd, opts.map) } : {}),
+            ...(opts.manufacturer ? { manufacturer: opts.manufacturer } : {}),
+            ...(opts.root ? { root: resolve(io.cwd, opts.root) } : {}),
+            dryRun: Boolean(opts.dryRun),
+          });
+        } catch (e) {
+          if (e instanceof ImportInputError) throw new UsageError(e.message);
+          throw e;
+        }
+        const rel = (p: string) => relative(io.cwd, p) || '.';
+        const failed = Boolean(outcome.refused) || outcome.result.incomplete;
+        if (opts.format === 'json') {
+          const { result } = outcome;
+          io.out(
+            JSON.stringify(
+              {
+                ok: !failed,
+                sheet: result.sheet,
+                headerRow: result.headerRow,
+                columns: result.columns,
+                manufacturer: result.manufacturer,
+                workbookMatrix: result.workbookMatrix ?? null,
+                read: result.read,
+                written: result.written,
+                findings: result.findings,
+                files: outcome.written.map(rel),
+                refused: outcome.refused ?? null,
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          const lines = summaryText(outcome.result, outcome, rel);
+          (failed ? io.err : io.out)(lines.join('\n'));
+        }
+        setExit(failed ? 1 : 0);
+      },
+    );
 }
 
 /** `clinsafe export`: the hazard log as XLSX or CSV in the NHS layout (imports back unchanged). */
 export function registerExport(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('export')
-    .description('write the hazard log as a spreadsheet in the NHS layout (xlsx or csv); `clinsafe import` reads it back into the same folder')
+    .description(
+      'write the hazard log as a spreadsheet in the NHS layout (xlsx or csv); `clinsafe import` reads it back into the same folder',
+    )
     .requiredOption('--out <file>', 'the file to write')
     .option('--format <format>', 'xlsx or csv (default: from the --out extension)')
     .option('--dir <dir>', 'the safety folder', 'clinical-safety')
@@ -152,9 +174,13 @@ export function registerExport(program: Command, io: CliIO, setExit: (code: numb
       const format = (opts.format ?? (/\.csv$/i.test(opts.out) ? 'csv' : 'xlsx')).toLowerCase();
       if (format !== 'xlsx' && format !== 'csv') throw new UsageError(`--format must be xlsx or csv, not "${opts.format}"`);
       const loaded = loadFromDisk(io, opts);
-      if (!loaded.folder) throw new UsageError(`${opts.dir}: the safety folder could not be loaded; run clinsafe validate --dir ${opts.dir}`);
+      if (!loaded.folder)
+        throw new UsageError(`${opts.dir}: the safety folder could not be loaded; run clinsafe validate --dir ${opts.dir}`);
       const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-      if (errors > 0) io.err(`warning: ${opts.dir} has ${errors} validation error(s); hazards that failed their schema are left out of the export — run clinsafe validate`);
+      if (errors > 0)
+        io.err(
+          `warning: ${opts.dir} has ${errors} validation error(s); hazards that failed their schema are left out of the export — run clinsafe validate`,
+        );
       const bytes = format === 'csv' ? hazardLogCsv(loaded.folder) : await hazardLogXlsx(loaded.folder);
       const path = resolve(io.cwd, opts.out);
       writeFileSync(path, bytes);

@@ -44,7 +44,9 @@ export function initFolder(dirAbs: string, opts: Omit<InitOptions, 'dir'>): Init
   } else if (existing.length > 0) {
     result.skipped.push({ path: hazardsDir, why: `already holds ${existing.length} hazard file(s); the starter bank was not added` });
   } else {
-    for (const f of readdirSync(join(init, 'hazards')).filter((n) => n.endsWith('.yml')).sort()) {
+    for (const f of readdirSync(join(init, 'hazards'))
+      .filter((n) => n.endsWith('.yml'))
+      .sort()) {
       write(join(hazardsDir, f), readFileSync(join(init, 'hazards', f), 'utf8'));
     }
   }
@@ -59,7 +61,9 @@ export function initFolder(dirAbs: string, opts: Omit<InitOptions, 'dir'>): Init
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('init')
-    .description('create a safety folder for a new product: clinsafe.yml to fill in and a starter bank of common health-IT hazards (drafts for the CSO)')
+    .description(
+      'create a safety folder for a new product: clinsafe.yml to fill in and a starter bank of common health-IT hazards (drafts for the CSO)',
+    )
     .option('--dir <dir>', 'where to create the safety folder', 'clinical-safety')
     .option('--product <name>', 'the product name')
     .option('--manufacturer <name>', 'the manufacturer')

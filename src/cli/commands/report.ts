@@ -6,7 +6,15 @@ import { GitError, resolveRef, snapshotAtRef } from '../../adapters/git.js';
 import { changeRecordFromGit, commitDate, previousTag, tagAt } from '../../adapters/history.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
-import { buildDocuments, folderContentHash, FORMATS, TemplateError, type Artefact, type Format, type ReleaseInfo } from '../../docs/build.js';
+import {
+  buildDocuments,
+  folderContentHash,
+  FORMATS,
+  TemplateError,
+  type Artefact,
+  type Format,
+  type ReleaseInfo,
+} from '../../docs/build.js';
 import { type CliIO, UsageError } from '../io.js';
 
 export function parseFormats(value: string | undefined): Format[] {
@@ -15,7 +23,9 @@ export function parseFormats(value: string | undefined): Format[] {
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  for (const f of list) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: "${f}" is not a format; use a comma-separated list of ${FORMATS.join(', ')}`);
+  for (const f of list)
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new UsageError(`--format: "${f}" is not a format; use a comma-separated list of ${FORMATS.join(', ')}`);
   if (list.length === 0) throw new UsageError(`--format: give at least one of ${FORMATS.join(', ')}`);
   return list as Format[];
 }
@@ -40,16 +50,25 @@ export interface ReportOptions {
   documentVersion?: string;
 }
 
-export async function report(io: CliIO, opts: ReportOptions): Promise<{ artefacts: Artefact[]; outDir: string; release: ReleaseInfo } | undefined> {
+export async function report(
+  io: CliIO,
+  opts: ReportOptions,
+): Promise<{ artefacts: Artefact[]; outDir: string; release: ReleaseInfo } | undefined> {
   const formats = parseFormats(opts.format);
   const root = gitTopLevel(io.cwd);
-  if (!root) throw new UsageError(`${io.cwd} is not in a git repository; clinsafe report reads the safety folder and the change record from git history — run it inside your product's repository`);
+  if (!root)
+    throw new UsageError(
+      `${io.cwd} is not in a git repository; clinsafe report reads the safety folder and the change record from git history — run it inside your product's repository`,
+    );
   const dir = relative(root, resolve(io.cwd, opts.dir)).split('\\').join('/') || DEFAULT_SAFETY_DIR;
   if (dir.startsWith('..')) throw new UsageError(`--dir ${opts.dir} is outside the repository ${root}`);
   try {
     const commit = resolveRef(root, opts.ref);
     const snapshot = snapshotAtRef(root, commit, dir);
-    if (snapshot.files.length === 0) throw new UsageError(`there is no safety folder ${dir}/ at ${opts.ref} (${commit.slice(0, 12)}); commit one (clinsafe init) or pass --dir`);
+    if (snapshot.files.length === 0)
+      throw new UsageError(
+        `there is no safety folder ${dir}/ at ${opts.ref} (${commit.slice(0, 12)}); commit one (clinsafe init) or pass --dir`,
+      );
     const loaded = loadFolder(snapshot);
     for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
     if (!loaded.folder || !loaded.valid) {
@@ -63,15 +82,30 @@ export async function report(io: CliIO, opts: ReportOptions): Promise<{ artefact
       tag,
       commit,
       date: commitDate(root, commit),
-      ...(prevRef && prevCommit ? { previousTag: tagAt(root, prevCommit) ?? prevRef, previousCommit: prevCommit, previousDate: commitDate(root, prevCommit) } : {}),
+      ...(prevRef && prevCommit
+        ? { previousTag: tagAt(root, prevCommit) ?? prevRef, previousCommit: prevCommit, previousDate: commitDate(root, prevCommit) }
+        : {}),
       ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
       ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
     };
     if (opts.phase && !loaded.folder.config.lifecycle.some((l) => l.phase === opts.phase)) {
-      throw new UsageError(`--phase "${opts.phase}" is not a lifecycle phase in clinsafe.yml; use one of ${loaded.folder.config.lifecycle.map((l) => l.phase).join(', ')}`);
+      throw new UsageError(
+        `--phase "${opts.phase}" is not a lifecycle phase in clinsafe.yml; use one of ${loaded.folder.config.lifecycle.map((l) => l.phase).join(', ')}`,
+      );
     }
-    const changeRecord = changeRecordFromGit(root, { to: commit, ...(prevCommit ? { from: prevCommit } : {}), dir, includeDirectCommits: true });
-    const artefacts = await buildDocuments({ folder: loaded.folder, release, changeRecord, formats, folderHash: folderContentHash(snapshot) });
+    const changeRecord = changeRecordFromGit(root, {
+      to: commit,
+      ...(prevCommit ? { from: prevCommit } : {}),
+      dir,
+      includeDirectCommits: true,
+    });
+    const artefacts = await buildDocuments({
+      folder: loaded.folder,
+      release,
+      changeRecord,
+      formats,
+      folderHash: folderContentHash(snapshot),
+    });
     const outDir = resolve(io.cwd, opts.out);
     const files = writeArtefacts(outDir, artefacts);
     const shown = (f: string) => {
@@ -80,7 +114,9 @@ export async function report(io: CliIO, opts: ReportOptions): Promise<{ artefact
     };
     artefacts.forEach((a, i) => io.out(`wrote ${shown(files[i]!)}  sha256:${a.sha256.slice(0, 16)}`));
     io.out('');
-    io.out(`${loaded.folder.config.product.name} ${release.tag} (${commit.slice(0, 12)}): ${changeRecord.length} change(s) since ${release.previousTag ?? 'the start of history'}, ${changeRecord.filter((e) => e.hazards.length).length} impacting hazards.`);
+    io.out(
+      `${loaded.folder.config.product.name} ${release.tag} (${commit.slice(0, 12)}): ${changeRecord.length} change(s) since ${release.previousTag ?? 'the start of history'}, ${changeRecord.filter((e) => e.hazards.length).length} impacting hazards.`,
+    );
     io.out('Status: DRAFT awaiting CSO sign-off (the clinsafe app records the sign-off from the release issue; git alone cannot).');
     return { artefacts, outDir, release };
   } catch (e) {
@@ -92,7 +128,9 @@ export async function report(io: CliIO, opts: ReportOptions): Promise<{ artefact
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('report')
-    .description('generate the release safety documents (CSCR, CRMP, safety requirements, hazard log, manifest) from the safety folder and git history')
+    .description(
+      'generate the release safety documents (CSCR, CRMP, safety requirements, hazard log, manifest) from the safety folder and git history',
+    )
     .option('--ref <ref>', 'the release: tag, branch or commit', 'HEAD')
     .option('--previous-ref <ref>', 'the previous release, for the change record and incidents (default: the latest tag before --ref)')
     .option('--dir <dir>', 'the safety folder', DEFAULT_SAFETY_DIR)

@@ -19,10 +19,17 @@ export function writeSchemas(outDir: string, schemas: Record<string, object>): s
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('schema')
-    .description('write JSON Schemas (generated from clinsafe\'s own definitions) for editor completion and checking')
+    .description("write JSON Schemas (generated from clinsafe's own definitions) for editor completion and checking")
     .option('--dir <dir>', 'the safety folder; its risk scheme sets the allowed severity and likelihood labels', 'clinical-safety')
     .option('--out <dir>', 'where to write the schemas (default: <dir>/schema)')
-    .addOption(new Option('--print <name>', 'print one schema to stdout instead of writing files').choices(['clinsafe', 'hazard', 'incident', 'workshop']))
+    .addOption(
+      new Option('--print <name>', 'print one schema to stdout instead of writing files').choices([
+        'clinsafe',
+        'hazard',
+        'incident',
+        'workshop',
+      ]),
+    )
     .action((opts: { dir: string; out?: string; print?: string }) => {
       let scheme = NHS_DCB0129;
       const dirAbs = resolve(io.cwd, opts.dir);

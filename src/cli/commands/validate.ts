@@ -12,7 +12,11 @@ export function hazardTable(folder: SafetyFolder): string {
   const body = rows.map((r) => [r.id, clip(r.title, 60), r.initial, r.residual, r.status]);
   const limit = (i: number) => (i === 1 ? 60 : 40);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => clip(b[i]!, limit(i)).length)));
-  const line = (cells: string[]) => cells.map((c, i) => clip(c, limit(i)).padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => clip(c, limit(i)).padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readFileSync } from 'node:fs';
 import { runGate, type GateOutcome } from '../src/gate/run.js';
-import type { StoreOctokit } from '../src/github/store.js';
+import type { GitHubClient } from '../src/github/client.js';
 
 /** Events and actions the gate answers; anything else is a no-op with a notice. */
 export const HANDLED: Record<string, string[]> = {
@@ -57,7 +57,7 @@ export async function main(): Promise<void> {
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set (owner/name)');
   const token = core.getInput('github-token', { required: true });
-  const octokit = github.getOctokit(token) as unknown as StoreOctokit;
+  const octokit = github.getOctokit(token) as unknown as GitHubClient;
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runId = process.env.GITHUB_RUN_ID;
   const outcome = await runGate(octokit, { owner, repo }, pr.number, {

@@ -12,7 +12,7 @@ import { readWorkbook } from '../src/adapters/xlsx.js';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder } from '../src/core/folder.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
-import { hazardLogXlsx } from '../src/export/hazard-log.js';
+import { hazardLogXlsx } from '../src/export/hazard-log-table.js';
 import { importHazardLog } from '../src/import/nhs.js';
 import { packageRoot } from '../src/paths.js';
 import { bigSheetWorkbook, bombWorkbook, lyingBombWorkbook, manyEntriesWorkbook, simpleWorkbook } from '../test/helpers/workbooks.js';

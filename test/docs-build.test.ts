@@ -15,7 +15,13 @@ import {
   type ReleaseInfo,
   type SignOff,
 } from '../src/docs/build.js';
-import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, transferredHazards } from '../src/docs/model.js';
+import {
+  highResidualHazards,
+  incidentsSince,
+  outstandingIssues,
+  residualRisks,
+  transferredHazards,
+} from '../src/docs/safety-case-facts.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 let snapshot: Snapshot;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { HAZARD_LOG_COLUMNS, NHS_HEADERS } from '../src/core/nhs-layout.js';
-import { hazardLogCsv, hazardLogRows, hazardLogXlsx, neutraliseCsvCell } from '../src/export/hazard-log.js';
+import { hazardLogCsv, hazardLogRows, hazardLogXlsx, neutraliseCsvCell } from '../src/export/hazard-log-table.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 function medrec(): SafetyFolder {

@@ -13,13 +13,13 @@ import {
   setCommitStatus,
   upsertStickyComment,
 } from '../src/github/gate-api.js';
-import type { StoreOctokit } from '../src/github/store.js';
+import type { GitHubClient } from '../src/github/client.js';
 
 const API = 'https://api.github.test';
 const repo = { owner: 'acme', repo: 'medrec' };
-const client = () => new Octokit({ baseUrl: API, auth: 't', request: { fetch: globalThis.fetch } }) as unknown as StoreOctokit;
+const client = () => new Octokit({ baseUrl: API, auth: 't', request: { fetch: globalThis.fetch } }) as unknown as GitHubClient;
 const sleeps: number[] = [];
-const fast = (c: StoreOctokit) => retrying(c, { baseDelayMs: 5, maxDelayMs: 2000, sleep: async (ms) => void sleeps.push(ms) });
+const fast = (c: GitHubClient) => retrying(c, { baseDelayMs: 5, maxDelayMs: 2000, sleep: async (ms) => void sleeps.push(ms) });
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => nock.enableNetConnect());

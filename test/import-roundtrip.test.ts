@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { readWorkbook } from '../src/adapters/xlsx.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
-import { hazardLogXlsx } from '../src/export/hazard-log.js';
+import { hazardLogXlsx } from '../src/export/hazard-log-table.js';
 import { importHazardLog } from '../src/import/nhs.js';
 import { cli } from './helpers/cli.js';
 import { EXAMPLE_PRODUCT, emptyRepo, type TempRepo } from './helpers/repo.js';

@@ -55219,7 +55219,7 @@ function statusFor(r, problem) {
   }
 }
 
-// src/core/app-rules.ts
+// src/core/markers.ts
 function marker(kind, key) {
   return `<!-- clinsafe:${kind}:${key.replace(/-->/g, "")} -->`;
 }

@@ -5,7 +5,7 @@
 import { describeIgnored, type Approval } from '../core/approval.js';
 import { evaluateGate, type GateResult } from '../core/gate.js';
 import { collectGateInputs, runGate } from '../gate/run.js';
-import type { RepoRef, StoreOctokit } from '../github/store.js';
+import type { RepoRef, GitHubClient } from '../github/client.js';
 import type { GatePorts, PullAssessment } from './ports.js';
 
 interface PullExtra {
@@ -41,7 +41,7 @@ export function approvalText(result: GateResult): string {
 }
 
 export const gatePorts: GatePorts = {
-  async assess(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment> {
+  async assess(client: GitHubClient, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment> {
     const extra = (await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: pullNumber }))
       .data as PullExtra;
     const inputs = await collectGateInputs(client, repo, pullNumber, { safetyDir: opts.safetyDir });

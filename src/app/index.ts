@@ -4,17 +4,18 @@
  * Nothing is held in memory between deliveries.
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import { periodicReviewDue } from '../core/app-rules.js';
+import { periodicReviewDue } from '../core/review-due.js';
 import { DEFAULT_SAFETY_DIR, type LoadResult } from '../core/folder.js';
-import { candidateHazards, incidentGuidance, incidentReviewIssue, periodicReviewIssue } from './bodies.js';
-import { ensureComment, ensureIssue, type RepoRef, type StoreOctokit } from '../github/store.js';
+import { candidateHazards, incidentGuidance, incidentReviewIssue, periodicReviewIssue } from './incident-review-text.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { ensureComment, ensureIssue } from '../github/idempotent-writes.js';
 import type { DocumentPorts, GatePorts } from './ports.js';
 import { registerPulls, type AppGateMode } from './pulls.js';
 import { registerReleases } from './release.js';
 
 export interface AppDeps {
   /** Read and validate the safety folder at a ref through the API. */
-  readFolder(octokit: StoreOctokit, repo: RepoRef, ref: string, dir: string): Promise<LoadResult>;
+  readFolder(octokit: GitHubClient, repo: RepoRef, ref: string, dir: string): Promise<LoadResult>;
   /** The current time (injectable for tests). */
   now(): Date;
   safetyDir?: string;
@@ -69,7 +70,7 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
           return work;
         });
     }
-    const octo = (context: Context) => context.octokit as unknown as StoreOctokit;
+    const octo = (context: Context) => context.octokit as unknown as GitHubClient;
 
     // Incidents: an issue labelled as a clinical incident gets guidance, and a CSO review issue when one is needed.
     app.on(['issues.opened', 'issues.labeled'], async (context) => {

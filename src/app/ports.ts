@@ -6,7 +6,7 @@ import type { Snapshot } from '../core/folder.js';
 import type { HazardChange, ImpactedHazard, Reverify } from '../core/impact.js';
 import type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff } from '../docs/types.js';
 import type { SafetyFolder } from '../core/folder.js';
-import type { RepoRef, StoreOctokit } from '../github/store.js';
+import type { RepoRef, GitHubClient } from '../github/client.js';
 
 /** A pull request assessed by the gate's decision functions. */
 export interface PullAssessment {
@@ -35,10 +35,10 @@ export interface PullAssessment {
 
 export interface GatePorts {
   /** Assess a pull request through the API (files, labels, reviews, commits; folder at base and head). */
-  assess(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment>;
+  assess(client: GitHubClient, repo: RepoRef, pullNumber: number, opts: { safetyDir: string }): Promise<PullAssessment>;
   /** Evaluate and report the gate on a pull request (comment + status or check run). Never throws for API failures. */
   run(
-    client: StoreOctokit,
+    client: GitHubClient,
     repo: RepoRef,
     pullNumber: number,
     opts: { botLogin: string; safetyDir: string; report: 'status' | 'check-run' },

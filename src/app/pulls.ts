@@ -4,10 +4,11 @@
  * — unless the pull request itself updated every impacted hazard and a CSO approved its last commit.
  */
 import type { Probot } from 'probot';
-import { ensureIssue, type RepoRef, type StoreOctokit } from '../github/store.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { ensureIssue } from '../github/idempotent-writes.js';
 import { snapshotViaApi } from '../github/folder.js';
 import { loadFolder } from '../core/folder.js';
-import { afterMergeIssue } from './bodies-release.js';
+import { afterMergeIssue } from './release-review-text.js';
 import type { AppContext } from './index.js';
 import type { GatePorts, PullAssessment } from './ports.js';
 
@@ -40,7 +41,7 @@ const GATE_EVENTS = [
 ] as const;
 
 export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mode: AppGateMode): void {
-  const octo = (context: { octokit: unknown }) => context.octokit as StoreOctokit;
+  const octo = (context: { octokit: unknown }) => context.octokit as GitHubClient;
   const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({
     owner: payload.repository.owner.login,
     repo: payload.repository.name,

@@ -9,7 +9,8 @@
  * to those attached are not uploaded again.
  */
 import type { Probot } from 'probot';
-import { dataMarker, defaultStatement, markerKey, maySignOff, parseCommand, readDataMarker } from '../core/app-rules.js';
+import { dataMarker, markerKey, readDataMarker } from '../core/markers.js';
+import { defaultStatement, maySignOff, parseCommand } from '../core/sign-off-command.js';
 import { loadFolder, type LoadResult, type Snapshot } from '../core/folder.js';
 import { hazardLogDelta } from '../core/impact.js';
 import { TemplateError, type Artefact, type ChangeRecordEntry, type SignOff } from '../docs/types.js';
@@ -17,12 +18,13 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { changeRecordViaApi } from '../github/change-record.js';
 import { snapshotViaApi } from '../github/folder.js';
 import { downloadAsset, previousRelease, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
-import { botComments, ensureComment, ensureIssue, findIssues, upsertAssets, type RepoRef, type StoreOctokit } from '../github/store.js';
-import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIssue, signOffComment } from './bodies-release.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { botComments, ensureComment, ensureIssue, findIssues, upsertAssets } from '../github/idempotent-writes.js';
+import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIssue, signOffComment } from './release-review-text.js';
 import type { AppContext } from './index.js';
 import type { DocumentPorts, GatePorts } from './ports.js';
 
-type Octo = StoreOctokit;
+type Octo = GitHubClient;
 
 export interface ReleasePorts {
   gate: GatePorts;

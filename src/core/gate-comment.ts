@@ -8,7 +8,7 @@ import type { PhrasingContent, Root, RootContent } from 'mdast';
 import { describeIgnored } from './approval.js';
 import type { GateResult } from './gate.js';
 import type { ChangeDetail, ImpactReason } from './impact.js';
-import { marker } from './app-rules.js';
+import { marker } from './markers.js';
 import { details, heading, inlineCode, list, paragraph, root, serialize, strong, table, text } from './markdown.js';
 
 export interface GateCommentContext {

@@ -19,7 +19,7 @@ import {
   safetyRequirements,
   transferredHazards,
   unacceptableHazards,
-} from './model.js';
+} from './safety-case-facts.js';
 import type { ChangeRecordEntry, ReleaseInfo, SignOff } from './types.js';
 
 export interface DocContext {

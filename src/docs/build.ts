@@ -16,7 +16,7 @@ import { toHtml } from './html.js';
 import { toPdf } from './pdf.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
-import { hazardLogCsv, hazardLogXlsx } from './hazard-log.js';
+import { hazardLogCsv, hazardLogXlsx } from '../export/hazard-log-table.js';
 import {
   FORMATS,
   SignOffError,

@@ -26,7 +26,7 @@ import {
   type StatusReport,
   type StickyAction,
 } from '../github/gate-api.js';
-import type { RepoRef, StoreOctokit } from '../github/store.js';
+import type { RepoRef, GitHubClient } from '../github/client.js';
 
 export interface CollectOptions {
   safetyDir?: string;
@@ -44,7 +44,7 @@ function inDir(dir: string, path: string | undefined): boolean {
  * files (otherwise it is the base folder), sharing blobs between the two reads.
  */
 export async function collectGateInputs(
-  client: StoreOctokit,
+  client: GitHubClient,
   repo: RepoRef,
   pullNumber: number,
   opts: CollectOptions = {},
@@ -100,7 +100,7 @@ export interface GateOutcome {
   headSha?: string;
 }
 
-export async function runGate(client: StoreOctokit, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<GateOutcome> {
+export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<GateOutcome> {
   const c = retrying(client, opts.retry);
   const fail = (problem: string, context = DEFAULT_STATUS_CONTEXT): GateOutcome => ({
     decision: 'error',

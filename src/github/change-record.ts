@@ -5,7 +5,7 @@
  */
 import type { PullAssessment } from '../app/ports.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
-import type { RepoRef, StoreOctokit } from './store.js';
+import type { RepoRef, GitHubClient } from './client.js';
 
 interface CompareCommit {
   sha: string;
@@ -20,7 +20,7 @@ export function pullNumberOf(message: string): number | undefined {
 }
 
 /** Commits reachable from `head` and not from `base`, oldest first (paged: GitHub returns at most 250 per page). */
-export async function commitsBetween(client: StoreOctokit, repo: RepoRef, base: string, head: string): Promise<CompareCommit[]> {
+export async function commitsBetween(client: GitHubClient, repo: RepoRef, base: string, head: string): Promise<CompareCommit[]> {
   const out: CompareCommit[] = [];
   for (let page = 1; page <= 100; page++) {
     const data = (
@@ -36,7 +36,7 @@ export async function commitsBetween(client: StoreOctokit, repo: RepoRef, base: 
 }
 
 export async function changeRecordViaApi(
-  client: StoreOctokit,
+  client: GitHubClient,
   repo: RepoRef,
   base: string | undefined,
   head: string,

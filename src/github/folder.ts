@@ -4,7 +4,7 @@
  */
 import { loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
-import type { RepoRef, StoreOctokit } from './store.js';
+import type { RepoRef, GitHubClient } from './client.js';
 
 interface TreeItem {
   path: string;
@@ -26,7 +26,7 @@ export interface SnapshotOptions {
  * trees endpoint resolves a commit to its tree, so the folder costs one tree request plus blobs.
  */
 export async function snapshotViaApi(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   ref: string,
   dir: string,
@@ -84,7 +84,7 @@ export function enableFolderCache(entries = 64): void {
 
 /** Load the folder at a ref; API failures and truncated trees become an invalid result, never a pass. */
 export async function readFolderViaApi(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   ref: string,
   dir: string,

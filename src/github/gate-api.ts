@@ -4,10 +4,10 @@
  * failures are retried; anything that still fails is an error with a plain explanation, which the
  * caller turns into a failing status. Nothing here decides whether a PR may merge.
  */
-import { hasMarker, type MarkerKind } from '../core/app-rules.js';
+import { hasMarker, type MarkerKind } from '../core/markers.js';
 import type { Review } from '../core/approval.js';
 import type { ChangedFile } from '../core/impact.js';
-import type { RepoRef, StoreOctokit } from './store.js';
+import type { RepoRef, GitHubClient } from './client.js';
 
 /** GitHub lists at most this many files of a pull request. */
 export const MAX_LISTED_FILES = 3000;
@@ -103,7 +103,7 @@ async function withRetry<T>(policy: RetryPolicy, fn: () => Promise<T>): Promise<
 }
 
 /** A client whose every request (and every paginated listing, as a whole) retries transient failures. */
-export function retrying(client: StoreOctokit, policy: Partial<RetryPolicy> = {}): StoreOctokit {
+export function retrying(client: GitHubClient, policy: Partial<RetryPolicy> = {}): GitHubClient {
   const p: RetryPolicy = { ...DEFAULT_RETRY, ...policy };
   return {
     request: (route, params) => withRetry(p, () => client.request(route, params)),
@@ -146,7 +146,7 @@ interface PullData {
   html_url: string;
 }
 
-export async function getPull(client: StoreOctokit, repo: RepoRef, pullNumber: number): Promise<PullInfo> {
+export async function getPull(client: GitHubClient, repo: RepoRef, pullNumber: number): Promise<PullInfo> {
   const d = await step(
     `reading pull request #${pullNumber}`,
     async () =>
@@ -171,7 +171,7 @@ export async function getPull(client: StoreOctokit, repo: RepoRef, pullNumber: n
  * Every changed file of the pull request. Fails closed when GitHub cannot list them all (over
  * 3000) or the listing disagrees with the pull request's own count.
  */
-export async function listChangedFiles(client: StoreOctokit, repo: RepoRef, pullNumber: number, expected: number): Promise<ChangedFile[]> {
+export async function listChangedFiles(client: GitHubClient, repo: RepoRef, pullNumber: number, expected: number): Promise<ChangedFile[]> {
   if (expected > MAX_LISTED_FILES) {
     throw new GateApiError(
       `this pull request changes ${expected} files, but GitHub lists at most ${MAX_LISTED_FILES}, so the gate cannot see every change; split it into smaller pull requests (or run clinsafe check locally and have a CSO approve)`,
@@ -198,7 +198,7 @@ export async function listChangedFiles(client: StoreOctokit, repo: RepoRef, pull
   }));
 }
 
-export async function listReviews(client: StoreOctokit, repo: RepoRef, pullNumber: number): Promise<Review[]> {
+export async function listReviews(client: GitHubClient, repo: RepoRef, pullNumber: number): Promise<Review[]> {
   const raw = await step(
     'listing the reviews',
     async () =>
@@ -214,7 +214,7 @@ export async function listReviews(client: StoreOctokit, repo: RepoRef, pullNumbe
 }
 
 /** Logins of every author and committer of the pull request's commits (fails closed past 250 commits). */
-export async function listCommitAuthors(client: StoreOctokit, repo: RepoRef, pullNumber: number, expected: number): Promise<string[]> {
+export async function listCommitAuthors(client: GitHubClient, repo: RepoRef, pullNumber: number, expected: number): Promise<string[]> {
   if (expected > MAX_LISTED_COMMITS) {
     throw new GateApiError(
       `this pull request has ${expected} commits, but GitHub lists at most ${MAX_LISTED_COMMITS}, so the gate cannot check who wrote them all; squash or split it`,
@@ -245,7 +245,7 @@ export type StickyAction = 'created' | 'updated' | 'unchanged' | 'none';
  * is unchanged; with `createIfMissing: false` nothing is created.
  */
 export async function upsertStickyComment(
-  client: StoreOctokit,
+  client: GitHubClient,
   repo: RepoRef,
   issueNumber: number,
   botLogin: string,
@@ -306,7 +306,7 @@ export function clipDescription(s: string): string {
   return flat.length > 140 ? `${flat.slice(0, 139)}…` : flat;
 }
 
-export async function setCommitStatus(client: StoreOctokit, repo: RepoRef, sha: string, s: StatusReport): Promise<void> {
+export async function setCommitStatus(client: GitHubClient, repo: RepoRef, sha: string, s: StatusReport): Promise<void> {
   await step('setting the commit status', () =>
     client.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
       ...repo,
@@ -320,7 +320,7 @@ export async function setCommitStatus(client: StoreOctokit, repo: RepoRef, sha: 
 }
 
 /** The App's variant: a check run with the same mapping (pending → in progress). */
-export async function createCheckRun(client: StoreOctokit, repo: RepoRef, sha: string, s: StatusReport, summary: string): Promise<void> {
+export async function createCheckRun(client: GitHubClient, repo: RepoRef, sha: string, s: StatusReport, summary: string): Promise<void> {
   const output = { title: clipDescription(s.description), summary: summary.length > 60_000 ? `${summary.slice(0, 60_000)}\n\n…` : summary };
   await step('creating the check run', () =>
     client.request('POST /repos/{owner}/{repo}/check-runs', {

@@ -2,7 +2,7 @@
  * Releases through the API: the previous release, the clinsafe section of the release notes, and
  * the manifest already attached (so a redelivery that would upload the same bytes writes nothing).
  */
-import type { RepoRef, StoreOctokit } from './store.js';
+import type { RepoRef, GitHubClient } from './client.js';
 
 export interface ReleaseLike {
   id: number;
@@ -18,7 +18,7 @@ export interface ReleaseLike {
 }
 
 /** The release published most recently before `current` (drafts never count; prereleases only count for prereleases). */
-export async function previousRelease(client: StoreOctokit, repo: RepoRef, current: ReleaseLike): Promise<ReleaseLike | undefined> {
+export async function previousRelease(client: GitHubClient, repo: RepoRef, current: ReleaseLike): Promise<ReleaseLike | undefined> {
   const all = (await client.paginate('GET /repos/{owner}/{repo}/releases', { ...repo, per_page: 100 })) as ReleaseLike[];
   const at = current.published_at ?? current.created_at ?? '';
   return all
@@ -48,7 +48,7 @@ export function withNotesSection(body: string | null | undefined, section: strin
 }
 
 /** Set the clinsafe section of a release's notes; no write when it is already so. */
-export async function setReleaseNotes(client: StoreOctokit, repo: RepoRef, releaseId: number, section: string): Promise<boolean> {
+export async function setReleaseNotes(client: GitHubClient, repo: RepoRef, releaseId: number, section: string): Promise<boolean> {
   const release = (await client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...repo, release_id: releaseId }))
     .data as ReleaseLike;
   const next = withNotesSection(release.body, section);
@@ -58,7 +58,7 @@ export async function setReleaseNotes(client: StoreOctokit, repo: RepoRef, relea
 }
 
 /** Download a release asset's bytes (e.g. the manifest already attached). */
-export async function downloadAsset(client: StoreOctokit, repo: RepoRef, assetId: number): Promise<Buffer> {
+export async function downloadAsset(client: GitHubClient, repo: RepoRef, assetId: number): Promise<Buffer> {
   const res = await client.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
     ...repo,
     asset_id: assetId,

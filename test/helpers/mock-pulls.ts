@@ -5,7 +5,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { changedFilesBetween } from '../../src/adapters/git.js';
-import type { StoreOctokit } from '../../src/github/store.js';
+import type { GitHubClient } from '../../src/github/client.js';
 import type { MockGitHub, RecordedRequest } from './mock-github.js';
 
 export interface MockReview {
@@ -137,8 +137,8 @@ export function filesFromRepo(dir: string, base: string, head: string): MockPull
 }
 
 /** An Octokit on the mock, with Node's own fetch (so it is seen on loopback, as in production). */
-export function mockClient(gh: MockGitHub): StoreOctokit {
-  return new Octokit({ baseUrl: gh.baseUrl, auth: 'test-token', request: { fetch: globalThis.fetch } }) as unknown as StoreOctokit;
+export function mockClient(gh: MockGitHub): GitHubClient {
+  return new Octokit({ baseUrl: gh.baseUrl, auth: 'test-token', request: { fetch: globalThis.fetch } }) as unknown as GitHubClient;
 }
 
 /** A review record. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { hazardLogCsv, hazardLogXlsx } from '../../export/hazard-log.js';
+import { hazardLogCsv, hazardLogXlsx } from '../../export/hazard-log-table.js';
 import type { Finding, ImportResult } from '../../import/nhs.js';
 import { ImportInputError, runImport, type RunImportOutcome } from '../../import/run.js';
 import { type CliIO, UsageError } from '../io.js';

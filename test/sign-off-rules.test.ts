@@ -1,15 +1,8 @@
 /** The app's pure decisions: commands, who may sign off, when a review is due, markers, release notes. */
 import { describe, expect, it } from 'vitest';
-import {
-  dataMarker,
-  hasMarker,
-  marker,
-  markerKey,
-  maySignOff,
-  parseCommand,
-  periodicReviewDue,
-  readDataMarker,
-} from '../src/core/app-rules.js';
+import { dataMarker, hasMarker, marker, markerKey, readDataMarker } from '../src/core/markers.js';
+import { periodicReviewDue } from '../src/core/review-due.js';
+import { maySignOff, parseCommand } from '../src/core/sign-off-command.js';
 import { gateMode } from '../src/app/pulls.js';
 import { pullNumberOf } from '../src/github/change-record.js';
 import { withNotesSection } from '../src/github/releases.js';

@@ -3,21 +3,8 @@
  * and is looked up (by marker AND the app's own login) before anything is written. Nothing is
  * kept in memory between deliveries, so any number of instances can run side by side.
  */
-import { hasMarker, marker, markerKey, type MarkerKind } from '../core/app-rules.js';
-
-/** The subset of an Octokit client the store uses (Probot's context.octokit fits). */
-export interface StoreOctokit {
-  request: (
-    route: string,
-    params?: Record<string, unknown>,
-  ) => Promise<{ data: unknown; status: number; headers?: Record<string, unknown> }>;
-  paginate: (route: string, params?: Record<string, unknown>) => Promise<unknown[]>;
-}
-
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
+import { hasMarker, marker, markerKey, type MarkerKind } from '../core/markers.js';
+import type { GitHubClient, RepoRef } from './client.js';
 
 interface IssueLike {
   number: number;
@@ -38,7 +25,7 @@ export const SAFETY_LABEL = 'clinical-safety-review';
 
 /** Issues (not PRs) written by `botLogin` that carry the marker, oldest first. */
 export async function findIssues(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   botLogin: string,
   kind: MarkerKind,
@@ -68,7 +55,7 @@ export interface NewIssue {
  * the later issue closes itself as a duplicate of the earlier one, so exactly one stays open.
  */
 export async function ensureIssue(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   botLogin: string,
   kind: MarkerKind,
@@ -112,7 +99,7 @@ export async function ensureIssue(
 
 /** Comment on an issue unless a comment by the bot with the same marker is already there. */
 export async function ensureComment(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   botLogin: string,
   issueNumber: number,
@@ -150,7 +137,7 @@ export async function ensureComment(
 
 /** Whether the bot has written any comment with a marker of this kind and key on the issue. */
 export async function botCommented(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   botLogin: string,
   issueNumber: number,
@@ -182,7 +169,7 @@ export interface Upload {
  * one (same size and same manifest) is left alone so a redelivery writes nothing.
  */
 export async function upsertAssets(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   release: { id: number; upload_url: string },
   uploads: Upload[],
@@ -217,7 +204,7 @@ export async function upsertAssets(
 
 /** The bot's own comments on an issue whose marker of `kind` has a key starting with `keyPrefix`, oldest first. */
 export async function botComments(
-  octokit: StoreOctokit,
+  octokit: GitHubClient,
   repo: RepoRef,
   botLogin: string,
   issueNumber: number,

@@ -5,7 +5,7 @@
 import type { RootContent } from 'mdast';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { describeRisk } from '../core/risk.js';
-import type { ReviewDue } from '../core/app-rules.js';
+import type { ReviewDue } from '../core/review-due.js';
 import { code, details, heading, inlineCode, link, list, paragraph, root, serialize, strong, table, text } from '../core/markdown.js';
 import { stringify } from 'yaml';
 

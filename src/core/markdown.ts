@@ -19,8 +19,7 @@ import type {
   TableRow,
   Text,
 } from 'mdast';
-import { gfmToMarkdown } from 'mdast-util-gfm';
-import { toMarkdown } from 'mdast-util-to-markdown';
+import { serializeMarkdown } from './markdown-serializer.js';
 
 /** U+2060 WORD JOINER after `@` stops GitHub from turning `@name` into a mention. */
 export function defuse(value: string): string {
@@ -129,5 +128,5 @@ export function root(children: RootContent[]): Root {
 }
 
 export function serialize(tree: Root): string {
-  return toMarkdown(tree, { extensions: [gfmToMarkdown()], bullet: '-', fences: true, rule: '-' });
+  return serializeMarkdown(tree, { alignTables: true });
 }

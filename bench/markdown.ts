@@ -1,0 +1,101 @@
+/**
+ * Markdown serialisation of the CSCR for a large synthetic hazard log: clinsafe's serialiser vs
+ * mdast-util-to-markdown (what it replaced) vs a floor that writes the same tree with no escaping
+ * at all (the least any serialiser must do). Same tree, same process, best of 3.
+ *
+ *   npm run bench:markdown      (BENCH_HAZARDS=1000 by default)
+ */
+import type { Root, RootContent, PhrasingContent } from 'mdast';
+import { gfmToMarkdown } from 'mdast-util-gfm';
+import { toMarkdown } from 'mdast-util-to-markdown';
+import { serializeMarkdown } from '../src/core/markdown-serializer.js';
+import { code, heading, inlineCode, list, paragraph, root, strong, table } from '../src/core/markdown.js';
+
+const HAZARDS = Number(process.env.BENCH_HAZARDS ?? 1000);
+
+/** A CSCR-shaped tree: a summary table, then per hazard a heading, paragraphs, a control table and a list. */
+function tree(): Root {
+  const children: RootContent[] = [heading(1, 'Clinical Safety Case Report')];
+  children.push(
+    table(
+      ['Hazard', 'Title', 'Initial', 'Residual', 'Status'],
+      Array.from({ length: HAZARDS }, (_, i) => [`H-${i}`, `Hazard ${i}: wrong patient | record *merged*`, '4', '2', 'open']),
+    ),
+  );
+  for (let i = 0; i < HAZARDS; i++) {
+    children.push(heading(3, `H-${i} Wrong patient's record shown <after> merge`));
+    children.push(
+      paragraph('Description: the clinician sees ', strong('another patient'), ' when the record at https://x.example/a_b is opened.'),
+    );
+    children.push(
+      table(
+        ['Control', 'Type', 'Status', 'Evidence'],
+        Array.from({ length: 5 }, (_, c) => [`H-${i}-C0${c}`, 'design', 'verified', inlineCode(`test/hazard_${i}.spec.ts`)]),
+      ),
+    );
+    children.push(list([`Cause ${i}.1 — the index is stale`, `Cause ${i}.2 — \`cache\` not cleared`]));
+  }
+  children.push(code('a: 1', 'yaml'));
+  return root(children);
+}
+
+/** The floor: write every node with no escaping and no alignment. */
+function naive(node: Root | RootContent | PhrasingContent): string {
+  switch (node.type) {
+    case 'root':
+      return node.children.map(naive).join('\n\n') + '\n';
+    case 'heading':
+      return '#'.repeat(node.depth) + ' ' + node.children.map(naive).join('');
+    case 'paragraph':
+      return node.children.map(naive).join('');
+    case 'text':
+      return node.value;
+    case 'strong':
+      return '**' + node.children.map(naive).join('') + '**';
+    case 'inlineCode':
+      return '`' + node.value + '`';
+    case 'code':
+      return '```' + (node.lang ?? '') + '\n' + node.value + '\n```';
+    case 'list':
+      return node.children.map((i) => '- ' + i.children.map(naive).join('\n')).join('\n');
+    case 'table':
+      return node.children
+        .map(
+          (r, i) =>
+            '| ' +
+            r.children.map((c) => c.children.map(naive).join('')).join(' | ') +
+            ' |' +
+            (i === 0 ? '\n|' + ' --- |'.repeat(r.children.length) : ''),
+        )
+        .join('\n');
+    default:
+      return '';
+  }
+}
+
+function best(fn: () => string): { ms: number; chars: number } {
+  let ms = Infinity;
+  let chars = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    chars = fn().length;
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, chars };
+}
+
+const t = tree();
+const floor = best(() => naive(t));
+const fast = best(() => serializeMarkdown(t));
+const fastAligned = best(() => serializeMarkdown(t, { alignTables: true }));
+const reference = best(() =>
+  toMarkdown(t, { extensions: [gfmToMarkdown({ tablePipeAlign: false })], bullet: '-', fences: true, rule: '-' }),
+);
+const row = (name: string, r: { ms: number; chars: number }) =>
+  `| ${name.padEnd(38)} | ${r.ms.toFixed(0).padStart(7)} ms | ${(r.ms / floor.ms).toFixed(2).padStart(6)}× | ${String(r.chars).padStart(10)} |`;
+console.log(`Markdown serialisation, ${HAZARDS} hazards (best of 3)`);
+console.log('| serialiser                             |      time |  ratio |      chars |');
+console.log(row('floor: no escaping (naive)', floor));
+console.log(row('clinsafe serializeMarkdown', fast));
+console.log(row('clinsafe, tables aligned', fastAligned));
+console.log(row('mdast-util-to-markdown (before)', reference));

@@ -34,7 +34,7 @@ interface Figures {
 const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function measure(name: string, appFn: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction): Promise<Figures> {
+async function measure(name: string, appFn: ApplicationFunction): Promise<Figures> {
   const repo = fixtureRepo();
   const base = repo.git('rev-parse', 'HEAD').trim();
   repo.write('src/medications/dose.ts', `${repo.git('show', 'HEAD:src/medications/dose.ts')}\n// bench change\n`);
@@ -80,7 +80,7 @@ async function measure(name: string, appFn: (onDelivery: (p: Promise<unknown>) =
       while (next < deliveries) {
         next++;
         const t = performance.now();
-        const res = await app.deliver('pull_request', payload, { wait: false });
+        const res = await app.deliver('pull_request', payload);
         latencies.push(performance.now() - t);
         if (res.status !== 200) failures++;
       }
@@ -104,18 +104,14 @@ async function measure(name: string, appFn: (onDelivery: (p: Promise<unknown>) =
   };
 }
 
-const noop =
-  (onDelivery: (p: Promise<unknown>) => void): ApplicationFunction =>
-  (app) => {
-    app.on('pull_request', async () => {
-      onDelivery(Promise.resolve());
-    });
-  };
+const noop: ApplicationFunction = (app) => {
+  app.on('pull_request', async () => {});
+};
 
 console.log(`clinsafe app bench: ${deliveries} pull_request.synchronize deliveries, ${concurrency} in flight, Node ${process.version}`);
 const rows = [
   await measure('no-op Probot app (floor)', noop),
-  await measure('clinsafe app (gate, status mode)', (onDelivery) => createApp({ onDelivery, gateMode: 'status' })),
+  await measure('clinsafe app (gate, status mode)', createApp({ gateMode: 'status' })),
 ];
 console.log('');
 console.log('| app | deliveries/s | p50 ms | p99 ms | API requests/delivery | RSS MiB after | heap MiB after | non-200 |');

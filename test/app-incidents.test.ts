@@ -14,7 +14,7 @@ let today = '2026-11-23';
 
 beforeAll(async () => {
   repo = fixtureRepo();
-  app = await startApp((onDelivery) => createApp({ now: () => new Date(`${today}T09:00:00Z`), onDelivery }));
+  app = await startApp(createApp({ now: () => new Date(`${today}T09:00:00Z`) }));
   app.github.gitDir = repo.dir;
 });
 afterAll(async () => {
@@ -113,7 +113,7 @@ describe('clinical incidents', () => {
 
 describe('two instances behind a load balancer', () => {
   it('receiving the same delivery at once leave one guidance comment and one open review issue', async () => {
-    const second = await startApp((onDelivery) => createApp({ now: () => new Date(`${today}T09:00:00Z`), onDelivery }), app.github);
+    const second = await startApp(createApp({ now: () => new Date(`${today}T09:00:00Z`) }), app.github);
     try {
       const p = incidentIssue(
         'Penicillin allergy not displayed on reconciliation screen',

@@ -81,7 +81,7 @@ beforeAll(async () => {
   merge = repo.git('rev-parse', 'HEAD').trim();
   repo.git('tag', 'v2.5.0');
 
-  app = await startApp((onDelivery) => createApp({ onDelivery }));
+  app = await startApp(createApp());
   app.github.gitDir = repo.dir;
   pr = {
     number: 12,
@@ -103,9 +103,38 @@ afterAll(async () => {
   repo?.cleanup();
 });
 
+/**
+ * The scenario's steps, each run once. A test calls the step it checks (and so every step before
+ * it), so any test also passes when run alone (`-t`), not only after the tests above it.
+ */
+const once = <T>(step: () => Promise<T>): (() => Promise<T>) => {
+  let done: Promise<T> | undefined;
+  return () => (done ??= step());
+};
+const opened = once(() => app.deliver('pull_request', pullPayload('opened')));
+const approved = once(async () => {
+  await opened();
+  pr.reviews.push(review('dr-tom-hughes', 'APPROVED', head, 5));
+  return app.deliver('pull_request_review', reviewPayload('dr-tom-hughes', 'APPROVED', head));
+});
+const merged = once(async () => {
+  await approved();
+  pr.merged = true;
+  pr.state = 'closed';
+  pr.mergeCommitSha = merge;
+  pr.mergedAt = '2026-11-02T10:00:00Z';
+  return app.deliver('pull_request', pullPayload('closed'));
+});
+const released = once(async () => {
+  await merged();
+  v25 = app.github.addRelease('v2.5.0', 'MedRec 2.5.0');
+  v25.published_at = '2026-11-20T09:00:00Z';
+  return app.deliver('release', releasePayload(v25));
+});
+
 describe('the gate in app mode', () => {
   it('sets the status pending and writes one sticky comment for an impacting pull request', async () => {
-    expect([200, 202]).toContain((await app.deliver('pull_request', pullPayload('opened'))).status);
+    expect([200, 202]).toContain((await opened()).status);
     const statuses = app.github.statuses.filter((s) => s.sha === head);
     expect(statuses.at(-1)).toMatchObject({ context: 'clinsafe/cso-approval', state: 'pending' });
     const comments = app.github.comments.filter((c) => c.issue_number === 12 && c.user.type === 'Bot');
@@ -114,6 +143,7 @@ describe('the gate in app mode', () => {
   });
 
   it('redelivery writes no second comment and leaves the status as it was', async () => {
+    await opened();
     app.github.requests.length = 0;
     await app.deliver('pull_request', pullPayload('opened'));
     expect(app.github.comments.filter((c) => c.issue_number === 12 && c.user.type === 'Bot')).toHaveLength(1);
@@ -122,8 +152,7 @@ describe('the gate in app mode', () => {
   });
 
   it('passes once a roster CSO approves the head commit', async () => {
-    pr.reviews.push(review('dr-tom-hughes', 'APPROVED', head, 5));
-    await app.deliver('pull_request_review', reviewPayload('dr-tom-hughes', 'APPROVED', head));
+    await approved();
     expect(app.github.statuses.filter((s) => s.sha === head).at(-1)).toMatchObject({ context: 'clinsafe/cso-approval', state: 'success' });
     expect(pulls.checkRuns).toEqual([]);
 
@@ -137,7 +166,7 @@ describe('the gate in app mode', () => {
 
 describe('the gate as a check run', () => {
   it('reports a check run instead of the status when CLINSAFE_APP_GATE is check-run', async () => {
-    const checks = await startApp((onDelivery) => createApp({ onDelivery, gateMode: 'check-run' }), app.github);
+    const checks = await startApp(createApp({ gateMode: 'check-run' }), app.github);
     try {
       const statusesBefore = app.github.statuses.length;
       await checks.deliver('pull_request', pullPayload('synchronize'));
@@ -152,11 +181,7 @@ describe('the gate as a check run', () => {
 
 describe('after an impacted merge', () => {
   it('opens one "Review hazard log after #12" issue for the CSOs, with the hazards and the evidence to re-verify', async () => {
-    pr.merged = true;
-    pr.state = 'closed';
-    pr.mergeCommitSha = merge;
-    pr.mergedAt = '2026-11-02T10:00:00Z';
-    expect([200, 202]).toContain((await app.deliver('pull_request', pullPayload('closed'))).status);
+    expect([200, 202]).toContain((await merged()).status);
     const issues = app.github.issues.filter((i) => i.user.type === 'Bot' && i.title === 'Review hazard log after #12');
     expect(issues).toHaveLength(1);
     const issue = issues[0]!;
@@ -200,9 +225,7 @@ describe('after an impacted merge', () => {
 
 describe('the next release', () => {
   it('records the merged pull request, its hazards and the approving CSO in the change record', async () => {
-    v25 = app.github.addRelease('v2.5.0', 'MedRec 2.5.0');
-    v25.published_at = '2026-11-20T09:00:00Z';
-    expect([200, 202]).toContain((await app.deliver('release', releasePayload(v25))).status);
+    expect([200, 202]).toContain((await released()).status);
     const cscr = v25.assets.find((a) => a.name === 'cscr.md')!.data.toString('utf8');
     expect(cscr).toContain('v2.4.0'); // the previous release is the base
     expect(cscr).toMatch(/#12/);
@@ -214,6 +237,7 @@ describe('the next release', () => {
   });
 
   it('a CSO rejection is recorded on the issue, in the CSCR and in the release notes; redelivery changes nothing', async () => {
+    await released();
     const issue = app.github.issues.find((i) => i.title === 'Release sign-off: v2.5.0')!;
     const p = example('issue_comment', 'created');
     p.issue = {

@@ -25,11 +25,6 @@ export interface AppDeps {
   docs?: DocumentPorts;
   /** How the app reports the gate on pull requests (CLINSAFE_APP_GATE). */
   gateMode?: AppGateMode;
-  /**
-   * Told of every handler's work as it starts. Probot answers a delivery that takes longer than
-   * GitHub's timeout with 202 and goes on working; tests and benches use this to wait for the end.
-   */
-  onDelivery?: (work: Promise<unknown>) => void;
 }
 
 export interface AppContext {
@@ -60,16 +55,6 @@ export function repoOf(context: Context): RepoRef {
 export function clinsafeApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot) => {
     const ctx: AppContext = { deps, botLogin: makeBotLogin(), dir: deps.safetyDir ?? DEFAULT_SAFETY_DIR };
-    if (deps.onDelivery) {
-      const notify = deps.onDelivery;
-      const on = app.on.bind(app) as (events: unknown, handler: (context: Context) => Promise<void>) => void;
-      (app as unknown as { on: typeof on }).on = (events, handler) =>
-        on(events, (context: Context) => {
-          const work = handler(context);
-          notify(work);
-          return work;
-        });
-    }
     const octo = (context: Context) => context.octokit as unknown as GitHubClient;
 
     // Incidents: an issue labelled as a clinical incident gets guidance, and a CSO review issue when one is needed.

@@ -52,28 +52,6 @@ export function parseTriggerPattern(pattern: string): TriggerPattern {
   return { source: pattern, negated, globs: expand(body) };
 }
 
-export type PathMatcher = (path: string) => boolean;
-
-/** One matcher for a hazard's ordered pattern list (last match wins). Compile once, test many. */
-export function compilePatternList(patterns: readonly string[]): PathMatcher {
-  const compiled = patterns.map((p) => {
-    const parsed = parseTriggerPattern(p);
-    return { negated: parsed.negated, test: picomatch(parsed.globs, PICOMATCH_OPTIONS) };
-  });
-  if (compiled.every((c) => !c.negated)) {
-    const all = picomatch(
-      patterns.flatMap((p) => parseTriggerPattern(p).globs),
-      PICOMATCH_OPTIONS,
-    );
-    return (path) => all(path);
-  }
-  return (path) => {
-    let matched = false;
-    for (const c of compiled) if (c.test(path)) matched = !c.negated;
-    return matched;
-  };
-}
-
 /** The patterns (in source form) that match a path, honouring negation. */
 export function matchingPatterns(patterns: readonly string[], path: string): string[] {
   const hits: string[] = [];

@@ -214,8 +214,3 @@ export function schemeProblems(scheme: {
   }
   return problems;
 }
-
-/** Compare two assessments under one scheme: -1 lower, 0 same, 1 higher. */
-export function compareRisk(a: number, b: number): -1 | 0 | 1 {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

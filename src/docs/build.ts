@@ -12,7 +12,7 @@ import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
-import { toHtml } from './html.js';
+import { plainText, toHtml } from './html.js';
 import { toPdf } from './pdf.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
@@ -172,13 +172,8 @@ function render(
     tree.children.splice(at, 0, ...B.approvalStatus(ctx));
   }
   const h1 = tree.children.find((n) => n.type === 'heading' && n.depth === 1);
-  const title = h1 ? plain(h1) : documentTitle;
+  const title = h1 ? plainText(h1) : documentTitle;
   return { name, tree, title };
-}
-
-function plain(n: RootContent): string {
-  if ('value' in n && typeof n.value === 'string') return n.value;
-  return 'children' in n ? (n.children as RootContent[]).map(plain).join('') : '';
 }
 
 /** Build the document set. Artefacts come in a fixed order, manifest.json last. */

@@ -4,14 +4,14 @@
  * stable ids, tables get <th scope="col">. Deterministic: the same tree gives the same bytes.
  */
 import type { PhrasingContent, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
 import { escapeHtml } from '../core/markdown.js';
 
 const esc = (s: string): string => escapeHtml(s).replace(/'/g, '&#39;');
 
+/** The text of a node (images contribute nothing: their alt text is not part of a heading or a cell). */
 export function plainText(node: RootContent | Root | PhrasingContent): string {
-  if ('value' in node && typeof node.value === 'string') return node.value;
-  if ('children' in node) return (node.children as RootContent[]).map(plainText).join('');
-  return '';
+  return toString(node, { includeImageAlt: false });
 }
 
 export function slug(s: string): string {

@@ -135,23 +135,6 @@ export async function ensureComment(
   return { id: created.id, created: true };
 }
 
-/** Whether the bot has written any comment with a marker of this kind and key on the issue. */
-export async function botCommented(
-  octokit: GitHubClient,
-  repo: RepoRef,
-  botLogin: string,
-  issueNumber: number,
-  kind: MarkerKind,
-  key: string,
-): Promise<boolean> {
-  const comments = (await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    ...repo,
-    issue_number: issueNumber,
-    per_page: 100,
-  })) as CommentLike[];
-  return comments.some((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
-}
-
 export interface ReleaseAsset {
   id: number;
   name: string;

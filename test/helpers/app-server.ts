@@ -4,6 +4,7 @@
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createNodeMiddleware } from '@octokit/webhooks';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import type { ApplicationFunction } from 'probot';
@@ -30,34 +31,19 @@ export function sign(body: string, secret = WEBHOOK_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** The app's handlers still working (Probot answers 202 to a slow delivery and goes on). */
-export class Inflight {
-  private work = new Set<Promise<unknown>>();
-  readonly errors: unknown[] = [];
-  add = (p: Promise<unknown>): void => {
-    const tracked = p.catch((e: unknown) => void this.errors.push(e)).finally(() => this.work.delete(tracked));
-    this.work.add(tracked);
-  };
-  async idle(): Promise<void> {
-    while (this.work.size) await Promise.allSettled([...this.work]);
-  }
-}
-
 export interface RunningApp {
   url: string;
   github: MockGitHub;
-  /** POST a webhook delivery; returns the HTTP status. */
-  deliver(
-    event: string,
-    payload: object,
-    opts?: { signature?: string; delivery?: string; wait?: boolean },
-  ): Promise<{ status: number; body: string }>;
+  /**
+   * POST a webhook delivery; returns the HTTP status once the app's handlers have finished (the
+   * server answers only then: see DELIVERY_TIMEOUT_MS).
+   */
+  deliver(event: string, payload: object, opts?: { signature?: string; delivery?: string }): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
   /** Stop this app server but leave the (shared) GitHub mock running. */
   stopServerOnly(): Promise<void>;
 }
 
-/** Start the app server; `makeApp` receives the hook that lets `deliver` wait for the handlers to finish. */
 /** A port free on loopback now (Probot treats port 0 as "use 3000", so ask the OS for one). */
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -67,24 +53,42 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startApp(
-  makeApp: (onDelivery: (p: Promise<unknown>) => void) => ApplicationFunction,
-  github?: MockGitHub,
-): Promise<RunningApp & { inflight: Inflight }> {
-  const inflight = new Inflight();
-  const appFn = makeApp(inflight.add);
+/**
+ * How long the webhook endpoint waits for the handlers before answering. In production Probot
+ * answers 202 after 9 s (GitHub gives up at 10 s) and the handlers go on working; in tests the
+ * answer waits for the end of the handlers, so a test reads GitHub's state after `deliver()`
+ * without any hook in the app itself.
+ */
+export const DELIVERY_TIMEOUT_MS = 120_000;
+
+/** Probot as deployed, except that its webhook middleware answers when the handlers are done. */
+function testProbot(baseUrl: string): typeof Probot {
+  // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
+  const Base = Probot.defaults({
+    appId: 1,
+    privateKey: appPrivateKey(),
+    secret: WEBHOOK_SECRET,
+    baseUrl,
+    log: quiet,
+    Octokit: unthrottled,
+  });
+  return class extends Base {
+    override async getNodeMiddleware(options: { path?: string } = {}) {
+      await super.getNodeMiddleware(options); // Probot's own set-up (the middleware itself is replaced)
+      return createNodeMiddleware(this.webhooks, {
+        log: quiet,
+        path: options.path ?? '/api/github/webhooks',
+        timeout: DELIVERY_TIMEOUT_MS,
+      });
+    }
+  };
+}
+
+export async function startApp(appFn: ApplicationFunction, github?: MockGitHub): Promise<RunningApp> {
   const gh = github ?? new MockGitHub();
   if (!gh.baseUrl) await gh.start();
   const server = new Server({
-    // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: appPrivateKey(),
-      secret: WEBHOOK_SECRET,
-      baseUrl: gh.baseUrl,
-      log: quiet,
-      Octokit: unthrottled,
-    }),
+    Probot: testProbot(gh.baseUrl),
     port: await freePort(),
     host: '127.0.0.1',
     log: quiet,
@@ -97,7 +101,6 @@ export async function startApp(
   return {
     url,
     github: gh,
-    inflight,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const res = await fetch(`${url}/api/github/webhooks`, {
@@ -111,9 +114,7 @@ export async function startApp(
         },
         body,
       });
-      const text = await res.text();
-      if (opts.wait !== false) await inflight.idle();
-      return { status: res.status, body: text };
+      return { status: res.status, body: await res.text() };
     },
     async stop() {
       await server.stop();

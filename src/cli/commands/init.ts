@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 import { jsonSchemas } from '../../core/schema.js';
 import { templatesDir } from '../../paths.js';
 import type { CliIO } from '../io.js';
@@ -64,7 +65,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description(
       'create a safety folder for a new product: clinsafe.yml to fill in and a starter bank of common health-IT hazards (drafts for the CSO)',
     )
-    .option('--dir <dir>', 'where to create the safety folder', 'clinical-safety')
+    .option('--dir <dir>', 'where to create the safety folder', DEFAULT_SAFETY_DIR)
     .option('--product <name>', 'the product name')
     .option('--manufacturer <name>', 'the manufacturer')
     .option('--no-bank', 'do not add the starter hazard bank')

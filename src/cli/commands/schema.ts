@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 import { NHS_DCB0129 } from '../../core/risk.js';
 import { jsonSchemas } from '../../core/schema.js';
 import type { CliIO } from '../io.js';
@@ -20,7 +21,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command('schema')
     .description("write JSON Schemas (generated from clinsafe's own definitions) for editor completion and checking")
-    .option('--dir <dir>', 'the safety folder; its risk scheme sets the allowed severity and likelihood labels', 'clinical-safety')
+    .option('--dir <dir>', 'the safety folder; its risk scheme sets the allowed severity and likelihood labels', DEFAULT_SAFETY_DIR)
     .option('--out <dir>', 'where to write the schemas (default: <dir>/schema)')
     .addOption(
       new Option('--print <name>', 'print one schema to stdout instead of writing files').choices([

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
-import type { SafetyFolder } from '../../core/folder.js';
+import { DEFAULT_SAFETY_DIR, type SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
 import { loadFromDisk } from '../load.js';
 
@@ -24,7 +24,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
   program
     .command('validate')
     .description('check the safety folder against the format and the DCB0129 rules; report every problem as file:line:col')
-    .option('--dir <dir>', 'the safety folder', 'clinical-safety')
+    .option('--dir <dir>', 'the safety folder', DEFAULT_SAFETY_DIR)
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .option('--summary', 'also print the hazard summary table')
     .option('--format <format>', 'text or json', 'text')

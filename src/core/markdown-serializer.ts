@@ -74,6 +74,9 @@ function escapeText(value: string, ctx: TextContext, atLineStart: boolean): stri
           body += '&#xA;';
           continue;
         case '\\':
+          // A backslash escapes only ASCII punctuation: written plain before anything else.
+          body += i + 1 >= line.length || /[!-/:-@[-`{-~]/.test(line[i + 1]!) ? '\\\\' : '\\';
+          continue;
         case '`':
         case '*':
         case '_':
@@ -196,8 +199,12 @@ function phrasingNode(node: PhrasingContent, ctx: TextContext, state: PhrasingSt
         .replace(/[ \t]+$/, (w) => [...w].map(ref).join(''));
       return inner ? marker + inner + marker : '';
     }
-    case 'link':
+    case 'link': {
+      // A link whose text is its own URL is written as an autolink, as people write it.
+      const only = node.children.length === 1 ? node.children[0] : undefined;
+      if (only?.type === 'text' && only.value === node.url && /^https?:\/\/[^\s<>`]+$/i.test(node.url)) return '<' + node.url + '>';
       return '[' + phrasing(node.children, ctx, { atLineStart: false }) + '](' + linkUrl(node.url) + ')';
+    }
     default:
       return '';
   }

@@ -32,7 +32,8 @@ export function licenses(metafile) {
     const licence = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'UNKNOWN');
     pkgs.set(dir, { name: pkg.name, version: pkg.version, licence, text });
   }
-  const list = [...pkgs.values()].sort((a, b) => (a.name === b.name ? 0 : a.name < b.name ? -1 : 1));
+  const unique = new Map([...pkgs.values()].map((p) => [`${p.name}@${p.version}`, p]));
+  const list = [...unique.values()].sort((a, b) => (a.name === b.name ? 0 : a.name < b.name ? -1 : 1));
   const missing = list.filter((p) => !p.text);
   const body = list.map(
     (p) => `${p.name}@${p.version}\n${p.licence}\n${p.text ?? `(no licence file in the package; its package.json says ${p.licence})`}`,
@@ -135,9 +136,8 @@ globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
 `;
 }
 
-async function buildCli() {
+async function buildCli(outdir) {
   const assets = runtimeAssets();
-  const outdir = join(ROOT, 'dist-cli');
   mkdirSync(outdir, { recursive: true });
   const plugin = {
     name: 'clinsafe-cli',
@@ -191,10 +191,10 @@ async function buildCli() {
   );
 }
 
-const what = process.argv[2];
+const [what, flag, dir] = process.argv.slice(2);
 if (what === 'action') await buildAction();
-else if (what === 'cli') await buildCli();
+else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
 else {
-  console.error('usage: node scripts/bundle.mjs action|cli');
+  console.error('usage: node scripts/bundle.mjs action | cli [--outdir DIR]');
   process.exit(2);
 }

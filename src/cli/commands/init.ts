@@ -78,7 +78,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       io.out('');
       io.out('Next steps:');
       io.out(`  1. Fill in ${rel(join(dirAbs, 'clinsafe.yml'))}: the product, and your Clinical Safety Officer(s) under cso.`);
-      io.out('  2. With your CSO, assess each draft hazard: adapt it, point its triggers at your code, remove draft: true — or retire it.');
+      io.out(
+        '  2. With your CSO, assess each draft hazard (each hazard file lists at its top what to fill in): adapt it, point its triggers at your code, remove draft: true — or retire it.',
+      );
       io.out(`  3. Run: clinsafe validate${opts.dir === undefined ? '' : ` --dir ${shown}`}`);
       setExit(0);
     });

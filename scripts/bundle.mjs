@@ -10,7 +10,7 @@
  * machine with Node.js.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -97,30 +97,38 @@ function createRequireResolve(spec) {
   throw new Error(`cannot find ${spec} under node_modules`);
 }
 
-/** The code that runs first in the CLI bundle: unpack the assets once, then point clinsafe at them. */
-function preludeSource(assets) {
-  const hash = createHash('sha256').update(JSON.stringify(assets.files)).digest('hex').slice(0, 12);
-  return `
+/**
+ * The one file users run: a small loader followed by its payload (the code split into chunks, and
+ * the assets) as string literals. The first run unpacks the payload into the cache folder; every
+ * run then imports the entry chunk from there, so a command loads only its own chunks and Node
+ * never compiles code the command does not use (`--version` stays near `node -e 0`).
+ */
+function loaderSource(files, version) {
+  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12);
+  return `#!/usr/bin/env node
+// clinsafe ${version}: the command-line tool in one file (https://github.com/clinsafe/clinsafe).
+// The code and files below unpack on first use into ~/.cache/clinsafe/${version}-${hash}/
+// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set); the licences of the bundled
+// open-source packages are in licenses.txt beside this file on the release page.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-const FILES = ${JSON.stringify(assets.files)};
 function cacheBase() {
   if (process.env.CLINSAFE_CACHE_DIR) return process.env.CLINSAFE_CACHE_DIR;
   if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'clinsafe');
   const home = homedir();
   return home ? join(home, '.cache', 'clinsafe') : join(tmpdir(), 'clinsafe-cache');
 }
-const root = join(cacheBase(), ${JSON.stringify(`${assets.version}-${hash}`)});
+const root = join(cacheBase(), ${JSON.stringify(`${version}-${hash}`)});
 if (!existsSync(join(root, '.complete'))) {
   const tmp = root + '.tmp-' + process.pid;
   rmSync(tmp, { recursive: true, force: true });
-  for (const [rel, b64] of Object.entries(FILES)) {
+  for (const [rel, [encoding, data]] of Object.entries(payload())) {
     const file = join(tmp, rel);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, Buffer.from(b64, 'base64'));
+    writeFileSync(file, Buffer.from(data, encoding));
   }
   writeFileSync(join(tmp, '.complete'), '');
   try {
@@ -129,21 +137,25 @@ if (!existsSync(join(root, '.complete'))) {
     rmSync(tmp, { recursive: true, force: true }); // another process unpacked it first
   }
 }
-const here = join(root, 'dist', 'clinsafe.mjs');
-globalThis.__clinsafeImportMetaUrl = pathToFileURL(here).href;
-globalThis.__clinsafeRequire = createRequire(here);
+const entry = join(root, 'dist', 'clinsafe.mjs');
+globalThis.__clinsafeImportMetaUrl = pathToFileURL(entry).href;
+globalThis.__clinsafeRequire = createRequire(entry);
 globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
+await import(pathToFileURL(entry).href);
+function payload() {
+  return ${JSON.stringify(files)};
+}
 `;
 }
 
 async function buildCli(outdir) {
   const assets = runtimeAssets();
   mkdirSync(outdir, { recursive: true });
+  const chunksDir = join(outdir, '.chunks');
+  rmSync(chunksDir, { recursive: true, force: true });
   const plugin = {
     name: 'clinsafe-cli',
     setup(build) {
-      build.onResolve({ filter: /^clinsafe:prelude$/ }, () => ({ path: 'prelude', namespace: 'clinsafe' }));
-      build.onLoad({ filter: /.*/, namespace: 'clinsafe' }, () => ({ contents: preludeSource(assets), loader: 'js', resolveDir: ROOT }));
       // clinsafe's own createRequire(import.meta.url) becomes the bundler's require, so what it
       // requires (pdfmake, fontkit) is bundled too.
       build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
@@ -155,37 +167,39 @@ async function buildCli(outdir) {
   };
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    stdin: {
-      contents: "import 'clinsafe:prelude';\nimport './src/cli/main.ts';\n",
-      resolveDir: ROOT,
-      sourcefile: 'clinsafe-cli-entry.js',
-      loader: 'js',
-    },
+    entryPoints: { clinsafe: 'src/cli/main.ts' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    outfile: join(outdir, 'clinsafe.mjs'),
-    minify: true, // a smaller file parses faster at every start
-    keepNames: true,
-    legalComments: 'none',
+    outdir: chunksDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    minify: true, // less for Node to read and compile at every start
+    legalComments: 'none', // the licences are in licenses.txt, in full
     logLevel: 'warning',
     banner: {
-      js: [
-        '#!/usr/bin/env node',
-        'const require = Object.assign((id) => globalThis.__clinsafeRequire(id), { resolve: (id, o) => globalThis.__clinsafeRequire.resolve(id, o) });',
-      ].join('\n'),
+      // Bundled CommonJS code calls require(); the loader points it at the unpacked folder.
+      js: 'const require = Object.assign((id) => globalThis.__clinsafeRequire(id), { resolve: (id, o) => globalThis.__clinsafeRequire.resolve(id, o) });',
     },
     define: {
       'import.meta.url': 'globalThis.__clinsafeImportMetaUrl',
-      __dirname: 'globalThis.__clinsafePdfkitDir',
+      __dirname: 'globalThis.__clinsafePdfkitDir', // pdfkit reads its font metrics from __dirname/data
     },
     plugins: [plugin],
     metafile: true,
   });
+  const files = Object.fromEntries(Object.entries(assets.files).map(([rel, b64]) => [rel, ['base64', b64]]));
+  for (const out of Object.keys(result.metafile.outputs)) {
+    const rel = posix(relative(chunksDir, resolve(ROOT, out)));
+    files[`dist/${rel}`] = ['utf8', readFileSync(resolve(ROOT, out), 'utf8')];
+  }
+  rmSync(chunksDir, { recursive: true, force: true });
+  const bytes = Buffer.from(loaderSource(files, assets.version));
+  writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
   const lic = licenses(result.metafile);
   writeFileSync(join(outdir, 'licenses.txt'), lic.text);
-  const bytes = readFileSync(join(outdir, 'clinsafe.mjs'));
   const sha = createHash('sha256').update(bytes).digest('hex');
   writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
   console.log(

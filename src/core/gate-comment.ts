@@ -8,8 +8,7 @@ import type { PhrasingContent, Root, RootContent } from 'mdast';
 import { describeIgnored } from './approval.js';
 import type { GateResult } from './gate.js';
 import type { ChangeDetail, ImpactReason } from './impact.js';
-import { marker } from './markers.js';
-import { details, heading, inlineCode, list, paragraph, root, serialize, strong, table, text } from './markdown.js';
+import { details, heading, inlineCode, list, markerNode, paragraph, root, serialize, strong, table, text } from './markdown.js';
 
 export interface GateCommentContext {
   /** The pull request number: adds the hidden marker that finds the sticky comment again. */
@@ -261,7 +260,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       out.push(list(a.ignored.map((x) => describeIgnored(x))));
     }
   }
-  if (ctx.prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${ctx.prNumber}`) });
+  if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));
   return root(out);
 }
 
@@ -288,7 +287,7 @@ export function noLongerImpactedTree(prNumber: number): Root {
     paragraph(
       'After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.',
     ),
-    { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) },
+    markerNode('gate-comment', `pr-${prNumber}`),
   ]);
 }
 
@@ -299,6 +298,6 @@ export function gateProblemTree(problem: string, prNumber?: number): Root {
     paragraph(text(oneLine(problem))),
     paragraph('The gate fails closed: its status stays a failure until it runs successfully. Re-run the job, or push again.'),
   ];
-  if (prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${prNumber}`) });
+  if (prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${prNumber}`));
   return root(out);
 }

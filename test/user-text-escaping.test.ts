@@ -97,6 +97,7 @@ function gateResult(s: string): GateResult {
     })),
     safetyFolderChanges: Array.from({ length: 6 }, () => s),
     alwaysImpacted: [{ file: s, pattern: s }],
+    suspiciousPaths: [{ file: s, why: s }],
     hazardLogChanges: Array.from({ length: 6 }, (_, i) => ({
       id: `H-${i + 1}`,
       title: s,
@@ -107,7 +108,19 @@ function gateResult(s: string): GateResult {
       ],
     })),
     reverify: Array.from({ length: 9 }, () => ({ hazard: 'H-1', control: 'C1', evidence: s, change: 'modified' as const })),
-    approval: { state: 'pending', eligible: [s], have: [], needed: 1, ignored: [{ login: s, reason: 'not-cso', commitId: s }] },
+    approval: {
+      state: 'pending',
+      eligible: [s],
+      have: [],
+      needed: 1,
+      ignored: [
+        { login: s, reason: 'not-cso', commitId: s },
+        { login: s, reason: 'commit-author', commitId: s, contribution: { commit: s, role: 'author', email: s, login: s } },
+        { login: s, reason: 'commit-author', commitId: s, contribution: { commit: s, role: 'co-author', email: s, name: s } },
+        { login: s, reason: 'label-added', commitId: s, uncovered: [{ hazard: s, label: s, addedAt: s }] },
+      ],
+      excluded: [{ login: s, reason: 'commit-author', commitId: s, contribution: { commit: s, role: 'author', email: s, login: s } }],
+    },
     errors: [],
     notes: [s],
     headSha: 'a'.repeat(40),

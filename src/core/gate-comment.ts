@@ -5,7 +5,7 @@
  * render literally (no broken table, no mention, no HTML).
  */
 import type { PhrasingContent, Root, RootContent } from 'mdast';
-import { describeIgnored } from './approval.js';
+import { describeContribution, describeIgnored, describeKept } from './approval.js';
 import type { GateResult } from './gate.js';
 import type { ChangeDetail, ImpactReason } from './impact.js';
 import { details, heading, inlineCode, list, markerNode, paragraph, root, serialize, strong, table, text } from './markdown.js';
@@ -60,8 +60,11 @@ function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
           text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`),
         ];
       return [text(oneLine(reason.detail))];
-    case 'label':
-      return [text('label '), fileCode(reason.label ?? reason.detail)];
+    case 'label': {
+      const lead = `label ${reason.label ?? ''}`;
+      const more = reason.label && reason.detail.startsWith(lead) ? oneLine(reason.detail.slice(lead.length)) : '';
+      return [text('label '), fileCode(reason.label ?? reason.detail), ...(more ? [text(` ${more}`)] : [])];
+    }
     case 'safety-folder':
       return reason.file ? [fileCode(reason.file), text(' is changed')] : [text(oneLine(reason.detail))];
     default:
@@ -193,6 +196,17 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     if (r.safetyFolderChanges.length <= 5) out.push(files);
     else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
   }
+  if (r.suspiciousPaths.length) {
+    out.push(
+      paragraph(
+        strong('Paths that do not read as they are'),
+        text(
+          ': these changed file names hold invisible or bidirectional-control characters, so what you see may not be the file that changed. A Clinical Safety Officer must look at them.',
+        ),
+      ),
+    );
+    out.push(list(capped(r.suspiciousPaths, 20, (x) => [fileCode(x.file), text(` — ${oneLine(x.why)}`)])));
+  }
   if (r.alwaysImpacted.length) {
     out.push(paragraph(text('Files the configuration marks as always needing a CSO:')));
     out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
@@ -235,7 +249,22 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     out.push(heading(4, 'Who may approve, and how'));
     const a = r.approval;
     const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);
-    if (eligible.length === 0) {
+    const excluded = a.state === 'pending' ? (a.excluded ?? []) : [];
+    if (a.state === 'blocked' && a.kept?.length) out.push(list(a.kept.map((k) => [text(describeKept(k))])));
+    if (eligible.length === 0 && excluded.length) {
+      // Every CSO is excluded by a record in the commits: say which commit and which e-mail, not "add a CSO".
+      out.push(
+        paragraph(
+          'Nobody on the roster can approve this pull request as it is, because the commits name every Clinical Safety Officer as an author:',
+        ),
+      );
+      out.push(list(excluded.map((x) => [text(`${describeContribution(x.login, x.contribution!)}.`)])));
+      out.push(
+        paragraph(
+          'Anyone can put a name or e-mail in a commit. If a CSO did not write the commit, re-author it (git commit --amend --reset-author, or rebase) and push again; otherwise another CSO must approve.',
+        ),
+      );
+    } else if (eligible.length === 0) {
       out.push(
         paragraph(
           'Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first.',

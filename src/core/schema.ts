@@ -97,8 +97,14 @@ export const configSchema = z
         requiredApprovals: z.number().int().min(1).max(10).default(1),
         label: text.optional(),
         alwaysImpacted: z.array(text).default([]),
+        caseSensitivePaths: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Match trigger paths case-sensitively. Default false: SRC/Patient/x.ts matches src/patient/** (paths are also Unicode-normalised, NFC)',
+          ),
       })
-      .default({ statusContext: 'clinsafe/cso-approval', requiredApprovals: 1, alwaysImpacted: [] }),
+      .default({ statusContext: 'clinsafe/cso-approval', requiredApprovals: 1, alwaysImpacted: [], caseSensitivePaths: false }),
     review: z.strictObject({
       cadenceMonths: z.number().int().min(1).max(60),
       lastReviewed: isoDate.optional(),

@@ -43,6 +43,8 @@ function oneLine(s: string): string {
 const fileCode = (path: string): PhrasingContent => inlineCode(visible(path));
 
 const MAX_ROWS = 10;
+/** Rows inside a collapsed section: the comment's size never grows with the number of hazards. */
+const MAX_COLLAPSED_ROWS = 200;
 const MAX_REASONS_IN_TABLE = 2;
 
 function ratingText(r: GateResult, value: number): string {
@@ -159,7 +161,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
   for (const note of r.notes) out.push(paragraph(strong('Note: '), text(oneLine(note))));
 
   if (r.impacted.length) {
-    const rows = r.impacted.map((h) => {
+    const rows = r.impacted.slice(0, MAX_ROWS + MAX_COLLAPSED_ROWS).map((h) => {
       const shown = h.reasons.slice(0, MAX_REASONS_IN_TABLE).map(reasonPhrase);
       const more = h.reasons.length - shown.length;
       const why = joinPhrases(shown);
@@ -170,14 +172,29 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
     out.push(heading(4, 'Hazards this change touches'));
     out.push(mk(rows.slice(0, MAX_ROWS)));
-    if (rows.length > MAX_ROWS) {
-      if (ctx.compact) out.push(paragraph(`… and ${rows.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
-      else out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
+    if (r.impacted.length > MAX_ROWS) {
+      if (ctx.compact)
+        out.push(paragraph(`… and ${r.impacted.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
+      else {
+        const beyond = r.impacted.length - MAX_ROWS - MAX_COLLAPSED_ROWS;
+        out.push(
+          ...details(`${r.impacted.length - MAX_ROWS} more hazards`, [
+            mk(rows.slice(MAX_ROWS, MAX_ROWS + MAX_COLLAPSED_ROWS)),
+            ...(beyond > 0 ? [paragraph(`… and ${beyond} more hazards (run clinsafe check locally for the full list).`)] : []),
+          ]),
+        );
+      }
     }
     if (!ctx.compact && r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
       out.push(
         ...details('Every reason, file by file', [
-          list(r.impacted.map((h) => [paragraph(strong(h.id)), list(capped(h.reasons, MAX_LIST, reasonPhrase))] as never)),
+          list(
+            capped(
+              r.impacted,
+              MAX_COLLAPSED_ROWS,
+              (h) => [paragraph(strong(h.id)), list(capped(h.reasons, MAX_LIST, reasonPhrase))] as never,
+            ),
+          ),
         ]),
       );
     }
@@ -223,11 +240,11 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       ] as never);
     const body = list(items);
     if (r.hazardLogChanges.length <= 5) out.push(body);
-    else if (ctx.compact)
-      out.push(
-        paragraph(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(', ')}.`),
-      );
-    else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
+    else if (ctx.compact) {
+      const shown = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => `${c.id} (${c.change})`);
+      const more = r.hazardLogChanges.length - shown.length;
+      out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`));
+    } else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
 
   if (r.reverify.length) {
@@ -302,11 +319,49 @@ function tableWithPhrases(header: string[], rows: (PhrasingContent | PhrasingCon
   return t;
 }
 
-/** The comment as Markdown; falls back to the compact form when the full one is too long for GitHub. */
+/** GitHub's own limit on a comment body: a longer one is refused. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/**
+ * The shortest comment that still says what matters: the decision, how much was left out and
+ * where to see it all. Used when even the compact comment would be too long for GitHub.
+ */
+function minimalTree(r: GateResult, ctx: GateCommentContext): Root {
+  const n = r.impacted.length;
+  const out: RootContent[] = [
+    ...headline({ ...r, errors: r.errors.slice(0, 3) }),
+    paragraph(
+      strong('This comment is shortened to fit GitHub. '),
+      text(
+        `The full account (${n} hazard${n === 1 ? '' : 's'} touched, ${r.hazardLogChanges.length} hazard-log changes, ${r.safetyFolderChanges.length} safety-folder files, ${r.reverify.length} evidence files) is too long for one comment: run clinsafe check on this branch to see all of it.`,
+      ),
+    ),
+  ];
+  if (r.decision !== 'not-required' && r.decision !== 'approved')
+    out.push(
+      paragraph(
+        'A Clinical Safety Officer on the roster in clinsafe.yml on the base branch approves it under Files changed → Review changes → Approve.',
+      ),
+    );
+  if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));
+  return root(out);
+}
+
+/**
+ * The comment as Markdown, never longer than MAX_COMMENT_CHARS (below GitHub's 65,536-character
+ * limit): the full form, else the compact form (no collapsed detail), else a minimal form that
+ * says what was left out.
+ */
 export function renderGateComment(r: GateResult, ctx: GateCommentContext = {}): string {
   const full = serialize(gateCommentTree(r, ctx));
-  if (full.length <= MAX_COMMENT_CHARS || ctx.compact) return full;
-  return serialize(gateCommentTree(r, { ...ctx, compact: true }));
+  if (full.length <= MAX_COMMENT_CHARS) return full;
+  const compact = ctx.compact ? full : serialize(gateCommentTree(r, { ...ctx, compact: true }));
+  if (compact.length <= MAX_COMMENT_CHARS) return compact;
+  const minimal = serialize(minimalTree(r, ctx));
+  if (minimal.length <= MAX_COMMENT_CHARS) return minimal;
+  // Unreachable with bounded inputs; a last guard all the same (the marker stays at the end).
+  const tail = ctx.prNumber !== undefined ? `\n\n${serialize(root([markerNode('gate-comment', `pr-${ctx.prNumber}`)]))}` : '';
+  return `${minimal.slice(0, MAX_COMMENT_CHARS - tail.length - 2)}…${tail}`;
 }
 
 /** A short body for a sticky comment on a pull request that is no longer impacted. */

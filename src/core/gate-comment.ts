@@ -298,7 +298,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     }
     out.push(
       paragraph(
-        `To approve: open Files changed → Review changes → Approve. The approval counts on the latest commit only, from a CSO who did not write any of its commits${r.requiredApprovals > 1 ? `; ${r.requiredApprovals} CSOs must approve` : ''}. Request changes to hold the merge.`,
+        `To approve: open Files changed → Review changes → Approve. The approval counts on the latest commit only, from a CSO who did not write or co-author any of its commits (applying a suggestion from a review makes its author a co-author), and covers the hazards impacted when it is given${r.requiredApprovals > 1 ? `; ${r.requiredApprovals} CSOs must approve` : ''}. Request changes to hold the merge.`,
       ),
     );
     if (a.state !== 'not-required' && a.ignored.length) {

@@ -11,6 +11,9 @@ import { GITHUB_COMMENT_LIMIT, renderGateComment } from '../src/core/gate-commen
 import { markerKey } from '../src/core/markers.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 import { didYouMean } from '../src/core/validate-shape.js';
+import { plainFailure } from '../src/github/api/plain-failure.js';
+import { GateApiError } from '../src/github/gate-api.js';
+import { TreeTruncatedError } from '../src/github/folder.js';
 import { CONFIG, HAZARD } from './helpers/folder.js';
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -143,5 +146,27 @@ describe("the PR comment always fits GitHub's limit", () => {
     expect(md).toContain('This comment is shortened to fit GitHub.');
     expect(md).toContain('10 hazards touched, 10 hazard-log changes, 3000 safety-folder files');
     expect(markerKey(md, 'gate-comment')).toBe('pr-9');
+  });
+});
+
+describe("JavaScript's own messages never reach a CSO", () => {
+  it('a stack overflow or an internal error while reading becomes a plain sentence; API failures are left to explainApiError', () => {
+    let overflow: unknown;
+    const recurse = (n: number): number => recurse(n + 1) + 1;
+    try {
+      recurse(0);
+    } catch (e) {
+      overflow = e;
+    }
+    const msg = plainFailure(overflow, 'reading the safety folder at the head commit abc1234')!;
+    expect(msg).toBe(
+      'the content read while reading the safety folder at the head commit abc1234 is too large or too deeply nested for the gate to process; a re-run will not help — run clinsafe validate on that commit to find the file, and fix it',
+    );
+    expect(msg).not.toMatch(/call stack/i);
+    expect(plainFailure(new TypeError("Cannot read properties of undefined (reading 'x')"), 'x')).toMatch(/internal error in clinsafe/);
+    expect(plainFailure(new TypeError('fetch failed'), 'x')).toBeUndefined();
+    expect(plainFailure(Object.assign(new Error('Not Found'), { status: 404 }), 'x')).toBeUndefined();
+    expect(plainFailure(new GateApiError('plain already'), 'x')).toBeUndefined();
+    expect(plainFailure(new TreeTruncatedError('plain already'), 'x')).toBeUndefined();
   });
 });

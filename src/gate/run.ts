@@ -29,6 +29,7 @@ import type { RepoRef, GitHubClient } from '../github/client.js';
 // issue 10 §3 (approval facts): commits with e-mails and messages, and the label / dismissal events.
 import { commitLogins, listCommitFacts } from '../github/api/list-commit-facts.js';
 import { listPullEvents } from '../github/api/list-issue-events.js';
+import { plainFailure } from '../github/api/plain-failure.js';
 
 export interface CollectOptions {
   safetyDir?: string;
@@ -58,7 +59,8 @@ export async function collectGateInputs(
     try {
       return await readFolderViaApi(client, repo, sha, safetyDir, { blobCache });
     } catch (e) {
-      throw new GateApiError(explainApiError(e, `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`));
+      const what = `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`;
+      throw new GateApiError(plainFailure(e, what) ?? explainApiError(e, what));
     }
   };
   const [changes, reviews, commits, events, base] = await Promise.all([
@@ -141,7 +143,10 @@ export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: n
   try {
     result = evaluateGate(await collectGateInputs(c, repo, pullNumber, { ...(opts.safetyDir ? { safetyDir: opts.safetyDir } : {}), pr }));
   } catch (e) {
-    problem = e instanceof GateApiError ? e.message : explainApiError(e, 'collecting the pull request facts');
+    problem =
+      e instanceof GateApiError
+        ? e.message
+        : (plainFailure(e, 'collecting the pull request facts') ?? explainApiError(e, 'collecting the pull request facts'));
   }
 
   const context = result?.statusContext ?? DEFAULT_STATUS_CONTEXT;

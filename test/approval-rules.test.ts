@@ -325,6 +325,6 @@ describe('the facts are fetched from GitHub (end to end over the loopback API)',
     const out = await run();
     expect(out.decision).toBe('error');
     expect(gh.statuses.at(-1)).toMatchObject({ state: 'failure' });
-    expect(out.problem).toMatch(/listing the pull request events/);
+    expect(out.problem).toMatch(/listing the pull request events .* the token needs issues: read/);
   });
 });

@@ -38,6 +38,11 @@ export async function listPullEvents(client: GitHubClient, repo: RepoRef, pullNu
         })
       ).data as RawEvent[];
     } catch (e) {
+      const status = (e as { status?: number } | undefined)?.status;
+      if (status === 403 || status === 404)
+        throw new GateApiError(
+          `GitHub refused access while listing the pull request events (labels, dismissed reviews) (HTTP ${status}); the token needs issues: read as well as pull-requests: write — add it to the workflow's permissions`,
+        );
       throw new GateApiError(explainApiError(e, 'listing the pull request events (labels, dismissed reviews)'));
     }
     if (!Array.isArray(raw))

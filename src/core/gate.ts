@@ -4,7 +4,7 @@
  * the hazard-log delta. Any doubt fails closed: errors make the decision `error`, never a pass.
  */
 import { contributionsOf, labelAddedAt, labelsRemovedByNonCso, suspiciousPath, type CommitFact, type PullEvent } from './approval-facts.js';
-import { decideApproval, type Approval, type Review } from './approval.js';
+import { decideApproval, type Approval, type ApprovalInputs, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
 import {
@@ -14,6 +14,7 @@ import {
   hazardLogDelta,
   type ChangedFile,
   type HazardChange,
+  type Impact,
   type ImpactedHazard,
   type Reverify,
   type TriggerIndex,
@@ -103,6 +104,68 @@ function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
 }
 
+/**
+ * Impact of the change by the base triggers. A trigger label removed by someone who is not a
+ * roster CSO still counts (GitHub's label events say who removed it), and its reason says so.
+ */
+function impactCountingRemovedLabels(i: GateInputs, base: NonNullable<LoadResult['folder']>, safetyDir: string): Impact {
+  const index = triggerIndex(base.hazards, base.config.gate.caseSensitivePaths);
+  const roster = base.config.cso.map((c) => c.github);
+  const stillCounting = i.events ? labelsRemovedByNonCso(i.labels, i.events, roster) : [];
+  const impact = computeImpact(base, i.changes, [...i.labels, ...stillCounting.map((l) => l.label)], safetyDir, index);
+  for (const h of impact.impacted)
+    for (const reason of h.reasons) {
+      const kept = reason.kind === 'label' && stillCounting.find((l) => l.label.toLowerCase() === reason.label?.toLowerCase());
+      if (kept) reason.detail = `label ${kept.label} (removed by ${kept.removedBy}, who is not a CSO, so it still counts)`;
+    }
+  return impact;
+}
+
+/** Changed paths (old and new names) that do not read as they are: invisible or bidirectional-control characters. */
+function suspiciousPaths(changes: readonly ChangedFile[]): { file: string; why: string }[] {
+  const out: { file: string; why: string }[] = [];
+  for (const f of changes)
+    for (const name of new Set([f.filename, f.previousFilename ?? f.filename])) {
+      const why = suspiciousPath(name);
+      if (why) out.push({ file: name, why });
+    }
+  return out;
+}
+
+/**
+ * The approval rules' inputs: the roster at the base commit, the commits' contributions
+ * (Co-authored-by: included), the issue events, and the hazards that only labels bring in (with
+ * when each label was last added), so an approval covers only what was impacted when it was given.
+ */
+function approvalInputs(
+  i: GateInputs,
+  base: NonNullable<LoadResult['folder']>,
+  impacted: ImpactedHazard[],
+  required: boolean,
+): ApprovalInputs {
+  const added = i.events ? labelAddedAt(i.events) : undefined;
+  const labelOnly = added
+    ? impacted
+        .filter((h) => h.reasons.length > 0 && h.reasons.every((r) => r.kind === 'label'))
+        .map((h) => ({
+          hazard: h.id,
+          labels: h.reasons.map((r) => ({ name: r.label ?? '', addedAt: added.get((r.label ?? '').toLowerCase()) })),
+        }))
+    : [];
+  return {
+    required,
+    reviews: i.reviews,
+    roster: base.config.cso.map((c) => c.github),
+    author: i.author,
+    commitAuthors: i.commitAuthors,
+    headSha: i.headSha,
+    requiredApprovals: base.config.gate.requiredApprovals,
+    rosterNames: Object.fromEntries(base.config.cso.map((c) => [c.github.toLowerCase(), c.name])),
+    ...(i.commits ? { contributions: contributionsOf(i.commits) } : {}),
+    ...(i.events ? { events: i.events, labelOnly } : {}),
+  };
+}
+
 export function evaluateGate(i: GateInputs): GateResult {
   const safetyDir = (i.safetyDir || DEFAULT_SAFETY_DIR).replace(/\/+$/, '');
   const errors: GateError[] = [];
@@ -147,16 +210,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     );
   }
 
-  const index = triggerIndex(base.hazards, base.config.gate.caseSensitivePaths);
-  const rosterLogins = base.config.cso.map((c) => c.github);
-  // A trigger label removed by someone who is not a CSO still counts (GitHub's label events say who).
-  const stillCounting = i.events ? labelsRemovedByNonCso(i.labels, i.events, rosterLogins) : [];
-  const impact = computeImpact(base, i.changes, [...i.labels, ...stillCounting.map((l) => l.label)], safetyDir, index);
-  for (const h of impact.impacted)
-    for (const reason of h.reasons) {
-      const kept = reason.kind === 'label' && stillCounting.find((l) => l.label.toLowerCase() === reason.label?.toLowerCase());
-      if (kept) reason.detail = `label ${kept.label} (removed by ${kept.removedBy}, who is not a CSO, so it still counts)`;
-    }
+  const impact = impactCountingRemovedLabels(i, base, safetyDir);
   result.impacted = impact.impacted;
   result.safetyFolderChanges = impact.safetyFolderChanges;
   result.alwaysImpacted = impact.alwaysImpacted;
@@ -218,12 +272,7 @@ export function evaluateGate(i: GateInputs): GateResult {
   }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
-  // Paths that do not read as they are (invisible or bidirectional-control characters): a CSO must look.
-  for (const f of i.changes)
-    for (const name of new Set([f.filename, f.previousFilename ?? f.filename])) {
-      const why = suspiciousPath(name);
-      if (why) result.suspiciousPaths.push({ file: name, why });
-    }
+  result.suspiciousPaths = suspiciousPaths(i.changes);
 
   const required =
     result.impacted.length > 0 ||
@@ -232,27 +281,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     result.suspiciousPaths.length > 0 ||
     baseErrors.length > 0;
   result.requiresApproval = required || errors.length > 0;
-  const added = i.events ? labelAddedAt(i.events) : undefined;
-  const labelOnly = added
-    ? result.impacted
-        .filter((h) => h.reasons.length > 0 && h.reasons.every((r) => r.kind === 'label'))
-        .map((h) => ({
-          hazard: h.id,
-          labels: h.reasons.map((r) => ({ name: r.label ?? '', addedAt: added.get((r.label ?? '').toLowerCase()) })),
-        }))
-    : [];
-  result.approval = decideApproval({
-    required,
-    reviews: i.reviews,
-    roster: rosterLogins,
-    author: i.author,
-    commitAuthors: i.commitAuthors,
-    headSha: i.headSha,
-    requiredApprovals: base.config.gate.requiredApprovals,
-    rosterNames: Object.fromEntries(base.config.cso.map((c) => [c.github.toLowerCase(), c.name])),
-    ...(i.commits ? { contributions: contributionsOf(i.commits) } : {}),
-    ...(i.events ? { events: i.events, labelOnly } : {}),
-  });
+  result.approval = decideApproval(approvalInputs(i, base, result.impacted, required));
   if (errors.length) result.decision = 'error';
   else result.decision = result.approval.state;
   return result;

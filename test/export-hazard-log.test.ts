@@ -31,7 +31,7 @@ describe('hazardLogRows', () => {
     expect(h4rows.map((r) => r[col('Control ID')])).toEqual(h4.controls.map((c) => c.id));
     expect(h4rows[0]![col('Hazard Description')]).toBe(h4.description);
     expect(h4rows[1]![col('Hazard Description')]).toBe('');
-    expect(h4rows[0]![col('Control owner')]).toBe(folder.config.product.manufacturer);
+    expect(h4rows[0]![col('Control owner')]).toBe('Example Health Ltd (manufacturer)');
     expect(h4rows[0]![col('Initial Risk')]).toBe(String(h4.initial.risk));
 
     const bare = { ...h4, id: 'H-999', controls: [], causes: [], actions: [] };
@@ -79,7 +79,8 @@ describe('hazardLogXlsx', () => {
     expect(wb.created?.toISOString()).toBe('2000-01-01T00:00:00.000Z');
     // the scheme in force, on its own sheet: Major × Medium is 3, Catastrophic × Very high is 5
     const m = wb.getWorksheet('Risk Matrix')!;
-    expect(m.getRow(3).values).toEqual([
+    expect(m.getRow(2).getCell(1).value).toMatch(/^Definitions quoted word for word from the NHS DCB0129 implementation guidance/);
+    expect(m.getRow(4).values).toEqual([
       undefined,
       'Likelihood \\ Severity',
       'Minor',
@@ -88,8 +89,35 @@ describe('hazardLogXlsx', () => {
       'Major',
       'Catastrophic',
     ]);
-    expect(m.getRow(4).values).toEqual([undefined, 'Very high', 3, 4, 4, 5, 5]);
-    expect(m.getRow(6).getCell(5).value).toBe(3); // Medium × Major
+    expect(m.getRow(5).values).toEqual([undefined, 'Very high', 3, 4, 4, 5, 5]);
+    expect(m.getRow(7).getCell(5).value).toBe(3); // Medium × Major
+    // The guidance's words, verbatim, with the acceptability in force; the whole severity ladder.
+    const cells = (m.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
+    expect(cells).toContainEqual([
+      3,
+      'Undesirable level of risk. Attempts should be made to eliminate or control to reduce risk to an acceptable level. Shall only be acceptable when further risk reduction is impractical.',
+      'Only with a recorded justification that further risk reduction is impractical',
+    ]);
+    expect(cells).toContainEqual([
+      4,
+      'Mandatory elimination or control to reduce risk to an acceptable level.',
+      'Not acceptable for release',
+    ]);
+    expect(cells).toContainEqual(['Major', 'Death', 'Single patient']);
+    expect(cells).toContainEqual(['Catastrophic', 'Death', 'Multiple patients']);
+    expect(cells.filter((r) => ['Single patient', 'Multiple patients'].includes(r[2] as string))).toHaveLength(15);
+    expect(cells).toContainEqual(['Medium', 'Possible']);
+    // The residual that counts planned controls says so, next to the number (which stays a number).
+    const log = wb.getWorksheet('Hazard Log')!;
+    const header = log.getRow(1).values as unknown[];
+    const at = (name: string) => header.indexOf(name);
+    const h3 = log.getRows(2, log.rowCount - 1)!.find((r) => r.getCell(at('Num')).value === 'H-003')!;
+    expect(h3.getCell(at('Residual Risk')).value).toBe(2);
+    expect(String(h3.getCell(at('Residual Risk')).note)).toContain('H-003-C03, C04');
+    expect(h3.getCell(at('Residual risk basis')).value).toBe(
+      'Once planned controls H-003-C03, C04 are in place; as delivered in this release: Major / Low, risk 3',
+    );
+    expect(h3.getCell(at('Residual Consequence as delivered')).value).toBe('Major');
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Hazard Log', 'Risk Matrix']);
   });
 });

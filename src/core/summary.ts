@@ -1,5 +1,7 @@
 /** Plain summaries of a safety folder, shared by the CLI and the documents. */
 import type { Hazard, SafetyFolder } from './folder.js';
+import { residualBasis } from './acceptability.js';
+import { isManufacturerOwner } from './owners.js';
 import { describeRisk } from './risk.js';
 import { HAZARD_STATUSES } from './schema.js';
 
@@ -17,7 +19,8 @@ export interface FolderSummary {
   residualByRating: Record<number, number>;
 }
 
-export const isManufacturer = (owner: string): boolean => owner.trim().toLowerCase() === 'manufacturer';
+/** True when `owner` is the manufacturer of this folder's product (the word `manufacturer` or its own name). */
+export const isManufacturer = (folder: Pick<SafetyFolder, 'config'>, owner: string): boolean => isManufacturerOwner(folder.config, owner);
 
 export function summarize(folder: SafetyFolder): FolderSummary {
   const byStatus = { open: 0, transferred: 0, closed: 0, retired: 0 };
@@ -28,7 +31,7 @@ export function summarize(folder: SafetyFolder): FolderSummary {
   for (const h of folder.hazards) {
     byStatus[h.status]++;
     controls += h.controls.length;
-    transferredControls += h.controls.filter((c) => !isManufacturer(c.owner)).length;
+    transferredControls += h.controls.filter((c) => !isManufacturer(folder, c.owner)).length;
     outstandingControls += h.controls.filter((c) => c.status === 'planned').length;
     if (h.status !== 'retired') residualByRating[h.residual.risk] = (residualByRating[h.residual.risk] ?? 0) + 1;
   }
@@ -62,15 +65,29 @@ export interface HazardRow {
   initial: string;
   residual: string;
   residualRisk: number;
+  /** The rating acceptability is judged on: the delivered residual when stated, else the residual. */
+  releaseRisk: number;
+  /** Set when planned controls are counted: "3 as delivered (2 with planned controls)". */
+  residualNote?: string;
 }
 
 export function hazardRows(folder: SafetyFolder): HazardRow[] {
-  return folder.hazards.map((h: Hazard) => ({
-    id: h.id,
-    title: h.title,
-    status: h.draft ? `${h.status} (draft)` : h.status,
-    initial: describeRisk(folder.scheme, h.initial.risk),
-    residual: describeRisk(folder.scheme, h.residual.risk),
-    residualRisk: h.residual.risk,
-  }));
+  return folder.hazards.map((h: Hazard) => {
+    const b = residualBasis(folder, h);
+    const delivered = b.restsOnPlanned ? h.initial.risk : b.delivered?.risk;
+    const note =
+      delivered !== undefined && delivered !== h.residual.risk
+        ? `${delivered} as delivered${b.delivered ? '' : ' (initial)'}, ${h.residual.risk} with planned controls`
+        : undefined;
+    return {
+      id: h.id,
+      title: h.title,
+      status: h.draft ? `${h.status} (draft)` : h.status,
+      initial: describeRisk(folder.scheme, h.initial.risk),
+      residual: note ?? describeRisk(folder.scheme, h.residual.risk),
+      residualRisk: h.residual.risk,
+      releaseRisk: b.releaseRisk,
+      ...(note ? { residualNote: note } : {}),
+    };
+  });
 }

@@ -5,7 +5,8 @@ import { snapshotFromDisk } from '../src/adapters/fs.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { clinicalBlockers, noTriggersSummary, residualText } from '../src/core/acceptability.js';
 import { loadFolder, type LoadResult } from '../src/core/folder.js';
-import { baseFiles, CONFIG, HAZARD, HAZARD_FILE, validateTree, withHazard } from './helpers/folder.js';
+import { cli } from './helpers/cli.js';
+import { baseFiles, CONFIG, HAZARD, HAZARD_FILE, validateTree, withHazard, writeTree } from './helpers/folder.js';
 import { EXAMPLE_PRODUCT, tempDir } from './helpers/repo.js';
 
 const CONFIG_FILE = 'clinical-safety/clinsafe.yml';
@@ -681,5 +682,45 @@ describe('the example product under the new rules (issue 11: the cases found in 
     });
     expectDiag(forged, { severity: 'error', code: 'cso-record' });
     expect(clinicalBlockers(forged.folder!).find((x) => x.rule === 'incident-above-residual')).toMatchObject({ severity: 'blocks' });
+  });
+});
+
+describe('clinsafe validate prints the clinical findings', () => {
+  it('counts the live hazards without triggers after the per-hazard warnings, and lists them in JSON', async () => {
+    const noTriggers = HAZARD.replace(/triggers:\n {2}paths: \["src\/patient\/\*\*"\]\n {2}labels: \[patient-context\]\n/, '');
+    const root = writeTree({
+      ...baseFiles(),
+      [HAZARD_FILE]: noTriggers,
+      'clinical-safety/hazards/H-002-second.yml': noTriggers.replace('id: H-001', 'id: H-002'),
+    });
+    const r = await cli(root, 'validate', '--root', '.');
+    expect(r.code).toBe(0);
+    const lines = r.err.split('\n');
+    expect(lines.filter((l) => l.includes('warning: hazard has no triggers'))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('warning: 2 live hazards have no triggers: the gate can never link code to them');
+    const json = await cli(root, 'validate', '--root', '.', '--format', 'json');
+    expect(JSON.parse(json.out).liveHazardsWithoutTriggers).toEqual(['H-001', 'H-002']);
+  });
+
+  it('a residual 4 fails validate with its position, and the summary table shows the residual as delivered', async () => {
+    const root = writeTree({
+      ...baseFiles(),
+      [HAZARD_FILE]: HAZARD.replace(
+        '      - test/banner.spec.ts\nresidual:',
+        '      - test/banner.spec.ts\n  - id: H-001-C02\n    description: Clear context on reconnect\n    type: design\n    owner: manufacturer\n    status: planned\n    causes: [C1]\nresidual:',
+      ).replace('status: open', 'deliveredResidual:\n  severity: Major\n  likelihood: Low\nstatus: open\njustification: Until C02 ships.'),
+    });
+    const ok = await cli(root, 'validate', '--root', '.', '--summary');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/H-001 .* 3 as delivered, 2 with planned controls/);
+    writeFileSync(
+      join(root, HAZARD_FILE),
+      HAZARD.replace('likelihood: Very low', 'likelihood: High').replace('likelihood: Medium', 'likelihood: High'),
+    );
+    const bad = await cli(root, 'validate', '--root', '.');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain(
+      'clinical-safety/hazards/H-001-wrong-patient.yml:22:1: residual risk 4 — Mandatory elimination or control is not acceptable for release',
+    );
   });
 });

@@ -275,7 +275,11 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       for (const c of t.controls) expect(s).toContain(c.description.replace(/\s+/g, ' ').trim().slice(0, 50));
     }
     expect(s).toContain('Open action (Deploying organisation)');
-    expect(others).toMatch(/\| Example EPMA Systems Ltd\s+\| Trust EPMA .*\| DCB0129, in its own safety case/);
+    expect(others).toContain('#### Example EPMA Systems Ltd: H-006 Reconciliation summary not delivered to EPMA or the prescriber');
+    expect(others).toContain(
+      'Who must act: **Example EPMA Systems Ltd**, manufacturer of Trust EPMA (electronic prescribing and medicines administration), in its own clinical safety case under DCB0129.',
+    );
+    expect(others).toMatch(/\| H-006-C06 \| The EPMA system returns a filing acknowledgement/);
     // a manufacturer control never lands under "what the organisation must do"
     expect(s).not.toMatch(/\| H-006-C05 /);
   });

@@ -142,22 +142,30 @@ export function transferredBlock(ctx: Ctx): RootContent[] {
         'These organisations make systems this product interfaces with. They are not deploying organisations: each must put its control in place in its own system and record it in its own clinical safety case, under the standard named.',
       ),
     );
-    out.push(
-      grid(
-        ['Manufacturer', 'System', 'Must act under', 'Hazard', 'Clinical impact', 'Control', 'Status'],
-        ho.otherManufacturers.flatMap((m) =>
-          m.controls.map((c): Cell[] => [
-            m.manufacturer.name,
-            m.manufacturer.system ?? 'not stated',
-            `${m.manufacturer.standard}, in its own safety case`,
-            `${m.hazard.id} ${oneLine(m.hazard.title)}`,
-            m.hazard.clinicalImpact,
-            `${c.id} ${oneLine(c.description)}`,
-            c.status,
-          ]),
+    for (const m of ho.otherManufacturers) {
+      const who = m.manufacturer;
+      out.push(
+        heading(4, `${who.name}: ${m.hazard.id} ${oneLine(m.hazard.title)}`),
+        paragraph(
+          'Who must act: ',
+          strong(who.name),
+          who.system ? `, manufacturer of ${oneLine(who.system)},` : ',',
+          ` in its own clinical safety case under ${who.standard}.`,
         ),
-      ),
-    );
+        grid(
+          ['Item', 'Detail'],
+          [
+            ['Hazard', m.hazard.description],
+            ['Potential clinical impact', m.hazard.clinicalImpact],
+            ['Residual risk', residualText(ctx.folder, m.hazard)],
+          ],
+        ),
+        grid(
+          ['Control', 'What the manufacturer must do', 'Type', 'Status'],
+          m.controls.map((c) => [c.id, c.description, c.type, c.status]),
+        ),
+      );
+    }
   }
   return out;
 }

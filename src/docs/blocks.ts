@@ -272,7 +272,6 @@ export function hazardDetails(ctx: DocContext): RootContent[] {
           ['Additional controls', h.controls.map((c) => `${c.id} (${c.type}, ${c.owner}, ${c.status})`).join('; ') || 'none'],
           ['Residual risk', residualText(ctx.folder, h)],
           ...(h.severityReductionReason ? [['Why the severity is lower', h.severityReductionReason] as Cell[]] : []),
-          ...(h.justification ? [['Justification of the residual risk', h.justification] as Cell[]] : []),
           ...(h.acceptedPlannedResidual
             ? [
                 [

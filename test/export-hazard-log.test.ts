@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { HAZARD_LOG_COLUMNS, NHS_HEADERS } from '../src/core/nhs-layout.js';
+import { readWorkbook } from '../src/adapters/xlsx.js';
 import { hazardLogCsv, hazardLogRows, hazardLogXlsx, neutraliseCsvCell } from '../src/export/hazard-log-table.js';
+import { importHazardLog } from '../src/import/nhs.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 function medrec(): SafetyFolder {
@@ -119,5 +121,32 @@ describe('hazardLogXlsx', () => {
     );
     expect(h3.getCell(at('Residual Consequence as delivered')).value).toBe('Major');
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Hazard Log', 'Risk Matrix']);
+  });
+});
+
+describe('the manufacturer in the exported log (issue 11 §3)', () => {
+  it('is written as "<name> (manufacturer)" in any spelling, and imports back as the manufacturer with no --manufacturer', async () => {
+    const folder = medrec();
+    // A log where deploying organisations hold most controls, and the manufacturer is named by its own name.
+    const hazards = folder.hazards.map((h, i) => ({
+      ...h,
+      controls: h.controls.map((c, j) =>
+        j === 0
+          ? { ...c, owner: i % 2 ? 'EXAMPLE HEALTH LTD.' : 'manufacturer' }
+          : { ...c, owner: 'Deploying organisation', status: 'planned' as const },
+      ),
+    }));
+    const f: SafetyFolder = { ...folder, hazards };
+    const rows = hazardLogRows(f);
+    const owner = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'controlOwner');
+    const owners = new Set(rows.slice(1).map((r) => r[owner]));
+    expect(owners).toEqual(new Set(['Example Health Ltd (manufacturer)', 'Deploying organisation', '']));
+    const wb = await readWorkbook(await hazardLogXlsx(f), 'log.xlsx');
+    const r = importHazardLog(wb, { scheme: folder.scheme });
+    expect(r.manufacturer).toBe('Example Health Ltd');
+    for (const h of r.hazards) {
+      const first = h.controls[0];
+      if (first) expect(first.owner, h.id).toBe('manufacturer');
+    }
   });
 });

@@ -468,6 +468,25 @@ describe('sign-off states', () => {
     expect(m.signOff).toEqual({ state: 'approved', cso: 'dr-amara-okafor', signedAt: '2026-11-03T15:04:05Z' });
   });
 
+  it('a residual resting on planned controls: the CSCR checklist credits a sign-off statement that accepts it, and warns when one does not', async () => {
+    const h3 = folder.hazards.find((h) => h.id === 'H-003')!;
+    const { deliveredResidual: _d, ...asFound } = h3;
+    const f: SafetyFolder = { ...folder, hazards: folder.hazards.map((h) => (h.id === 'H-003' ? asFound : h)) };
+    const build = async (statement: string) =>
+      text(
+        await buildDocuments({ folder: f, release, changeRecord: [], signOff: { ...approved, statement }, formats: ['md'] }),
+        ARTEFACTS.cscrMd,
+      );
+    const silent = await build('I am satisfied that the residual clinical risk is acceptable.');
+    expect(section(silent, 'Outstanding test issues')).toMatch(/\| H-003\s+\| Residual rests on planned controls\s+\| \*\*blocks\*\*/);
+    expect(section(silent, 'Summary safety statement')).toContain('Warning: signed while 1 finding(s) that block sign-off stood (H-003)');
+    const accepting = await build('Acceptable for use. I accept the residual risk resting on planned controls for H-003.');
+    expect(section(accepting, 'Outstanding test issues')).toMatch(
+      /\| H-003\s+\| Residual rests on planned controls\s+\| flagged\s+\| .*accepted for release in the CSO’?'?s sign-off statement/,
+    );
+    expect(section(accepting, 'Summary safety statement')).not.toContain('Warning: signed while');
+  });
+
   it('an approval by someone not on the CSO roster is refused, never printed as an approval', async () => {
     const outsider: SignOff = { ...approved, cso: { ...approved.cso, github: 'mallory' } } as SignOff;
     await expect(buildDocuments({ folder, release, changeRecord: [], signOff: outsider, formats: ['md'] })).rejects.toThrow(SignOffError);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
-import { clinicalBlockers, noTriggersSummary, residualText } from '../src/core/acceptability.js';
+import { clinicalBlockers, noTriggersSummary, plannedAcceptedIn, residualText } from '../src/core/acceptability.js';
 import { loadFolder, type LoadResult } from '../src/core/folder.js';
 import { cli } from './helpers/cli.js';
 import { baseFiles, CONFIG, HAZARD, HAZARD_FILE, validateTree, withHazard, writeTree } from './helpers/folder.js';
@@ -647,6 +647,19 @@ describe('the example product under the new rules (issue 11: the cases found in 
     const f = clinicalBlockers(accepted.folder!).find((x) => x.rule === 'planned-residual')!;
     expect(f).toMatchObject({ hazardId: 'H-003', severity: 'flags' });
     expect(f.message).toContain('accepted for release by dr-amara-okafor on 2026-11-20');
+    // or the CSO's sign-off statement accepts it, naming the hazard
+    const statement = 'Safe for release. I accept the residual risk resting on planned controls for H-003 and H-099, until 2.5.';
+    expect(plannedAcceptedIn(r.folder!, statement)).toEqual(['H-003']);
+    const byStatement = clinicalBlockers(r.folder!, { statement }).find((x) => x.rule === 'planned-residual')!;
+    expect(byStatement).toMatchObject({ hazardId: 'H-003', severity: 'flags' });
+    expect(byStatement.message).toContain("accepted for release in the CSO's sign-off statement");
+    // a statement that does not name it, or only mentions planned controls, accepts nothing
+    for (const other of [
+      'Safe for release.',
+      'I accept the residual risk resting on planned controls for H-002.',
+      'Planned controls H-003 are fine.',
+    ])
+      expect(clinicalBlockers(r.folder!, { statement: other }).find((x) => x.rule === 'planned-residual')!.severity, other).toBe('blocks');
   });
 
   it('INC-2026-002 against H-006 (before H-006 was re-assessed) is flagged, and blocks sign-off until re-assessed or a CSO says why not', () => {

@@ -197,6 +197,26 @@ export interface ClinicalFinding {
 export interface BlockerOptions {
   /** Release date (ISO): incidents open at that date count. Default: every incident not closed. */
   at?: string;
+  /**
+   * The statement of the CSO signing off. A residual resting on planned controls is accepted for a
+   * hazard the statement names in the phrase "I accept the residual risk resting on planned controls
+   * for H-003 and H-007" (see `plannedAcceptedIn`).
+   */
+  statement?: string;
+}
+
+const ACCEPT_PHRASE = /\baccepts?\s+(?:the\s+)?residual(?:\s+risks?)?\s+resting\s+on\s+planned\s+controls\s+(?:of|for)\s+([^.;\n]+)/gi;
+
+/**
+ * Hazard ids a sign-off statement explicitly accepts as releasable with a residual resting on planned
+ * controls: each id after "accept the residual risk resting on planned controls for", up to the end of
+ * the sentence ("…for H-003, H-007 and H-009."). Words that are not hazard ids of `folder` are ignored.
+ */
+export function plannedAcceptedIn(folder: SafetyFolder, statement: string): string[] {
+  const ids = new Set(folder.hazards.map((h) => h.id));
+  const out = new Set<string>();
+  for (const m of statement.matchAll(ACCEPT_PHRASE)) for (const word of m[1]!.split(/[\s,]+/)) if (ids.has(word)) out.add(word);
+  return [...out];
 }
 
 /**
@@ -207,6 +227,7 @@ export interface BlockerOptions {
 export function clinicalBlockers(folder: SafetyFolder, opts: BlockerOptions = {}): ClinicalFinding[] {
   const out: ClinicalFinding[] = [];
   const s = folder.scheme;
+  const statementAccepts = new Set(opts.statement ? plannedAcceptedIn(folder, opts.statement) : []);
   for (const h of liveHazardsOf(folder)) {
     const add = (rule: Rule, severity: 'blocks' | 'flags', message: string, at: Segment[]) =>
       out.push({ hazardId: h.id, rule, severity, message, file: h.file, at });
@@ -234,13 +255,16 @@ export function clinicalBlockers(folder: SafetyFolder, opts: BlockerOptions = {}
         h.id,
         b.plannedControls.map((c) => c.id),
       );
-      const accepted = isCsoRecord(folder, h.acceptedPlannedResidual);
+      const recorded = isCsoRecord(folder, h.acceptedPlannedResidual);
+      const inStatement = statementAccepts.has(h.id);
       add(
         'planned-residual',
-        accepted ? 'flags' : 'blocks',
-        accepted
+        recorded || inStatement ? 'flags' : 'blocks',
+        recorded
           ? `residual ${h.residual.risk} rests on planned controls ${ids}; accepted for release by ${h.acceptedPlannedResidual!.by} on ${h.acceptedPlannedResidual!.on}`
-          : `residual ${h.residual.risk} rests on planned controls ${ids}, not yet in place; as delivered the initial rating ${h.initial.risk} applies. State deliveredResidual (the rating without them), or a CSO records acceptedPlannedResidual`,
+          : inStatement
+            ? `residual ${h.residual.risk} rests on planned controls ${ids}; accepted for release in the CSO's sign-off statement`
+            : `residual ${h.residual.risk} rests on planned controls ${ids}, not yet in place; as delivered the initial rating ${h.initial.risk} applies. State deliveredResidual (the rating without them), or a CSO records acceptedPlannedResidual (or signs off stating "I accept the residual risk resting on planned controls for ${h.id}")`,
         ['residual'],
       );
     }

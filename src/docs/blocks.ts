@@ -6,9 +6,9 @@ import type { RootContent } from 'mdast';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { emphasis, heading, inlineCode, list, paragraph, strong, text } from '../core/markdown.js';
 import { describeRisk, ratingOf, riskOf } from '../core/risk.js';
-import { clinicalBlockers, residualBasis, residualText } from '../core/acceptability.js';
+import { residualBasis, residualText } from '../core/acceptability.js';
 import { ownerKind } from '../core/owners.js';
-import { incidentConflictBlock, signOffFindingsBlock } from './clinical-blocks.js';
+import { findingsFor, incidentConflictBlock, signOffFindingsBlock } from './clinical-blocks.js';
 import { evidenceCell, grid, oneLine, paras, type Cell } from './mdast.js';
 import {
   day,
@@ -452,7 +452,7 @@ export function safetyStatement(ctx: DocContext): RootContent[] {
   const live = liveHazards(f);
   const unacceptable = unacceptableHazards(f);
   const high = highResidualHazards(f);
-  const blocking = clinicalBlockers(f, { at: ctx.release.date }).filter((b) => b.severity === 'blocks');
+  const blocking = findingsFor(ctx).filter((b) => b.severity === 'blocks');
   const facts: RootContent = paragraph(
     `Of ${live.length} live hazard${live.length === 1 ? '' : 's'}, ${unacceptable.length} ${unacceptable.length === 1 ? 'has' : 'have'} a residual rating as released of ${f.scheme.unacceptableFrom} or more (not acceptable for release) and ${high.length} ${high.length === 1 ? 'has' : 'have'} a residual rating as released of ${f.scheme.justifyFrom} or more (acceptable only with a recorded justification); ${transferredHazards(f).length} rely on controls held by deploying organisations; ${outstandingIssues(f).length} outstanding item(s) are listed in the test summary; ${blocking.length} finding(s) block sign-off.`,
   );

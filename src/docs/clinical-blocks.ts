@@ -14,6 +14,13 @@ import { handOver, type HandOverHazard } from './safety-case-facts.js';
 interface Ctx {
   folder: SafetyFolder;
   release: { date: string };
+  signOff?: { state: string; statement?: string };
+}
+
+/** The findings as of this release, crediting an approved sign-off's statement. */
+export function findingsFor(ctx: Ctx): ClinicalFinding[] {
+  const statement = ctx.signOff?.state === 'approved' ? ctx.signOff.statement : undefined;
+  return clinicalBlockers(ctx.folder, { at: ctx.release.date, ...(statement ? { statement } : {}) });
 }
 
 /** The acceptability of a rating as a residual risk for release, under the scheme in force. */
@@ -212,7 +219,7 @@ const RULE_LABELS: Record<ClinicalFinding['rule'], string> = {
 
 /** The sign-off checklist: every finding that blocks or flags sign-off, with its hazard. */
 export function signOffFindingsBlock(ctx: Ctx): RootContent[] {
-  const fs = clinicalBlockers(ctx.folder, { at: ctx.release.date });
+  const fs = findingsFor(ctx);
   const blocking = fs.filter((f) => f.severity === 'blocks');
   const out: RootContent[] = [
     paragraph(

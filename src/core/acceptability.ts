@@ -57,6 +57,13 @@ export function residualBasis(folder: SafetyFolder, hazard: Hazard): ResidualBas
   };
 }
 
+/** " (causes C2, C3 have no implemented control)", or nothing. */
+function bare(b: ResidualBasis): string {
+  const cs = b.uncoveredCauses.filter((c) => c.plannedOnly).map((c) => c.id);
+  if (cs.length === 0) return '';
+  return ` (cause${cs.length === 1 ? '' : 's'} ${cs.join(', ')} ${cs.length === 1 ? 'has' : 'have'} no implemented control)`;
+}
+
 /** "H-003-C03, C04": the hazard's prefix written once. */
 export function controlList(hazardId: string, ids: readonly string[]): string {
   return ids.map((id, i) => (i > 0 && id.startsWith(`${hazardId}-`) ? id.slice(hazardId.length + 1) : id)).join(', ');
@@ -264,7 +271,7 @@ export function clinicalBlockers(folder: SafetyFolder, opts: BlockerOptions = {}
           ? `residual ${h.residual.risk} rests on planned controls ${ids}; accepted for release by ${h.acceptedPlannedResidual!.by} on ${h.acceptedPlannedResidual!.on}`
           : inStatement
             ? `residual ${h.residual.risk} rests on planned controls ${ids}; accepted for release in the CSO's sign-off statement`
-            : `residual ${h.residual.risk} rests on planned controls ${ids}, not yet in place; as delivered the initial rating ${h.initial.risk} applies. State deliveredResidual (the rating without them), or a CSO records acceptedPlannedResidual (or signs off stating "I accept the residual risk resting on planned controls for ${h.id}")`,
+            : `residual ${h.residual.risk} rests on planned controls ${ids}, not yet in place${bare(b)}; as delivered the initial rating ${h.initial.risk} applies. State deliveredResidual (the rating without them), or a CSO records acceptedPlannedResidual (or signs off stating "I accept the residual risk resting on planned controls for ${h.id}")`,
         ['residual'],
       );
     }

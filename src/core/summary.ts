@@ -1,7 +1,7 @@
 /** Plain summaries of a safety folder, shared by the CLI and the documents. */
 import type { Hazard, SafetyFolder } from './folder.js';
 import { residualBasis } from './acceptability.js';
-import { isManufacturerOwner } from './owners.js';
+import { isManufacturerOwner, organisationKey } from './owners.js';
 import { describeRisk } from './risk.js';
 import { HAZARD_STATUSES } from './schema.js';
 
@@ -19,8 +19,12 @@ export interface FolderSummary {
   residualByRating: Record<number, number>;
 }
 
-/** True when `owner` is the manufacturer of this folder's product (the word `manufacturer` or its own name). */
-export const isManufacturer = (folder: Pick<SafetyFolder, 'config'>, owner: string): boolean => isManufacturerOwner(folder.config, owner);
+/**
+ * True when `owner` is the manufacturer: the word `manufacturer` or, given the folder, the
+ * manufacturer's own name in any spelling (see core/owners.ts).
+ */
+export const isManufacturer = (owner: string, folder?: Pick<SafetyFolder, 'config'>): boolean =>
+  folder ? isManufacturerOwner(folder.config, owner) : organisationKey(owner) === 'manufacturer';
 
 export function summarize(folder: SafetyFolder): FolderSummary {
   const byStatus = { open: 0, transferred: 0, closed: 0, retired: 0 };
@@ -31,7 +35,7 @@ export function summarize(folder: SafetyFolder): FolderSummary {
   for (const h of folder.hazards) {
     byStatus[h.status]++;
     controls += h.controls.length;
-    transferredControls += h.controls.filter((c) => !isManufacturer(folder, c.owner)).length;
+    transferredControls += h.controls.filter((c) => !isManufacturer(c.owner, folder)).length;
     outstandingControls += h.controls.filter((c) => c.status === 'planned').length;
     if (h.status !== 'retired') residualByRating[h.residual.risk] = (residualByRating[h.residual.risk] ?? 0) + 1;
   }

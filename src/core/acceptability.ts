@@ -303,10 +303,10 @@ export function clinicalBlockers(folder: SafetyFolder, opts: BlockerOptions = {}
       add(
         'held-elsewhere',
         'flags',
-        `residual assumes controls ${controlList(
+        `residual assumes that controls ${controlList(
           h.id,
           b.plannedElsewhere.map((c) => c.id),
-        )} held by ${by}; they must be handed over`,
+        )} held by ${by} are put in place (the hand-over lists them)`,
         ['controls'],
       );
     }

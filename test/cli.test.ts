@@ -79,7 +79,7 @@ describe('the built clinsafe binary', () => {
     const r = clinsafe(['demo'], REPO_ROOT);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/H-001\s+Medication record shown for the wrong patient/);
-    expect(r.stdout).toMatch(/✓ MedRec: 12 hazards \(7 open, 2 transferred, 2 closed, 1 retired\)/);
+    expect(r.stdout).toMatch(/✓ MedRec: 12 hazards \(8 open, 1 transferred, 2 closed, 1 retired\)/);
   });
 });
 

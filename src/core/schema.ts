@@ -86,6 +86,10 @@ export const customSchemeSchema = z
     matrix: z.record(z.string(), z.record(z.string(), z.number().int())).describe('likelihood → severity → rating value'),
     severityMeanings: z.record(z.string(), text).optional(),
     likelihoodMeanings: z.record(z.string(), text).optional(),
+    severityLadder: z
+      .array(z.strictObject({ severity: text, consequence: text, patients: z.enum(['single', 'multiple']) }))
+      .optional()
+      .describe('Optional. Consequences graded by the number of patients affected, printed with the scheme'),
   })
   .describe('A complete custom risk matrix, declared in the CRMP');
 
@@ -149,10 +153,27 @@ export const configSchema = z
       .default({ incidentLabel: 'clinical-incident', reviewLabel: 'clinical-safety-review' })
       .describe('Settings of the clinsafe GitHub App'),
     roles: z.array(z.strictObject({ name: text, role: text, responsibilities: text.optional() })).default([]),
+    otherManufacturers: z
+      .array(
+        z.strictObject({
+          name: text.describe('The organisation, as control owners name it'),
+          system: text.optional().describe('The interfacing system it makes'),
+          standard: text.default('DCB0129').describe('The standard under which it manages its own clinical risk'),
+        }),
+      )
+      .default([])
+      .describe('Manufacturers of interfacing systems that hold controls: not deploying organisations; they act in their own safety case'),
     method: text.optional(),
     incidentProcess: text.optional(),
   })
   .describe('clinsafe.yml: the product, its Clinical Safety Officers and the clinical risk management process');
+
+/** A decision a CSO records in a safety file: who (GitHub login on the roster), when, and why. */
+const csoRecord = z.strictObject({
+  by: z.string().regex(GITHUB_LOGIN, { error: 'must be the GitHub login of a CSO on the roster, without @' }),
+  on: isoDate,
+  reason: text,
+});
 
 const OWNER_HELP = 'is `manufacturer` or the name of the organisation that holds the control';
 
@@ -214,6 +235,17 @@ function buildHazardSchema(scheme: RiskScheme) {
         )
         .default([]),
       residual: assessment,
+      deliveredResidual: assessment
+        .optional()
+        .describe(
+          'Optional. The residual risk as delivered in this release, crediting no planned control; set it when residual counts controls still planned',
+        ),
+      severityReductionReason: text
+        .optional()
+        .describe('Why the residual severity is lower than the initial one (controls usually reduce likelihood, not severity)'),
+      acceptedPlannedResidual: csoRecord
+        .optional()
+        .describe('A CSO on the roster accepts releasing with a residual that rests on planned controls, and says why'),
       status: z.enum(HAZARD_STATUSES),
       transferredTo: text.optional(),
       retiredReason: text.optional(),
@@ -273,6 +305,11 @@ function buildIncidentSchema(scheme: RiskScheme) {
       journal: z.array(z.strictObject({ date: isoDate, by: text, entry: text })).default([]),
       madeSafeOn: isoDate.optional(),
       closedOn: isoDate.optional(),
+      safetyCaseImpact: csoRecord
+        .optional()
+        .describe(
+          'DCB0129 7.2.2/7.2.3: a CSO on the roster records why a linked hazard is not re-assessed although this incident is rated above its residual risk',
+        ),
     })
     .describe('A safety incident log entry (DCB0129 §3.6)');
 }
@@ -321,5 +358,6 @@ export function toRiskScheme(declared: Config['riskScheme']): RiskScheme {
     unacceptableFrom: declared.unacceptableFrom,
     severityMeanings: declared.severityMeanings ?? {},
     likelihoodMeanings: declared.likelihoodMeanings ?? {},
+    ...(declared.severityLadder ? { severityLadder: declared.severityLadder } : {}),
   };
 }

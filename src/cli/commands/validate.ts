@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
+import { hazardsWithoutTriggers, noTriggersSummary } from '../../core/acceptability.js';
 import type { SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
 import { loadFromDisk } from '../load.js';
@@ -48,6 +49,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
               valid: result.valid,
               diagnostics: result.diagnostics,
               summary: result.folder ? summarize(result.folder) : null,
+              liveHazardsWithoutTriggers: result.folder ? hazardsWithoutTriggers(result.folder).map((h) => h.id) : null,
             },
             null,
             2,
@@ -57,6 +59,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         // Annotations go to stdout, where the Actions runner reads workflow commands.
         if (format === 'github') for (const d of result.diagnostics) io.out(diagnosticAnnotation(d));
         else for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+        // The count, after the per-hazard warnings: an imported log often has many such hazards.
+        const untriggered = result.folder ? noTriggersSummary(result.folder) : '';
+        if (untriggered) io.err(`warning: ${untriggered}`);
         if (result.folder && opts.summary) io.out(hazardTable(result.folder));
         const counts = `${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
         if (result.valid && result.folder) io.out(`✓ ${summaryLine(result.folder)} — valid (${counts})`);

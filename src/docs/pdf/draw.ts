@@ -71,12 +71,12 @@ interface Outline {
   addItem(title: string): Outline;
 }
 export interface PdfKitDoc {
-  page: { fonts: Record<string, unknown> };
+  page: { fonts: Record<string, unknown>; write(s: string): void };
   _font: PdfFont;
   outline: Outline;
   font(src: string): PdfKitDoc;
   addPage(): PdfKitDoc;
-  addContent(s: string): PdfKitDoc;
+  addContent: (s: string) => PdfKitDoc;
   struct(type: string, opts?: object): StructElem;
   addStructure(e: StructElem): PdfKitDoc;
   markStructureContent(tag: string): unknown;
@@ -85,8 +85,7 @@ export interface PdfKitDoc {
   goTo(x: number, y: number, w: number, h: number, name: string, opts?: object): PdfKitDoc;
   addNamedDestination(name: string, ...args: unknown[]): void;
   image(src: Buffer, x: number, y: number, opts: object): PdfKitDoc;
-  on(ev: 'data', cb: (b: Buffer) => void): PdfKitDoc;
-  on(ev: 'end' | 'error', cb: (e?: Error) => void): PdfKitDoc;
+  push: (chunk: Buffer | null) => boolean;
   end(): void;
 }
 export type PdfKitCtor = new (opts: object) => PdfKitDoc;
@@ -117,7 +116,14 @@ export class PdfSink implements Sink {
   private marked: Tagged | undefined;
   private h2Outline: Outline | undefined;
 
+  /** The current page's content operators, written to pdfkit once per page (not one Buffer per operator). */
+  private content: string[] = [];
+
   constructor(private readonly doc: PdfKitDoc) {
+    doc.addContent = (s: string) => {
+      this.content.push(s);
+      return doc;
+    };
     for (const face of FACES) {
       doc.font(fontFile(face));
       this.fonts[face] = doc._font;
@@ -133,10 +139,12 @@ export class PdfSink implements Sink {
   }
   endPage(): void {
     this.unmark();
+    if (this.content.length) this.doc.page.write(this.content.join('\n'));
+    this.content = [];
   }
   /** Close the structure tree (after the last page). */
   finish(): void {
-    this.unmark();
+    this.endPage();
     this.stack[0]!.elem.end();
   }
 

@@ -54,7 +54,11 @@ function layout(tree: Root, opts: PdfOptions, sink: Sink, known?: { pages: numbe
   return flow;
 }
 
-export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
+export function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
+  return Promise.resolve().then(() => writePdf(tree, opts));
+}
+
+function writePdf(tree: Root, opts: PdfOptions): Buffer {
   const measured = layout(tree, opts, NULL_SINK);
   const known = { pages: measured.page + 1, headingPages: measured.headingPages };
 
@@ -81,12 +85,15 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
       ModDate: date,
     },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('data', (b) => chunks.push(b));
-    doc.on('end', () => resolve());
-    doc.on('error', (e) => reject(e ?? new Error('pdfkit failed')));
-  });
+  // pdfkit hands each piece of the file to Readable#push; taken here directly (synchronously), the
+  // bytes of every finished page leave pdfkit at once instead of queueing in the stream's buffer.
+  const out = new Collector();
+  let ended = false;
+  doc.push = (chunk: Buffer | null) => {
+    if (chunk === null) ended = true;
+    else out.add(chunk);
+    return true;
+  };
   const sink = new PdfSink(doc);
   const drawn = layout(tree, opts, sink, known);
   sink.finish();
@@ -94,6 +101,36 @@ export async function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
     throw new Error(`PDF layout is not deterministic: measured ${known.pages} pages, drew ${drawn.page + 1}`);
   }
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  if (!ended) throw new Error('pdfkit did not finish the PDF');
+  return out.bytes();
+}
+
+/**
+ * The PDF bytes, gathered in 1 MiB blocks: pdfkit emits one small Buffer per object line, and
+ * keeping hundreds of thousands of them would cost more memory than the PDF itself.
+ */
+class Collector {
+  private static readonly BLOCK = 1 << 20;
+  private readonly full: Buffer[] = [];
+  private block = Buffer.allocUnsafe(Collector.BLOCK);
+  private used = 0;
+  add(b: Buffer): void {
+    if (b.length > Collector.BLOCK / 4) {
+      this.seal();
+      this.full.push(Buffer.from(b));
+      return;
+    }
+    if (this.used + b.length > Collector.BLOCK) this.seal();
+    b.copy(this.block, this.used);
+    this.used += b.length;
+  }
+  private seal(): void {
+    if (this.used) this.full.push(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(Collector.BLOCK);
+    this.used = 0;
+  }
+  bytes(): Buffer {
+    this.seal();
+    return Buffer.concat(this.full);
+  }
 }

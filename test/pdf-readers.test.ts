@@ -154,6 +154,21 @@ it('rebuilding gives byte-identical PDFs', async () => {
 });
 
 describeWithTools([POPPLER, PDFINFO, PDFFONTS], 'PDFs read back by poppler', () => {
+  it('every PDF is a well-formed PDF 1.7 file that poppler reads without a warning', () => {
+    for (const name of [ARTEFACTS.cscrPdf, ARTEFACTS.crmpPdf, ARTEFACTS.requirementsPdf, ARTEFACTS.memoPdf]) {
+      const bytes = arts.find((a) => a.name === name)!.bytes;
+      expect(bytes.subarray(0, 9).toString('latin1')).toBe('%PDF-1.7\n');
+      expect(bytes.subarray(-6).toString('latin1')).toBe('%%EOF\n');
+      for (const args of [[file(name)], ['-struct', file(name)]]) {
+        const r = spawnSync('pdfinfo', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+        expect(r.status).toBe(0);
+        expect(r.stderr).toBe('');
+      }
+      const t = spawnSync('pdftotext', [file(name), '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      expect(t.stderr).toBe('');
+    }
+  });
+
   it('every PDF is tagged, in British English, and shows its title as the window title', () => {
     for (const name of [ARTEFACTS.cscrPdf, ARTEFACTS.crmpPdf, ARTEFACTS.requirementsPdf, ARTEFACTS.memoPdf]) {
       expect(tool('pdfinfo', [file(name)])).toMatch(/^Tagged:\s+yes$/m);

@@ -86,6 +86,7 @@ export interface PdfKitDoc {
   addNamedDestination(name: string, ...args: unknown[]): void;
   image(src: Buffer, x: number, y: number, opts: object): PdfKitDoc;
   push: (chunk: Buffer | null) => boolean;
+  read(): Buffer | null;
   end(): void;
 }
 export type PdfKitCtor = new (opts: object) => PdfKitDoc;
@@ -102,6 +103,10 @@ function rgb(hex: string): string {
   }
   return v;
 }
+
+/** What a written structure element keeps: pdfkit's parent still checks `data.P` before writing itself. */
+const WRITTEN = Object.freeze({ P: true });
+const NOTHING = Object.freeze([]) as unknown;
 
 interface Tagged {
   elem: StructElem;
@@ -161,6 +166,13 @@ export class PdfSink implements Sink {
     const i = this.stack.lastIndexOf(t);
     if (i > 0) this.stack.length = i;
     t.elem.end();
+    // Written out: from now on pdfkit only needs the element's object number (the page's parent
+    // tree lists it until the end), so drop the dictionary it keeps — memory stays flat.
+    const written = t.elem as unknown as { _flushed?: boolean; dictionary?: { data: object; buffer: unknown } };
+    if (written._flushed && written.dictionary) {
+      written.dictionary.data = WRITTEN;
+      written.dictionary.buffer = NOTHING;
+    }
   }
 
   private mark(t: Tagged): void {

@@ -55,8 +55,16 @@ function layout(tree: Root, opts: PdfOptions, sink: Sink, known?: { pages: numbe
 }
 
 export function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
-  return Promise.resolve().then(() => writePdf(tree, opts));
+  return renderer.toPdf(tree, opts);
 }
+
+/**
+ * The renderer toPdf uses. Only bench/pdf.ts swaps it (for the pdfkit-direct floor), so the floor
+ * is measured on the very trees buildDocuments makes, in the same kind of process.
+ */
+export const renderer = {
+  toPdf: (tree: Root, opts: PdfOptions): Promise<Buffer> => Promise.resolve().then(() => writePdf(tree, opts)),
+};
 
 function writePdf(tree: Root, opts: PdfOptions): Buffer {
   const measured = layout(tree, opts, NULL_SINK);
@@ -88,6 +96,8 @@ function writePdf(tree: Root, opts: PdfOptions): Buffer {
   // pdfkit hands each piece of the file to Readable#push; taken here directly (synchronously), the
   // bytes of every finished page leave pdfkit at once instead of queueing in the stream's buffer.
   const out = new Collector();
+  const header = doc.read(); // what the constructor wrote already: "%PDF-1.7" and the binary marker
+  if (header) out.add(header);
   let ended = false;
   doc.push = (chunk: Buffer | null) => {
     if (chunk === null) ended = true;

@@ -1,7 +1,7 @@
 /**
  * The PDF renderer against its floor, and its memory at two sizes.
  *
- *   npm run bench:pdf              (BENCH_PDF_SIZES=62,1000 and BENCH_PDF_RUNS=2 by default)
+ *   npm run bench:pdf              (BENCH_PDF_SIZES=62,1000, BENCH_PDF_RUNS=1 by default)
  *   node dist/bench/pdf.js clinsafe N   one child: buildDocuments({ formats: ['pdf'] }) for N hazards
  *   node dist/bench/pdf.js floor N      one child: the same, with the PDFs written by pdfkit directly
  *
@@ -242,7 +242,7 @@ if (mode) {
   await child(mode, Number(size ?? 1000));
 } else {
   const sizes = (process.env.BENCH_PDF_SIZES ?? '62,1000').split(',').map(Number);
-  const runs = Number(process.env.BENCH_PDF_RUNS ?? 2);
+  const runs = Number(process.env.BENCH_PDF_RUNS ?? 1);
   console.log(`clinsafe PDF bench: node ${process.version}; CSCR + CRMP + safety requirements; best of ${runs} runs`);
   console.log('hazards  path                       in renderer   end to end   peak RSS   PDF bytes');
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -288,4 +288,38 @@ describeWithTools([POPPLER, PDFINFO, PDFFONTS], 'PDFs read back by poppler', () 
     expect(pdf.toString('latin1')).toMatch(/\/S \/Figure\n\/Alt \(Heat map: 3 hazards at 4\)/);
     expect(tool('pdftotext', [file('figure.pdf'), '-'])).toContain('[image: not loaded]');
   });
+
+  it('an SVG picture in the supported subset (rectangles, lines, text) is drawn as vectors; anything else shows its alt text', async () => {
+    const cells = [1, 2, 3, 4, 5].map(
+      (c) =>
+        `<rect x="${c * 40}" y="0" width="40" height="30" fill="#${['cce5d8', 'fff3b0', 'ffd0a0', 'f4b6b0', 'ffffff'][c - 1]}" stroke="#000"/><text x="${c * 40 + 20}" y="20" font-size="12" font-weight="bold" text-anchor="middle">${c * 7} &amp; ${c}</text>`,
+    );
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40" viewBox="0 0 240 40"><title>Heat map</title><g>${cells.join('')}</g><line x1="0" y1="35" x2="240" y2="35" stroke="black"/></svg>`;
+    const hostile = '<svg width="10" height="10"><image href="file:///etc/passwd" width="10" height="10"/></svg>';
+    const tree: Root = {
+      type: 'root',
+      children: [
+        {
+          type: 'paragraph',
+          children: [{ type: 'image', url: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, alt: 'Risk heat map' }],
+        },
+        {
+          type: 'paragraph',
+          children: [{ type: 'image', url: `data:image/svg+xml,${encodeURIComponent(hostile)}`, alt: 'outside the subset' }],
+        },
+      ],
+    };
+    const pdf = await toPdf(tree, { ...OPTS, compact: true });
+    writeFileSync(file('svg.pdf'), pdf);
+    const txt = tool('pdftotext', [file('svg.pdf'), '-']);
+    for (const c of [1, 2, 3, 4, 5]) expect(txt).toContain(`${c * 7} & ${c}`);
+    expect(txt).toContain('[image: outside the subset]');
+    expect(tool('pdfinfo', ['-struct', file('svg.pdf')])).toMatch(/^\s+Figure$/m);
+    expect(
+      tool('pdfimages', ['-list', file('svg.pdf')])
+        .trim()
+        .split('\n')
+        .slice(2),
+    ).toHaveLength(0);
+  });
 });

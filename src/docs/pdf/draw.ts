@@ -6,7 +6,8 @@
  * only layout (footers, fills, rules, repeated table headers) is an Artifact.
  */
 import { createRequire } from 'node:module';
-import { FACES, fontFile, type Face, type FontkitFont } from './fonts.js';
+import { FACES, fontFile, pdfSafe, widthOf, type Face, type FontkitFont } from './fonts.js';
+import type { Svg } from './svg.js';
 import type { Line } from './inline.js';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +33,8 @@ export interface Sink {
   rule(x1: number, y1: number, x2: number, y2: number, width: number, colour: string): void;
   dot(x: number, y: number, r: number, colour: string): void;
   image(png: Buffer, x: number, y: number, w: number, h: number): void;
+  /** A vector picture (svg.ts) with its top left at x, y, its own size times `fit`. */
+  vector(svg: Svg, x: number, y: number, fit: number): void;
   /** A named destination at `y` on this page, and an outline (bookmark) entry at `depth` (2 or 3). */
   anchor(name: string, y: number, title: string, depth: number): void;
   /** An internal link over a rectangle, to a named destination. */
@@ -49,6 +52,7 @@ export const NULL_SINK: Sink = {
   rule() {},
   dot() {},
   image() {},
+  vector() {},
   anchor() {},
   goTo() {},
 };
@@ -272,6 +276,31 @@ export class PdfSink implements Sink {
   image(png: Buffer, x: number, y: number, w: number, h: number): void {
     this.mark(this.stack[this.stack.length - 1]!);
     this.doc.image(png, x, y, { width: w, height: h });
+  }
+  vector(svg: Svg, x: number, y: number, fit: number): void {
+    this.mark(this.stack[this.stack.length - 1]!);
+    const ops: string[] = [`q ${num(svg.scale * fit)} 0 0 ${num(svg.scale * fit)} ${num(x)} ${num(y)} cm`];
+    for (const it of svg.items) {
+      if (it.kind === 'rect') {
+        const box = `${num(it.x)} ${num(it.y)} ${num(it.w)} ${num(it.h)} re`;
+        if (it.fill) ops.push(`${rgb(it.fill)} rg ${box} f`);
+        if (it.stroke) ops.push(`${num(it.strokeWidth)} w ${rgb(it.stroke)} RG ${box} S`);
+      } else if (it.kind === 'line') {
+        ops.push(`${num(it.strokeWidth)} w ${rgb(it.stroke)} RG ${num(it.x1)} ${num(it.y1)} m ${num(it.x2)} ${num(it.y2)} l S`);
+      } else {
+        const face: Face = it.bold ? 'B' : 'R';
+        const text = pdfSafe(it.text);
+        const w = widthOf(face, text, it.size);
+        const x0 = it.anchor === 'middle' ? it.x - w / 2 : it.anchor === 'end' ? it.x - w : it.x;
+        const font = this.fonts[face];
+        this.doc.page.fonts[font.id] ??= font.ref();
+        ops.push(
+          `${rgb(it.fill)} rg BT /${font.id} ${num(it.size)} Tf 1 0 0 -1 ${num(x0)} ${num(it.y)} Tm <${this.encode(face, text)}> Tj ET`,
+        );
+      }
+    }
+    ops.push('Q');
+    this.doc.addContent(ops.join('\n'));
   }
   anchor(name: string, y: number, title: string, depth: number): void {
     this.doc.addNamedDestination(name, 'XYZ', null, y, null);

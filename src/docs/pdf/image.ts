@@ -1,20 +1,28 @@
 /**
- * Pictures: an mdast `image` whose URL is a `data:image/png;base64,…` URL is drawn (a risk heat
- * map, a diagram), tagged as a Figure with its alt text. Nothing is ever loaded from a path or the
- * network: any other URL is shown as its alt text.
+ * Pictures: an mdast `image` whose URL is a `data:` URL of a PNG, or of an SVG in the subset that
+ * svg.ts reads (a risk heat map), is drawn and tagged as a Figure with its alt text. Nothing is
+ * ever loaded from a path or the network: any other URL is shown as its alt text.
  */
 import type { Box, Flow } from './flow.js';
+import { parseSvg, type Svg } from './svg.js';
 
-export interface Picture {
-  png: Buffer;
-  /** Size in points (pixels at 96 dpi). */
-  w: number;
-  h: number;
-}
+/** A picture and its size in points (pixels at 96 dpi). */
+export type Picture = { png: Buffer; svg?: undefined; w: number; h: number } | { svg: Svg; png?: undefined; w: number; h: number };
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
 export function imageOf(url: string): Picture | undefined {
+  const svg = /^data:image\/svg\+xml(;base64|;utf8|;charset=utf-8)?,([\s\S]*)$/i.exec(url);
+  if (svg) {
+    let source: string;
+    try {
+      source = svg[1]?.toLowerCase() === ';base64' ? Buffer.from(svg[2]!, 'base64').toString('utf8') : decodeURIComponent(svg[2]!);
+    } catch {
+      return undefined;
+    }
+    const parsed = parseSvg(source);
+    return parsed && { svg: parsed, w: parsed.w, h: parsed.h };
+  }
   const m = /^data:image\/png;base64,([A-Za-z0-9+/=\s]+)$/.exec(url);
   if (!m) return undefined;
   const png = Buffer.from(m[1]!, 'base64');
@@ -37,7 +45,8 @@ export function layoutImage(flow: Flow, img: Picture, alt: string, box: Box): vo
   flow.gap(4);
   flow.ensure(h);
   const e = flow.sink.begin('Figure', { alt: alt || 'Figure' });
-  flow.sink.image(img.png, box.x, flow.y, w, h);
+  if (img.svg) flow.sink.vector(img.svg, box.x, flow.y, w / img.w);
+  else flow.sink.image(img.png, box.x, flow.y, w, h);
   flow.sink.end(e);
   flow.y += h;
   flow.gap(6);

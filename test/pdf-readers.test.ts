@@ -14,6 +14,7 @@ import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { ARTEFACTS, buildDocuments, type Artefact } from '../src/docs/build.js';
 import { plainText } from '../src/docs/html.js';
 import { pdfSafe, toPdf, type PdfOptions } from '../src/docs/pdf/index.js';
+import { parseSvg } from '../src/docs/pdf/svg.js';
 import { EXAMPLE_PRODUCT, tempDir } from './helpers/repo.js';
 import { describeWithTools, PDFINFO, POPPLER } from './helpers/system-tools.js';
 
@@ -321,5 +322,7 @@ describeWithTools([POPPLER, PDFINFO, PDFFONTS], 'PDFs read back by poppler', () 
         .split('\n')
         .slice(2),
     ).toHaveLength(0);
+    expect(parseSvg(svg)?.items.at(-1)).toEqual({ kind: 'line', x1: 0, y1: 35, x2: 240, y2: 35, stroke: '#000000', strokeWidth: 1 });
+    expect(parseSvg('<svg width="9" height="9"><rect x="1" y="1" width="2" height="2" transform="scale(9)"/></svg>')).toBeUndefined();
   });
 });

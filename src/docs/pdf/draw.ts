@@ -75,7 +75,8 @@ interface Outline {
   addItem(title: string): Outline;
 }
 export interface PdfKitDoc {
-  page: { fonts: Record<string, unknown>; write(s: string): void };
+  page: { fonts: Record<string, unknown>; write(s: string): void; dictionary?: { data: { StructParents?: number } } };
+  getStructParentTree(): { get(key: number): unknown };
   _font: PdfFont;
   outline: Outline;
   font(src: string): PdfKitDoc;
@@ -150,6 +151,24 @@ export class PdfSink implements Sink {
     this.unmark();
     if (this.content.length) this.doc.page.write(this.content.join('\n'));
     this.content = [];
+    this.slimParentTree();
+  }
+
+  /**
+   * The structure tree's page index (which element owns each marked sequence on the page) is
+   * written only at the very end, and only as object numbers: keep just those, not pdfkit's
+   * reference objects, so what stays in memory per page is a few numbers.
+   */
+  private slimParentTree(): void {
+    const key = this.doc.page.dictionary?.data.StructParents;
+    if (key === undefined) return;
+    const owners = this.doc.getStructParentTree().get(key) as ({ id: number; gen: number } | null)[] | undefined;
+    if (!owners) return;
+    for (let i = 0; i < owners.length; i++) {
+      const ref = owners[i];
+      if (ref)
+        owners[i] = Object.create(Object.getPrototypeOf(ref) as object, { id: { value: ref.id }, gen: { value: ref.gen } }) as typeof ref;
+    }
   }
   /** Close the structure tree (after the last page). */
   finish(): void {

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/wiring.js';
-import { snapshotAtRef } from '../src/adapters/git.js';
-import { loadFolder } from '../src/core/folder.js';
-import { buildDocuments, folderContentHash } from '../src/docs/build.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
 import { startApp, type RunningApp } from './helpers/app-server.js';
 import type { MockIssue, MockRelease } from './helpers/mock-github.js';
 import { example, user } from './helpers/payloads.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { fixtureRepo, tempDir, type TempRepo } from './helpers/repo.js';
 
 let app: RunningApp;
 let repo: TempRepo;
@@ -88,17 +88,15 @@ describe('a published release', () => {
     for (const n of ['cscr.md', 'cscr.html', 'cscr.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json']) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);
 
-    // The same inputs built locally give the same bytes as uploaded.
-    const snapshot = snapshotAtRef(repo.dir, 'v2.4.0', 'clinical-safety');
-    const folder = loadFolder(snapshot).folder!;
-    const date = repo.git('log', '-1', '--format=%cI', sha).trim();
-    const local = await buildDocuments({
-      folder,
-      release: { tag: 'v2.4.0', commit: sha, date },
-      changeRecord: [],
-      folderHash: folderContentHash(snapshot),
-    });
-    for (const a of local) expect(sha256(asset(a.name)), a.name).toBe(a.sha256);
+    // `clinsafe report` on the same repository and tag writes the same bytes as the App uploaded.
+    const out = tempDir('clinsafe-app-release-');
+    const local = await cli(repo.dir, 'report', '--ref', 'v2.4.0', '--out', out);
+    expect(local.code, local.err).toBe(0);
+    const written = readdirSync(out).sort();
+    expect(release.assets.map((a) => a.name).sort()).toEqual(written);
+    for (const name of written) expect(sha256(asset(name)), name).toBe(sha256(readFileSync(join(out, name))));
+    // The first release: its change record is the history up to it, the same through git and the API.
+    expect(asset('cscr.md').toString('utf8')).toMatch(/\| direct commit\s+\| MedRec 2\.4\.0\s+\| `[0-9a-f]{12}`/);
 
     const cscr = asset('cscr.md').toString('utf8');
     expect(cscr).toContain('DRAFT awaiting CSO sign-off');

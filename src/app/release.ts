@@ -11,17 +11,18 @@
 import type { Probot } from 'probot';
 import { dataMarker, markerKey, readDataMarker } from '../core/markers.js';
 import { defaultStatement, maySignOff, parseCommand } from '../core/sign-off-command.js';
-import { loadFolder, type LoadResult, type Snapshot } from '../core/folder.js';
+import type { LoadResult } from '../core/folder.js';
+import type { HistoryPort } from '../core/ports/history.js';
 import { hazardLogDelta } from '../core/impact.js';
-import { TemplateError, type Artefact, type ChangeRecordEntry, type SignOff } from '../docs/types.js';
+import { TemplateError, type Artefact, type SignOff } from '../docs/types.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { changeRecordViaApi } from '../github/change-record.js';
-import { snapshotViaApi } from '../github/folder.js';
-import { downloadAsset, previousRelease, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
+import { apiHistory } from '../github/history.js';
+import { downloadAsset, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
+import { buildRelease, releaseFolder, type BuiltRelease, type ReleaseFolder } from '../usecases/build-release.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { botComments, ensureComment, ensureIssue, findIssues, upsertAssets } from '../github/idempotent-writes.js';
 import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIssue, signOffComment } from './release-review-text.js';
-import type { AppContext } from './index.js';
+import type { AppContext } from './context.js';
 import type { DocumentPorts, GatePorts } from './ports.js';
 
 type Octo = GitHubClient;
@@ -33,25 +34,25 @@ export interface ReleasePorts {
 
 interface AtCommit {
   sha: string;
-  date: string;
-  snapshot?: Snapshot;
+  at?: ReleaseFolder;
   loaded: LoadResult;
   problem?: string;
 }
 
-/** The safety folder at a ref, with the commit it resolved to and that commit's date. */
-async function folderAt(client: Octo, repo: RepoRef, ref: string, dir: string): Promise<AtCommit> {
-  const commit = (await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as {
-    sha: string;
-    commit: { committer?: { date?: string } | null };
-  };
-  const date = commit.commit.committer?.date ?? '1970-01-01T00:00:00Z';
+/** The history port for this repository: the GitHub API, with pull requests assessed by the shared gate. */
+function historyFor(ports: ReleasePorts, client: Octo, repo: RepoRef, dir: string): HistoryPort {
+  return apiHistory(client, repo, { assess: (n) => ports.gate.assess(client, repo, n, { safetyDir: dir }) });
+}
+
+/** The safety folder at a ref, with the commit it resolved to. */
+async function folderAt(history: HistoryPort, ref: string, dir: string): Promise<AtCommit> {
+  const commit = await history.commit(ref);
   try {
-    const { snapshot } = await snapshotViaApi(client, repo, commit.sha, dir);
-    return { sha: commit.sha, date, snapshot, loaded: loadFolder(snapshot) };
+    const at = await releaseFolder(history, commit.sha, dir);
+    return { sha: commit.sha, at, loaded: at.loaded };
   } catch (e) {
     const problem = `the safety folder could not be read at ${commit.sha.slice(0, 7)}: ${(e as Error).message}`;
-    return { sha: commit.sha, date, loaded: { diagnostics: [], valid: false }, problem };
+    return { sha: commit.sha, loaded: { diagnostics: [], valid: false }, problem };
   }
 }
 
@@ -75,36 +76,27 @@ function decisionOf(r: Recorded | undefined): SignOff | undefined {
   return signOff as SignOff;
 }
 
-/** Build every document at the release commit and attach them; identical bytes are not uploaded again. */
+/** Build every document at the release commit (the shared release use case) and attach them; identical bytes are not uploaded again. */
 async function buildAndAttach(
   ports: ReleasePorts,
+  history: HistoryPort,
   client: Octo,
   repo: RepoRef,
   release: ReleaseLike,
   at: AtCommit,
   dir: string,
   signOff: SignOff | undefined,
-): Promise<{ artefacts: Artefact[]; prev?: ReleaseLike; prevAt?: AtCommit; changeRecord: ChangeRecordEntry[] }> {
-  const folder = at.loaded.folder!;
-  const prev = await previousRelease(client, repo, release);
-  const prevAt = prev ? await folderAt(client, repo, prev.tag_name, dir) : undefined;
-  const changeRecord = await changeRecordViaApi(client, repo, prev?.tag_name, at.sha, (n) =>
-    ports.gate.assess(client, repo, n, { safetyDir: dir }),
-  );
-  const artefacts = await ports.docs.build({
-    folder,
-    release: {
-      tag: release.tag_name,
-      commit: at.sha,
-      date: at.date,
-      ...(prev ? { previousTag: prev.tag_name } : {}),
-      ...(prevAt ? { previousCommit: prevAt.sha } : {}),
-      ...(prev?.published_at ? { previousDate: prev.published_at } : {}),
-    },
-    changeRecord,
+): Promise<BuiltRelease> {
+  const built = await buildRelease({
+    history,
+    at: at.at!,
+    tag: release.tag_name,
+    dir,
     ...(signOff ? { signOff } : {}),
-    folderHash: ports.docs.folderHash(at.snapshot!),
+    withPreviousFolder: true,
+    docs: ports.docs,
   });
+  const { artefacts } = built;
   const manifest = artefacts.find((a) => a.name === 'manifest.json');
   await upsertAssets(
     client,
@@ -118,7 +110,7 @@ async function buildAndAttach(
       return (await downloadAsset(client, repo, old.id)).equals(manifest.bytes);
     },
   );
-  return { artefacts, ...(prev ? { prev } : {}), ...(prevAt ? { prevAt } : {}), changeRecord };
+  return built;
 }
 
 export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePorts): void {
@@ -134,7 +126,8 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const client = octo(context);
     const repo = repoOf(context.payload);
     const bot = await ctx.botLogin(app);
-    const at = await folderAt(client, repo, release.tag_name, ctx.dir);
+    const history = historyFor(ports, client, repo, ctx.dir);
+    const at = await folderAt(history, release.tag_name, ctx.dir);
     const key = `${release.tag_name}@${at.sha}`;
     const existing = (await findIssues(client, repo, bot, 'release-signoff', key))[0];
     const folder = at.loaded.valid ? at.loaded.folder : undefined;
@@ -166,15 +159,15 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
 
     // A release re-published after its decision keeps that decision: the documents are rebuilt with it.
     const decision = existing ? decisionOf(await recordedDecision(client, repo, bot, existing.number, key)) : undefined;
-    let built: Awaited<ReturnType<typeof buildAndAttach>>;
+    let built: BuiltRelease;
     try {
-      built = await buildAndAttach(ports, client, repo, release, at, ctx.dir, decision);
+      built = await buildAndAttach(ports, history, client, repo, release, at, ctx.dir, decision);
     } catch (e) {
       // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.
       if (e instanceof TemplateError) return failed(`a document template in the safety folder is invalid — ${e.message}`);
       throw e;
     }
-    const { artefacts, prev, prevAt, changeRecord } = built;
+    const { artefacts, previous, previousFolder, changeRecord } = built;
     const issue =
       existing ??
       (await ensureIssue(
@@ -189,9 +182,9 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
             sha: at.sha,
             releaseUrl: release.html_url,
             folder,
-            ...(prev ? { previousTag: prev.tag_name } : {}),
-            delta: prevAt?.loaded.folder ? hazardLogDelta(prevAt.loaded.folder, folder) : [],
-            incidentsSince: folder.incidents.filter((i) => !prev?.published_at || (i.reportedOn ?? '') > prev.published_at.slice(0, 10)),
+            ...(previous ? { previousTag: previous.tag } : {}),
+            delta: previousFolder ? hazardLogDelta(previousFolder, folder) : [],
+            incidentsSince: folder.incidents.filter((i) => !previous || (i.reportedOn ?? '') > previous.date.slice(0, 10)),
             changeRecord,
             assets: artefacts.map((a) => ({ name: a.name, sha256: a.sha256 })),
           }),
@@ -225,7 +218,8 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
     const at = key.lastIndexOf('@');
     const tag = key.slice(0, at);
     const sha = key.slice(at + 1);
-    const atCommit = await folderAt(client, repo, sha, ctx.dir);
+    const history = historyFor(ports, client, repo, ctx.dir);
+    const atCommit = await folderAt(history, sha, ctx.dir);
     const roster = atCommit.loaded.folder?.config.cso ?? [];
     const may = maySignOff(comment.user.login, comment.user.type, roster);
     if (!may.allowed) return void (await refuse(may.reason));
@@ -253,7 +247,7 @@ export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePor
         : { state: 'rejected', by: `${may.cso.name} (${may.cso.github})`, reason: command.reason, at: comment.created_at };
     let artefacts: Artefact[];
     try {
-      ({ artefacts } = await buildAndAttach(ports, client, repo, release, atCommit, ctx.dir, signOff));
+      ({ artefacts } = await buildAndAttach(ports, history, client, repo, release, atCommit, ctx.dir, signOff));
     } catch (e) {
       if (e instanceof TemplateError) return void (await refuse(`the documents cannot be built, so nothing can be signed: ${e.message}`));
       throw e;

@@ -324,43 +324,30 @@ export class MockGitHub {
     });
 
     // Git data from the local repository
-    this.on('GET', `${repoPath}/commits/{ref}`, (_req, p) => {
+    this.on('GET', `${repoPath}/commits/{ref}`, (req, p) => {
       try {
         const sha = this.git(['rev-parse', `${p.ref}^{commit}`])
           .toString()
           .trim();
-        const tree = this.git(['rev-parse', `${sha}^{tree}`])
-          .toString()
-          .trim();
-        const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate] = this.git([
-          'log',
-          '-1',
-          '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI',
-          sha,
-        ])
-          .toString()
-          .trim()
-          .split('\0');
-        return {
-          status: 200,
-          body: {
-            sha,
-            commit: {
-              tree: { sha: tree },
-              message: this.git(['log', '-1', '--format=%B', sha]).toString(),
-              author: { name: authorName, email: authorEmail, date: authorDate },
-              committer: { name: committerName, email: committerEmail, date: committerDate },
-            },
-            parents: this.git(['log', '-1', '--format=%P', sha])
-              .toString()
-              .trim()
-              .split(/\s+/)
-              .filter(Boolean)
-              .map((p) => ({ sha: p })),
-          },
-        };
+        // GitHub lists a commit's files against its first parent, at most 300 a page.
+        const per = Number(req.query.get('per_page') ?? 300);
+        const page = Number(req.query.get('page') ?? 1);
+        return { status: 200, body: { ...this.commitJson(sha), files: this.commitFiles(sha).slice((page - 1) * per, page * per) } };
       } catch {
         return { status: 404, body: { message: 'No commit found' } };
+      }
+    });
+    this.on('GET', `${repoPath}/commits`, (req) => {
+      try {
+        const shas = this.git(['rev-list', req.query.get('sha') ?? 'HEAD'])
+          .toString()
+          .split('\n')
+          .filter(Boolean);
+        const per = Number(req.query.get('per_page') ?? 30);
+        const page = Number(req.query.get('page') ?? 1);
+        return { status: 200, body: shas.slice((page - 1) * per, page * per).map((sha) => this.commitJson(sha)) };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
       }
     });
     this.on('GET', `${repoPath}/compare/{basehead}`, (req, p) => {
@@ -372,13 +359,7 @@ export class MockGitHub {
           .filter(Boolean);
         const per = Number(req.query.get('per_page') ?? 250);
         const page = Number(req.query.get('page') ?? 1);
-        const commits = shas.slice((page - 1) * per, page * per).map((sha) => ({
-          sha,
-          commit: {
-            message: this.git(['log', '-1', '--format=%B', sha]).toString(),
-            committer: { date: this.git(['log', '-1', '--format=%cI', sha]).toString().trim() },
-          },
-        }));
+        const commits = shas.slice((page - 1) * per, page * per).map((sha) => this.commitJson(sha));
         return { status: 200, body: { status: 'ahead', total_commits: shas.length, commits, files: [] } };
       } catch {
         return { status: 404, body: { message: 'Not Found' } };
@@ -401,6 +382,57 @@ export class MockGitHub {
       const data = this.git(['cat-file', 'blob', p.sha!]);
       return { status: 200, body: { sha: p.sha, size: data.length, encoding: 'base64', content: data.toString('base64') } };
     });
+  }
+
+  /** A commit as GitHub's commit and compare endpoints describe it (without files). */
+  commitJson(sha: string): object {
+    const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate, parents] = this.git([
+      'log',
+      '-1',
+      '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%P',
+      sha,
+    ])
+      .toString()
+      .trim()
+      .split('\0');
+    return {
+      sha,
+      commit: {
+        tree: {
+          sha: this.git(['rev-parse', `${sha}^{tree}`])
+            .toString()
+            .trim(),
+        },
+        message: this.git(['log', '-1', '--format=%B', sha]).toString(),
+        author: { name: authorName, email: authorEmail, date: authorDate },
+        committer: { name: committerName, email: committerEmail, date: committerDate },
+      },
+      parents: (parents ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((p) => ({ sha: p })),
+    };
+  }
+
+  /** The files a commit changed against its first parent (all of them for a root commit), as GitHub lists them. */
+  commitFiles(sha: string): { filename: string; status: string; previous_filename?: string }[] {
+    const parent = this.git(['log', '-1', '--format=%P', sha]).toString().trim().split(/\s+/).filter(Boolean)[0];
+    const args = parent
+      ? ['diff', '--name-status', '-z', '-M', parent, sha]
+      : ['diff-tree', '-r', '--root', '--no-commit-id', '--name-status', '-z', '-M', sha];
+    const parts = this.git(args).toString().split('\0');
+    const out: { filename: string; status: string; previous_filename?: string }[] = [];
+    const names: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied' };
+    for (let i = 0; i < parts.length;) {
+      const code = parts[i++];
+      if (!code) continue;
+      const status = names[code[0]!] ?? 'changed';
+      if (code[0] === 'R' || code[0] === 'C') {
+        const previous = parts[i++]!;
+        out.push({ filename: parts[i++]!, status, previous_filename: previous });
+      } else out.push({ filename: parts[i++]!, status });
+    }
+    return out;
   }
 
   addRelease(tag: string, name = tag): MockRelease {

@@ -37,8 +37,9 @@ async function cliDocuments(tag: string): Promise<Map<string, Buffer>> {
   return new Map(readdirSync(out).map((n) => [n, readFileSync(join(out, n))]));
 }
 
+/** What the App attached to a release (without the link to its sign-off issue, which only the App writes). */
 function appDocuments(tag: string): Map<string, Buffer> {
-  return new Map(releases[tag]!.assets.map((a) => [a.name, a.data]));
+  return new Map(releases[tag]!.assets.filter((a) => a.name !== 'clinsafe-sign-off.json').map((a) => [a.name, a.data]));
 }
 
 /** The change-record table rows of a CSCR in Markdown. */

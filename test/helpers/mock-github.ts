@@ -35,6 +35,8 @@ export interface MockComment {
   body: string;
   user: { login: string; type: string };
   created_at: string;
+  /** Set when the comment is edited (GitHub: equal to created_at until then). */
+  updated_at?: string;
 }
 
 export interface MockAsset {
@@ -43,6 +45,9 @@ export interface MockAsset {
   size: number;
   content_type: string;
   data: Buffer;
+  /** Who uploaded it (GitHub's record); default: the app. */
+  uploader?: { login: string; type: string };
+  created_at?: string;
 }
 
 export interface MockRelease {
@@ -75,6 +80,8 @@ export class MockGitHub {
   readonly statuses: { sha: string; state: string; context: string; description: string; target_url?: string }[] = [];
   botLogin = 'clinsafe[bot]';
   appSlug = 'clinsafe';
+  /** The time the mock stamps on what it creates (issues, bot comments, assets). */
+  clock = '2026-11-23T10:00:00Z';
   /** Local git repository standing in for the repository's git data. */
   gitDir?: string;
   owner = 'acme';
@@ -220,7 +227,7 @@ export class MockGitHub {
         labels: (j.labels ?? []).map((name) => ({ name })),
         assignees: (j.assignees ?? []).map((login) => ({ login })),
         user: { login: this.botLogin, type: 'Bot' },
-        created_at: '2026-11-23T10:00:00Z',
+        created_at: this.clock,
         html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}`,
       };
       this.issues.push(issue);
@@ -251,7 +258,7 @@ export class MockGitHub {
         issue_number: Number(p.n),
         body: j.body,
         user: { login: this.botLogin, type: 'Bot' },
-        created_at: '2026-11-23T10:00:00Z',
+        created_at: this.clock,
       };
       this.comments.push(c);
       return { status: 201, body: c };
@@ -260,6 +267,7 @@ export class MockGitHub {
       const c = this.comments.find((x) => x.id === Number(p.id));
       if (!c) return { status: 404, body: { message: 'Not Found' } };
       c.body = (req.json as { body: string }).body;
+      c.updated_at = this.clock;
       return { status: 200, body: c };
     });
     this.on('DELETE', `${repoPath}/issues/comments/{id}`, (_req, p) => {
@@ -318,7 +326,15 @@ export class MockGitHub {
       if (!r) return { status: 404, body: { message: 'Not Found' } };
       if (r.assets.some((a) => a.name === name))
         return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] } };
-      const a: MockAsset = { id: this.nextId++, name, size: req.body.length, content_type: 'application/octet-stream', data: req.body };
+      const a: MockAsset = {
+        id: this.nextId++,
+        name,
+        size: req.body.length,
+        content_type: 'application/octet-stream',
+        data: req.body,
+        uploader: { login: this.botLogin, type: 'Bot' },
+        created_at: this.clock,
+      };
       r.assets.push(a);
       return { status: 201, body: this.assetJson(a) };
     });
@@ -361,6 +377,30 @@ export class MockGitHub {
         const page = Number(req.query.get('page') ?? 1);
         const commits = shas.slice((page - 1) * per, page * per).map((sha) => this.commitJson(sha));
         return { status: 200, body: { status: 'ahead', total_commits: shas.length, commits, files: [] } };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
+      }
+    });
+    // Tags as refs (lightweight: the commit; annotated: a tag object to peel).
+    const tagRef = (tag: string) => {
+      try {
+        const sha = this.git(['rev-parse', `refs/tags/${tag}`])
+          .toString()
+          .trim();
+        const type = this.git(['cat-file', '-t', sha]).toString().trim();
+        return { status: 200, body: { ref: `refs/tags/${tag}`, object: { type, sha } } };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
+      }
+    };
+    this.on('GET', `${repoPath}/git/ref/{ref}`, (_req, p) => (p.ref!.startsWith('tags/') ? tagRef(p.ref!.slice(5)) : undefined));
+    this.on('GET', `${repoPath}/git/ref/tags/{tag}`, (_req, p) => tagRef(p.tag!));
+    this.on('GET', `${repoPath}/git/tags/{sha}`, (_req, p) => {
+      try {
+        const text = this.git(['cat-file', 'tag', p.sha!]).toString();
+        const object = /^object (\w+)$/m.exec(text)![1];
+        const type = /^type (\w+)$/m.exec(text)![1];
+        return { status: 200, body: { sha: p.sha, object: { type, sha: object } } };
       } catch {
         return { status: 404, body: { message: 'Not Found' } };
       }
@@ -463,18 +503,21 @@ export class MockGitHub {
       name: a.name,
       size: a.size,
       content_type: a.content_type,
+      uploader: a.uploader ?? { login: this.botLogin, type: 'Bot' },
+      created_at: a.created_at ?? this.clock,
       url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/releases/assets/${a.id}`,
     };
   }
 
   /** A comment written by a person (as a webhook would describe it). */
-  addUserComment(issueNumber: number, login: string, body: string): MockComment {
+  addUserComment(issueNumber: number, login: string, body: string, createdAt = '2026-11-23T11:00:00Z'): MockComment {
     const c: MockComment = {
       id: this.nextId++,
       issue_number: issueNumber,
       body,
       user: { login, type: 'User' },
-      created_at: '2026-11-23T11:00:00Z',
+      created_at: createdAt,
+      updated_at: createdAt,
     };
     this.comments.push(c);
     return c;

@@ -9,6 +9,7 @@
  */
 import type { Probot } from 'probot';
 import { hazardLogDelta } from '../core/impact.js';
+import { ARTEFACTS } from '../docs/build.js';
 import { marker } from '../core/markers.js';
 import type { HistoryPort } from '../core/ports/history.js';
 import type { SignOff } from '../core/release.js';
@@ -143,6 +144,21 @@ export async function buildAndAttach(
       return (await downloadAsset(s.client, s.repo, old.id)).equals(manifest.bytes);
     },
   );
+  // A document this build no longer has (the memo of a sign-off no longer in force) does not stay behind.
+  const built_ = new Set(artefacts.map((a) => a.name));
+  const documentNames = new Set<string>(Object.values(ARTEFACTS));
+  const attached = (await s.client.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', {
+    ...s.repo,
+    release_id: release.id,
+    per_page: 100,
+  })) as { id: number; name: string }[];
+  for (const a of attached.filter((x) => documentNames.has(x.name) && !built_.has(x.name))) {
+    try {
+      await s.client.request('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...s.repo, asset_id: a.id });
+    } catch (e) {
+      if ((e as { status?: number }).status !== 404) throw e; // already gone: a concurrent writer removed it
+    }
+  }
   return built;
 }
 

@@ -13,7 +13,7 @@ import type { Context, Probot } from 'probot';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { HistoryPort } from '../core/ports/history.js';
 import { sameDecision, type Decision, type Outcome } from '../core/sign-off-decision.js';
-import { parseCommand } from '../core/sign-off-command.js';
+import { maySignOff, parseCommand } from '../core/sign-off-command.js';
 import { TemplateError } from '../docs/types.js';
 import type { GitHubClient } from '../github/client.js';
 import { ensureComment } from '../github/idempotent-writes.js';
@@ -200,6 +200,11 @@ async function onComment(s: Scope, payload: CommentPayload): Promise<void> {
     return void (await refuse(
       'the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again',
     ));
+  // A command that cannot count whatever else was said (not a CSO at this commit, not a valid command) is answered at once.
+  const command = parseCommand(comment.body);
+  const may = maySignOff(comment.user.login, comment.user.type, at.loaded.folder.config.cso);
+  if (command?.kind === 'invalid') return void (await refuse(command.problem));
+  if (!may.allowed) return void (await refuse(may.reason));
   try {
     await settle(s, history, linked, at);
   } catch (e) {

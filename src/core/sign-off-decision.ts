@@ -11,6 +11,9 @@
  * - a rejection by a roster CSO rejects (a later sign-off by a CSO may still approve);
  * - everything else is refused with its reason. Every command gets an outcome, so every author
  *   gets a reply and no decision disappears.
+ * A CSO's comment edited after it was written cannot be read as first written (it may have been a
+ * command, and anyone with write access can edit it), so it fails closed: the release is held (not
+ * approved) until a CSO writes a new command after the edit.
  */
 import type { Config } from './schema.js';
 import { defaultStatement, maySignOff, parseCommand } from './sign-off-command.js';
@@ -56,12 +59,15 @@ export function deriveDecision(i: DecisionInputs): Decision {
   const ordered = [...i.comments].sort((a, b) => time(a.createdAt) - time(b.createdAt) || a.id - b.id);
   const outcomes: Decision['outcomes'] = [];
   let current: Decision['current'];
+  const edits: CommandComment[] = [];
   for (const c of ordered) {
     if (c.userType === 'Bot' || c.login.endsWith('[bot]')) continue;
+    const edited = Boolean(c.updatedAt && c.updatedAt !== c.createdAt);
+    if (edited && time(c.createdAt) >= time(i.notBefore) && maySignOff(c.login, c.userType, i.roster).allowed) edits.push(c);
     const command = parseCommand(c.body);
     if (!command) continue;
     const push = (outcome: Outcome) => outcomes.push({ comment: c, outcome });
-    if (c.updatedAt && c.updatedAt !== c.createdAt) {
+    if (edited) {
       push({
         kind: 'ignored',
         reason: 'the comment was edited after it was written; a command counts only as first written — write a new comment',
@@ -114,6 +120,22 @@ export function deriveDecision(i: DecisionInputs): Decision {
       current = { signOff, commentId: c.id };
       push({ kind: 'rejected', signOff });
     }
+  }
+  // An edited CSO comment holds the release until a CSO's counted command comes after the edit.
+  const counted = outcomes.filter((o) => o.outcome.kind === 'approved' || o.outcome.kind === 'rejected');
+  for (const comment of edits) {
+    const edited = time(comment.updatedAt ?? comment.createdAt);
+    if (counted.some((o) => time(o.comment.createdAt) > edited)) continue;
+    if (current?.signOff.state === 'rejected' && current.commentId !== comment.id) continue; // already not approved
+    current = {
+      commentId: comment.id,
+      signOff: {
+        state: 'rejected',
+        by: 'clinsafe',
+        reason: `a comment by ${comment.login} on the sign-off issue was edited after it was written, so what the CSO decided cannot be trusted as given; a Clinical Safety Officer must confirm the decision in a new comment`,
+        at: comment.updatedAt ?? comment.createdAt,
+      },
+    };
   }
   return { ...(current ? { current } : {}), outcomes };
 }

@@ -60,6 +60,8 @@ export function deriveDecision(i: DecisionInputs): Decision {
   const outcomes: Decision['outcomes'] = [];
   let current: Decision['current'];
   const edits: CommandComment[] = [];
+  /** When roster CSOs wrote valid, unedited commands about this release (a later one lifts an edit's hold). */
+  const csoCommands: number[] = [];
   for (const c of ordered) {
     if (c.userType === 'Bot' || c.login.endsWith('[bot]')) continue;
     const edited = Boolean(c.updatedAt && c.updatedAt !== c.createdAt);
@@ -90,6 +92,7 @@ export function deriveDecision(i: DecisionInputs): Decision {
       push({ kind: 'refused', reason: may.reason });
       continue;
     }
+    csoCommands.push(time(c.createdAt));
     if (current?.signOff.state === 'approved') {
       push({
         kind: 'refused',
@@ -121,11 +124,10 @@ export function deriveDecision(i: DecisionInputs): Decision {
       push({ kind: 'rejected', signOff });
     }
   }
-  // An edited CSO comment holds the release until a CSO's counted command comes after the edit.
-  const counted = outcomes.filter((o) => o.outcome.kind === 'approved' || o.outcome.kind === 'rejected');
+  // An edited CSO comment holds the release until a CSO writes a valid command after the edit.
   for (const comment of edits) {
     const edited = time(comment.updatedAt ?? comment.createdAt);
-    if (counted.some((o) => time(o.comment.createdAt) > edited)) continue;
+    if (csoCommands.some((t) => t > edited)) continue;
     if (current?.signOff.state === 'rejected' && current.commentId !== comment.id) continue; // already not approved
     current = {
       commentId: comment.id,

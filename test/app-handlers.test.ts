@@ -172,7 +172,7 @@ describe('handlers through api.github.com (nock)', () => {
     expect(gh.uploads.slice(before).some((u) => u.includes('name=cso-release-memo.md'))).toBe(true);
     expect(r.assets.find((a) => a.name === 'cso-release-memo.md')!.data.toString('utf8')).toContain('Dr Tom Hughes');
     expect(issue!.state).toBe('closed');
-  });
+  }, 90_000); // two full builds (PDFs included) through the API history
 
   it('only the roster at the tag counts: a CSO added after the release cannot sign it off', async () => {
     const tagged = repo.git('rev-parse', 'HEAD').trim();

@@ -120,6 +120,7 @@ export async function buildAndAttach(
   release: ReleaseLike,
   at: ReleaseFolder,
   signOff: SignOff | undefined,
+  withPreviousFolder = false,
 ): Promise<BuiltRelease> {
   const built = await buildRelease({
     history,
@@ -127,7 +128,7 @@ export async function buildAndAttach(
     tag: release.tag_name,
     dir: s.dir,
     ...(signOff ? { signOff } : {}),
-    withPreviousFolder: true,
+    withPreviousFolder,
     docs: s.ports.docs,
   });
   const { artefacts } = built;

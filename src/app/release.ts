@@ -171,7 +171,7 @@ async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void>
       await settle(s, history, linked, at); // re-published: rebuilt with the decision the comments record
       return;
     }
-    const built = await buildAndAttach(s, history, release, at, undefined);
+    const built = await buildAndAttach(s, history, release, at, undefined, true); // the issue shows the hazard-log delta
     const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built), assignees, label });
     await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, n)));
   } catch (e) {

@@ -70,12 +70,17 @@ export async function writeLink(client: GitHubClient, release: ReleaseLike, link
   }
 }
 
-/** The release's published releases, newest first (the candidates a sign-off issue may belong to). */
+/**
+ * The releases an issue opened at `instant` may belong to, newest first: those that existed then
+ * (published, or created — a release unpublished and published again gets a later published_at).
+ */
 export async function releasesBefore(client: GitHubClient, repo: RepoRef, instant: string, limit: number): Promise<ReleaseLike[]> {
   const all = (await client.paginate('GET /repos/{owner}/{repo}/releases', { ...repo, per_page: 100 })) as ReleaseLike[];
+  const t = Date.parse(instant);
+  const existed = (r: ReleaseLike) => [r.published_at, r.created_at].some((d) => d && Date.parse(d) <= t);
   return all
-    .filter((r) => !r.draft && r.published_at && Date.parse(r.published_at) <= Date.parse(instant))
-    .sort((a, b) => Date.parse(b.published_at!) - Date.parse(a.published_at!))
+    .filter((r) => !r.draft && existed(r))
+    .sort((a, b) => b.id - a.id)
     .slice(0, limit);
 }
 

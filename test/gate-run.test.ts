@@ -58,7 +58,6 @@ const gate = (n = 7) =>
   runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, n, {
     botLogin: gh.botLogin,
     report: 'status',
-    retry: { baseDelayMs: 1, maxDelayMs: 50 },
   });
 const lastStatus = () => gh.statuses.at(-1)!;
 
@@ -306,7 +305,7 @@ describe('runGate: fails closed', () => {
     let once = true;
     gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}', () =>
       once
-        ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '0' } })
+        ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '1' } })
         : undefined,
     );
     const out = await gate();
@@ -410,7 +409,6 @@ describe('runGate: check-run mode (the App)', () => {
     const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
       botLogin: gh.botLogin,
       report: 'check-run',
-      retry: { baseDelayMs: 1 },
     });
     expect(out.decision).toBe('approved');
     expect(pulls.checkRuns).toEqual([

@@ -10,7 +10,7 @@
  * - one failing call costs the plugin's retries, not their square.
  */
 import { ProbotOctokit } from 'probot';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGate, type GateOutcome } from '../src/gate/run.js';
@@ -253,9 +253,10 @@ describe('reading the head safety folder is bounded', () => {
     expect(out.decision).toBe('error');
     expect(on(head).at(-1)!.state).toBe('failure');
     expect(on(head).at(-1)!.description).toMatch(/adds or changes 300 files in the safety folder, more than the 100/);
-    const baseFiles = repo.git('ls-tree', '-r', '--name-only', base, 'clinical-safety').trim().split('\n').length;
-    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/')).length).toBeLessThanOrEqual(baseFiles);
-    expect(gh.requests.length).toBeLessThan(baseFiles + 15);
+    // Pending, the pull request, the base tree and one batch of base blobs, the listings, the head
+    // tree — and not one of the 300 blobs.
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(1);
+    expect(gh.requests.length).toBeLessThan(15);
   });
 
   it('files the schema does not read cost nothing to list', async () => {
@@ -264,8 +265,26 @@ describe('reading the head safety folder is bounded', () => {
     pr(head);
     const out = await gate(head);
     expect(out.decision).toBe('pending');
-    const baseFiles = repo.git('ls-tree', '-r', '--name-only', base, 'clinical-safety').trim().split('\n').length;
-    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/')).length).toBeLessThanOrEqual(baseFiles);
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
+    // 400 files listed in 4 pages; the comment and the label on top.
+    expect(gh.requests.length).toBeLessThan(20);
+  });
+
+  it('a blob GraphQL cannot give byte for byte (not UTF-8) is read through REST, so its encoding error is reported', async () => {
+    const path = 'clinical-safety/hazards/H-009-alert-fatigue.yml';
+    const text = readFileSync(join(repo.dir, path), 'utf8');
+    repo.write(path, '');
+    writeFileSync(
+      join(repo.dir, path),
+      Buffer.concat([Buffer.from(text.replace(/^title: .*$/m, 'title: Caf'), 'utf8'), Buffer.from([0xe9, 0x0a])]),
+    );
+    const head = repo.commit('latin-1');
+    pr(head);
+    const out = await gate(head);
+    expect(out.decision).toBe('error');
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toHaveLength(1);
+    expect(out.result?.errors.map((e) => e.message).join('\n')).toMatch(/H-009-alert-fatigue\.yml.*UTF-8/);
   });
 });
 
@@ -353,5 +372,16 @@ describe('retries come from Octokit, once', () => {
     const out = await gate(head, probot);
     expect(out.decision).toBe('error');
     expect(gh.requests.filter((r) => r.path.endsWith('/files')).length).toBe(4);
+  });
+});
+
+describe('blobs without GraphQL', () => {
+  it('an API with no GraphQL endpoint (404): the blobs are read through REST and the gate still decides', async () => {
+    const head = change('src/patient/banner.ts');
+    pr(head);
+    gh.on('POST', '/graphql', () => ({ status: 404, body: { message: 'Not Found' } }));
+    const out = await gate(head);
+    expect(out.decision).toBe('pending');
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/')).length).toBeGreaterThan(5);
   });
 });

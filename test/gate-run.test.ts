@@ -134,12 +134,19 @@ describe('runGate: impact', () => {
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(out.result?.safetyFolderChanges).toEqual(['clinical-safety/clinsafe.yml']);
-    // Base and head trees are read; of the head's blobs only the changed clinsafe.yml is fetched again.
+    // Base and head trees are read; the base blobs in one GraphQL batch, then of the head's blobs
+    // only the changed clinsafe.yml.
     expect(gh.requests.filter((r) => r.path.includes('/git/trees/')).length).toBe(2);
-    const blobs = gh.requests.filter((r) => r.path.includes('/git/blobs/')).map((r) => r.path);
-    expect(new Set(blobs).size).toBe(blobs.length);
-    const folderFiles = repo.git('ls-tree', '-r', '--name-only', base, 'clinical-safety').trim().split('\n').length;
-    expect(blobs.length).toBe(folderFiles + 1);
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
+    const batches = gh.requests
+      .filter((r) => r.path === '/graphql')
+      .map((r) => [...(r.json as { query: string }).query.matchAll(/object\(oid:/g)].length);
+    const schemaFiles = repo
+      .git('ls-tree', '-r', '--name-only', base, 'clinical-safety')
+      .trim()
+      .split('\n')
+      .filter((f) => /\/(clinsafe\.yml|(hazards|incidents)\/.*\.ya?ml|(workshops|templates)\/.*\.md)$/.test(f)).length;
+    expect(batches).toEqual([schemaFiles, 1]);
     expect(gh.comments[0]!.body).toContain('edits the safety folder itself');
   });
 

@@ -51,6 +51,7 @@ export async function readFolderAt(
   try {
     return await readFolderViaApi(client, repo, sha, safetyDir, {
       blobCache,
+      batched: true,
       ...(which === 'head'
         ? {
             maxFetches: MAX_CHANGED_SAFETY_FILES,

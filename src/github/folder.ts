@@ -1,12 +1,13 @@
 /**
  * Read the safety folder at a commit through GitHub's git data API: one request for the whole
- * tree (by commit SHA, no commit lookup), then one per blob the schema reads — never for other
- * files, never twice for the same blob, a few at a time, and never more than a cap: a folder with
- * more files to read fails closed with a plain sentence before any blob is fetched. Facts only;
- * the core validates.
+ * tree (by commit SHA, no commit lookup), then the blobs the schema reads — never other files,
+ * never twice the same blob, batched (GraphQL, 100 a request) or a few at a time (REST), and never
+ * more than a cap: a folder with more files to read fails closed with a plain sentence before any
+ * blob is fetched. Facts only; the core validates.
  */
 import { isSafetyFile, loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
+import { getBlobRest, getBlobs } from './api/get-blobs.js';
 import type { RepoRef, GitHubClient } from './client.js';
 
 interface TreeItem {
@@ -32,6 +33,8 @@ export interface SnapshotOptions {
   maxFetches?: number;
   /** How to say "too many" for this read (e.g. "this pull request adds or changes"). */
   tooMany?: (count: number, cap: number) => string;
+  /** Read blobs in batches through GraphQL (up to 100 a request) rather than one REST request each. */
+  batched?: boolean;
 }
 
 function relativeTo(dir: string, path: string): string | undefined {
@@ -88,16 +91,12 @@ export async function snapshotViaApi(
         `the safety folder at ${commit.sha.slice(0, 7)} has ${toFetch.length} files to read, more than the ${cap} the gate reads in one run; split the folder's changes into smaller pull requests`,
     );
   }
-  for (let i = 0; i < toFetch.length; i += CONCURRENCY) {
-    await Promise.all(
-      toFetch.slice(i, i + CONCURRENCY).map(async (sha) => {
-        const blob = (await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: sha })).data as {
-          content: string;
-          encoding: string;
-        };
-        cache.set(sha, Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8'));
-      }),
-    );
+  if (opts.batched && toFetch.length) {
+    for (const [sha, bytes] of await getBlobs(octokit, repo, toFetch)) cache.set(sha, bytes);
+  } else {
+    for (let i = 0; i < toFetch.length; i += CONCURRENCY) {
+      await Promise.all(toFetch.slice(i, i + CONCURRENCY).map(async (sha) => cache.set(sha, await getBlobRest(octokit, repo, sha))));
+    }
   }
   for (const w of wanted) w.file.bytes = cache.get(w.item.sha)!;
   return { snapshot: { dir: folder, files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };

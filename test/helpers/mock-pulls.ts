@@ -158,6 +158,21 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
       open.map((pr) => ({ number: pr.number, head: { sha: pr.headSha, label: pr.headLabel } })),
     );
   });
+  // GraphQL, as the gate uses it: blobs by SHA (`bN: object(oid: "…") { ... on Blob { text isBinary isTruncated } }`).
+  gh.on('POST', '/graphql', (req) => {
+    const query = (req.json as { query?: string }).query ?? '';
+    const repository: Record<string, unknown> = {};
+    for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) {
+      try {
+        const bytes = execFileSync('git', ['cat-file', 'blob', m[2]!], { cwd: gh.gitDir, stdio: ['ignore', 'pipe', 'ignore'] });
+        const isBinary = bytes.includes(0);
+        repository[m[1]!] = { text: isBinary ? null : bytes.toString('utf8'), isBinary, isTruncated: false };
+      } catch {
+        repository[m[1]!] = null;
+      }
+    }
+    return { status: 200, body: { data: { repository } } };
+  });
   gh.on('GET', repoPath, () => ({
     status: 200,
     body: { name: gh.repo, full_name: `${gh.owner}/${gh.repo}`, default_branch: state.defaultBranch },

@@ -209,6 +209,35 @@ describe('the commit it marks', () => {
     expect(gh.requests.filter((r) => r.method === 'GET').map((r) => routePattern(r.path))).toEqual(['/repos/acme/medrec/pulls/{n}']);
   });
 
+  it('a CSO requests changes while an approval is being evaluated: blocked, not success', async () => {
+    const head = change('src/patient/banner.ts');
+    const p = pr(head, { reviews: [review(CSO, 'APPROVED', head, 1)] });
+    let once = true;
+    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}/commits', () => {
+      if (once) p.reviews.push(review('dr-tom-hughes', 'CHANGES_REQUESTED', head, 2));
+      once = false;
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(out.decision).toBe('blocked');
+    expect(on(head).map((s) => s.state)).toEqual(['pending', 'failure']);
+  });
+
+  it('a trigger label added while a change without impact is evaluated: pending, not success', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    const p = pr(head);
+    let once = true;
+    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}/files', () => {
+      if (once) p.labels.push('alerts');
+      once = false;
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(out.decision).toBe('pending');
+    expect(out.impacted.map((h) => h.id)).toEqual(['H-009']);
+    expect(on(head).some((s) => s.state === 'success')).toBe(false);
+  });
+
   it('retargeted while evaluated: no success', async () => {
     const head = change('docs/notes.md', 'notes\n');
     const p = pr(head);

@@ -44,7 +44,7 @@ export function licenses(metafile) {
 const REQUIRE_BANNER =
   'import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url);';
 
-async function buildAction() {
+async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ['action/main.ts'],
@@ -52,15 +52,15 @@ async function buildAction() {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    outfile: 'action/dist/index.js',
-    legalComments: 'none', // the licences go to action/dist/licenses.txt, in full
+    outfile,
+    legalComments: 'none', // the licences go to licenses.txt beside the bundle, in full
     logLevel: 'warning',
     banner: { js: REQUIRE_BANNER },
     metafile: true,
   });
   const lic = licenses(result.metafile);
-  writeFileSync(join(ROOT, 'action/dist/licenses.txt'), lic.text);
-  console.log(`action/dist/index.js and action/dist/licenses.txt (${lic.count} packages)`);
+  writeFileSync(join(dirname(outfile), 'licenses.txt'), lic.text);
+  console.log(`${posix(relative(ROOT, outfile))} and licenses.txt beside it (${lic.count} packages)`);
 }
 
 /** Files the CLI reads at run time, as paths relative to the unpacked package root. */
@@ -208,9 +208,9 @@ async function buildCli(outdir) {
 }
 
 const [what, flag, dir] = process.argv.slice(2);
-if (what === 'action') await buildAction();
+if (what === 'action') await buildAction(flag === '--outfile' && dir ? resolve(dir) : undefined);
 else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
 else {
-  console.error('usage: node scripts/bundle.mjs action | cli [--outdir DIR]');
+  console.error('usage: node scripts/bundle.mjs action [--outfile FILE] | cli [--outdir DIR]');
   process.exit(2);
 }

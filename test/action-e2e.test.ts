@@ -43,15 +43,12 @@ let work: string;
 beforeAll(() => {
   bundleDir = tempDir('clinsafe-action-bundle-');
   bundle = join(bundleDir, 'index.js');
+  // The same build the committed bundle comes from (npm run build:action), into a temp file.
   const script = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
     'build:action'
   ]!;
-  expect(script).toContain('--outfile=action/dist/index.js');
-  execFileSync('sh', ['-c', script.replace('--outfile=action/dist/index.js', `--outfile=${bundle}`)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
-    stdio: 'pipe',
-  });
+  expect(script).toBe('node scripts/bundle.mjs action');
+  execFileSync(process.execPath, ['scripts/bundle.mjs', 'action', '--outfile', bundle], { cwd: REPO_ROOT, stdio: 'pipe' });
 }, 120_000);
 
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));

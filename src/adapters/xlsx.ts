@@ -7,6 +7,9 @@
  */
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
+import { cellRef, type CellData, type SheetData, type WorkbookData } from '../core/workbook.js';
+
+export { cellRef, columnLetters, type CellData, type SheetData, type WorkbookData } from '../core/workbook.js';
 
 export interface WorkbookLimits {
   /** Size of the .xlsx file itself. */
@@ -47,47 +50,8 @@ export class WorkbookError extends Error {
   }
 }
 
-/** A cell's content as the importer sees it. */
-export interface CellData {
-  /** Text, number, boolean or date; null when empty. */
-  value: string | number | boolean | Date | null;
-  /** The formula, when the cell holds one (its saved result is in value). */
-  formula?: string;
-  /** Excel error value such as #REF!. */
-  error?: string;
-  /** The number exactly as stored in the file when it is not its shortest form (e.g. 1.1000000000000001). */
-  rawNumber?: string;
-  /** Set on every cell of a merged range after the first: the range's top-left reference. */
-  mergedFrom?: string;
-}
-
-export interface SheetData {
-  name: string;
-  hidden: boolean;
-  /** rows[r][c] is cell (r+1, c+1); trailing empty cells omitted. */
-  rows: CellData[][];
-  /** Merged ranges such as `B2:B9`. */
-  merges: string[];
-}
-
-export interface WorkbookData {
-  file: string;
-  sheets: SheetData[];
-}
-
 const MB = 1024 * 1024;
 const fmt = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} kB` : `${n} bytes`);
-
-/** Column letters for a 1-based column number: 1 → A, 28 → AB. */
-export function columnLetters(col: number): string {
-  let s = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function cellRef(row: number, col: number): string {
-  return `${columnLetters(col)}${row}`;
-}
 
 interface ZipFacts {
   /** Entry name → inflated text, kept for the workbook's structure and worksheets. */
@@ -327,12 +291,8 @@ export async function readWorkbook(bytes: Uint8Array, file: string, limits: Work
         file,
         `sheet "${ws.name}" has ${ws.columnCount} columns, more than the ${limits.maxColumns} limit; delete unused columns`,
       );
-    const merges: string[] = Object.values(
-      (ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {},
-    )
-      .map((m) => m.shortRange ?? m.range ?? '')
-      .filter(Boolean)
-      .sort();
+    // The public model (worksheet.model) lists merged ranges as `A1:A3`.
+    const merges = ws.model.merges.filter(Boolean).sort();
     const rows: CellData[][] = [];
     const rawHere = raw.get(ws.name);
     ws.eachRow({ includeEmpty: true }, (row, r) => {

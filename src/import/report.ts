@@ -5,7 +5,7 @@
  */
 import type { RootContent } from 'mdast';
 import { heading, inlineCode, list, paragraph, root, serialize, table } from '../core/markdown.js';
-import type { Finding, ImportResult } from './nhs.js';
+import type { Finding, ImportResult } from './types.js';
 
 const SECTIONS: [Finding['kind'], string, string][] = [
   ['unplaced', 'Could not be placed', 'Nothing was written while any of these remained.'],

@@ -1,6 +1,6 @@
 /** Imported hazards as safety-folder files (pure: returns text; the CLI writes it). */
 import { Document, isMap, isSeq, visit } from 'yaml';
-import type { ImportedHazard } from './nhs.js';
+import type { ImportedHazard } from './types.js';
 
 /** A file-name slug from a hazard title: lower case, words joined by `-`, at most 50 characters. */
 export function slug(title: string): string {

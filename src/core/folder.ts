@@ -4,6 +4,8 @@
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { globProblem } from './globs.js';
+import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
+import { loadProvenance, PROVENANCE_FILE, type Provenance } from './provenance.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
 import {
   configSchema,
@@ -65,6 +67,8 @@ export interface SafetyFolder {
   workshops: Workshop[];
   /** Template overrides: name (e.g. `cscr.md`) → text. */
   templates: Record<string, string>;
+  /** provenance.yml: cover page and version history of imported hazard logs. */
+  provenance?: Provenance;
 }
 
 export interface LoadResult {
@@ -109,7 +113,8 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     }
     const rel = relativeTo(dir, f.path);
     if (rel === undefined) continue;
-    const interesting = rel === CONFIG_FILE || /^(hazards|incidents)\//.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
+    const interesting =
+      rel === CONFIG_FILE || rel === PROVENANCE_FILE || /^(hazards|incidents)\//.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
     if (!interesting || !f.bytes) continue;
     const decoded = decodeText(f.path, f.bytes);
     if ('error' in decoded) diagnostics.push(decoded.error);
@@ -207,6 +212,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     hazardSources.set(hazard.id, parsed);
   }
 
+  diagnostics.push(...recordOnlyEvidenceWarnings(hazards, hazardSources));
+  const provenance = loadProvenance(dir, texts, diagnostics);
+
   // Incidents
   const incidents: Incident[] = [];
   const incidentRefs = new Map<string, string>();
@@ -288,7 +296,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
 
   sortDiagnostics(diagnostics);
   hazards.sort((a, b) => compareIds(a.id, b.id));
-  const folder = config ? { dir, config, scheme, hazards, incidents, workshops, templates } : undefined;
+  const folder = config
+    ? { dir, config, scheme, hazards, incidents, workshops, templates, ...(provenance ? { provenance } : {}) }
+    : undefined;
   return { folder, diagnostics, valid: !hasErrors(diagnostics) };
 }
 

@@ -6,7 +6,8 @@
  *
  * The steps, in order (each in ./steps/): locate the sheet and its header row → read the rows →
  * number them and group them into hazards → per hazard: its text, assessments, causes, controls
- * and actions, status → the workbook's own printed risk matrix. Findings are collected as they
+ * and actions, status → the workbook's own printed risk matrix → its cover page and version
+ * history (provenance). Findings are collected as they
  * are met, in that order.
  */
 import { cellRef, type WorkbookData } from '../core/workbook.js';
@@ -18,6 +19,7 @@ import { describeHazard } from './steps/hazard-text.js';
 import { finishHazard } from './steps/hazard-status.js';
 import { decideManufacturer } from './steps/manufacturer.js';
 import { numberRows } from './steps/numbering.js';
+import { readProvenance } from './steps/provenance.js';
 import { readRows, refuseFormulas, reportUnknownColumns, SheetRefs } from './steps/rows.js';
 import { locateSheet } from './steps/sheet.js';
 import { ValueReader } from './steps/values.js';
@@ -70,6 +72,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   const read = { ...countOf(builds.map((b) => b.hazard)), rows: records.length, blankRows };
   const written = countOf(hazards);
   const workbookMatrix = checkWorkbookMatrix(wb, opts.scheme, sheet.name, findings);
+  const provenance = readProvenance(wb, ctx.source, sheet.name);
   const list = findings.list();
   const incomplete =
     list.some((f) => f.kind === 'unplaced') ||
@@ -87,5 +90,6 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     findings: list,
     incomplete,
     ...(workbookMatrix ? { workbookMatrix } : {}),
+    ...(provenance ? { provenance } : {}),
   };
 }

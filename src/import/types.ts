@@ -1,5 +1,6 @@
 /** The importer's vocabulary: what it is given, what it finds, and what it returns. Pure types. */
 import type { ColumnKey } from '../core/nhs-layout.js';
+import type { WorkbookProvenance } from '../core/provenance.js';
 import type { RiskScheme } from '../core/risk.js';
 import type { HAZARD_STATUSES } from '../core/schema.js';
 
@@ -99,6 +100,8 @@ export interface ImportResult {
   incomplete: boolean;
   /** The workbook's own printed risk matrix, when one was found. */
   workbookMatrix?: WorkbookMatrix;
+  /** The workbook's cover page and version history, when it has them. */
+  provenance?: WorkbookProvenance;
 }
 
 /** Value kinds a `--map` file can give extra spellings for. */

@@ -1,5 +1,6 @@
 /** Imported hazards as safety-folder files (pure: returns text; the CLI writes it). */
 import { Document, isMap, isSeq, visit } from 'yaml';
+import type { WorkbookProvenance } from '../core/provenance.js';
 import type { ImportedHazard } from './types.js';
 
 /** A file-name slug from a hazard title: lower case, words joined by `-`, at most 50 characters. */
@@ -70,4 +71,12 @@ export function hazardYaml(h: ImportedHazard): string {
     },
   });
   return HEADER + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+const PROVENANCE_HEADER =
+  '# Written by `clinsafe import` (see docs/import.md): the cover page and version history of each imported\n# hazard log, as the workbook states them, with the cell each came from. The CRMP and CSCR print it\n# under document control as the history before clinsafe. Correct it only to match the workbook.\n';
+
+/** provenance.yml for the safety folder, from the workbooks' cover pages and version histories. */
+export function provenanceYaml(sources: readonly WorkbookProvenance[]): string {
+  return PROVENANCE_HEADER + new Document({ sources }).toString({ lineWidth: 0 });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import type { Finding, ImportResult } from '../../import/types.js';
+import { provenanceSummary } from '../../import/report.js';
 import { ImportInputError, runImport, type RunImportOutcome } from '../../import/run.js';
 import { type CliIO, UsageError } from '../io.js';
 
@@ -44,7 +45,7 @@ export function compactCells(cells: readonly string[]): string {
 /** The end-of-import summary as plain text lines. */
 export function summaryText(
   result: ImportResult,
-  outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated'>,
+  outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated' | 'provenanceKept'>,
   rel: (p: string) => string,
 ): string[] {
   const out: string[] = [];
@@ -63,6 +64,7 @@ export function summaryText(
     out.push(
       `The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`,
     );
+  if (result.provenance) out.push(provenanceSummary(result.provenance));
   for (const kind of ['unplaced', 'risk-disagreement', 'ambiguity', 'normalised'] as const) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
@@ -76,6 +78,10 @@ export function summaryText(
   else if (outcome.written.length === 0) out.push('(dry run: nothing written)');
   else {
     for (const p of outcome.written) out.push(`wrote ${rel(p)}`);
+    if (outcome.provenanceKept)
+      out.push(
+        `kept ${rel(outcome.provenanceKept)} as it was: this workbook's cover page and version history are in the import report only`,
+      );
     out.push(
       `✓ imported ${result.written.hazards} hazards, ${result.written.causes} causes, ${result.written.controls} controls${outcome.configCreated ? ' (clinsafe.yml is a skeleton: fill in its TODOs)' : ''}`,
     );
@@ -137,6 +143,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                 columns: result.columns,
                 manufacturer: result.manufacturer,
                 workbookMatrix: result.workbookMatrix ?? null,
+                provenance: result.provenance ?? null,
                 read: result.read,
                 written: result.written,
                 findings: result.findings,

@@ -1,13 +1,14 @@
 /**
- * Bounded, safe reading of XLSX workbooks. Before exceljs parses anything the zip is checked with
- * yauzl: file size, entry count, every entry inflated and counted (declared and real sizes,
- * compression ratio), the size of each sheet's XML. Then the workbook is parsed and turned into
- * plain cells for the (pure) importer. Formulas and oversized cells are reported, never
- * evaluated or truncated. Every failure is a WorkbookError with a plain message.
+ * Bounded, safe reading of XLSX workbooks. The zip is read once, with yauzl: file size, entry
+ * count, every entry inflated and counted (declared and real sizes, compression ratio), the size of
+ * each sheet's XML, no document type declarations. The XML parts a hazard log needs are kept as
+ * they inflate and read into plain cells for the (pure) importer (./xlsx-xml.ts) — no second
+ * inflate and no document model. Formulas and oversized cells are reported, never evaluated or
+ * truncated. Every failure is a WorkbookError with a plain message.
  */
-import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
-import { cellRef, type CellData, type SheetData, type WorkbookData } from '../core/workbook.js';
+import type { SheetData, WorkbookData } from '../core/workbook.js';
+import { dateStyles, readSheet, sharedStrings, SheetLimitError, workbookParts } from './xlsx-xml.js';
 
 export { cellRef, columnLetters, type CellData, type SheetData, type WorkbookData } from '../core/workbook.js';
 
@@ -130,8 +131,8 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream)
             return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
-          // Kept as text: the parts that say what the workbook is, and worksheets (for numbers as stored).
-          const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
+          // Kept as text: the parts that say what the workbook is (workbook, shared strings, styles) and the worksheets.
+          const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/[^/]+\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
           const chunks: Buffer[] = [];
           const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
           let tail = '';
@@ -198,126 +199,27 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
   return { xml };
 }
 
-const decodeXml = (s: string) =>
-  s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
-    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-    if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
-    const code = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return Number.isFinite(code) ? String.fromCodePoint(code) : m;
-  });
-
-/** Numbers stored in a form other than their shortest (1.1000000000000001), by sheet name and cell. */
-function rawNumbers(xml: Map<string, string>): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  const rels = xml.get('xl/_rels/workbook.xml.rels') ?? '';
-  const target = new Map<string, string>();
-  for (const m of rels.matchAll(/<Relationship\b([^>]*)\/?>/g)) {
-    const id = /\bId="([^"]*)"/.exec(m[1]!)?.[1];
-    const t = /\bTarget="([^"]*)"/.exec(m[1]!)?.[1];
-    if (id && t) target.set(id, t.startsWith('/') ? t.slice(1) : `xl/${t}`);
-  }
-  for (const m of (xml.get('xl/workbook.xml') ?? '').matchAll(/<sheet\b([^>]*)\/?>/g)) {
-    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
-    const rid = /\br:id="([^"]*)"/.exec(m[1]!)?.[1];
-    const path = rid ? target.get(rid) : undefined;
-    const sheet = path ? xml.get(path) : undefined;
-    if (!name || !sheet) continue;
-    const found = new Map<string, string>();
-    for (const c of sheet.matchAll(/<c\b([^>]*?)(?<!\/)>(?:(?!<\/c>|<c\b)[\s\S])*?<v>([^<]*)<\/v>/g)) {
-      const attrs = c[1]!;
-      if (/\bt="(s|str|inlineStr|b|e)"/.test(attrs)) continue;
-      const raw = c[2]!;
-      const ref = /\br="([A-Z]+\d+)"/.exec(attrs)?.[1];
-      if (ref && raw !== '' && Number.isFinite(Number(raw)) && String(Number(raw)) !== raw) found.set(ref, raw);
-    }
-    out.set(decodeXml(name), found);
-  }
-  return out;
-}
-
-function cellData(cell: ExcelJS.Cell): CellData {
-  const v = cell.value as unknown;
-  if (v === null || v === undefined) return { value: null };
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return { value: v };
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return { value: (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('') };
-    if ('formula' in o || 'sharedFormula' in o) {
-      const result = o.result as unknown;
-      const value =
-        result === undefined || result === null || typeof result === 'object'
-          ? result instanceof Date
-            ? result
-            : null
-          : (result as string | number | boolean);
-      return { value, formula: String(o.formula ?? o.sharedFormula ?? '') };
-    }
-    if ('error' in o) return { value: null, error: String(o.error) };
-    if ('text' in o) {
-      const t = o.text as unknown;
-      if (typeof t === 'string') return { value: t };
-      if (t && typeof t === 'object' && Array.isArray((t as { richText?: unknown }).richText)) {
-        return { value: (t as { richText: { text?: string }[] }).richText.map((r) => r.text ?? '').join('') };
-      }
-    }
-  }
-  return { value: String(v) };
-}
-
 /** Read a workbook's bytes into plain cells, within the limits. Throws WorkbookError. */
 export async function readWorkbook(bytes: Uint8Array, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<WorkbookData> {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { xml } = await checkZip(buffer, file, limits);
-  const raw = rawNumbers(xml);
-  xml.clear();
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new WorkbookError(
-      file,
-      `could not be read as a workbook (${(e as Error).message.split('\n')[0]}); open and re-save it in Excel as .xlsx`,
-    );
-  }
+  const parts = workbookParts(xml.get('xl/workbook.xml')!, xml.get('xl/_rels/workbook.xml.rels') ?? '');
+  const shared = {
+    strings: sharedStrings(xml.get(parts.sharedStringsPath)),
+    dates: dateStyles(xml.get(parts.stylesPath)),
+    date1904: parts.date1904,
+  };
   const sheets: SheetData[] = [];
-  for (const ws of wb.worksheets) {
-    if (ws.rowCount > limits.maxRows)
-      throw new WorkbookError(
-        file,
-        `sheet "${ws.name}" has ${ws.rowCount} rows, more than the ${limits.maxRows} limit; delete unused rows`,
-      );
-    if (ws.columnCount > limits.maxColumns)
-      throw new WorkbookError(
-        file,
-        `sheet "${ws.name}" has ${ws.columnCount} columns, more than the ${limits.maxColumns} limit; delete unused columns`,
-      );
-    // The public model (worksheet.model) lists merged ranges as `A1:A3`.
-    const merges = ws.model.merges.filter(Boolean).sort();
-    const rows: CellData[][] = [];
-    const rawHere = raw.get(ws.name);
-    ws.eachRow({ includeEmpty: true }, (row, r) => {
-      const cells: CellData[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, c) => {
-        const d = cellData(cell);
-        if (cell.isMerged && cell.master.address !== cell.address) {
-          const m = cellData(cell.master);
-          Object.assign(d, m, { mergedFrom: cell.master.address });
-        }
-        if (typeof d.value === 'string' && d.value.length > limits.maxCellChars) {
-          throw new WorkbookError(
-            file,
-            `sheet "${ws.name}" cell ${cellRef(r, c)} holds ${d.value.length.toLocaleString('en-GB')} characters, more than Excel's own limit of ${limits.maxCellChars.toLocaleString('en-GB')}; it was not written by Excel — shorten it`,
-          );
-        }
-        const rawNum = rawHere?.get(cellRef(r, c));
-        if (rawNum && typeof d.value === 'number') d.rawNumber = rawNum;
-        cells[c - 1] = d;
-      });
-      for (let i = 0; i < cells.length; i++) cells[i] ??= { value: null };
-      rows[r - 1] = cells;
-    });
-    for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-    sheets.push({ name: ws.name, hidden: ws.state !== 'visible', rows, merges });
+  try {
+    for (const entry of parts.sheets) {
+      const sheetXml = xml.get(entry.path);
+      if (sheetXml === undefined) continue; // a chart sheet or a missing part: no cells to read
+      xml.delete(entry.path);
+      sheets.push(readSheet(entry.name, entry.hidden, sheetXml, shared, limits));
+    }
+  } catch (e) {
+    if (e instanceof SheetLimitError) throw new WorkbookError(file, e.message);
+    throw e;
   }
   return { file, sheets };
 }

@@ -4,6 +4,7 @@
  * is in ./nhs.ts.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { resolveRoot } from '../adapters/fs.js';
@@ -154,14 +155,13 @@ function writeConfig(t: WriteTarget, result: ImportResult, outcome: RunImportOut
   }
 }
 
-function writeFolder(t: WriteTarget, result: ImportResult, outcome: RunImportOutcome): void {
+async function writeFolder(t: WriteTarget, result: ImportResult, outcome: RunImportOutcome): Promise<void> {
   const hazardsDir = join(t.out, 'hazards');
   mkdirSync(hazardsDir, { recursive: true });
-  for (const h of result.hazards) {
-    const path = join(hazardsDir, hazardFileName(h));
-    writeFileSync(path, hazardYaml(h), { flag: 'wx' });
-    outcome.written.push(path);
-  }
+  // One file per hazard, written concurrently (a large log has hundreds; each open is a syscall).
+  const paths = result.hazards.map((h) => join(hazardsDir, hazardFileName(h)));
+  await Promise.all(result.hazards.map((h, i) => writeFile(paths[i]!, hazardYaml(h), { flag: 'wx' })));
+  outcome.written.push(...paths);
   const cites = result.hazards.some((h) => h.controls.some((c) => c.evidence.some((e) => e.startsWith(`${t.evidenceSource}#`))));
   if (cites) {
     mkdirSync(join(t.out, 'sources'), { recursive: true });
@@ -227,6 +227,6 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
   const refused = refusal(o.out, result);
   if (refused) outcome.refused = refused;
   if (refused || o.dryRun) return outcome;
-  writeFolder({ file: o.file, out: o.out, config, scheme, evidenceSource, sourceCopy }, result, outcome);
+  await writeFolder({ file: o.file, out: o.out, config, scheme, evidenceSource, sourceCopy }, result, outcome);
   return outcome;
 }

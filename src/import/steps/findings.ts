@@ -9,6 +9,7 @@ const MAX_FINDING_CELLS = 10_000;
 
 export class Findings {
   private readonly byKey = new Map<string, Finding>();
+  /** For findings with many cells: the cells already listed (small lists are searched instead). */
   private readonly seenCells = new Map<Finding, Set<string>>();
 
   /** Record a finding at the given cells; the same finding reported again gains the new cells. */
@@ -18,14 +19,20 @@ export class Findings {
     if (!finding) {
       finding = { kind, code, message, cells: [] };
       this.byKey.set(key, finding);
-      this.seenCells.set(finding, new Set());
     }
-    const seen = this.seenCells.get(finding)!;
     for (const cell of cells) {
-      if (finding.cells.length >= MAX_FINDING_CELLS || seen.has(cell)) continue;
-      seen.add(cell);
+      if (finding.cells.length >= MAX_FINDING_CELLS || this.listed(finding, cell)) continue;
       finding.cells.push(cell);
+      this.seenCells.get(finding)?.add(cell);
     }
+  }
+
+  private listed(finding: Finding, cell: string): boolean {
+    const seen = this.seenCells.get(finding);
+    if (seen) return seen.has(cell);
+    if (finding.cells.length < 16) return finding.cells.includes(cell);
+    this.seenCells.set(finding, new Set(finding.cells));
+    return this.seenCells.get(finding)!.has(cell);
   }
 
   list(): Finding[] {

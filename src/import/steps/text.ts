@@ -9,10 +9,13 @@ export function text(c: CellData | undefined): string | undefined {
 }
 
 /** Line breaks made `\n`, surrounding space trimmed. */
-export const clean = (s: string): string => s.replace(/\r\n?/g, '\n').trim();
+export const clean = (s: string): string => (s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n')).trim();
 
 /** For comparing: cleaned, runs of space made one, lower case. */
-export const fold = (s: string): string => clean(s).replace(/\s+/g, ' ').toLowerCase();
+export const fold = (s: string): string => {
+  const c = clean(s);
+  return (/\s\s|[^\S ]/.test(c) ? c.replace(/\s+/g, ' ') : c).toLowerCase();
+};
 
 /** One item per non-blank line. */
 export const lines = (s: string | undefined): string[] =>

@@ -145,7 +145,12 @@ function placeMisKeyedRows(rows: readonly NumberedRow[], findings: Findings): vo
     m.set(fold(p.name), (m.get(fold(p.name)) ?? 0) + 1);
     namesById.set(p.hazardId, m);
   }
-  const mainName = (id: string) => [...(namesById.get(id) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const mainNames = new Map<string, string | undefined>();
+  const mainName = (id: string) => {
+    if (!mainNames.has(id))
+      mainNames.set(id, [...(namesById.get(id) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1])[0]?.[0]);
+    return mainNames.get(id);
+  };
   const byDigits = new Map<number, string>();
   for (const id of namesById.keys()) {
     const d = digitsOf(id);

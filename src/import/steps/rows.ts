@@ -4,7 +4,7 @@
  * cells are reported at their cells. Each row becomes a RowRecord that reads a column by its key.
  */
 import type { ColumnKey } from '../../core/nhs-layout.js';
-import { cellRef, quoteSheetName, type CellData, type WorkbookData } from '../../core/workbook.js';
+import { cellRef, columnLetters, quoteSheetName, type CellData, type WorkbookData } from '../../core/workbook.js';
 import { ImportError } from '../types.js';
 import type { Findings } from './findings.js';
 import type { SheetLayout } from './sheet.js';
@@ -13,12 +13,14 @@ import { clean, text } from './text.js';
 /** Cell references in one sheet, written as the report gives them: `'Hazard Log'!G12`. */
 export class SheetRefs {
   readonly quoted: string;
+  /** `'Hazard Log'!G` by 0-based column, made once per column. */
+  private readonly prefixes: string[] = [];
   constructor(readonly sheetName: string) {
     this.quoted = quoteSheetName(sheetName);
   }
   /** Row 1-based, column 0-based (as the rows arrays are indexed). */
   at(row: number, col: number): string {
-    return `${this.quoted}!${cellRef(row, col + 1)}`;
+    return `${(this.prefixes[col] ??= `${this.quoted}!${columnLetters(col + 1)}`)}${row}`;
   }
   /** A reference already written without the sheet (`B4`). */
   cell(ref: string): string {

@@ -23,7 +23,7 @@ export class ValueReader {
     if (raw === undefined || !raw.trim()) return undefined;
     const allowed = kind === 'severity' ? this.scheme.severities : this.scheme.likelihoods;
     const spellings = this.mapped?.[kind];
-    const mapped = spellings?.[clean(raw)] ?? Object.entries(spellings ?? {}).find(([k]) => fold(k) === fold(raw))?.[1];
+    const mapped = spellings ? (spellings[clean(raw)] ?? Object.entries(spellings).find(([k]) => fold(k) === fold(raw))?.[1]) : undefined;
     if (mapped && allowed.includes(mapped)) {
       this.findings.add('normalised', 'value-mapped', `${kind} "${clean(raw)}" mapped to "${mapped}" (--map)`, ref);
       return mapped;

@@ -59,8 +59,8 @@ interface ZipFacts {
   xml: Map<string, string>;
 }
 
-/** Check the zip container and inflate its XML parts within the limits. */
-export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<ZipFacts> {
+/** Refuse, from its first bytes, a file that is not an .xlsx zip at all (or is too large to read). */
+function checkContainer(bytes: Buffer, file: string, limits: WorkbookLimits): void {
   if (bytes.length > limits.maxFileBytes)
     throw new WorkbookError(
       file,
@@ -84,6 +84,87 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
       'is not an XLSX workbook (an .xlsx file is a zip archive, and this is not one); save the hazard log as .xlsx (Excel Workbook)',
     );
   }
+}
+
+/** What the walk over the zip's entries has counted so far, and what it keeps. */
+interface ZipWalk {
+  zip: yauzl.ZipFile;
+  file: string;
+  limits: WorkbookLimits;
+  entries: number;
+  /** Inflated bytes of all entries read so far. */
+  total: number;
+  xml: Map<string, string>;
+  fail: (message: string) => void;
+}
+
+/** Kept as text: the parts that say what the workbook is (workbook, shared strings, styles) and the worksheets. */
+const KEPT_PART = /^(\[Content_Types\]\.xml|xl\/[^/]+\.xml|xl\/_rels\/workbook\.xml\.rels)$/i;
+
+/** Inflate one entry, counting every byte against the limits; keep it when the workbook needs it. */
+function readEntry(w: ZipWalk, entry: yauzl.Entry): void {
+  const { limits, fail } = w;
+  const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
+  const cap = isSheet ? Math.min(limits.maxSheetXmlBytes, limits.maxEntryBytes) : limits.maxEntryBytes;
+  const tooBig = (n: number) =>
+    isSheet
+      ? `its worksheet ${entry.fileName} is ${fmt(n)} of XML, more than the ${fmt(cap)} limit; a hazard log sheet is far smaller — remove unused rows/columns or split the file`
+      : `part ${entry.fileName} inflates to ${fmt(n)}, more than the ${fmt(cap)} limit; it may be a zip bomb — refusing to read it`;
+  const bomb = `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`;
+  if (entry.uncompressedSize > cap) return fail(tooBig(entry.uncompressedSize));
+  if (w.total + entry.uncompressedSize > limits.maxTotalBytes) return fail(bomb);
+  if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
+  w.zip.openReadStream(entry, (err, stream) => {
+    if (err || !stream)
+      return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
+    const keep = isSheet || KEPT_PART.test(entry.fileName);
+    const chunks: Buffer[] = [];
+    const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
+    let tail = '';
+    let size = 0;
+    let stopped = false;
+    const stop = (message: string) => {
+      stopped = true;
+      stream.destroy();
+      fail(message);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      size += chunk.length;
+      if (isXml) {
+        // Excel never writes a document type declaration; one is how XML entity attacks start.
+        const window = tail + chunk.toString('latin1');
+        if (/<!(DOCTYPE|ENTITY)/i.test(window))
+          return stop(
+            `part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`,
+          );
+        tail = window.slice(-16);
+      }
+      if (size > cap || w.total + size > limits.maxTotalBytes) return stop(size > cap ? tooBig(size) : bomb);
+      if (size > MB && entry.compressedSize > 0 && size / entry.compressedSize > limits.maxRatio)
+        return stop(`part ${entry.fileName} compresses more than ${limits.maxRatio}:1, as zip bombs do; refusing to read it`);
+      if (keep) chunks.push(chunk);
+    });
+    stream.on('error', (e: Error) => {
+      if (stopped) return;
+      if (/too many bytes/i.test(e.message))
+        fail(
+          `part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`,
+        );
+      else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
+    });
+    stream.on('end', () => {
+      if (stopped) return;
+      w.total += size;
+      if (keep) w.xml.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+      w.zip.readEntry();
+    });
+  });
+}
+
+/** Check the zip container and inflate its XML parts within the limits. */
+export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<ZipFacts> {
+  checkContainer(bytes, file, limits);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(bytes, {
@@ -99,91 +180,25 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
     );
   }
   const xml = new Map<string, string>();
-  let entries = 0;
-  let total = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (message: string) => {
         zip.close();
         reject(new WorkbookError(file, message));
       };
+      const walk: ZipWalk = { zip, file, limits, entries: 0, total: 0, xml, fail };
       zip.on('error', (e: Error) =>
         reject(new WorkbookError(file, `is not a readable XLSX workbook (${e.message}); open and re-save it in Excel`)),
       );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
-        entries += 1;
-        if (entries > limits.maxEntries)
+        walk.entries += 1;
+        if (walk.entries > limits.maxEntries)
           return fail(
             `holds more than ${limits.maxEntries} parts, far more than a workbook needs; it may be a zip bomb — refusing to read it`,
           );
         if (/\/$/.test(entry.fileName)) return zip.readEntry();
-        const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
-        const cap = isSheet ? Math.min(limits.maxSheetXmlBytes, limits.maxEntryBytes) : limits.maxEntryBytes;
-        const tooBig = (n: number) =>
-          isSheet
-            ? `its worksheet ${entry.fileName} is ${fmt(n)} of XML, more than the ${fmt(cap)} limit; a hazard log sheet is far smaller — remove unused rows/columns or split the file`
-            : `part ${entry.fileName} inflates to ${fmt(n)}, more than the ${fmt(cap)} limit; it may be a zip bomb — refusing to read it`;
-        if (entry.uncompressedSize > cap) return fail(tooBig(entry.uncompressedSize));
-        if (total + entry.uncompressedSize > limits.maxTotalBytes)
-          return fail(`the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`);
-        if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream)
-            return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
-          // Kept as text: the parts that say what the workbook is (workbook, shared strings, styles) and the worksheets.
-          const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/[^/]+\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
-          const chunks: Buffer[] = [];
-          const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
-          let tail = '';
-          let size = 0;
-          let stopped = false;
-          stream.on('data', (chunk: Buffer) => {
-            if (stopped) return;
-            size += chunk.length;
-            if (isXml) {
-              // Excel never writes a document type declaration; one is how XML entity attacks start.
-              const window = tail + chunk.toString('latin1');
-              if (/<!(DOCTYPE|ENTITY)/i.test(window)) {
-                stopped = true;
-                stream.destroy();
-                return fail(
-                  `part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`,
-                );
-              }
-              tail = window.slice(-16);
-            }
-            if (size > cap || total + size > limits.maxTotalBytes) {
-              stopped = true;
-              stream.destroy();
-              return fail(
-                size > cap
-                  ? tooBig(size)
-                  : `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`,
-              );
-            }
-            if (size > MB && entry.compressedSize > 0 && size / entry.compressedSize > limits.maxRatio) {
-              stopped = true;
-              stream.destroy();
-              return fail(`part ${entry.fileName} compresses more than ${limits.maxRatio}:1, as zip bombs do; refusing to read it`);
-            }
-            if (keep) chunks.push(chunk);
-          });
-          stream.on('error', (e: Error) => {
-            if (stopped) return;
-            if (/too many bytes/i.test(e.message))
-              fail(
-                `part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`,
-              );
-            else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
-          });
-          stream.on('end', () => {
-            if (stopped) return;
-            total += size;
-            if (keep) xml.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-            zip.readEntry();
-          });
-        });
+        readEntry(walk, entry);
       });
       zip.readEntry();
     });

@@ -4,6 +4,8 @@
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { globProblem } from './globs.js';
+import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
+import { loadProvenance, PROVENANCE_FILE, type Provenance } from './provenance.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
 import {
   configSchema,
@@ -69,6 +71,8 @@ export interface SafetyFolder {
   workshops: Workshop[];
   /** Template overrides: name (e.g. `cscr.md`) → text. */
   templates: Record<string, string>;
+  /** provenance.yml: cover page and version history of imported hazard logs. */
+  provenance?: Provenance;
 }
 
 export interface LoadResult {
@@ -95,7 +99,12 @@ function relativeTo(dir: string, path: string): string | undefined {
  * other file is listed (stray-file warnings) but its content is never needed.
  */
 export function isSafetyFile(rel: string): boolean {
-  return rel === CONFIG_FILE || /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
+  return (
+    rel === CONFIG_FILE ||
+    rel === PROVENANCE_FILE ||
+    /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) ||
+    /^(workshops|templates)\/.*\.md$/i.test(rel)
+  );
 }
 
 export function loadFolder(snapshot: Snapshot): LoadResult {
@@ -218,6 +227,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     hazardSources.set(path, parsed);
   }
 
+  diagnostics.push(...recordOnlyEvidenceWarnings(hazards, hazardSources));
+  const provenance = loadProvenance(dir, texts, diagnostics);
+
   // Incidents
   const incidents: Incident[] = [];
   const incidentSources = new Map<string, ParsedYaml>();
@@ -300,7 +312,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
   }
 
   hazards.sort((a, b) => compareIds(a.id, b.id));
-  const folder = config ? { dir, config, scheme, hazards, incidents, workshops, templates } : undefined;
+  const folder = config
+    ? { dir, config, scheme, hazards, incidents, workshops, templates, ...(provenance ? { provenance } : {}) }
+    : undefined;
   if (folder && schemeOk) {
     const sources = new Map<string, ParsedYaml>([...incidentSources, ...hazardSources]);
     diagnostics.push(...clinicalDiagnostics(folder, sources));

@@ -4,12 +4,14 @@
  * is in ./nhs.ts.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { resolveRoot } from '../adapters/fs.js';
 import { DEFAULT_LIMITS, readWorkbook, WorkbookError, type WorkbookLimits } from '../adapters/xlsx.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { CONFIG_FILE } from '../core/folder.js';
+import { PROVENANCE_FILE } from '../core/provenance.js';
 import { NHS_DCB0129, schemeProblems, type RiskScheme } from '../core/risk.js';
 import { configSchema, jsonSchemas, toRiskScheme } from '../core/schema.js';
 import { validateShape } from '../core/validate-shape.js';
@@ -18,7 +20,7 @@ import { templatesDir } from '../paths.js';
 import { parseMap, type MapOptions } from './map.js';
 import { ImportError, importHazardLog, type ImportResult } from './nhs.js';
 import { importReportMarkdown } from './report.js';
-import { hazardFileName, hazardYaml } from './write.js';
+import { hazardFileName, hazardYaml, provenanceYaml } from './write.js';
 
 export interface RunImportOptions {
   /** The workbook, absolute. */
@@ -43,6 +45,8 @@ export interface RunImportOutcome {
   refused?: string;
   configCreated: boolean;
   sourceCopy?: string;
+  /** An existing provenance.yml left as it was (the workbook's provenance is then in the report only). */
+  provenanceKept?: string;
 }
 
 /** A problem with the user's input: printed as a message, never a stack trace. */
@@ -70,41 +74,122 @@ function existingConfig(out: string): { scheme: RiskScheme; manufacturer?: strin
   };
 }
 
+/**
+ * `clinsafe init`'s clinsafe.yml with the manufacturer the sheet names. What a hazard log does not
+ * state is not asserted: the hazard-identification method and the lifecycle phases are left as
+ * TODO values (which clinsafe validate warns about), and no product version is invented.
+ */
 function configSkeleton(manufacturer: string): string {
   const doc = parseDocument(readFileSync(join(templatesDir(), 'init', 'clinsafe.yml'), 'utf8'));
   doc.setIn(['product', 'manufacturer'], manufacturer);
+  doc.deleteIn(['product', 'version']);
+  doc.setIn(['lifecycle'], [{ phase: 'TODO the lifecycle phase(s) at which a CSCR is issued; the imported hazard log does not say' }]);
+  doc.setIn(
+    ['method'],
+    'TODO how hazards are identified (e.g. workshops: who takes part, when); the imported hazard log does not say, so clinsafe does not assume one',
+  );
   return doc.toString({ lineWidth: 0 });
+}
+
+function checkFileSize(file: string, limits: WorkbookLimits): void {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new ImportInputError(`${file} is not a file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ImportInputError) throw e;
+    throw new ImportInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (size > limits.maxFileBytes)
+    throw new ImportInputError(
+      `${basename(file)}: the file is ${(size / 1048576).toFixed(1)} MB, larger than the ${(limits.maxFileBytes / 1048576).toFixed(0)} MB a hazard log needs; remove embedded images or other sheets and try again`,
+    );
+}
+
+function readMapFile(path: string | undefined): MapOptions {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ImportInputError(`cannot read the --map file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const { options, diagnostics } = parseMap(path, text);
+  if (!options) throw new ImportInputError(diagnostics.map(formatDiagnostic).join('\n'));
+  return options;
+}
+
+/** Why nothing may be written: something unplaced, or a hazard the folder already holds. */
+function refusal(out: string, result: ImportResult): string | undefined {
+  if (result.incomplete)
+    return 'something in the sheet could not be placed (see above); nothing was written — fix the sheet or map its columns with --map, then import again';
+  const hazardsDir = join(out, 'hazards');
+  const existing = existsSync(hazardsDir) ? readdirSync(hazardsDir).filter((f) => /\.ya?ml$/i.test(f)) : [];
+  const clashes = result.hazards.filter((h) => existing.some((f) => f === `${h.id}.yml` || f.startsWith(`${h.id}-`)));
+  if (clashes.length === 0) return undefined;
+  return `${toPosix(relative(process.cwd(), hazardsDir)) || hazardsDir} already holds ${clashes.map((h) => h.id).join(', ')}; clinsafe import never overwrites a hazard — import into an empty folder (--out) and merge with the CSO`;
+}
+
+interface WriteTarget {
+  file: string;
+  out: string;
+  config: ReturnType<typeof existingConfig>;
+  scheme: RiskScheme;
+  evidenceSource: string;
+  sourceCopy: string;
+}
+
+/** clinsafe.yml (when none exists) and the editor JSON Schemas, as `clinsafe init` writes them. */
+function writeConfig(t: WriteTarget, result: ImportResult, outcome: RunImportOutcome): void {
+  const path = join(t.out, CONFIG_FILE);
+  writeFileSync(path, configSkeleton(result.manufacturer), { flag: 'wx' });
+  outcome.written.push(path);
+  outcome.configCreated = true;
+  mkdirSync(join(t.out, 'schema'), { recursive: true });
+  for (const [name, schema] of Object.entries(jsonSchemas(t.scheme))) {
+    const sp = join(t.out, 'schema', `${name}.schema.json`);
+    if (existsSync(sp)) continue;
+    writeFileSync(sp, `${JSON.stringify(schema, null, 2)}\n`, { flag: 'wx' });
+    outcome.written.push(sp);
+  }
+}
+
+async function writeFolder(t: WriteTarget, result: ImportResult, outcome: RunImportOutcome): Promise<void> {
+  const hazardsDir = join(t.out, 'hazards');
+  mkdirSync(hazardsDir, { recursive: true });
+  // One file per hazard, written concurrently (a large log has hundreds; each open is a syscall).
+  const paths = result.hazards.map((h) => join(hazardsDir, hazardFileName(h)));
+  await Promise.all(result.hazards.map((h, i) => writeFile(paths[i]!, hazardYaml(h), { flag: 'wx' })));
+  outcome.written.push(...paths);
+  const cites = result.hazards.some((h) => h.controls.some((c) => c.evidence.some((e) => e.startsWith(`${t.evidenceSource}#`))));
+  if (cites) {
+    mkdirSync(join(t.out, 'sources'), { recursive: true });
+    if (resolve(t.file) !== resolve(t.sourceCopy)) copyFileSync(t.file, t.sourceCopy);
+    outcome.sourceCopy = t.sourceCopy;
+    outcome.written.push(t.sourceCopy);
+  }
+  if (!t.config) writeConfig(t, result, outcome);
+  if (result.provenance) {
+    const path = join(t.out, PROVENANCE_FILE);
+    if (existsSync(path)) outcome.provenanceKept = path;
+    else {
+      writeFileSync(path, provenanceYaml([result.provenance]), { flag: 'wx' });
+      outcome.written.push(path);
+    }
+  }
+  // The report itself is a record for the clinical risk management file.
+  mkdirSync(join(t.out, 'sources'), { recursive: true });
+  const reportPath = join(t.out, 'sources', `${basename(t.file)}.import-report.md`);
+  outcome.written.push(reportPath);
+  const files = outcome.written.map((p) => toPosix(relative(t.out, p)));
+  writeFileSync(reportPath, importReportMarkdown(result, basename(t.file), files));
 }
 
 export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> {
   const limits = o.limits ?? DEFAULT_LIMITS;
-  let size: number;
-  try {
-    const st = statSync(o.file);
-    if (!st.isFile()) throw new ImportInputError(`${o.file} is not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof ImportInputError) throw e;
-    throw new ImportInputError(`cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (size > limits.maxFileBytes)
-    throw new ImportInputError(
-      `${basename(o.file)}: the file is ${(size / 1048576).toFixed(1)} MB, larger than the ${(limits.maxFileBytes / 1048576).toFixed(0)} MB a hazard log needs; remove embedded images or other sheets and try again`,
-    );
-
-  let mapOptions: MapOptions = {};
-  if (o.map) {
-    let text: string;
-    try {
-      text = readFileSync(o.map, 'utf8');
-    } catch (e) {
-      throw new ImportInputError(`cannot read the --map file ${o.map}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const { options, diagnostics } = parseMap(o.map, text);
-    if (!options) throw new ImportInputError(diagnostics.map(formatDiagnostic).join('\n'));
-    mapOptions = options;
-  }
-
+  checkFileSize(o.file, limits);
+  const mapOptions = readMapFile(o.map);
   const config = existingConfig(o.out);
   const scheme = config?.scheme ?? NHS_DCB0129;
   const manufacturer = o.manufacturer?.length
@@ -139,58 +224,9 @@ export async function runImport(o: RunImportOptions): Promise<RunImportOutcome> 
   }
 
   const outcome: RunImportOutcome = { result, written: [], configCreated: false };
-  if (result.incomplete) {
-    outcome.refused =
-      'something in the sheet could not be placed (see above); nothing was written — fix the sheet or map its columns with --map, then import again';
-    return outcome;
-  }
-  const hazardsDir = join(o.out, 'hazards');
-  const existing = existsSync(hazardsDir) ? readdirSync(hazardsDir).filter((f) => /\.ya?ml$/i.test(f)) : [];
-  const clashes = result.hazards.filter((h) => existing.some((f) => f === `${h.id}.yml` || f.startsWith(`${h.id}-`)));
-  if (clashes.length > 0) {
-    outcome.refused = `${toPosix(relative(process.cwd(), hazardsDir)) || hazardsDir} already holds ${clashes.map((h) => h.id).join(', ')}; clinsafe import never overwrites a hazard — import into an empty folder (--out) and merge with the CSO`;
-    return outcome;
-  }
-  if (o.dryRun) return outcome;
-
-  mkdirSync(hazardsDir, { recursive: true });
-  for (const h of result.hazards) {
-    const path = join(hazardsDir, hazardFileName(h));
-    writeFileSync(path, hazardYaml(h), { flag: 'wx' });
-    outcome.written.push(path);
-  }
-  const cites = result.hazards.some((h) => h.controls.some((c) => c.evidence.some((e) => e.startsWith(`${evidenceSource}#`))));
-  if (cites) {
-    mkdirSync(join(o.out, 'sources'), { recursive: true });
-    if (resolve(o.file) !== resolve(sourceCopy)) copyFileSync(o.file, sourceCopy);
-    outcome.sourceCopy = sourceCopy;
-    outcome.written.push(sourceCopy);
-  }
-  if (!config) {
-    const path = join(o.out, CONFIG_FILE);
-    writeFileSync(path, configSkeleton(result.manufacturer), { flag: 'wx' });
-    outcome.written.push(path);
-    outcome.configCreated = true;
-    // JSON Schemas for editors, as `clinsafe init` writes them (the hazard files point at them).
-    mkdirSync(join(o.out, 'schema'), { recursive: true });
-    for (const [name, schema] of Object.entries(jsonSchemas(scheme))) {
-      const sp = join(o.out, 'schema', `${name}.schema.json`);
-      if (existsSync(sp)) continue;
-      writeFileSync(sp, `${JSON.stringify(schema, null, 2)}\n`, { flag: 'wx' });
-      outcome.written.push(sp);
-    }
-  }
-  // The report itself is a record for the clinical risk management file.
-  mkdirSync(join(o.out, 'sources'), { recursive: true });
-  const reportPath = join(o.out, 'sources', `${basename(o.file)}.import-report.md`);
-  outcome.written.push(reportPath);
-  writeFileSync(
-    reportPath,
-    importReportMarkdown(
-      result,
-      basename(o.file),
-      outcome.written.map((p) => toPosix(relative(o.out, p))),
-    ),
-  );
+  const refused = refusal(o.out, result);
+  if (refused) outcome.refused = refused;
+  if (refused || o.dryRun) return outcome;
+  await writeFolder({ file: o.file, out: o.out, config, scheme, evidenceSource, sourceCopy }, result, outcome);
   return outcome;
 }

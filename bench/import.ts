@@ -18,7 +18,7 @@ import { loadFolder } from '../src/core/folder.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 import { hazardLogXlsx } from '../src/export/hazard-log-table.js';
 import { importHazardLog } from '../src/import/nhs.js';
-import { runImport } from '../src/import/run.js';
+import { runImport } from '../src/usecases/import-hazard-log.js';
 import { packageRoot } from '../src/paths.js';
 import { bigSheetWorkbook, bombWorkbook, lyingBombWorkbook, manyEntriesWorkbook, simpleWorkbook } from '../test/helpers/workbooks.js';
 

@@ -7,7 +7,7 @@
  * rated above its hazard's residual risk that nobody has assessed against the safety case.
  */
 import { clinicalBlockers } from './acceptability.js';
-import type { SafetyFolder } from './folder.js';
+import type { SafetyFolder } from './folder-types.js';
 
 export interface SignOffBlockerOptions {
   /** The release date (ISO): incidents open at that date count. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import type { Finding, ImportResult } from '../../import/types.js';
 import { provenanceSummary } from '../../import/report.js';
-import { ImportInputError, runImport, type RunImportOutcome } from '../../import/run.js';
+import { ImportInputError, runImport, type RunImportOutcome } from '../../usecases/import-hazard-log.js';
 import { type CliIO, UsageError } from '../io.js';
 
 const KIND_TITLES: Record<Finding['kind'], string> = {

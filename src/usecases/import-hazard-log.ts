@@ -17,10 +17,10 @@ import { configSchema, jsonSchemas, toRiskScheme } from '../core/schema.js';
 import { validateShape } from '../core/validate-shape.js';
 import { parseYaml } from '../core/yaml.js';
 import { templatesDir } from '../paths.js';
-import { parseMap, type MapOptions } from './map.js';
-import { ImportError, importHazardLog, type ImportResult } from './nhs.js';
-import { importReportMarkdown } from './report.js';
-import { hazardFileName, hazardYaml, provenanceYaml } from './write.js';
+import { parseMap, type MapOptions } from '../import/map.js';
+import { ImportError, importHazardLog, type ImportResult } from '../import/nhs.js';
+import { importReportMarkdown } from '../import/report.js';
+import { hazardFileName, hazardYaml, provenanceYaml } from '../import/write.js';
 
 export interface RunImportOptions {
   /** The workbook, absolute. */

@@ -9,6 +9,7 @@ import { computeImpact } from '../core/impact.js';
 import { loadFolder, type SafetyFolder } from '../core/folder.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
 import type { SnapshotFile } from '../core/folder.js';
+import type { ParseCache } from '../core/yaml.js';
 import { diffNameStatus, gitText, listTree, readBlobs, resolveRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -73,6 +74,9 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
   const dir = opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
   // The hazards and triggers at a commit, cached by the safety folder's tree: most commits leave it unchanged.
   const byTree = new Map<string, SafetyFolder | undefined>();
+  // Each file version (blob) is read and parsed once for the whole range: a commit that changes one
+  // hazard costs one parse, not the folder's size.
+  const caches: ReadCaches = { blobs: new Map(), parsed: new Map() };
   const folderAt = (sha: string): SafetyFolder | undefined => {
     let tree: string;
     try {
@@ -80,7 +84,7 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
     } catch {
       return undefined; // no safety folder at this commit
     }
-    if (!byTree.has(tree)) byTree.set(tree, loadForImpact(root, sha, dir));
+    if (!byTree.has(tree)) byTree.set(tree, loadForImpact(root, sha, dir, caches));
     return byTree.get(tree);
   };
   const entries: ChangeRecordEntry[] = [];
@@ -119,14 +123,17 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
  * paths are not checked (that is validation's job, at the release commit), so only the folder's
  * own files are read, not the whole tree.
  */
-function loadForImpact(root: string, sha: string, dir: string): SafetyFolder | undefined {
+interface ReadCaches {
+  blobs: Map<string, Buffer>;
+  parsed: ParseCache;
+}
+
+function loadForImpact(root: string, sha: string, dir: string, caches: ReadCaches): SafetyFolder | undefined {
   const entries = listTree(root, sha, dir).filter((e) => e.type === 'blob' && e.mode !== '120000');
-  const blobs = readBlobs(
-    root,
-    entries.map((e) => e.sha),
-  );
-  const files: SnapshotFile[] = entries.map((e) => ({ path: e.path, bytes: blobs.get(e.sha)! }));
-  return loadFolder({ dir, files, exists: () => true }).folder;
+  const missing = [...new Set(entries.map((e) => e.sha).filter((s) => !caches.blobs.has(s)))];
+  for (const [s, bytes] of readBlobs(root, missing)) caches.blobs.set(s, bytes);
+  const files: SnapshotFile[] = entries.map((e) => ({ path: e.path, bytes: caches.blobs.get(e.sha)!, sha: e.sha }));
+  return loadFolder({ dir, files, exists: () => true }, { parseCache: caches.parsed }).folder;
 }
 
 /** The tag pointing at a commit, if any (the newest by version order). */

@@ -10,6 +10,7 @@ import { gateProblemTree, noLongerImpactedTree, renderGateComment } from '../cor
 import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
 import { readFolderViaApi } from '../github/folder.js';
+import type { ParseCache } from '../core/yaml.js';
 import {
   createCheckRun,
   explainApiError,
@@ -55,9 +56,10 @@ export async function collectGateInputs(
   const safetyDir = (opts.safetyDir ?? DEFAULT_SAFETY_DIR).replace(/^\.\//, '').replace(/\/+$/, '');
   const pr = opts.pr ?? (await getPull(client, repo, pullNumber));
   const blobCache = new Map<string, Buffer>();
+  const parseCache: ParseCache = new Map();
   const readFolder = async (sha: string, which: string): Promise<LoadResult> => {
     try {
-      return await readFolderViaApi(client, repo, sha, safetyDir, { blobCache });
+      return await readFolderViaApi(client, repo, sha, safetyDir, { blobCache, parseCache });
     } catch (e) {
       const what = `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`;
       throw new GateApiError(plainFailure(e, what) ?? explainApiError(e, what));

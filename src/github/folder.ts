@@ -3,7 +3,7 @@
  * one for the whole tree, one per safety-folder blob. Facts only; the core validates.
  */
 import { loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
-import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
+import { formatBytes, MAX_FILE_BYTES, type ParseCache } from '../core/yaml.js';
 import type { RepoRef, GitHubClient } from './client.js';
 import { GateApiError } from './gate-api.js';
 
@@ -21,6 +21,8 @@ export class TreeTruncatedError extends GateApiError {}
 export interface SnapshotOptions {
   /** Blobs already fetched, by SHA (shared between the base and head reads of one pull request). */
   blobCache?: Map<string, Buffer>;
+  /** Parsed files by blob SHA (shared the same way: each file version is parsed once). */
+  parseCache?: ParseCache;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function snapshotViaApi(
         bytes = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
         opts.blobCache?.set(item.sha, bytes);
       }
-      files.push({ path: item.path, bytes });
+      files.push({ path: item.path, bytes, sha: item.sha });
     }
   }
   return { snapshot: { dir: dir.replace(/\/+$/, ''), files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };
@@ -100,7 +102,7 @@ export async function readFolderViaApi(
     return hit;
   }
   const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir, opts);
-  const loaded = loadFolder(snapshot);
+  const loaded = loadFolder(snapshot, opts.parseCache ? { parseCache: opts.parseCache } : {});
   if (key && folderCache) {
     folderCache.set(key, loaded);
     if (folderCache.size > folderCacheSize) folderCache.delete(folderCache.keys().next().value!);

@@ -6,7 +6,8 @@
  *     the same folder (each file version parsed once: base and head share their unchanged blobs);
  *  3. `clinsafe check` on a 20,000-file repository with a 3,000-file PR  vs  `git diff` + picomatch
  *     in 20 lines (bench/floors/git-diff-picomatch.ts): goal ≤ 1.3×.
- * Prints one table; never fails on a figure. RUNS=n sets the runs per pair (default 5).
+ * Prints one table; never fails on a figure. RUNS=n sets the runs per pair (default 5); BENCH_KEEP=1
+ * keeps the generated repositories (for profiling).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,6 +126,7 @@ try {
     comparePair('check, 20k-file repo, 3,000-file PR', check20k, node('git diff + picomatch', [FLOOR, repo, 'main', 'pr', globs]), RUNS),
   );
 } finally {
-  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.error(`kept: ${cleanup.join(' ')}`);
+  else for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 }
 printPairs(pairs);

@@ -168,12 +168,13 @@ export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: n
   // gets its comment updated to say so (kept, not deleted, so the history stays readable).
   const key = `pr-${pullNumber}`;
   const impacted = !result || result.decision !== 'not-required';
+  const gateComment = result ? commentFor(result, pullNumber) : undefined;
   const body = result
     ? impacted
-      ? renderGateComment(result, { prNumber: pullNumber })
+      ? gateComment!
       : serialize(noLongerImpactedTree(pullNumber))
     : serialize(gateProblemTree(problem!, pullNumber));
-  outcome.commentBody = result ? renderGateComment(result, { prNumber: pullNumber }) : body;
+  outcome.commentBody = gateComment ?? body;
   try {
     outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', key, body, {
       createIfMissing: impacted,
@@ -211,4 +212,31 @@ export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: n
     outcome.decision = 'error';
   }
   return outcome;
+}
+
+/**
+ * The gate comment is a pure function of the gate's result and the pull request number, so a
+ * redelivery or a re-run that decides the same facts reuses the text instead of rebuilding it
+ * (the rebuild was most of an App delivery's CPU). Bounded, least recently used out: memory stays
+ * flat however many deliveries arrive; an instance without the entry renders it afresh.
+ */
+const COMMENT_CACHE_ENTRIES = 128;
+const commentCache = new Map<string, string>();
+
+/** Every fact in the key: Maps and Sets spelled out (JSON.stringify would write them as {}). */
+const exactValue = (_: string, v: unknown): unknown =>
+  v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v;
+
+function commentFor(result: GateResult, prNumber: number): string {
+  const key = `${prNumber}\0${JSON.stringify(result, exactValue)}`;
+  const hit = commentCache.get(key);
+  if (hit !== undefined) {
+    commentCache.delete(key);
+    commentCache.set(key, hit);
+    return hit;
+  }
+  const text = renderGateComment(result, { prNumber });
+  commentCache.set(key, text);
+  if (commentCache.size > COMMENT_CACHE_ENTRIES) commentCache.delete(commentCache.keys().next().value!);
+  return text;
 }

@@ -10,7 +10,7 @@ import { loadFolder, type SafetyFolder } from '../core/folder.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
 import type { SnapshotFile } from '../core/folder.js';
 import type { ParseCache } from '../core/yaml.js';
-import { diffNameStatus, gitText, listTree, readBlobs, resolveRef } from './git.js';
+import { diffNameStatus, git, gitText, listTree, readBlobs, resolveRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -77,18 +77,16 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
   // Each file version (blob) is read and parsed once for the whole range: a commit that changes one
   // hazard costs one parse, not the folder's size.
   const caches: ReadCaches = { blobs: new Map(), parsed: new Map() };
+  const commits = firstParentCommits(root, opts.to, opts.from);
+  const trees = folderTrees(root, [...new Set(commits.flatMap((c) => [c.sha, ...c.parents.slice(0, 1)]))], dir);
   const folderAt = (sha: string): SafetyFolder | undefined => {
-    let tree: string;
-    try {
-      tree = gitText(root, ['rev-parse', '--verify', '--quiet', `${sha}:${dir}`]).trim();
-    } catch {
-      return undefined; // no safety folder at this commit
-    }
+    const tree = trees.get(sha);
+    if (tree === undefined) return undefined; // no safety folder at this commit
     if (!byTree.has(tree)) byTree.set(tree, loadForImpact(root, sha, dir, caches));
     return byTree.get(tree);
   };
   const entries: ChangeRecordEntry[] = [];
-  for (const c of firstParentCommits(root, opts.to, opts.from)) {
+  for (const c of commits) {
     const pr = pullRequestOf(c);
     if (!pr && !opts.includeDirectCommits) continue;
     const parent = c.parents[0];
@@ -123,6 +121,20 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
  * paths are not checked (that is validation's job, at the release commit), so only the folder's
  * own files are read, not the whole tree.
  */
+/** The safety folder's tree SHA at each commit that has one, from one `git cat-file --batch-check`. */
+function folderTrees(root: string, shas: string[], dir: string): Map<string, string> {
+  const trees = new Map<string, string>();
+  if (shas.length === 0) return trees;
+  const lines = git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${shas.map((s) => `${s}:${dir}`).join('\n')}\n`)
+    .toString('utf8')
+    .split('\n');
+  shas.forEach((sha, i) => {
+    const [oid, type] = (lines[i] ?? '').split(' ');
+    if (type === 'tree' && oid) trees.set(sha, oid);
+  });
+  return trees;
+}
+
 interface ReadCaches {
   blobs: Map<string, Buffer>;
   parsed: ParseCache;

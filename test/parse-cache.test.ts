@@ -4,7 +4,7 @@
  * with the same line:col as a fresh parse.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveRefs, snapshotAtCommit } from '../src/adapters/git.js';
+import { diffAgainstParents, diffNameStatus, resolveRefs, snapshotAtCommit } from '../src/adapters/git.js';
 import { loadFolder, type Snapshot } from '../src/core/folder.js';
 import { parseYaml, parseYamlCached, type ParseCache } from '../src/core/yaml.js';
 import { fixtureRepo, type TempRepo } from './helpers/repo.js';
@@ -67,5 +67,33 @@ describe('parse cache keyed by blob SHA', () => {
   it('a bad ref is named on its own', () => {
     repo = fixtureRepo();
     expect(() => resolveRefs(repo!.dir, ['main', 'no-such-branch'])).toThrow(/"no-such-branch" is not a commit/);
+  });
+});
+
+describe('change lists from git in one process', () => {
+  it('diffAgainstParents gives each commit the same files as a diff against its parent, renames and empty commits included', () => {
+    repo = fixtureRepo();
+    const c1 = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('src/a b.ts', 'x\n');
+    repo.write('docs/new.md', 'y\n');
+    const c2 = repo.commit('two files');
+    repo.git('mv', 'src/a b.ts', 'src/renamed.ts');
+    const c3 = repo.commit('rename');
+    const c4 = repo.commit('empty');
+    const pairs = [
+      { commit: c2, parent: c1 },
+      { commit: c3, parent: c2 },
+      { commit: c4, parent: c3 },
+    ];
+    const many = diffAgainstParents(repo.dir, pairs);
+    for (const p of pairs) expect(many.get(p.commit)).toEqual(diffNameStatus(repo.dir, p.parent, p.commit));
+    expect(many.get(c3)).toEqual([{ status: 'renamed', filename: 'src/renamed.ts', previousFilename: 'src/a b.ts' }]);
+    expect(many.get(c4)).toEqual([]);
+    expect(
+      many
+        .get(c2)!
+        .map((f) => f.filename)
+        .sort(),
+    ).toEqual(['docs/new.md', 'src/a b.ts']);
   });
 });

@@ -152,10 +152,25 @@ export function changedFilesBetween(root: string, base: string, head: string): C
 /** `git diff --name-status -z -M from to`, parsed: renames and copies keep their previous name. */
 export function diffNameStatus(root: string, from: string, to?: string): ChangedFile[] {
   const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, ...(to ? [to] : [])]).split('\0');
+  const { files, next } = parseNameStatus(parts, 0, parts.length);
+  // A record this parser does not know must not silently drop the files after it (the gate fails closed).
+  if (parts.slice(next).some(Boolean)) throw new GitError(`git diff printed a status clinsafe does not know: ${parts[next]!.slice(0, 20)}`);
+  return files;
+}
+
+const STATUS = /^[ACDMRTUXB]\d*$/;
+
+/** `--name-status -z` records from `parts[i]` up to `end` or the next part that is not a status. */
+function parseNameStatus(parts: string[], i: number, end: number): { files: ChangedFile[]; next: number } {
   const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length;) {
-    const code = parts[i++];
-    if (!code) continue;
+  while (i < end) {
+    const code = parts[i];
+    if (!code) {
+      i++;
+      continue;
+    }
+    if (!STATUS.test(code)) break;
+    i++;
     const letter = code[0];
     if (letter === 'R' || letter === 'C') {
       const previous = parts[i++]!;
@@ -169,5 +184,28 @@ export function diffNameStatus(root: string, from: string, to?: string): Changed
       });
     }
   }
-  return files;
+  return { files, next: i };
+}
+
+/**
+ * The files each commit changed against the parent given with it, for many commits in one
+ * `git diff-tree --stdin` process (as `diffNameStatus(parent, commit)` for each).
+ */
+export function diffAgainstParents(root: string, pairs: { commit: string; parent: string }[]): Map<string, ChangedFile[]> {
+  const result = new Map<string, ChangedFile[]>();
+  if (pairs.length === 0) return result;
+  const input = `${pairs.map((p) => `${p.commit} ${p.parent}`).join('\n')}\n`;
+  const parts = git(root, ['diff-tree', '--stdin', '--always', '-r', '-z', '-M', '--name-status', '--no-ext-diff'], input)
+    .toString('utf8')
+    .split('\0');
+  let i = 0;
+  while (i < parts.length) {
+    const header = parts[i++]!.trim();
+    if (!header) continue;
+    if (!/^[0-9a-f]{40,64}$/.test(header)) throw new GitError(`git diff-tree printed an unexpected line: ${header.slice(0, 80)}`);
+    const { files, next } = parseNameStatus(parts, i, parts.length);
+    result.set(header, [...(result.get(header) ?? []), ...files]);
+    i = next;
+  }
+  return result;
 }

@@ -10,7 +10,7 @@ import { loadFolder, type SafetyFolder } from '../core/folder.js';
 import type { ChangeRecordEntry } from '../docs/types.js';
 import type { SnapshotFile } from '../core/folder.js';
 import type { ParseCache } from '../core/yaml.js';
-import { diffNameStatus, git, gitText, listTree, readBlobs, resolveRef } from './git.js';
+import { diffAgainstParents, diffNameStatus, git, gitText, listTree, readBlobs, resolveRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -79,6 +79,12 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
   const caches: ReadCaches = { blobs: new Map(), parsed: new Map() };
   const commits = firstParentCommits(root, opts.to, opts.from);
   const trees = folderTrees(root, [...new Set(commits.flatMap((c) => [c.sha, ...c.parents.slice(0, 1)]))], dir);
+  const diffs = diffAgainstParents(
+    root,
+    commits
+      .filter((c) => c.parents[0] && (opts.includeDirectCommits || pullRequestOf(c)))
+      .map((c) => ({ commit: c.sha, parent: c.parents[0]! })),
+  );
   const folderAt = (sha: string): SafetyFolder | undefined => {
     const tree = trees.get(sha);
     if (tree === undefined) return undefined; // no safety folder at this commit
@@ -90,7 +96,7 @@ export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeR
     const pr = pullRequestOf(c);
     if (!pr && !opts.includeDirectCommits) continue;
     const parent = c.parents[0];
-    const changes = filesChanged(root, parent, c.sha);
+    const changes = (parent && diffs.get(c.sha)) || filesChanged(root, parent, c.sha);
     const hazards = new Set<string>();
     const base = parent ? folderAt(parent) : undefined;
     if (base) for (const h of computeImpact(base, changes, [], dir).impacted) hazards.add(h.id);

@@ -11,7 +11,7 @@ import { configSchema, hazardSchema, incidentSchema, toRiskScheme, workshopSchem
 import { validateShape } from './validate-shape.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
-import { decodeText, parseYaml, positionOf, splitFrontMatter, type ParsedYaml, type Segment } from './yaml.js';
+import { decodeText, parseYamlCached, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml.js';
 
 export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 export const CONFIG_FILE = 'clinsafe.yml';
@@ -43,8 +43,16 @@ export function isSafetyFile(rel: string): boolean {
   );
 }
 
-export function loadFolder(snapshot: Snapshot): LoadResult {
+export interface LoadOptions {
+  /** Parse results shared with other loads of the same run (base and head, the commits of a change record). */
+  parseCache?: ParseCache;
+}
+
+export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
+  const shas = new Map<string, string>();
+  const parseYaml = (file: string, text: string, lineOffset = 0) =>
+    parseYamlCached(opts.parseCache, shas.get(file), file, text, lineOffset);
   const dir = snapshot.dir.replace(/\/+$/, '');
   const configPath = dir ? `${dir}/${CONFIG_FILE}` : CONFIG_FILE;
   const err = (file: string, pos: { line: number; col: number }, code: string, message: string, severity: 'error' | 'warning' = 'error') =>
@@ -69,7 +77,10 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     if (!isSafetyFile(rel) || !f.bytes) continue;
     const decoded = decodeText(f.path, f.bytes);
     if ('error' in decoded) diagnostics.push(decoded.error);
-    else texts.set(f.path, decoded.text);
+    else {
+      texts.set(f.path, decoded.text);
+      if (f.sha) shas.set(f.path, f.sha);
+    }
   }
 
   // clinsafe.yml

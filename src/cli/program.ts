@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerEvidence } from './commands/evidence.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerImport, registerExport } from './commands/import.js';
 import { register as registerReport } from './commands/report.js';
@@ -24,6 +25,7 @@ const COMMANDS: Register[] = [
   registerExport,
   registerCheck,
   registerReport,
+  registerEvidence,
 ];
 
 /** Run the CLI in-process. Returns the exit code; never throws for user errors. */

@@ -24,6 +24,14 @@ export const LINK_WORDS: Record<LinkState, string> = {
 
 const MAX_ROWS = 500;
 
+/** One line, control characters shown visibly: user text never breaks a table row or a list item. */
+function oneLine(s: string): string {
+  return s
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim()
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function countsLine(r: EvidenceRecord): string {
   const c = r.counts;
   return `${c.verified} verified, ${c.failing} failing, ${c.missing} missing, ${c.skipped} skipped, ${c['no-tests-linked']} with no tests linked; ${r.unsupportedClaims} claimed verified without a passing result`;
@@ -68,7 +76,7 @@ function testsCell(c: ControlEvidence): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   c.tests.forEach((t, i) => {
     if (i) out.push(text('; '));
-    out.push(inlineCode(t.label), text(`: ${LINK_WORDS[t.state]} (${linkCounts(t)})`));
+    out.push(inlineCode(oneLine(t.label)), text(`: ${LINK_WORDS[t.state]} (${linkCounts(t)})`));
   });
   return out;
 }
@@ -102,9 +110,7 @@ export function evidenceMarkdownTree(r: EvidenceRecord, title = 'Verification ev
         bad
           .slice(0, 50)
           .map(({ c, k }) => [
-            text(`${c.hazard} ${c.control} — ${k.outcome}: `),
-            inlineCode(k.name),
-            text(k.message ? ` — ${k.message}` : ''),
+            text(`${c.hazard} ${c.control} — ${k.outcome}: ${oneLine(k.name)}${k.message ? ` — ${oneLine(k.message)}` : ''}`),
           ]),
       ),
     );

@@ -11,7 +11,6 @@
  * Name patterns: `*` any text (including `/` and ` > `), `?` one character, the rest literal; a
  * pattern is matched against the test case's name and against "classname > name".
  */
-import type { Hazard } from './folder.js';
 
 export type TestOutcome = 'passed' | 'failed' | 'skipped';
 
@@ -214,8 +213,22 @@ export function controlState(tests: readonly LinkResult[]): VerificationState {
   return 'verified';
 }
 
+/** What matching needs of a hazard (core/folder.ts `Hazard` fits; no import, so no cycle). */
+export interface EvidenceHazard {
+  id: string;
+  title: string;
+  status: string;
+  controls: readonly {
+    id: string;
+    description: string;
+    type: string;
+    status: string;
+    tests?: readonly (string | TestLink)[] | undefined;
+  }[];
+}
+
 export interface EvidenceInput {
-  hazards: readonly Hazard[];
+  hazards: readonly EvidenceHazard[];
   results: readonly TestCaseResult[];
   reports: number;
   /** The commit the evidence is about. */

@@ -6,12 +6,12 @@
  */
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
 import { GitError, resolveRef, snapshotAtRef } from '../../adapters/git.js';
 import { findJUnitFiles, JUnitError, readJUnitFiles } from '../../adapters/junit.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import { matchEvidence, needsAttention, runUrlFromEnv, type EvidenceRecord } from '../../core/evidence.js';
+import { matchEvidence, needsAttention, runUrlFromEnv, type EvidenceRecord, type TestCaseResult } from '../../core/evidence.js';
 import { evidenceMarkdown, evidenceText } from '../../core/evidence-summary.js';
 import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
 import { type CliIO, UsageError } from '../io.js';
@@ -27,6 +27,13 @@ interface EvidenceOptions {
 /** The JSON record `--out` writes and `--format json` prints: versioned so readers can refuse what they do not know. */
 export function evidenceJson(r: EvidenceRecord): object {
   return { format: 'clinsafe-evidence', version: 1, ...r };
+}
+
+/** A report that names the test file by its absolute path in this checkout (jest-junit) gets the repository path. */
+function withRepoPath(c: TestCaseResult, root: string): TestCaseResult {
+  if (!c.file || !isAbsolute(c.file)) return c;
+  const rel = relative(root, c.file).split('\\').join('/');
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? { ...c, file: rel } : c;
 }
 
 /** Read the reports and match them at `commit`. Shared with `clinsafe report --junit`. */
@@ -60,7 +67,7 @@ export async function collectEvidence(
   const where = runUrlFromEnv(process.env);
   return matchEvidence({
     hazards: loaded.folder.hazards,
-    results: reports.flatMap((r) => r.cases),
+    results: reports.flatMap((r) => r.cases.map((c) => withRepoPath(c, opts.root))),
     reports: reports.length,
     commit: opts.commit,
     when: new Date().toISOString(),

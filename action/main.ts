@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readFileSync } from 'node:fs';
 import { runGate, type GateOutcome } from '../src/gate/run.js';
+import { recordEvidence } from './evidence.js';
 import type { GitHubClient } from '../src/github/client.js';
 
 /** Events and actions the gate answers; anything else is a no-op with a notice. */
@@ -33,6 +34,7 @@ function impactedJson(o: GateOutcome): string {
 }
 
 export async function main(): Promise<void> {
+  if ((core.getInput('mode') || 'gate') === 'evidence') return recordEvidence();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');

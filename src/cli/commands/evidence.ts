@@ -6,14 +6,13 @@
  */
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
-import { GitError, resolveRef, snapshotAtRef } from '../../adapters/git.js';
-import { findJUnitFiles, JUnitError, readJUnitFiles } from '../../adapters/junit.js';
-import { formatDiagnostic } from '../../core/diagnostics.js';
-import { matchEvidence, needsAttention, runUrlFromEnv, type EvidenceRecord, type TestCaseResult } from '../../core/evidence.js';
+import { GitError, resolveRef } from '../../adapters/git.js';
+import { needsAttention, type EvidenceRecord } from '../../core/evidence.js';
 import { evidenceMarkdown, evidenceText } from '../../core/evidence-summary.js';
-import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
+import { collectEvidence, EvidenceInputError, evidenceJson } from '../../usecases/record-evidence.js';
 import { type CliIO, UsageError } from '../io.js';
 
 interface EvidenceOptions {
@@ -22,58 +21,6 @@ interface EvidenceOptions {
   out?: string;
   format: string;
   dir: string;
-}
-
-/** The JSON record `--out` writes and `--format json` prints: versioned so readers can refuse what they do not know. */
-export function evidenceJson(r: EvidenceRecord): object {
-  return { format: 'clinsafe-evidence', version: 1, ...r };
-}
-
-/** A report that names the test file by its absolute path in this checkout (jest-junit) gets the repository path. */
-function withRepoPath(c: TestCaseResult, root: string): TestCaseResult {
-  if (!c.file || !isAbsolute(c.file)) return c;
-  const rel = relative(root, c.file).split('\\').join('/');
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? { ...c, file: rel } : c;
-}
-
-/** Read the reports and match them at `commit`. Shared with `clinsafe report --junit`. */
-export async function collectEvidence(
-  io: CliIO,
-  opts: { junit: readonly string[]; root: string; commit: string; dir: string },
-): Promise<EvidenceRecord | undefined> {
-  const snapshot = snapshotAtRef(opts.root, opts.commit, opts.dir);
-  if (snapshot.files.length === 0)
-    throw new UsageError(`there is no safety folder ${opts.dir}/ at ${opts.commit.slice(0, 12)}; commit one (clinsafe init) or pass --dir`);
-  const loaded = loadFolder(snapshot);
-  for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-  if (!loaded.folder || !loaded.valid) {
-    io.err(`✗ the safety folder at ${opts.commit.slice(0, 12)} is not valid; fix the errors above (clinsafe validate) first`);
-    return undefined;
-  }
-  const files = await findJUnitFiles(io.cwd, opts.junit);
-  if (files.length === 0)
-    throw new UsageError(
-      `--junit ${opts.junit.map((p) => `'${p}'`).join(' ')} matched no file under ${io.cwd}; run the tests with a JUnit reporter first (see docs/evidence.md)`,
-    );
-  let reports;
-  try {
-    reports = readJUnitFiles(files);
-  } catch (e) {
-    if (e instanceof JUnitError) throw new UsageError(e.message);
-    throw e;
-  }
-  const stamps = reports.map((r) => r.timestamp).filter((t): t is string => Boolean(t));
-  stamps.sort();
-  const where = runUrlFromEnv(process.env);
-  return matchEvidence({
-    hazards: loaded.folder.hazards,
-    results: reports.flatMap((r) => r.cases.map((c) => withRepoPath(c, opts.root))),
-    reports: reports.length,
-    commit: opts.commit,
-    when: new Date().toISOString(),
-    ...(where ? { where } : {}),
-    ...(stamps[0] ? { ranAt: stamps[0] } : {}),
-  });
 }
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -103,9 +50,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       let record: EvidenceRecord | undefined;
       try {
         const commit = resolveRef(root, opts.commit ?? 'HEAD');
-        record = await collectEvidence(io, { junit: opts.junit, root, commit, dir });
+        record = await collectEvidence({ junit: opts.junit, cwd: io.cwd, root, commit, dir, env: process.env, report: io.err });
       } catch (e) {
-        if (e instanceof GitError) throw new UsageError(e.message);
+        if (e instanceof GitError || e instanceof EvidenceInputError) throw new UsageError(e.message);
         throw e;
       }
       if (!record) return setExit(1);

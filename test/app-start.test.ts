@@ -2,18 +2,17 @@
  * `npm start` as an operator runs it: the built server, configured only by environment variables,
  * answers a signed webhook and refuses a forged one. GitHub is the loopback mock (GHE_HOST).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appPrivateKey, freePort, sign, WEBHOOK_SECRET } from './helpers/app-server.js';
 import { MockGitHub } from './helpers/mock-github.js';
 import { example, user } from './helpers/payloads.js';
+import { groupAlive, startProcess, stopProcess, type Tracked } from './helpers/processes.js';
 import { fixtureRepo, REPO_ROOT, type TempRepo } from './helpers/repo.js';
 
-let child: ChildProcess;
+let server: Tracked;
 let gh: MockGitHub;
 let repo: TempRepo;
 let url: string;
-let output = '';
 
 beforeAll(async () => {
   repo = fixtureRepo();
@@ -22,7 +21,7 @@ beforeAll(async () => {
   gh.gitDir = repo.dir;
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  child = spawn('npm', ['start', '--silent'], {
+  server = startProcess('npm', ['start', '--silent'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -38,8 +37,6 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`${url}/ping`)).ok) return;
@@ -48,11 +45,11 @@ beforeAll(async () => {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`npm start did not listen on ${url}:\n${output}`);
+  throw new Error(`npm start did not listen on ${url}:\n${server.output()}`);
 }, 30_000);
 
 afterAll(async () => {
-  child?.kill();
+  await stopProcess(server);
   await gh?.stop();
   repo?.cleanup();
 });
@@ -98,3 +95,12 @@ it('refuses a forged delivery and handles a signed one', async () => {
   expect(res.status).toBe(200);
   expect(gh.comments.filter((c) => c.issue_number === issue.number && c.user.type === 'Bot')).toHaveLength(1);
 }, 30_000);
+
+it('stopping `npm start` ends the server it started, not only npm', async () => {
+  const pgid = server.child.pid!;
+  const before = await fetch(`${url}/ping`);
+  expect(before.ok).toBe(true);
+  await stopProcess(server);
+  expect(groupAlive(pgid)).toBe(false);
+  await expect(fetch(`${url}/ping`)).rejects.toThrow();
+});

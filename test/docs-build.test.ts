@@ -1,6 +1,7 @@
 /** The document set built from the MedRec fixture: every CSCR section, the IG §3.5 listings, sign-off states, reproducibility. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NHS_DCB0129 } from '../src/core/risk.js';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
 import {
@@ -15,13 +16,7 @@ import {
   type ReleaseInfo,
   type SignOff,
 } from '../src/docs/build.js';
-import {
-  highResidualHazards,
-  incidentsSince,
-  outstandingIssues,
-  residualRisks,
-  transferredHazards,
-} from '../src/docs/safety-case-facts.js';
+import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, handOver } from '../src/docs/safety-case-facts.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 let snapshot: Snapshot;
@@ -109,7 +104,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       '6. Hazard summary',
       '7. Residual risks and operational constraints',
       '8. Hazards with a high residual rating',
-      '9. Transferred hazards: controls for deploying organisations',
+      '9. Hand-over to deploying organisations (DCB0160)',
       '10. Safety requirements and verification',
       '11. Outstanding test issues',
       '12. Change record since the previous release',
@@ -164,6 +159,25 @@ describe('CSCR for the MedRec fixture (draft)', () => {
 
   it('the declared risk scheme and the matrix as configured', () => {
     expect(section(md, 'Risk scheme')).toContain('NHS DCB0129 implementation guidance risk matrix');
+    // Issue 11 §1: the guidance's words, word for word, and the acceptability in force.
+    const rs = section(md, 'Risk scheme');
+    for (const r of NHS_DCB0129.ratings) expect(rs).toContain(`| ${r.value}      | ${r.meaning}`);
+    expect(rs).toContain(
+      '| 3      | Undesirable level of risk. Attempts should be made to eliminate or control to reduce risk to an acceptable level. Shall only be acceptable when further risk reduction is impractical.',
+    );
+    expect(rs).toContain('A residual risk of 4 or 5 is not acceptable for release.');
+    expect(rs).toContain(
+      'A residual risk of 3 is acceptable only with a recorded justification that further risk reduction is impractical.',
+    );
+    expect(rs).toContain('quoted word for word from the NHS DCB0129 implementation guidance');
+    expect(rs).toMatch(/\| Very high\s+\| Certain or almost certain; highly likely to occur\s+\|/);
+    const ladder = rs.split('\n').filter((l) => /\| (Single|Multiple) patients? +\|$/.test(l));
+    expect(ladder).toHaveLength(15);
+    expect(rs).toMatch(/\| Major\s+\| Death\s+\| Single patient\s+\|/);
+    expect(rs).toMatch(/\| Catastrophic\s+\| Death\s+\| Multiple patients \|/);
+    expect(rs).toMatch(
+      /\| Minor\s+\| Minor injury from which recovery is expected in the short term; minor psychological upset; inconvenience; any negligible consequence\s+\| Single patient\s+\|/,
+    );
     const m = section(md, 'Appendix A');
     expect(m).toMatch(/\| Very high\s+\| 3\s+\| 4\s+\| 4\s+\| 5\s+\| 5\s+\|/);
     expect(m).toMatch(/\| Very low\s+\| 1\s+\| 1\s+\| 2\s+\| 2\s+\| 3\s+\|/);
@@ -210,11 +224,18 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       expect(s).toContain(`| ${r.hazard.id}`);
       for (const c of r.constraints) expect(s).toContain(c.replace(/\s+/g, ' ').trim().slice(0, 40));
     }
-    expect(rs.filter((r) => r.constraints.length).map((r) => r.hazard.id)).toEqual(['H-002', 'H-005', 'H-009']);
+    expect(rs.filter((r) => r.constraints.length).map((r) => r.hazard.id)).toEqual(['H-002', 'H-003', 'H-005', 'H-006', 'H-009']);
+    // Issue 11 §1: the residual is never credited for planned controls without saying so.
+    expect(s).toContain(
+      'Major / Very low: 2 — Acceptable where cost of further reduction outweighs benefit; once planned controls H-003-C03, C04 are in place; as delivered in this release: Major / Low: 3 — Undesirable',
+    );
+    expect(s).toContain('Major / Low: 3 — Undesirable; assessed as delivered: planned controls H-002-C04 are not credited');
+    expect(s).toContain('assumes controls H-010-C03, C04 held by Deploying organisation are in place');
   });
 
   it('IG §3.5: hazards with residual rating ≥ 3 with the justification', () => {
-    expect(highResidualHazards(folder).map((h) => h.id)).toEqual(['H-002', 'H-005', 'H-009']);
+    // H-003 and H-006 are 3 as delivered in 2.4.0 (their residual of 2 needs controls still planned).
+    expect(highResidualHazards(folder).map((h) => h.id)).toEqual(['H-002', 'H-003', 'H-005', 'H-006', 'H-009']);
     const s = section(md, 'Hazards with a high residual rating');
     for (const h of highResidualHazards(folder)) {
       expect(s).toContain(`| ${h.id}`);
@@ -222,20 +243,61 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     }
   });
 
-  it('IG §3.5: transferred hazards with the controls deploying organisations must put in place', () => {
-    const ts = transferredHazards(folder);
-    expect(ts.map((t) => [t.hazard.id, t.controls.map((c) => c.id)])).toEqual([
+  it('IG §3.5 / DCB0160 hand-over: transferred hazards kept apart from open hazards with deployer controls, and other manufacturers', () => {
+    const ho = handOver(folder);
+    expect(ho.transferred.map((t) => [t.hazard.id, t.controls.map((c) => c.id)])).toEqual([['H-010', ['H-010-C03', 'H-010-C04']]]);
+    expect(ho.deployerControlled.map((t) => [t.hazard.id, t.controls.map((c) => c.id)])).toEqual([
       ['H-006', ['H-006-C03', 'H-006-C04']],
       ['H-007', ['H-007-C03']],
-      ['H-010', ['H-010-C03', 'H-010-C04']],
     ]);
-    const s = section(md, 'Transferred hazards');
-    for (const t of ts) {
-      expect(s).toContain(`### ${t.hazard.id}`);
+    expect(ho.otherManufacturers.map((m) => [m.manufacturer.name, m.hazard.id, m.controls.map((c) => c.id)])).toEqual([
+      ['Example EPMA Systems Ltd', 'H-006', ['H-006-C06']],
+    ]);
+    expect(ho.organisations).toEqual(['Deploying organisation']);
+    const s = section(md, 'Hand-over to deploying organisations');
+    const transferred = s.slice(
+      s.indexOf('### Transferred hazards'),
+      s.indexOf('### Open hazards with controls held by deploying organisations'),
+    );
+    const open = s.slice(
+      s.indexOf('### Open hazards with controls held by deploying organisations'),
+      s.indexOf('### Controls held by other manufacturers'),
+    );
+    const others = s.slice(s.indexOf('### Controls held by other manufacturers'));
+    expect(transferred).toContain('#### H-010');
+    expect(transferred).not.toContain('#### H-006');
+    expect(open).toContain('#### H-006');
+    expect(open).toContain('#### H-007');
+    for (const t of [...ho.transferred, ...ho.deployerControlled]) {
+      // description and clinical impact, not ids alone
+      expect(s).toContain(t.hazard.clinicalImpact.replace(/\s+/g, ' ').trim().slice(0, 60));
+      expect(s).toContain(t.hazard.description.replace(/\s+/g, ' ').trim().slice(0, 60));
       for (const c of t.controls) expect(s).toContain(c.description.replace(/\s+/g, ' ').trim().slice(0, 50));
     }
-    expect(s).toContain('Deploying organisation');
     expect(s).toContain('Open action (Deploying organisation)');
+    expect(others).toContain('#### Example EPMA Systems Ltd: H-006 Reconciliation summary not delivered to EPMA or the prescriber');
+    expect(others).toContain(
+      'Who must act: **Example EPMA Systems Ltd**, manufacturer of Trust EPMA (electronic prescribing and medicines administration), in its own clinical safety case under DCB0129.',
+    );
+    expect(others).toMatch(/\| H-006-C06 \| The EPMA system returns a filing acknowledgement/);
+    // a manufacturer control never lands under "what the organisation must do"
+    expect(s).not.toMatch(/\| H-006-C05 /);
+  });
+
+  it('the manufacturer named by its own name (any spelling) is the manufacturer; organisation names are listed once', () => {
+    const h10 = folder.hazards.find((h) => h.id === 'H-010')!;
+    const renamed = {
+      ...h10,
+      transferredTo: 'deploying organisations.',
+      controls: h10.controls.map((c, i) =>
+        i === 0 ? { ...c, owner: 'EXAMPLE HEALTH LTD.' } : i === 2 ? { ...c, owner: 'Deploying Organisations' } : c,
+      ),
+    };
+    const f: SafetyFolder = { ...folder, hazards: folder.hazards.map((h) => (h.id === 'H-010' ? renamed : h)) };
+    const t = handOver(f).transferred[0]!;
+    expect(t.controls.map((c) => c.id)).toEqual(['H-010-C03', 'H-010-C04']);
+    expect(t.organisations).toEqual(['deploying organisations.']);
+    expect(handOver(f).organisations).toHaveLength(1);
   });
 
   it('IG §3.5: outstanding issues — planned controls and open actions', () => {
@@ -247,6 +309,8 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       'H-004-C04',
       'H-006-C03',
       'H-006-C04',
+      'H-006-C05',
+      'H-006-C06',
       'H-007-C03',
       'H-007-C04',
       'H-009-C04',
@@ -260,6 +324,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       'H-004',
       'H-005',
       'H-006',
+      'H-006',
       'H-007',
       'H-009',
       'H-011',
@@ -267,6 +332,10 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     const s = section(md, 'Outstanding test issues');
     for (const i of is) expect(s).toContain(`| ${i.ref}`);
     expect(s).not.toContain('H-001-C0');
+    // the sign-off checklist: nothing blocks the example product; what is flagged is listed by hazard
+    expect(s).toContain('No finding blocks the release sign-off');
+    expect(s).toMatch(/\| H-006 \(INC-2026-002\)\s+\| Open incident\s+\| flagged/);
+    expect(s).toMatch(/\| H-010\s+\| Residual relies on another organisation\s+\| flagged/);
   });
 
   it('safety requirements with verification evidence and status', () => {
@@ -290,6 +359,25 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     const s = section(md, 'Incidents');
     expect(s).toContain('INC-2026-002');
     expect(s).not.toContain('INC-2026-001');
+    expect(s).toMatch(/\| INC-2026-002 .*\| Considerable \/ Medium: 3 — Undesirable\s+\| H-006/);
+    // H-006 was re-assessed after INC-2026-002: the incident no longer stands above its residual
+    expect(s).toContain('### Impact of incidents on the safety case (DCB0129 7.2.2, 7.2.3)');
+    expect(s).toContain('No open incident is rated above the residual risk of a hazard it is linked to');
+  });
+
+  it('an incident rated above a linked hazard’s residual is listed with its assessment (7.2.2/7.2.3)', async () => {
+    const h6 = folder.hazards.find((h) => h.id === 'H-006')!;
+    const { deliveredResidual: _d, ...asFound } = h6;
+    const f: SafetyFolder = { ...folder, hazards: folder.hazards.map((h) => (h.id === 'H-006' ? asFound : h)) };
+    const out = text(await buildDocuments({ folder: f, release, changeRecord: change, formats: ['md'] }), ARTEFACTS.cscrMd);
+    const s = section(out, 'Incidents');
+    expect(s).toMatch(
+      /\| INC-2026-002 Reconciliation summaries not filed in EPMA after integration engine change\s+\| Considerable \/ Medium: 3 — Undesirable\. Delay in acting on reconciliation recommendations.*\| H-006: Considerable \/ Low: 2 .*\| \*\*Awaiting re-assessment of the hazard or a CSO’s recorded reason\*\*/,
+    );
+    expect(section(out, 'Outstanding test issues')).toMatch(
+      /\| H-006 \(INC-2026-002\)\s+\| Incident rated above the residual\s+\| \*\*blocks\*\*/,
+    );
+    expect(section(out, 'Summary safety statement')).toContain('finding(s) block sign-off');
   });
 
   it('DTAC C1.2.4 evidence map', () => {
@@ -349,6 +437,11 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     expect(section(crmp, 'Review cadence')).toContain('Last periodic review: 2026-03-01. Next due: 2027-03-01.');
     expect(section(crmp, 'Incident process')).toContain('priority 1');
     expect(section(crmp, 'Roles')).toContain('GMC 7012345');
+    // the acceptability criteria in force, with the guidance's definitions (issue 11 §1)
+    const criteria = section(crmp, 'Risk acceptability criteria');
+    expect(criteria).toContain('A residual risk of 4 or 5 is not acceptable for release.');
+    expect(criteria).toContain('Mandatory elimination or control to reduce risk to an acceptable level.');
+    expect(criteria).toMatch(/\| Considerable\s+\| Significant psychological trauma\s+\| Multiple patients \|/);
   });
 
   it('safety requirements document lists every control', () => {
@@ -373,6 +466,25 @@ describe('sign-off states', () => {
     expect(arts.map((a) => a.name)).toEqual(expect.arrayContaining([ARTEFACTS.memoHtml, ARTEFACTS.memoPdf]));
     const m = JSON.parse(text(arts, ARTEFACTS.manifest));
     expect(m.signOff).toEqual({ state: 'approved', cso: 'dr-amara-okafor', signedAt: '2026-11-03T15:04:05Z' });
+  });
+
+  it('a residual resting on planned controls: the CSCR checklist credits a sign-off statement that accepts it, and warns when one does not', async () => {
+    const h3 = folder.hazards.find((h) => h.id === 'H-003')!;
+    const { deliveredResidual: _d, ...asFound } = h3;
+    const f: SafetyFolder = { ...folder, hazards: folder.hazards.map((h) => (h.id === 'H-003' ? asFound : h)) };
+    const build = async (statement: string) =>
+      text(
+        await buildDocuments({ folder: f, release, changeRecord: [], signOff: { ...approved, statement }, formats: ['md'] }),
+        ARTEFACTS.cscrMd,
+      );
+    const silent = await build('I am satisfied that the residual clinical risk is acceptable.');
+    expect(section(silent, 'Outstanding test issues')).toMatch(/\| H-003\s+\| Residual rests on planned controls\s+\| \*\*blocks\*\*/);
+    expect(section(silent, 'Summary safety statement')).toContain('Warning: signed while 1 finding(s) that block sign-off stood (H-003)');
+    const accepting = await build('Acceptable for use. I accept the residual risk resting on planned controls for H-003.');
+    expect(section(accepting, 'Outstanding test issues')).toMatch(
+      /\| H-003\s+\| Residual rests on planned controls\s+\| flagged\s+\| .*accepted for release in the CSO’?'?s sign-off statement/,
+    );
+    expect(section(accepting, 'Summary safety statement')).not.toContain('Warning: signed while');
   });
 
   it('an approval by someone not on the CSO roster is refused, never printed as an approval', async () => {
@@ -453,9 +565,15 @@ describe('a custom risk scheme', () => {
     const arts = await buildDocuments({ folder: f, release, changeRecord: [], formats: ['md', 'html'] });
     const md = text(arts, ARTEFACTS.cscrMd);
     expect(section(md, 'Risk scheme')).toContain('Risk scheme in force: **Acme 3×3**');
-    expect(section(md, 'Risk scheme')).toContain(
-      'Residual ratings of 2 or more need a written justification; ratings of 3 or more are not acceptable for release.',
+    const rs = section(md, 'Risk scheme');
+    expect(rs).toContain('declared by the manufacturer in clinsafe.yml');
+    expect(rs).not.toContain('word for word');
+    expect(rs).toContain('A residual risk of 3 is not acceptable for release.');
+    expect(rs).toContain(
+      'A residual risk of 2 is acceptable only with a recorded justification that further risk reduction is impractical.',
     );
+    expect(rs).toContain('A residual risk of 1 is acceptable.');
+    expect(rs).toMatch(/\| 2\s+\| Reduce where practicable\s+\| Acceptable only with a recorded justification/);
     expect(section(md, 'Appendix A')).toMatch(/\| Likely\s+\| 2\s+\| 3\s+\| 3\s+\|/);
     expect(section(md, 'Appendix A')).not.toContain('Catastrophic');
     expect(section(md, 'Hazard summary')).toContain('The hazard log holds no hazards.');

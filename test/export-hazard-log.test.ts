@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { HAZARD_LOG_COLUMNS, NHS_HEADERS } from '../src/core/nhs-layout.js';
+import { readWorkbook } from '../src/adapters/xlsx.js';
 import { hazardLogCsv, hazardLogRows, hazardLogXlsx, neutraliseCsvCell } from '../src/export/hazard-log-table.js';
+import { importHazardLog } from '../src/import/nhs.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 function medrec(): SafetyFolder {
@@ -31,7 +33,7 @@ describe('hazardLogRows', () => {
     expect(h4rows.map((r) => r[col('Control ID')])).toEqual(h4.controls.map((c) => c.id));
     expect(h4rows[0]![col('Hazard Description')]).toBe(h4.description);
     expect(h4rows[1]![col('Hazard Description')]).toBe('');
-    expect(h4rows[0]![col('Control owner')]).toBe(folder.config.product.manufacturer);
+    expect(h4rows[0]![col('Control owner')]).toBe('Example Health Ltd (manufacturer)');
     expect(h4rows[0]![col('Initial Risk')]).toBe(String(h4.initial.risk));
 
     const bare = { ...h4, id: 'H-999', controls: [], causes: [], actions: [] };
@@ -79,7 +81,8 @@ describe('hazardLogXlsx', () => {
     expect(wb.created?.toISOString()).toBe('2000-01-01T00:00:00.000Z');
     // the scheme in force, on its own sheet: Major × Medium is 3, Catastrophic × Very high is 5
     const m = wb.getWorksheet('Risk Matrix')!;
-    expect(m.getRow(3).values).toEqual([
+    expect(m.getRow(2).getCell(1).value).toMatch(/^Definitions quoted word for word from the NHS DCB0129 implementation guidance/);
+    expect(m.getRow(4).values).toEqual([
       undefined,
       'Likelihood \\ Severity',
       'Minor',
@@ -88,8 +91,62 @@ describe('hazardLogXlsx', () => {
       'Major',
       'Catastrophic',
     ]);
-    expect(m.getRow(4).values).toEqual([undefined, 'Very high', 3, 4, 4, 5, 5]);
-    expect(m.getRow(6).getCell(5).value).toBe(3); // Medium × Major
+    expect(m.getRow(5).values).toEqual([undefined, 'Very high', 3, 4, 4, 5, 5]);
+    expect(m.getRow(7).getCell(5).value).toBe(3); // Medium × Major
+    // The guidance's words, verbatim, with the acceptability in force; the whole severity ladder.
+    const cells = (m.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
+    expect(cells).toContainEqual([
+      3,
+      'Undesirable level of risk. Attempts should be made to eliminate or control to reduce risk to an acceptable level. Shall only be acceptable when further risk reduction is impractical.',
+      'Only with a recorded justification that further risk reduction is impractical',
+    ]);
+    expect(cells).toContainEqual([
+      4,
+      'Mandatory elimination or control to reduce risk to an acceptable level.',
+      'Not acceptable for release',
+    ]);
+    expect(cells).toContainEqual(['Major', 'Death', 'Single patient']);
+    expect(cells).toContainEqual(['Catastrophic', 'Death', 'Multiple patients']);
+    expect(cells.filter((r) => ['Single patient', 'Multiple patients'].includes(r[2] as string))).toHaveLength(15);
+    expect(cells).toContainEqual(['Medium', 'Possible']);
+    // The residual that counts planned controls says so, next to the number (which stays a number).
+    const log = wb.getWorksheet('Hazard Log')!;
+    const header = log.getRow(1).values as unknown[];
+    const at = (name: string) => header.indexOf(name);
+    const h3 = log.getRows(2, log.rowCount - 1)!.find((r) => r.getCell(at('Num')).value === 'H-003')!;
+    expect(h3.getCell(at('Residual Risk')).value).toBe(2);
+    expect(String(h3.getCell(at('Residual Risk')).note)).toContain('H-003-C03, C04');
+    expect(h3.getCell(at('Residual risk basis')).value).toBe(
+      'Once planned controls H-003-C03, C04 are in place; as delivered in this release: Major / Low, risk 3',
+    );
+    expect(h3.getCell(at('Residual Consequence as delivered')).value).toBe('Major');
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Hazard Log', 'Risk Matrix']);
+  });
+});
+
+describe('the manufacturer in the exported log (issue 11 §3)', () => {
+  it('is written as "<name> (manufacturer)" in any spelling, and imports back as the manufacturer with no --manufacturer', async () => {
+    const folder = medrec();
+    // A log where deploying organisations hold most controls, and the manufacturer is named by its own name.
+    const hazards = folder.hazards.map((h, i) => ({
+      ...h,
+      controls: h.controls.map((c, j) =>
+        j === 0
+          ? { ...c, owner: i % 2 ? 'EXAMPLE HEALTH LTD.' : 'manufacturer' }
+          : { ...c, owner: 'Deploying organisation', status: 'planned' as const },
+      ),
+    }));
+    const f: SafetyFolder = { ...folder, hazards };
+    const rows = hazardLogRows(f);
+    const owner = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'controlOwner');
+    const owners = new Set(rows.slice(1).map((r) => r[owner]));
+    expect(owners).toEqual(new Set(['Example Health Ltd (manufacturer)', 'Deploying organisation', '']));
+    const wb = await readWorkbook(await hazardLogXlsx(f), 'log.xlsx');
+    const r = importHazardLog(wb, { scheme: folder.scheme });
+    expect(r.manufacturer).toBe('Example Health Ltd');
+    for (const h of r.hazards) {
+      const first = h.controls[0];
+      if (first) expect(first.owner, h.id).toBe('manufacturer');
+    }
   });
 });

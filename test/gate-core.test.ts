@@ -276,6 +276,7 @@ describe('comment length', () => {
       })),
       safetyFolderChanges: [],
       alwaysImpacted: [],
+      suspiciousPaths: [],
       hazardLogChanges: [],
       reverify: [],
       approval: { state: 'pending', eligible: ['dr-a'], have: [], needed: 1, ignored: [] },

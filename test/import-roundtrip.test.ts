@@ -77,11 +77,14 @@ describe('import → export → import yields the same folder', () => {
             ? [...(v as { id: string }[])].sort((a, b) => a.id.localeCompare(b.id))
             : v,
       ) as Record<string, unknown>;
-    const original = folder.hazards.map(({ file: _file, initial, residual, ...h }) =>
+    const original = folder.hazards.map(({ file: _file, initial, residual, deliveredResidual, ...h }) =>
       strip({
         ...h,
         initial: { severity: initial.severity, likelihood: initial.likelihood },
         residual: { severity: residual.severity, likelihood: residual.likelihood },
+        ...(deliveredResidual
+          ? { deliveredResidual: { severity: deliveredResidual.severity, likelihood: deliveredResidual.likelihood } }
+          : {}),
         controls: h.controls.map((c) => ({ ...c, owner: c.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : c.owner })),
         actions: h.actions.map((a) => ({ ...a, owner: a.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : a.owner })),
       }),

@@ -45,6 +45,29 @@ describe('clinsafe init', () => {
     repo.cleanup();
   });
 
+  it('every starter hazard says what to fill in, at the top and beside each field to replace', async () => {
+    const repo = emptyRepo();
+    const a = io(repo.dir);
+    expect(await run(['init'], a.cli)).toBe(0);
+    expect(a.out.join('\n')).toContain('each hazard file lists at its top what to fill in');
+    const dir = join(repo.dir, 'clinical-safety', 'hazards');
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const header = text.split('\nid: ')[0]!;
+      for (const field of ['initial and residual', 'controls', 'owner', 'triggers', 'remove `draft: true`', 'retiredReason'])
+        expect(header, `${f} header names ${field}`).toContain(field);
+      expect(text).toMatch(/^owner: "To be assigned" # FILL IN: /m);
+      expect(text).toMatch(/^draft: true # FILL IN: /m);
+      expect(text).toMatch(
+        /# FILL IN: the code this hazard lives in \(e\.g\. "[^"]+"[^)]*\) and the pull-request labels that\n# should trigger it; [^\n]*\ntriggers: \{ paths: \[\], labels: \[\] \}\n$/,
+      );
+      // A placeholder justification (residual 3 or more) is marked for the CSO too.
+      if (/^justification:/m.test(text))
+        expect(text).toMatch(/# FILL IN: the CSO confirms or rewrites this justification[^\n]*\njustification:/);
+    }
+    repo.cleanup();
+  });
+
   it('never overwrites existing files', async () => {
     const repo = emptyRepo();
     repo.write('clinical-safety/clinsafe.yml', 'mine: true\n');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { distinctOrganisations, organisationKey, ownerKind } from '../src/core/owners.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems } from '../src/core/risk.js';
 
 // The matrix exactly as printed in DESIGN.md / NHS DCB0129 implementation guidance table 9.
@@ -44,6 +45,90 @@ describe('NHS DCB0129 risk matrix', () => {
 
   it('passes its own completeness check', () => {
     expect(schemeProblems(NHS_DCB0129)).toEqual([]);
+  });
+});
+
+// The guidance's definitions, as DESIGN.md §2 carries them (NHS implementation guidance tables 7–10).
+const RATINGS = `
+5 | Unacceptable level of risk.
+4 | Mandatory elimination or control to reduce risk to an acceptable level.
+3 | Undesirable level of risk. Attempts should be made to eliminate or control to reduce risk to an acceptable level. Shall only be acceptable when further risk reduction is impractical.
+2 | Acceptable where cost of further reduction outweighs benefits gained.
+1 | Acceptable, no further action required.
+`;
+const LADDER = `
+Catastrophic | Death | multiple
+Catastrophic | Permanent life-changing incapacity and any condition for which the prognosis is death or permanent life-changing incapacity; severe injury or severe incapacity from which recovery is not expected in the short term | multiple
+Major | Death | single
+Major | Permanent life-changing incapacity and any condition for which the prognosis is death or permanent life-changing incapacity; severe injury or severe incapacity from which recovery is not expected in the short term | single
+Major | Severe injury or severe incapacity from which recovery is expected in the short term | multiple
+Major | Severe psychological trauma | multiple
+Considerable | Severe injury or severe incapacity from which recovery is expected in the short term | single
+Considerable | Severe psychological trauma | single
+Considerable | Minor injury or injuries from which recovery is not expected in the short term | multiple
+Considerable | Significant psychological trauma | multiple
+Significant | Minor injury or injuries from which recovery is not expected in the short term | single
+Significant | Significant psychological trauma | single
+Significant | Minor injury from which recovery is expected in the short term | multiple
+Significant | Minor psychological upset; inconvenience | multiple
+Minor | Minor injury from which recovery is expected in the short term; minor psychological upset; inconvenience; any negligible consequence | single
+`;
+const table = (t: string) =>
+  t
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' | '));
+
+describe('the guidance’s definitions, word for word (issue 11 §1)', () => {
+  it('every rating definition', () => {
+    expect([...NHS_DCB0129.ratings].reverse().map((r) => [String(r.value), r.meaning])).toEqual(table(RATINGS));
+  });
+
+  it('the whole severity ladder, single and multiple patients', () => {
+    expect(NHS_DCB0129.severityLadder!.map((l) => [l.severity, l.consequence, l.patients])).toEqual(table(LADDER));
+  });
+
+  it('every likelihood definition', () => {
+    expect(NHS_DCB0129.likelihoodMeanings).toEqual({
+      'Very high': 'Certain or almost certain; highly likely to occur',
+      High: 'Not certain but very possible; reasonably expected to occur in the majority of cases',
+      Medium: 'Possible',
+      Low: 'Could occur but in the great majority of occasions will not',
+      'Very low': 'Negligible or nearly negligible possibility of occurring',
+    });
+  });
+
+  it('acceptability: 4 and 5 are not releasable, 3 needs a recorded justification', () => {
+    expect(NHS_DCB0129.unacceptableFrom).toBe(4);
+    expect(NHS_DCB0129.justifyFrom).toBe(3);
+    expect(NHS_DCB0129.source).toMatch(/implementation guidance/);
+  });
+});
+
+describe('organisations', () => {
+  const config = {
+    product: { manufacturer: 'Example Health Ltd' },
+    otherManufacturers: [{ name: 'Example EPMA Systems Ltd', standard: 'DCB0129' }],
+  } as Parameters<typeof ownerKind>[0];
+
+  it('the manufacturer is the word or its own name, in any case or punctuation', () => {
+    for (const o of ['manufacturer', 'Manufacturer', 'Example Health Ltd', 'EXAMPLE HEALTH LTD.', ' example  health ltd '])
+      expect(ownerKind(config, o), o).toBe('manufacturer');
+    expect(ownerKind(config, 'Example Health')).toBe('deploying-organisation');
+  });
+
+  it('another manufacturer is not a deploying organisation', () => {
+    expect(ownerKind(config, 'example epma systems ltd')).toBe('other-manufacturer');
+    expect(ownerKind(config, 'Deploying organisation')).toBe('deploying-organisation');
+  });
+
+  it('names are folded for case, punctuation and plural, and listed once in first spelling', () => {
+    expect(organisationKey('Deploying Organisations.')).toBe(organisationKey('deploying organisation'));
+    expect(organisationKey("Trust's IT")).toBe(organisationKey('trust it'));
+    expect(distinctOrganisations(['Deploying organisation', 'deploying organisations', 'DEPLOYING ORGANISATION.', 'GP practice'])).toEqual([
+      'Deploying organisation',
+      'GP practice',
+    ]);
   });
 });
 

@@ -23,6 +23,57 @@ describe('sign-off commands', () => {
     expect(parseCommand('```\n/clinsafe sign-off\n```')).toBeUndefined();
     expect(parseCommand('Should I /clinsafe sign-off?')).toBeUndefined();
   });
+  it('acts only in visible prose: never in code, quotes, HTML comments or blocks, or collapsed sections', () => {
+    const hidden = [
+      '    /clinsafe sign-off',
+      'Text\n\n    /clinsafe sign-off',
+      '~~~\n/clinsafe sign-off\n~~~',
+      '````md\n```\n/clinsafe sign-off\n```\n````',
+      '> Earlier:\n> /clinsafe sign-off',
+      '> > /clinsafe sign-off',
+      '- > /clinsafe sign-off',
+      '<!-- /clinsafe sign-off -->',
+      '<!--\n/clinsafe sign-off\n-->',
+      'Looks fine <!--\n/clinsafe sign-off\n--> to me',
+      '<div>\n/clinsafe sign-off\n</div>',
+      '`/clinsafe sign-off`',
+      'Please run\n`/clinsafe sign-off`',
+      '<details>\n<summary>old</summary>\n\n/clinsafe sign-off\n\n</details>',
+      '![/clinsafe sign-off](https://example.test/x.png)',
+      '[x]: https://example.test "/clinsafe sign-off"',
+      '| a |\n| - |\n| /clinsafe sign-off |',
+    ];
+    for (const body of hidden) expect(parseCommand(body), body).toBeUndefined();
+  });
+  it('counts a command in visible prose however it is written', () => {
+    expect(parseCommand('Reviewed.\n\n**/clinsafe sign-off**')).toEqual({ kind: 'sign-off' });
+    expect(parseCommand('- /clinsafe reject `H-4` evidence missing')).toEqual({ kind: 'reject', reason: '`H-4` evidence missing' });
+    expect(parseCommand('<details><summary>x</summary>\n\nold\n\n</details>\n\n/clinsafe sign-off')).toEqual({ kind: 'sign-off' });
+    expect(parseCommand('/clinsafe sign-off ok <!-- hidden -->')).toEqual({ kind: 'sign-off', statement: 'ok' });
+  });
+  it('hostile comments are read in bounded time and answered in plain words', () => {
+    const t0 = performance.now();
+    // Comments without a command are not even parsed; long or deeply nested ones get a plain answer.
+    expect(parseCommand('` a '.repeat(16_000))).toBeUndefined();
+    const tooLong = parseCommand(`${'Long review notes. '.repeat(300)}\n\n/clinsafe sign-off`);
+    expect(tooLong).toMatchObject({
+      kind: 'invalid',
+      problem: expect.stringContaining('post the command on its own in a short new comment'),
+    });
+    for (const deep of [
+      `${'>'.repeat(7_000)} /clinsafe sign-off`,
+      `${'- '.repeat(3_000)}/clinsafe sign-off`,
+      `${'> 1. '.repeat(1_000)}/clinsafe sign-off`,
+    ])
+      expect(parseCommand(deep)).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('too deeply nested') });
+    expect(parseCommand(`${'> '.repeat(20)}/clinsafe sign-off`)).toBeUndefined();
+    expect(parseCommand(`${'- '.repeat(20)}/clinsafe sign-off`)).toEqual({ kind: 'sign-off' });
+    for (const slow of ['['.repeat(3_900), '*a '.repeat(1_300), '`'.repeat(3_900), '<!--'.repeat(950)])
+      expect(parseCommand(`${slow}\n\n/clinsafe reject x`)?.kind).not.toBe('sign-off');
+    const worst = parseCommand(`${'` a '.repeat(950)}\n\n/clinsafe sign-off`);
+    expect(worst).toEqual({ kind: 'sign-off' });
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
   it('explains a reject without a reason and an unknown command', () => {
     expect(parseCommand('/clinsafe reject')).toMatchObject({ kind: 'invalid' });
     expect(parseCommand('/clinsafe approve-everything')).toMatchObject({ kind: 'invalid' });

@@ -1,10 +1,12 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
+import { clinicalBlockers, noTriggersSummary, plannedAcceptedIn, residualText } from '../src/core/acceptability.js';
 import { loadFolder, type LoadResult } from '../src/core/folder.js';
-import { baseFiles, CONFIG, HAZARD, HAZARD_FILE, validateTree, withHazard } from './helpers/folder.js';
+import { cli } from './helpers/cli.js';
+import { baseFiles, CONFIG, HAZARD, HAZARD_FILE, validateTree, withHazard, writeTree } from './helpers/folder.js';
 import { EXAMPLE_PRODUCT, tempDir } from './helpers/repo.js';
 
 const CONFIG_FILE = 'clinical-safety/clinsafe.yml';
@@ -250,12 +252,6 @@ residual:`,
     expectDiag(r, { line: 27, col: 11, code: 'bad-glob', message: /use forward slashes/ });
   });
 
-  it('a residual rating of 3 without justification is a warning, not an error', () => {
-    const r = withHazard((t) => t.replace('  likelihood: Very low', '  likelihood: Medium'));
-    expect(r.valid).toBe(true);
-    expectDiag(r, { severity: 'warning', code: 'justification-missing', line: 23, col: 3 });
-  });
-
   it('a custom risk scheme must be complete', () => {
     const custom = CONFIG.replace(
       'riskScheme: nhs-dcb0129\n',
@@ -304,10 +300,12 @@ residual:`,
     expectDiag(r, { file: HAZARD_FILE, line: 11, col: 13, message: /"Major" is not allowed; use one of: Low, High/ });
     const ok = validateTree({
       ...baseFiles(),
-      [CONFIG_FILE]: custom,
+      // its own thresholds: nothing in a two-rating scheme is unreleasable
+      [CONFIG_FILE]: custom.replace('unacceptableFrom: 2', 'unacceptableFrom: 3'),
       [HAZARD_FILE]: HAZARD.replace(/severity: Major/g, 'severity: High')
         .replace('likelihood: Medium', 'likelihood: Likely')
-        .replace('likelihood: Very low', 'likelihood: Unlikely'),
+        .replace('likelihood: Very low', 'likelihood: Unlikely')
+        .replace('status: open', 'status: open\njustification: Two-by-two scheme; rated 2 by construction.'),
     });
     expect(errorsOf(ok)).toEqual([]);
     expect(ok.folder!.hazards[0]!.initial.risk).toBe(2);
@@ -448,5 +446,299 @@ describe('hostile input', () => {
   it('a document that is not a mapping', () => {
     const r = validateTree({ ...baseFiles(), [HAZARD_FILE]: '- just\n- a list\n' });
     expectDiag(r, { line: 1, col: 1, code: 'schema', message: /must be a mapping of fields, found a list/ });
+  });
+});
+
+describe('acceptability per the guidance (issue 11 §1)', () => {
+  const residual3 = (t: string) => t.replace('  likelihood: Very low', '  likelihood: Low');
+  const residual4 = (t: string) =>
+    t
+      .replace('initial:\n  severity: Major\n  likelihood: Medium', 'initial:\n  severity: Major\n  likelihood: High')
+      .replace('residual:\n  severity: Major\n  likelihood: Very low', 'residual:\n  severity: Major\n  likelihood: High');
+
+  it('a residual 4 is an error: "mandatory elimination or control" is not an acceptable level', () => {
+    const r = withHazard(residual4);
+    expect(r.valid).toBe(false);
+    const d = expectDiag(r, { severity: 'error', code: 'residual-unacceptable', line: 22, col: 1 });
+    expect(d.message).toMatch(/4 — Mandatory elimination or control is not acceptable for release/);
+  });
+
+  it('a residual 4 is not an error once the hazard is retired', () => {
+    const r = withHazard((t) => residual4(t).replace('status: open', 'status: retired\nretiredReason: Feature removed'));
+    expect(r.diagnostics.filter((d) => d.code === 'residual-unacceptable')).toEqual([]);
+  });
+
+  it('a residual 3 without justification is an error, and a warning only for a draft hazard', () => {
+    const r = withHazard(residual3);
+    expect(r.valid).toBe(false);
+    expectDiag(r, { severity: 'error', code: 'justification-missing', line: 22, col: 1 });
+    const draft = withHazard((t) => residual3(t).replace('status: open', 'status: open\ndraft: true'));
+    expect(draft.valid).toBe(true);
+    expectDiag(draft, { severity: 'warning', code: 'justification-missing' });
+    const justified = withHazard((t) =>
+      residual3(t).replace('status: open', 'status: open\njustification: Further reduction is impractical.'),
+    );
+    expect(errorsOf(justified)).toEqual([]);
+  });
+
+  it('a custom scheme applies its own thresholds', () => {
+    const custom = CONFIG.replace(
+      'riskScheme: nhs-dcb0129\n',
+      `riskScheme:
+  name: Two by two
+  severities: [Low, High]
+  likelihoods: [Unlikely, Likely]
+  ratings:
+    - { value: 1, name: OK, meaning: Fine }
+    - { value: 2, name: Bad, meaning: Reduce }
+  justifyFrom: 2
+  unacceptableFrom: 2
+  matrix:
+    Unlikely: { Low: 1, High: 2 }
+    Likely: { Low: 2, High: 2 }
+`,
+    );
+    const r = validateTree({
+      ...baseFiles(),
+      [CONFIG_FILE]: custom,
+      [HAZARD_FILE]: HAZARD.replace(/severity: Major/g, 'severity: High')
+        .replace('likelihood: Medium', 'likelihood: Likely')
+        .replace('likelihood: Very low', 'likelihood: Unlikely'),
+    });
+    expectDiag(r, { severity: 'error', code: 'residual-unacceptable', message: /2 — Bad is not acceptable for release/ });
+  });
+
+  it('a residual that rests on planned manufacturer controls is flagged, until the delivered residual is stated', () => {
+    const withPlanned = (t: string) =>
+      t.replace(
+        '      - test/banner.spec.ts\nresidual:',
+        '      - test/banner.spec.ts\n  - id: H-001-C02\n    description: Clear context on reconnect\n    type: design\n    owner: Test Health Ltd\n    status: planned\n    causes: [C1]\nresidual:',
+      );
+    const r = withHazard(withPlanned);
+    expect(r.valid).toBe(true);
+    const d = expectDiag(r, { severity: 'warning', code: 'planned-residual', line: 28, col: 1 });
+    // the manufacturer's own name counts as the manufacturer
+    expect(d.message).toMatch(
+      /residual 2 rests on planned controls H-001-C02, not yet in place; as delivered the initial rating 3 applies/,
+    );
+    const delivered = withHazard((t) =>
+      withPlanned(t).replace(
+        'status: open',
+        'deliveredResidual:\n  severity: Major\n  likelihood: Low\nstatus: open\njustification: Until C02 ships.',
+      ),
+    );
+    expect(delivered.diagnostics.filter((x) => x.code === 'planned-residual')).toEqual([]);
+    expect(delivered.valid).toBe(true);
+    // the delivered residual is judged like any residual: a 3 needs its justification
+    const unjustified = withHazard((t) =>
+      withPlanned(t).replace('status: open', 'deliveredResidual:\n  severity: Major\n  likelihood: Low\nstatus: open'),
+    );
+    expectDiag(unjustified, { severity: 'error', code: 'justification-missing', message: /residual risk as delivered 3/ });
+    const outOfRange = withHazard((t) =>
+      withPlanned(t).replace('status: open', 'deliveredResidual:\n  severity: Major\n  likelihood: High\nstatus: open'),
+    );
+    expectDiag(outOfRange, { severity: 'error', code: 'delivered-residual-range' });
+    const notCso = withHazard((t) =>
+      withPlanned(t).replace('status: open', 'acceptedPlannedResidual:\n  by: mallory\n  on: 2026-11-01\n  reason: fine\nstatus: open'),
+    );
+    expectDiag(notCso, { severity: 'error', code: 'cso-record', message: /"mallory" is not a CSO on the roster \(dr-test\)/ });
+  });
+
+  it('a severity reduced by controls needs a written reason', () => {
+    const reduced = (t: string) => t.replace('residual:\n  severity: Major', 'residual:\n  severity: Considerable');
+    const r = withHazard(reduced);
+    expectDiag(r, { severity: 'warning', code: 'severity-reduced', line: 23, col: 3 });
+    const explained = withHazard((t) =>
+      reduced(t).replace(
+        'status: open',
+        'severityReductionReason: The banner stops the harm reaching more than one patient.\nstatus: open',
+      ),
+    );
+    expect(explained.diagnostics.filter((d) => d.code === 'severity-reduced')).toEqual([]);
+  });
+
+  it('every live hazard without triggers is warned about, and counted', () => {
+    const r = withHazard((t) => t.replace(/triggers:\n {2}paths: \["src\/patient\/\*\*"\]\n {2}labels: \[patient-context\]\n/, ''));
+    expectDiag(r, { severity: 'warning', code: 'no-triggers', line: 1, col: 1, message: /the gate can never link a code change to it/ });
+    expect(noTriggersSummary(r.folder!)).toBe('1 live hazard has no triggers: the gate can never link code to it');
+  });
+
+  it('transferred means the manufacturer is done, and the manufacturer cannot be the organisation it is transferred to', () => {
+    const transferred = (t: string) =>
+      t
+        .replace('status: open', 'status: transferred\ntransferredTo: TEST HEALTH LTD.')
+        .replace(
+          '      - test/banner.spec.ts\nresidual:',
+          '      - test/banner.spec.ts\n  - id: H-001-C02\n    description: Trust trains staff\n    type: training\n    owner: test health ltd\n    status: planned\n    causes: [C1]\nresidual:',
+        );
+    const r = withHazard(transferred);
+    expectDiag(r, { code: 'transfer-incomplete', message: /transferredTo names the manufacturer/ });
+    expectDiag(r, { code: 'transfer-incomplete', message: /manufacturer control H-001-C02 is still planned/ });
+    expectDiag(r, { code: 'transfer-incomplete', message: /needs at least one control owned by another organisation/ });
+  });
+});
+
+describe('the example product under the new rules (issue 11: the cases found in it)', () => {
+  function medrecWith(edits: Record<string, (t: string) => string>): LoadResult {
+    const root = tempDir();
+    cpSync(EXAMPLE_PRODUCT, root, { recursive: true });
+    for (const [file, edit] of Object.entries(edits)) {
+      const path = join(root, 'clinical-safety', file);
+      const before = readFileSync(path, 'utf8');
+      const after = edit(before);
+      if (after === before) throw new Error(`edit of ${file} changed nothing`);
+      writeFileSync(path, after);
+    }
+    return loadFolder(snapshotFromDisk(root, join(root, 'clinical-safety')));
+  }
+
+  it('as shipped: no error, no warning, and nothing blocks sign-off', () => {
+    const r = medrecWith({});
+    expect(r.diagnostics).toEqual([]);
+    const findings = clinicalBlockers(r.folder!, { at: '2026-11-20' });
+    expect(findings.filter((f) => f.severity === 'blocks')).toEqual([]);
+    // flagged for the CSO: the open incident and the controls held by others
+    expect(findings.map((f) => `${f.hazardId} ${f.rule}`)).toEqual([
+      'H-006 held-elsewhere',
+      'H-007 held-elsewhere',
+      'H-010 held-elsewhere',
+      'H-006 open-incident',
+    ]);
+  });
+
+  it('H-002 re-rated to a residual 4 fails validate and blocks sign-off', () => {
+    const r = medrecWith({
+      'hazards/H-002-gp-record-incomplete-or-stale.yml': (t) =>
+        t
+          .replace(/(residual:\n {2}severity: Major\n {2}likelihood: )Low/, '$1High')
+          .replace(/(deliveredResidual:\n {2}severity: Major\n {2}likelihood: )Low/, '$1High'),
+    });
+    expect(r.valid).toBe(false);
+    expectDiag(r, {
+      severity: 'error',
+      code: 'residual-unacceptable',
+      file: 'clinical-safety/hazards/H-002-gp-record-incomplete-or-stale.yml',
+    });
+    expect(
+      clinicalBlockers(r.folder!)
+        .filter((f) => f.severity === 'blocks')
+        .map((f) => `${f.hazardId} ${f.rule}`),
+    ).toEqual(['H-002 residual-unacceptable']);
+  });
+
+  it("H-003's residual resting on planned controls (as it stood in 2.4.0) is flagged, and blocks sign-off until a CSO accepts it", () => {
+    const asFound = (t: string) => t.replace(/deliveredResidual:\n {2}severity: Major\n {2}likelihood: Low\n {2}risk: 3\n/, '');
+    const r = medrecWith({ 'hazards/H-003-allergy-not-displayed.yml': asFound });
+    expect(r.valid).toBe(true);
+    expectDiag(r, {
+      severity: 'warning',
+      code: 'planned-residual',
+      message:
+        /residual 2 rests on planned controls H-003-C03, C04, not yet in place \(cause C3 has no implemented control\); as delivered the initial rating 3 applies/,
+    });
+    const blocks = clinicalBlockers(r.folder!).filter((f) => f.severity === 'blocks');
+    expect(blocks.map((f) => `${f.hazardId} ${f.rule}`)).toEqual(['H-003 planned-residual']);
+    const h3 = r.folder!.hazards.find((h) => h.id === 'H-003')!;
+    expect(residualText(r.folder!, h3)).toBe(
+      'Major / Very low: 2 — Acceptable where cost of further reduction outweighs benefit; once planned controls H-003-C03, C04 are in place; as delivered in this release no lower rating is assessed, so the initial rating applies: Major / Medium: 3 — Undesirable',
+    );
+    const accepted = medrecWith({
+      'hazards/H-003-allergy-not-displayed.yml': (t) =>
+        asFound(t).replace(
+          'status: open',
+          'acceptedPlannedResidual:\n  by: dr-amara-okafor\n  on: 2026-11-20\n  reason: 2.5 ships in March.\nstatus: open',
+        ),
+    });
+    const f = clinicalBlockers(accepted.folder!).find((x) => x.rule === 'planned-residual')!;
+    expect(f).toMatchObject({ hazardId: 'H-003', severity: 'flags' });
+    expect(f.message).toContain('accepted for release by dr-amara-okafor on 2026-11-20');
+    // or the CSO's sign-off statement accepts it, naming the hazard
+    const statement = 'Safe for release. I accept the residual risk resting on planned controls for H-003 and H-099, until 2.5.';
+    expect(plannedAcceptedIn(r.folder!, statement)).toEqual(['H-003']);
+    const byStatement = clinicalBlockers(r.folder!, { statement }).find((x) => x.rule === 'planned-residual')!;
+    expect(byStatement).toMatchObject({ hazardId: 'H-003', severity: 'flags' });
+    expect(byStatement.message).toContain("accepted for release in the CSO's sign-off statement");
+    // a statement that does not name it, or only mentions planned controls, accepts nothing
+    for (const other of [
+      'Safe for release.',
+      'I accept the residual risk resting on planned controls for H-002.',
+      'Planned controls H-003 are fine.',
+    ])
+      expect(clinicalBlockers(r.folder!, { statement: other }).find((x) => x.rule === 'planned-residual')!.severity, other).toBe('blocks');
+  });
+
+  it('INC-2026-002 against H-006 (before H-006 was re-assessed) is flagged, and blocks sign-off until re-assessed or a CSO says why not', () => {
+    const asFound = {
+      'hazards/H-006-summary-not-delivered-to-epma.yml': (t: string) =>
+        t
+          .replace(/deliveredResidual:\n {2}severity: Considerable\n {2}likelihood: Medium\n {2}risk: 3\n/, '')
+          .replace(/ {2}- id: H-006-C05[\s\S]*?introducedIn: "2.4.0"\n/, ''),
+    };
+    const r = medrecWith(asFound);
+    expect(r.valid).toBe(true);
+    const d = expectDiag(r, {
+      severity: 'warning',
+      code: 'incident-above-residual',
+      file: 'clinical-safety/incidents/INC-2026-002.yml',
+    });
+    expect(d.message).toMatch(
+      /incident INC-2026-002 is rated 3 — Undesirable, above the residual 2 H-006 claims.*\(DCB0129 7\.2\.2\/7\.2\.3\)/,
+    );
+    const f = clinicalBlockers(r.folder!, { at: '2026-11-20' }).filter((x) => x.rule === 'incident-above-residual');
+    expect(f).toEqual([expect.objectContaining({ hazardId: 'H-006', incident: 'INC-2026-002', severity: 'blocks' })]);
+    // after the incident is closed it no longer counts; a CSO's recorded reason turns it into a flag
+    const recorded = medrecWith({
+      ...asFound,
+      'incidents/INC-2026-002.yml': (t) =>
+        `${t}safetyCaseImpact:\n  by: dr-tom-hughes\n  on: 2026-10-27\n  reason: Trust-side routing change, reverted; other trusts unaffected.\n`,
+    });
+    expect(clinicalBlockers(recorded.folder!).find((x) => x.rule === 'incident-above-residual')).toMatchObject({ severity: 'flags' });
+    // and one signed by someone off the roster does not count
+    const forged = medrecWith({
+      ...asFound,
+      'incidents/INC-2026-002.yml': (t) => `${t}safetyCaseImpact:\n  by: dev-bob\n  on: 2026-10-27\n  reason: Not important.\n`,
+    });
+    expectDiag(forged, { severity: 'error', code: 'cso-record' });
+    expect(clinicalBlockers(forged.folder!).find((x) => x.rule === 'incident-above-residual')).toMatchObject({ severity: 'blocks' });
+  });
+});
+
+describe('clinsafe validate prints the clinical findings', () => {
+  it('counts the live hazards without triggers after the per-hazard warnings, and lists them in JSON', async () => {
+    const noTriggers = HAZARD.replace(/triggers:\n {2}paths: \["src\/patient\/\*\*"\]\n {2}labels: \[patient-context\]\n/, '');
+    const root = writeTree({
+      ...baseFiles(),
+      [HAZARD_FILE]: noTriggers,
+      'clinical-safety/hazards/H-002-second.yml': noTriggers.replace('id: H-001', 'id: H-002'),
+    });
+    const r = await cli(root, 'validate', '--root', '.');
+    expect(r.code).toBe(0);
+    const lines = r.err.split('\n');
+    expect(lines.filter((l) => l.includes('warning: hazard has no triggers'))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('warning: 2 live hazards have no triggers: the gate can never link code to them');
+    const json = await cli(root, 'validate', '--root', '.', '--format', 'json');
+    expect(JSON.parse(json.out).liveHazardsWithoutTriggers).toEqual(['H-001', 'H-002']);
+  });
+
+  it('a residual 4 fails validate with its position, and the summary table shows the residual as delivered', async () => {
+    const root = writeTree({
+      ...baseFiles(),
+      [HAZARD_FILE]: HAZARD.replace(
+        '      - test/banner.spec.ts\nresidual:',
+        '      - test/banner.spec.ts\n  - id: H-001-C02\n    description: Clear context on reconnect\n    type: design\n    owner: manufacturer\n    status: planned\n    causes: [C1]\nresidual:',
+      ).replace('status: open', 'deliveredResidual:\n  severity: Major\n  likelihood: Low\nstatus: open\njustification: Until C02 ships.'),
+    });
+    const ok = await cli(root, 'validate', '--root', '.', '--summary');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/H-001 .* 3 as delivered, 2 with planned controls/);
+    writeFileSync(
+      join(root, HAZARD_FILE),
+      HAZARD.replace('likelihood: Very low', 'likelihood: High').replace('likelihood: Medium', 'likelihood: High'),
+    );
+    const bad = await cli(root, 'validate', '--root', '.');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain(
+      'clinical-safety/hazards/H-001-wrong-patient.yml:22:1: residual risk 4 — Mandatory elimination or control is not acceptable for release',
+    );
   });
 });

@@ -34,6 +34,26 @@ export function gitTopLevel(start: string): string | undefined {
 }
 
 /**
+ * The repository root for a working directory, found as git finds it: the nearest folder, from
+ * `start` upwards, that holds a `.git` entry (a directory, or a file in a worktree or submodule).
+ * Undefined outside a repository. No git process is started.
+ */
+export function findRepoRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    try {
+      lstatSync(join(dir, '.git'));
+      return dir;
+    } catch {
+      // not here: look in the parent
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
  * Where the repository root is for a safety folder: the explicit `root`, else the git work tree
  * containing the folder, else the folder's parent directory.
  */

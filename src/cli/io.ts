@@ -5,6 +5,8 @@ export interface CliIO {
   cwd: string;
   /** Whether stdout is a terminal (colour, tables). */
   isTTY?: boolean;
+  /** Environment variables the CLI looks at (GITHUB_ACTIONS); tests pass their own, default none. */
+  env?: Record<string, string | undefined>;
 }
 
 export const processIO: CliIO = {
@@ -12,6 +14,7 @@ export const processIO: CliIO = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   cwd: process.cwd(),
   isTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
 };
 
 /** An error meant for the user: printed as `clinsafe: message`, never with a stack trace. */

@@ -18,6 +18,8 @@ import {
   type WorkshopFile,
 } from './schema.js';
 import { validateShape } from './validate-shape.js';
+import { isManufacturerOwner } from './owners.js';
+import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import { decodeText, parseYaml, positionOf, splitFrontMatter, type ParsedYaml, type Segment } from './yaml.js';
 
 export const DEFAULT_SAFETY_DIR = 'clinical-safety';
@@ -48,10 +50,12 @@ export interface Assessment {
   risk: number;
 }
 
-export type Hazard = Omit<HazardFile, 'initial' | 'residual'> & {
+export type Hazard = Omit<HazardFile, 'initial' | 'residual' | 'deliveredResidual'> & {
   file: string;
   initial: Assessment;
   residual: Assessment;
+  /** The residual as delivered in this release, crediting no planned control (when stated). */
+  deliveredResidual?: Assessment;
 };
 
 export type Incident = IncidentFile & { file: string };
@@ -203,13 +207,14 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
         `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`,
       );
     } else hazardIds.set(h.id, path);
-    const hazard = checkHazard(h, path, parsed, scheme, schemeOk, snapshot, err);
+    const hazard = checkHazard(config, h, path, parsed, scheme, schemeOk, snapshot, err);
     hazards.push(hazard);
-    hazardSources.set(hazard.id, parsed);
+    hazardSources.set(path, parsed);
   }
 
   // Incidents
   const incidents: Incident[] = [];
+  const incidentSources = new Map<string, ParsedYaml>();
   const incidentRefs = new Map<string, string>();
   for (const path of [...texts.keys()].filter((p) => relativeTo(dir, p)?.startsWith('incidents/')).sort()) {
     if (!YAML_EXT.test(path)) continue;
@@ -252,6 +257,7 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     if (inc.madeSafeOn && inc.madeSafeOn < inc.reportedOn)
       err(path, positionOf(parsed, ['madeSafeOn']), 'date-order', `madeSafeOn ${inc.madeSafeOn} is before reportedOn ${inc.reportedOn}`);
     incidents.push({ ...inc, file: path });
+    incidentSources.set(path, parsed);
   }
 
   // Workshops and templates
@@ -287,9 +293,13 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     workshops.push({ ...shape.data, file: path, body: fm.body });
   }
 
-  sortDiagnostics(diagnostics);
   hazards.sort((a, b) => compareIds(a.id, b.id));
   const folder = config ? { dir, config, scheme, hazards, incidents, workshops, templates } : undefined;
+  if (folder && schemeOk) {
+    const sources = new Map<string, ParsedYaml>([...incidentSources, ...hazardSources]);
+    diagnostics.push(...clinicalDiagnostics(folder, sources));
+  }
+  sortDiagnostics(diagnostics);
   return { folder, diagnostics, valid: !hasErrors(diagnostics) };
 }
 
@@ -364,6 +374,7 @@ function checkRiskStated(
 }
 
 function checkHazard(
+  config: Config | undefined,
   h: HazardFile,
   path: string,
   parsed: ParsedYaml,
@@ -383,6 +394,15 @@ function checkHazard(
       `residual risk ${describeRisk(scheme, residualRisk)} is above initial risk ${describeRisk(scheme, initialRisk)}; controls cannot increase risk — re-assess the residual or the initial rating`,
     );
   }
+  const deliveredRisk = checkRiskStated(parsed, ['deliveredResidual'], h.deliveredResidual, scheme, schemeOk, err) ?? 0;
+  if (schemeOk && h.deliveredResidual && (deliveredRisk < residualRisk || deliveredRisk > initialRisk)) {
+    err(
+      path,
+      at(['deliveredResidual']),
+      'delivered-residual-range',
+      `deliveredResidual ${describeRisk(scheme, deliveredRisk)} must lie between the residual (${residualRisk}) and the initial risk (${initialRisk}): it is the residual without the planned controls`,
+    );
+  }
   const unique = (list: { id: string }[], key: string, what: string) => {
     const seen = new Set<string>();
     list.forEach((item, i) => {
@@ -394,7 +414,7 @@ function checkHazard(
   unique(h.causes, 'causes', 'cause');
   unique(h.controls, 'controls', 'control');
   const causeIds = new Set(h.causes.map((c) => c.id));
-  const isManufacturer = (owner: string) => owner.trim().toLowerCase() === 'manufacturer';
+  const isManufacturer = (owner: string) => (config ? isManufacturerOwner(config, owner) : owner.trim().toLowerCase() === 'manufacturer');
 
   h.controls.forEach((c, i) => {
     c.causes.forEach((cid, j) => {
@@ -458,6 +478,31 @@ function checkHazard(
 
   switch (h.status) {
     case 'transferred':
+      if (h.transferredTo && isManufacturer(h.transferredTo))
+        err(
+          path,
+          at(['transferredTo']),
+          'transfer-incomplete',
+          `transferredTo names the manufacturer (${h.transferredTo}); a hazard is transferred to another organisation, otherwise its status is open or closed`,
+        );
+      h.controls.forEach((c, i) => {
+        if (isManufacturer(c.owner) && c.status === 'planned')
+          err(
+            path,
+            at(['controls', i, 'status']),
+            'transfer-incomplete',
+            `hazard is transferred but manufacturer control ${c.id} is still planned; "transferred" means the manufacturer's actions are done — set the status to open until ${c.id} is implemented`,
+          );
+      });
+      h.actions.forEach((a, i) => {
+        if (isManufacturer(a.owner) && a.status === 'open')
+          err(
+            path,
+            at(['actions', i, 'status']),
+            'transfer-incomplete',
+            `hazard is transferred but the manufacturer's action "${a.summary.slice(0, 60)}" is still open; set the status to open until it is done`,
+          );
+      });
       if (!h.transferredTo)
         err(
           path,
@@ -542,25 +587,6 @@ function checkHazard(
     if (problem) err(path, at(['triggers', 'paths', i]), 'bad-glob', `trigger glob "${g}" ${problem}`);
   });
 
-  if (schemeOk && h.status !== 'retired') {
-    if (residualRisk >= scheme.unacceptableFrom) {
-      err(
-        path,
-        at(['residual']),
-        'residual-unacceptable',
-        `residual risk ${describeRisk(scheme, residualRisk)} is unacceptable under the declared scheme; add controls before release`,
-        'warning',
-      );
-    } else if (residualRisk >= scheme.justifyFrom && !h.justification) {
-      err(
-        path,
-        at(['residual']),
-        'justification-missing',
-        `residual risk ${describeRisk(scheme, residualRisk)} needs a justification: add justification explaining why further reduction is impractical`,
-        'warning',
-      );
-    }
-  }
   if (h.draft)
     err(
       path,
@@ -570,10 +596,14 @@ function checkHazard(
       'warning',
     );
 
+  const { deliveredResidual, ...rest } = h;
   return {
-    ...h,
+    ...rest,
     file: path,
     initial: { severity: h.initial.severity, likelihood: h.initial.likelihood, risk: initialRisk },
     residual: { severity: h.residual.severity, likelihood: h.residual.likelihood, risk: residualRisk },
+    ...(deliveredResidual
+      ? { deliveredResidual: { severity: deliveredResidual.severity, likelihood: deliveredResidual.likelihood, risk: deliveredRisk } }
+      : {}),
   };
 }

@@ -5,11 +5,10 @@
  * render literally (no broken table, no mention, no HTML).
  */
 import type { PhrasingContent, Root, RootContent } from 'mdast';
-import { describeIgnored } from './approval.js';
+import { describeContribution, describeIgnored, describeKept } from './approval.js';
 import type { GateResult } from './gate.js';
 import type { ChangeDetail, ImpactReason } from './impact.js';
-import { marker } from './markers.js';
-import { details, heading, inlineCode, list, paragraph, root, serialize, strong, table, text } from './markdown.js';
+import { details, heading, inlineCode, list, markerNode, paragraph, root, serialize, strong, table, text } from './markdown.js';
 
 export interface GateCommentContext {
   /** The pull request number: adds the hidden marker that finds the sticky comment again. */
@@ -44,6 +43,8 @@ function oneLine(s: string): string {
 const fileCode = (path: string): PhrasingContent => inlineCode(visible(path));
 
 const MAX_ROWS = 10;
+/** Rows inside a collapsed section: the comment's size never grows with the number of hazards. */
+const MAX_COLLAPSED_ROWS = 200;
 const MAX_REASONS_IN_TABLE = 2;
 
 function ratingText(r: GateResult, value: number): string {
@@ -61,8 +62,11 @@ function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
           text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`),
         ];
       return [text(oneLine(reason.detail))];
-    case 'label':
-      return [text('label '), fileCode(reason.label ?? reason.detail)];
+    case 'label': {
+      const lead = `label ${reason.label ?? ''}`;
+      const more = reason.label && reason.detail.startsWith(lead) ? oneLine(reason.detail.slice(lead.length)) : '';
+      return [text('label '), fileCode(reason.label ?? reason.detail), ...(more ? [text(` ${more}`)] : [])];
+    }
     case 'safety-folder':
       return reason.file ? [fileCode(reason.file), text(' is changed')] : [text(oneLine(reason.detail))];
     default:
@@ -157,7 +161,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
   for (const note of r.notes) out.push(paragraph(strong('Note: '), text(oneLine(note))));
 
   if (r.impacted.length) {
-    const rows = r.impacted.map((h) => {
+    const rows = r.impacted.slice(0, MAX_ROWS + MAX_COLLAPSED_ROWS).map((h) => {
       const shown = h.reasons.slice(0, MAX_REASONS_IN_TABLE).map(reasonPhrase);
       const more = h.reasons.length - shown.length;
       const why = joinPhrases(shown);
@@ -168,14 +172,29 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
     out.push(heading(4, 'Hazards this change touches'));
     out.push(mk(rows.slice(0, MAX_ROWS)));
-    if (rows.length > MAX_ROWS) {
-      if (ctx.compact) out.push(paragraph(`… and ${rows.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
-      else out.push(...details(`${rows.length - MAX_ROWS} more hazards`, [mk(rows.slice(MAX_ROWS))]));
+    if (r.impacted.length > MAX_ROWS) {
+      if (ctx.compact)
+        out.push(paragraph(`… and ${r.impacted.length - MAX_ROWS} more hazards (run clinsafe check locally for the full list).`));
+      else {
+        const beyond = r.impacted.length - MAX_ROWS - MAX_COLLAPSED_ROWS;
+        out.push(
+          ...details(`${r.impacted.length - MAX_ROWS} more hazards`, [
+            mk(rows.slice(MAX_ROWS, MAX_ROWS + MAX_COLLAPSED_ROWS)),
+            ...(beyond > 0 ? [paragraph(`… and ${beyond} more hazards (run clinsafe check locally for the full list).`)] : []),
+          ]),
+        );
+      }
     }
     if (!ctx.compact && r.impacted.some((h) => h.reasons.length > MAX_REASONS_IN_TABLE)) {
       out.push(
         ...details('Every reason, file by file', [
-          list(r.impacted.map((h) => [paragraph(strong(h.id)), list(capped(h.reasons, MAX_LIST, reasonPhrase))] as never)),
+          list(
+            capped(
+              r.impacted,
+              MAX_COLLAPSED_ROWS,
+              (h) => [paragraph(strong(h.id)), list(capped(h.reasons, MAX_LIST, reasonPhrase))] as never,
+            ),
+          ),
         ]),
       );
     }
@@ -194,6 +213,17 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     if (r.safetyFolderChanges.length <= 5) out.push(files);
     else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
   }
+  if (r.suspiciousPaths.length) {
+    out.push(
+      paragraph(
+        strong('Paths that do not read as they are'),
+        text(
+          ': these changed file names hold invisible or bidirectional-control characters, so what you see may not be the file that changed. A Clinical Safety Officer must look at them.',
+        ),
+      ),
+    );
+    out.push(list(capped(r.suspiciousPaths, 20, (x) => [fileCode(x.file), text(` — ${oneLine(x.why)}`)])));
+  }
   if (r.alwaysImpacted.length) {
     out.push(paragraph(text('Files the configuration marks as always needing a CSO:')));
     out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
@@ -210,11 +240,11 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       ] as never);
     const body = list(items);
     if (r.hazardLogChanges.length <= 5) out.push(body);
-    else if (ctx.compact)
-      out.push(
-        paragraph(`${r.hazardLogChanges.length} hazards changed: ${r.hazardLogChanges.map((c) => `${c.id} (${c.change})`).join(', ')}.`),
-      );
-    else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
+    else if (ctx.compact) {
+      const shown = r.hazardLogChanges.slice(0, MAX_LIST).map((c) => `${c.id} (${c.change})`);
+      const more = r.hazardLogChanges.length - shown.length;
+      out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`));
+    } else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
   }
 
   if (r.reverify.length) {
@@ -236,7 +266,22 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     out.push(heading(4, 'Who may approve, and how'));
     const a = r.approval;
     const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);
-    if (eligible.length === 0) {
+    const excluded = a.state === 'pending' ? (a.excluded ?? []) : [];
+    if (a.state === 'blocked' && a.kept?.length) out.push(list(a.kept.map((k) => [text(describeKept(k))])));
+    if (eligible.length === 0 && excluded.length) {
+      // Every CSO is excluded by a record in the commits: say which commit and which e-mail, not "add a CSO".
+      out.push(
+        paragraph(
+          'Nobody on the roster can approve this pull request as it is, because the commits name every Clinical Safety Officer as an author:',
+        ),
+      );
+      out.push(list(excluded.map((x) => [text(`${describeContribution(x.login, x.contribution!)}.`)])));
+      out.push(
+        paragraph(
+          'Anyone can put a name or e-mail in a commit. If a CSO did not write the commit, re-author it (git commit --amend --reset-author, or rebase) and push again; otherwise another CSO must approve.',
+        ),
+      );
+    } else if (eligible.length === 0) {
       out.push(
         paragraph(
           'Nobody can approve: no Clinical Safety Officer who is not an author of this pull request is on the roster in clinsafe.yml on the base branch. Add one there first.',
@@ -253,7 +298,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     }
     out.push(
       paragraph(
-        `To approve: open Files changed → Review changes → Approve. The approval counts on the latest commit only, from a CSO who did not write any of its commits${r.requiredApprovals > 1 ? `; ${r.requiredApprovals} CSOs must approve` : ''}. Request changes to hold the merge.`,
+        `To approve: open Files changed → Review changes → Approve. The approval counts on the latest commit only, from a CSO who did not write or co-author any of its commits (applying a suggestion from a review makes its author a co-author), and covers the hazards impacted when it is given${r.requiredApprovals > 1 ? `; ${r.requiredApprovals} CSOs must approve` : ''}. Request changes to hold the merge.`,
       ),
     );
     if (a.state !== 'not-required' && a.ignored.length) {
@@ -261,7 +306,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       out.push(list(a.ignored.map((x) => describeIgnored(x))));
     }
   }
-  if (ctx.prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${ctx.prNumber}`) });
+  if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));
   return root(out);
 }
 
@@ -274,11 +319,49 @@ function tableWithPhrases(header: string[], rows: (PhrasingContent | PhrasingCon
   return t;
 }
 
-/** The comment as Markdown; falls back to the compact form when the full one is too long for GitHub. */
+/** GitHub's own limit on a comment body: a longer one is refused. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/**
+ * The shortest comment that still says what matters: the decision, how much was left out and
+ * where to see it all. Used when even the compact comment would be too long for GitHub.
+ */
+function minimalTree(r: GateResult, ctx: GateCommentContext): Root {
+  const n = r.impacted.length;
+  const out: RootContent[] = [
+    ...headline({ ...r, errors: r.errors.slice(0, 3) }),
+    paragraph(
+      strong('This comment is shortened to fit GitHub. '),
+      text(
+        `The full account (${n} hazard${n === 1 ? '' : 's'} touched, ${r.hazardLogChanges.length} hazard-log changes, ${r.safetyFolderChanges.length} safety-folder files, ${r.reverify.length} evidence files) is too long for one comment: run clinsafe check on this branch to see all of it.`,
+      ),
+    ),
+  ];
+  if (r.decision !== 'not-required' && r.decision !== 'approved')
+    out.push(
+      paragraph(
+        'A Clinical Safety Officer on the roster in clinsafe.yml on the base branch approves it under Files changed → Review changes → Approve.',
+      ),
+    );
+  if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));
+  return root(out);
+}
+
+/**
+ * The comment as Markdown, never longer than MAX_COMMENT_CHARS (below GitHub's 65,536-character
+ * limit): the full form, else the compact form (no collapsed detail), else a minimal form that
+ * says what was left out.
+ */
 export function renderGateComment(r: GateResult, ctx: GateCommentContext = {}): string {
   const full = serialize(gateCommentTree(r, ctx));
-  if (full.length <= MAX_COMMENT_CHARS || ctx.compact) return full;
-  return serialize(gateCommentTree(r, { ...ctx, compact: true }));
+  if (full.length <= MAX_COMMENT_CHARS) return full;
+  const compact = ctx.compact ? full : serialize(gateCommentTree(r, { ...ctx, compact: true }));
+  if (compact.length <= MAX_COMMENT_CHARS) return compact;
+  const minimal = serialize(minimalTree(r, ctx));
+  if (minimal.length <= MAX_COMMENT_CHARS) return minimal;
+  // Unreachable with bounded inputs; a last guard all the same (the marker stays at the end).
+  const tail = ctx.prNumber !== undefined ? `\n\n${serialize(root([markerNode('gate-comment', `pr-${ctx.prNumber}`)]))}` : '';
+  return `${minimal.slice(0, MAX_COMMENT_CHARS - tail.length - 2)}…${tail}`;
 }
 
 /** A short body for a sticky comment on a pull request that is no longer impacted. */
@@ -288,7 +371,7 @@ export function noLongerImpactedTree(prNumber: number): Root {
     paragraph(
       'After the latest changes, no hazard is linked to this pull request and the safety folder is unchanged. No Clinical Safety Officer approval is needed.',
     ),
-    { type: 'html', value: marker('gate-comment', `pr-${prNumber}`) },
+    markerNode('gate-comment', `pr-${prNumber}`),
   ]);
 }
 
@@ -299,6 +382,6 @@ export function gateProblemTree(problem: string, prNumber?: number): Root {
     paragraph(text(oneLine(problem))),
     paragraph('The gate fails closed: its status stays a failure until it runs successfully. Re-run the job, or push again.'),
   ];
-  if (prNumber !== undefined) out.push({ type: 'html', value: marker('gate-comment', `pr-${prNumber}`) });
+  if (prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${prNumber}`));
   return root(out);
 }

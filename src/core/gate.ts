@@ -3,7 +3,8 @@
  * The configuration, CSO roster and triggers come from the BASE commit; the head is read only for
  * the hazard-log delta. Any doubt fails closed: errors make the decision `error`, never a pass.
  */
-import { decideApproval, type Approval, type Review } from './approval.js';
+import { contributionsOf, labelAddedAt, labelsRemovedByNonCso, suspiciousPath, type CommitFact, type PullEvent } from './approval-facts.js';
+import { decideApproval, type Approval, type ApprovalInputs, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
 import {
@@ -13,6 +14,7 @@ import {
   hazardLogDelta,
   type ChangedFile,
   type HazardChange,
+  type Impact,
   type ImpactedHazard,
   type Reverify,
   type TriggerIndex,
@@ -21,6 +23,7 @@ import { NHS_DCB0129, type RiskScheme } from './risk.js';
 
 export type { ChangedFile } from './impact.js';
 export type { Review } from './approval.js';
+export type { CommitFact, PullEvent } from './approval-facts.js';
 
 export interface GateInputs {
   changes: ChangedFile[];
@@ -32,6 +35,16 @@ export interface GateInputs {
   head: LoadResult;
   reviews: Review[];
   safetyDir: string;
+  /**
+   * The pull request's commits with messages and e-mails (Co-authored-by: trailers, forged author
+   * e-mails). Absent where there are none to read (the CLI).
+   */
+  commits?: CommitFact[];
+  /**
+   * The pull request's issue events (labeled / unlabeled / review_dismissed, with actor and time).
+   * When absent, labels are taken as they are now and any dismissal lifts a block.
+   */
+  events?: PullEvent[];
 }
 
 export type GateDecision = 'not-required' | 'approved' | 'pending' | 'blocked' | 'error';
@@ -53,6 +66,8 @@ export interface GateResult {
   impacted: ImpactedHazard[];
   safetyFolderChanges: string[];
   alwaysImpacted: { file: string; pattern: string }[];
+  /** Changed paths holding invisible or bidirectional-control characters: a CSO must look. */
+  suspiciousPaths: { file: string; why: string }[];
   hazardLogChanges: HazardChange[];
   reverify: Reverify[];
   approval: Approval;
@@ -72,20 +87,83 @@ export interface GateResult {
 
 export const DEFAULT_STATUS_CONTEXT = 'clinsafe/cso-approval';
 
-/** Cache of compiled triggers per base configuration (keyed by the hazards array identity). */
-const indexCache = new WeakMap<object, TriggerIndex>();
+/** Cache of compiled triggers per base configuration (keyed by the hazards array identity), per case setting. */
+const indexCache = { sensitive: new WeakMap<object, TriggerIndex>(), insensitive: new WeakMap<object, TriggerIndex>() };
 
-function triggerIndex(hazards: Hazard[]): TriggerIndex {
-  let idx = indexCache.get(hazards);
+function triggerIndex(hazards: Hazard[], caseSensitive: boolean): TriggerIndex {
+  const cache = caseSensitive ? indexCache.sensitive : indexCache.insensitive;
+  let idx = cache.get(hazards);
   if (!idx) {
-    idx = compileTriggers(hazards);
-    indexCache.set(hazards, idx);
+    idx = compileTriggers(hazards, { caseSensitive });
+    cache.set(hazards, idx);
   }
   return idx;
 }
 
 function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
+}
+
+/**
+ * Impact of the change by the base triggers. A trigger label removed by someone who is not a
+ * roster CSO still counts (GitHub's label events say who removed it), and its reason says so.
+ */
+function impactCountingRemovedLabels(i: GateInputs, base: NonNullable<LoadResult['folder']>, safetyDir: string): Impact {
+  const index = triggerIndex(base.hazards, base.config.gate.caseSensitivePaths);
+  const roster = base.config.cso.map((c) => c.github);
+  const stillCounting = i.events ? labelsRemovedByNonCso(i.labels, i.events, roster) : [];
+  const impact = computeImpact(base, i.changes, [...i.labels, ...stillCounting.map((l) => l.label)], safetyDir, index);
+  for (const h of impact.impacted)
+    for (const reason of h.reasons) {
+      const kept = reason.kind === 'label' && stillCounting.find((l) => l.label.toLowerCase() === reason.label?.toLowerCase());
+      if (kept) reason.detail = `label ${kept.label} (removed by ${kept.removedBy}, who is not a CSO, so it still counts)`;
+    }
+  return impact;
+}
+
+/** Changed paths (old and new names) that do not read as they are: invisible or bidirectional-control characters. */
+function suspiciousPaths(changes: readonly ChangedFile[]): { file: string; why: string }[] {
+  const out: { file: string; why: string }[] = [];
+  for (const f of changes)
+    for (const name of new Set([f.filename, f.previousFilename ?? f.filename])) {
+      const why = suspiciousPath(name);
+      if (why) out.push({ file: name, why });
+    }
+  return out;
+}
+
+/**
+ * The approval rules' inputs: the roster at the base commit, the commits' contributions
+ * (Co-authored-by: included), the issue events, and the hazards that only labels bring in (with
+ * when each label was last added), so an approval covers only what was impacted when it was given.
+ */
+function approvalInputs(
+  i: GateInputs,
+  base: NonNullable<LoadResult['folder']>,
+  impacted: ImpactedHazard[],
+  required: boolean,
+): ApprovalInputs {
+  const added = i.events ? labelAddedAt(i.events) : undefined;
+  const labelOnly = added
+    ? impacted
+        .filter((h) => h.reasons.length > 0 && h.reasons.every((r) => r.kind === 'label'))
+        .map((h) => ({
+          hazard: h.id,
+          labels: h.reasons.map((r) => ({ name: r.label ?? '', addedAt: added.get((r.label ?? '').toLowerCase()) })),
+        }))
+    : [];
+  return {
+    required,
+    reviews: i.reviews,
+    roster: base.config.cso.map((c) => c.github),
+    author: i.author,
+    commitAuthors: i.commitAuthors,
+    headSha: i.headSha,
+    requiredApprovals: base.config.gate.requiredApprovals,
+    rosterNames: Object.fromEntries(base.config.cso.map((c) => [c.github.toLowerCase(), c.name])),
+    ...(i.commits ? { contributions: contributionsOf(i.commits) } : {}),
+    ...(i.events ? { events: i.events, labelOnly } : {}),
+  };
 }
 
 export function evaluateGate(i: GateInputs): GateResult {
@@ -100,6 +178,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     impacted: [],
     safetyFolderChanges: [],
     alwaysImpacted: [],
+    suspiciousPaths: [],
     hazardLogChanges: [],
     reverify: [],
     approval: { state: 'pending', eligible: [], have: [], needed: 1, ignored: [] },
@@ -131,8 +210,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     );
   }
 
-  const index = triggerIndex(base.hazards);
-  const impact = computeImpact(base, i.changes, i.labels, safetyDir, index);
+  const impact = impactCountingRemovedLabels(i, base, safetyDir);
   result.impacted = impact.impacted;
   result.safetyFolderChanges = impact.safetyFolderChanges;
   result.alwaysImpacted = impact.alwaysImpacted;
@@ -194,18 +272,16 @@ export function evaluateGate(i: GateInputs): GateResult {
   }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 
+  result.suspiciousPaths = suspiciousPaths(i.changes);
+
   const required =
-    result.impacted.length > 0 || result.safetyFolderChanges.length > 0 || result.alwaysImpacted.length > 0 || baseErrors.length > 0;
+    result.impacted.length > 0 ||
+    result.safetyFolderChanges.length > 0 ||
+    result.alwaysImpacted.length > 0 ||
+    result.suspiciousPaths.length > 0 ||
+    baseErrors.length > 0;
   result.requiresApproval = required || errors.length > 0;
-  result.approval = decideApproval({
-    required,
-    reviews: i.reviews,
-    roster: base.config.cso.map((c) => c.github),
-    author: i.author,
-    commitAuthors: i.commitAuthors,
-    headSha: i.headSha,
-    requiredApprovals: base.config.gate.requiredApprovals,
-  });
+  result.approval = decideApproval(approvalInputs(i, base, result.impacted, required));
   if (errors.length) result.decision = 'error';
   else result.decision = result.approval.state;
   return result;

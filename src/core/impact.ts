@@ -64,6 +64,18 @@ export interface TriggerIndex {
   /** Labels (lower-cased) → hazard indexes. */
   labels: Map<string, number[]>;
   patternCount: number;
+  /** How a path or pattern is compared: NFC, and lower-cased unless matching is case-sensitive. */
+  key: (s: string) => string;
+}
+
+export interface MatchOptions {
+  /** `gate.caseSensitivePaths`: false (the default) matches `SRC/Patient/x.ts` against `src/patient/**`. */
+  caseSensitive?: boolean;
+}
+
+/** The form paths and patterns are compared in: Unicode NFC, lower-cased unless case-sensitive. */
+export function pathKey(opts: MatchOptions = {}): (s: string) => string {
+  return opts.caseSensitive ? (s) => s.normalize('NFC') : (s) => s.normalize('NFC').toLowerCase();
 }
 
 const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
@@ -78,7 +90,8 @@ function push<K>(map: Map<K, PatternEntry[]>, key: K, e: PatternEntry): void {
  * Compile the triggers of the hazards in force (retired hazards have no triggers that count).
  * Do this once per configuration; `impactOfFiles` then tests each file only against candidates.
  */
-export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
+export function compileTriggers(hazards: readonly Hazard[], opts: MatchOptions = {}): TriggerIndex {
+  const key = pathKey(opts);
   const index: TriggerIndex = {
     hazards: [...hazards],
     byPrefix: new Map(),
@@ -87,10 +100,12 @@ export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
     always: [],
     labels: new Map(),
     patternCount: 0,
+    key,
   };
   hazards.forEach((h, hi) => {
     if (h.status === 'retired') return;
-    h.triggers.paths.forEach((source, order) => {
+    h.triggers.paths.forEach((original, order) => {
+      const source = key(original);
       const parsed = parseTriggerPattern(source);
       const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
       const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
@@ -104,7 +119,7 @@ export function compileTriggers(hazards: readonly Hazard[]): TriggerIndex {
           test = () => true;
         }
       }
-      const entry: PatternEntry = { hazard: hi, order, source, negated: parsed.negated, test };
+      const entry: PatternEntry = { hazard: hi, order, source: original, negated: parsed.negated, test };
       index.patternCount++;
       if (anchored) {
         const literal: string[] = [];
@@ -185,7 +200,8 @@ function candidates(index: TriggerIndex, path: string): PatternEntry[] {
  * For one path: hazard index → the (non-negated) patterns that match it, honouring negation
  * within each hazard's ordered list (the last matching pattern wins, as in .gitignore).
  */
-export function matchPath(index: TriggerIndex, path: string): Map<number, string[]> {
+export function matchPath(index: TriggerIndex, original: string): Map<number, string[]> {
+  const path = index.key(original);
   const hits = candidates(index, path).filter((e) => e.test(path));
   const result = new Map<number, string[]>();
   if (hits.length === 0) return result;
@@ -215,9 +231,10 @@ export interface Impact {
   alwaysImpacted: { file: string; pattern: string }[];
 }
 
-function inDir(dir: string, path: string): boolean {
-  const d = dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
-  return d === '' || path === d || path.startsWith(`${d}/`);
+function inDir(dir: string, path: string, key: (s: string) => string = (s) => s): boolean {
+  const d = key(dir.replace(/^\.\/?/, '').replace(/\/+$/, ''));
+  const p = key(path);
+  return d === '' || p === d || p.startsWith(`${d}/`);
 }
 
 /** Names a changed file is matched on: its name, and its previous name for a rename. */
@@ -234,7 +251,7 @@ export function computeImpact(
   changes: readonly ChangedFile[],
   labels: readonly string[],
   safetyDir: string,
-  index: TriggerIndex = compileTriggers(folder.hazards),
+  index: TriggerIndex = compileTriggers(folder.hazards, { caseSensitive: folder.config.gate.caseSensitivePaths }),
 ): Impact {
   const reasons = new Map<number, ImpactReason[]>();
   const add = (h: number, r: ImpactReason) => {
@@ -243,12 +260,13 @@ export function computeImpact(
     reasons.set(h, list);
   };
   const safetyFolderChanges: string[] = [];
-  const always = folder.config.gate.alwaysImpacted.length ? compileAlways(folder.config.gate.alwaysImpacted) : undefined;
+  const always = folder.config.gate.alwaysImpacted.length ? compileAlways(folder.config.gate.alwaysImpacted, index.key) : undefined;
   const alwaysImpacted: { file: string; pattern: string }[] = [];
   for (const f of changes) {
     for (const name of namesOf(f)) {
-      if (inDir(safetyDir, name) && !safetyFolderChanges.includes(name)) safetyFolderChanges.push(name);
-      if (always) for (const pattern of always(name)) alwaysImpacted.push({ file: name, pattern });
+      // The safety folder is matched case-insensitively and NFC-normalised whatever the setting: more impact, never less.
+      if (inDir(safetyDir, name, pathKey()) && !safetyFolderChanges.includes(name)) safetyFolderChanges.push(name);
+      if (always) for (const pattern of always(index.key(name))) alwaysImpacted.push({ file: name, pattern });
       for (const [h, patterns] of matchPath(index, name)) {
         const how = name === f.filename ? '' : ` (renamed to ${f.filename})`;
         for (const pattern of patterns) add(h, { kind: 'path', detail: `${name}${how} matches ${pattern}`, file: name, pattern });
@@ -271,9 +289,9 @@ export function computeImpact(
   return { impacted, safetyFolderChanges, alwaysImpacted };
 }
 
-function compileAlways(patterns: string[]): (path: string) => string[] {
+function compileAlways(patterns: string[], key: (s: string) => string): (path: string) => string[] {
   const compiled = patterns.map((p) => {
-    const parsed = parseTriggerPattern(p);
+    const parsed = parseTriggerPattern(key(p));
     let test: (s: string) => boolean;
     try {
       test = picomatch(parsed.globs, PICOMATCH_OPTIONS);

@@ -1,7 +1,10 @@
 /**
  * Small mdast builders for what the app and the gate write on GitHub. Repository text always
- * enters as a text node (escaped on serialisation), and `@` is defused so that a hazard title or
- * a file name can never ping a person or a team.
+ * enters as a text node, and passes through `escapeUserText` (user-text.ts): `@` is defused so
+ * that a hazard title or a file name can never ping a person or a team, and no user text can
+ * ever spell a clinsafe marker. `serialize` applies the same function again to every text and
+ * code node and turns any `html` node clinsafe did not make itself into text, so a tree built
+ * by hand cannot leak either.
  */
 import type {
   BlockContent,
@@ -19,20 +22,22 @@ import type {
   TableRow,
   Text,
 } from 'mdast';
+import { marker, type MarkerKind } from './markers.js';
 import { serializeMarkdown } from './markdown-serializer.js';
+import { escapeUserText } from './user-text.js';
 
-/** U+2060 WORD JOINER after `@` stops GitHub from turning `@name` into a mention. */
+/** U+2060 WORD JOINER after `@` stops GitHub from turning `@name` into a mention (and `<!` from opening a comment). */
 export function defuse(value: string): string {
-  return value.replace(/@/g, '@\u2060');
+  return escapeUserText(value, 'prose');
 }
 
-export const text = (value: string): Text => ({ type: 'text', value: defuse(value) });
+export const text = (value: string): Text => ({ type: 'text', value: escapeUserText(value, 'prose') });
 export const strong = (...children: (PhrasingContent | string)[]): PhrasingContent => ({ type: 'strong', children: children.map(phrase) });
 export const emphasis = (...children: (PhrasingContent | string)[]): PhrasingContent => ({
   type: 'emphasis',
   children: children.map(phrase),
 });
-export const inlineCode = (value: string): PhrasingContent => ({ type: 'inlineCode', value });
+export const inlineCode = (value: string): PhrasingContent => ({ type: 'inlineCode', value: escapeUserText(value, 'code') });
 export const link = (url: string, ...children: (PhrasingContent | string)[]): PhrasingContent => ({
   type: 'link',
   url: /^https?:\/\//i.test(url) ? url : '#',
@@ -83,7 +88,11 @@ export const heading = (depth: 1 | 2 | 3 | 4, ...children: (PhrasingContent | st
   depth,
   children: children.map(phrase),
 });
-export const code = (value: string, lang?: string): Code => ({ type: 'code', lang: lang ?? null, value });
+export const code = (value: string, lang?: string): Code => ({
+  type: 'code',
+  lang: lang ? escapeUserText(lang, 'code') : null,
+  value: escapeUserText(value, 'code'),
+});
 export const list = (items: (BlockContent[] | PhrasingContent[] | string)[], ordered = false, checked?: boolean): List => ({
   type: 'list',
   ordered,
@@ -113,10 +122,24 @@ export const table = (header: string[], rows: (PhrasingContent | string)[][]): T
 
 /** A collapsed section. The HTML here is fixed by clinsafe; the summary and content are escaped. */
 export function details(summary: string, children: RootContent[]): RootContent[] {
-  const open: Html = { type: 'html', value: '<details>' };
-  const sum: Html = { type: 'html', value: `<summary>${escapeHtml(defuse(summary))}</summary>` };
-  const close: Html = { type: 'html', value: '</details>' };
+  const open = trustedHtml('<details>');
+  const sum = trustedHtml(`<summary>${escapeHtml(defuse(summary))}</summary>`);
+  const close = trustedHtml('</details>');
   return [open, sum, ...children, close];
+}
+
+/** The only `html` nodes `serialize` writes as HTML: those made here, by clinsafe, from fixed text. */
+const TRUSTED_HTML = new WeakSet<Html>();
+
+function trustedHtml(value: string): Html {
+  const node: Html = { type: 'html', value };
+  TRUSTED_HTML.add(node);
+  return node;
+}
+
+/** The hidden marker of a body the bot writes, as an mdast node (the one way a marker enters a tree). */
+export function markerNode(kind: MarkerKind, key: string): Html {
+  return trustedHtml(marker(kind, key));
 }
 
 export function escapeHtml(value: string): string {
@@ -127,6 +150,37 @@ export function root(children: RootContent[]): Root {
   return { type: 'root', children };
 }
 
+/**
+ * The tree with every text and code value escaped (idempotent) and every `html` node that
+ * clinsafe did not make turned into escaped text: the last line of defence, whatever a caller built.
+ */
+function guarded<T extends object>(node: T): T {
+  const n = node as unknown as { type: string; value?: string; lang?: string | null; children?: object[] };
+  if (n.type === 'html' && !TRUSTED_HTML.has(node as unknown as Html))
+    return { type: 'text', value: escapeUserText(n.value ?? '', 'prose') } as unknown as T;
+  if (n.type === 'html') return node;
+  const out: Record<string, unknown> = { ...n };
+  if (n.type === 'text' && typeof n.value === 'string') out.value = escapeUserText(n.value, 'prose');
+  if ((n.type === 'inlineCode' || n.type === 'code') && typeof n.value === 'string') out.value = escapeUserText(n.value, 'code');
+  if (n.type === 'code' && n.lang) out.lang = escapeUserText(n.lang, 'code');
+  const link = n as { url?: unknown; title?: unknown };
+  if (n.type === 'link' && typeof link.url === 'string') out.url = safeUrl(link.url);
+  if (n.type === 'link' && typeof link.title === 'string') out.title = escapeUserText(link.title, 'prose');
+  if (Array.isArray(n.children)) out.children = n.children.map((c) => guarded(c));
+  return out as T;
+}
+
+/** A link target as plain printable ASCII: anything else (spaces, `<`, look-alikes) percent-encoded. */
+function safeUrl(url: string): string {
+  return url.replace(/[^\x21-\x7e]|[<>]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD';
+    }
+  });
+}
+
 export function serialize(tree: Root): string {
-  return serializeMarkdown(tree, { alignTables: true });
+  return serializeMarkdown(guarded(tree), { alignTables: true });
 }

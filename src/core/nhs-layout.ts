@@ -45,7 +45,12 @@ export type ColumnKey =
   | 'controlStatus'
   | 'evidence'
   | 'actionOwner'
-  | 'actionDue';
+  | 'actionDue'
+  | 'deliveredSeverity'
+  | 'deliveredLikelihood'
+  | 'residualBasis'
+  | 'severityReductionReason'
+  | 'plannedResidualAcceptance';
 
 export interface ColumnDef {
   key: ColumnKey;
@@ -182,6 +187,19 @@ export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
     header: 'Action due',
     aliases: ['Due date', 'Target date', 'Action due date', 'Date due'],
     width: 12,
+    clinsafe: true,
+  },
+  // The residual as delivered (crediting no planned control) and what the residual rests on.
+  // `Residual risk basis` is written for readers and never read back: it is derived.
+  { key: 'deliveredSeverity', header: 'Residual Consequence as delivered', aliases: [], width: 14, clinsafe: true },
+  { key: 'deliveredLikelihood', header: 'Residual Likelihood as delivered', aliases: [], width: 14, clinsafe: true },
+  { key: 'residualBasis', header: 'Residual risk basis', aliases: [], width: 40, clinsafe: true },
+  { key: 'severityReductionReason', header: 'Severity reduction reason', aliases: [], width: 30, clinsafe: true },
+  {
+    key: 'plannedResidualAcceptance',
+    header: 'Planned residual accepted by',
+    aliases: [],
+    width: 30,
     clinsafe: true,
   },
 ];

@@ -21,13 +21,17 @@ export interface RiskScheme {
   /** likelihood → severity → rating value */
   matrix: Record<string, Record<string, number>>;
   ratings: RiskRating[];
-  /** Residual ratings at or above this need a written justification. */
+  /** Residual ratings at or above this need a recorded justification that further reduction is impractical. */
   justifyFrom: number;
-  /** Residual ratings at or above this cannot be released. */
+  /** Residual ratings at or above this cannot be released (NHS default: 4, "mandatory elimination or control"). */
   unacceptableFrom: number;
-  /** Definitions shown in documents, keyed by label. */
+  /** Definitions shown in documents, keyed by label (a custom scheme's own words). */
   severityMeanings: Record<string, string>;
   likelihoodMeanings: Record<string, string>;
+  /** The severity ladder by number of patients, when the scheme has one (the NHS default does). */
+  severityLadder?: SeverityLine[];
+  /** Where the definitions come from, printed with them; absent for a manufacturer's own scheme. */
+  source?: string;
 }
 
 export const NHS_SEVERITIES = ['Minor', 'Significant', 'Considerable', 'Major', 'Catastrophic'] as const;
@@ -53,23 +57,81 @@ function nhsMatrix(): Record<string, Record<string, number>> {
   return matrix;
 }
 
+/** One line of a severity ladder: the consequence, and whether it is graded for one patient or several. */
+export interface SeverityLine {
+  severity: string;
+  consequence: string;
+  patients: 'single' | 'multiple';
+}
+
+/**
+ * The guidance's severity (consequence) ladder, word for word: it grades by the number of patients
+ * affected, so every line is printed (a CSO grading from a one-line summary lands on the wrong rating).
+ */
+const LIFE_CHANGING =
+  'Permanent life-changing incapacity and any condition for which the prognosis is death or permanent life-changing incapacity; severe injury or severe incapacity from which recovery is not expected in the short term';
+export const NHS_SEVERITY_LADDER: readonly SeverityLine[] = Object.freeze([
+  { severity: 'Catastrophic', consequence: 'Death', patients: 'multiple' },
+  { severity: 'Catastrophic', consequence: LIFE_CHANGING, patients: 'multiple' },
+  { severity: 'Major', consequence: 'Death', patients: 'single' },
+  { severity: 'Major', consequence: LIFE_CHANGING, patients: 'single' },
+  {
+    severity: 'Major',
+    consequence: 'Severe injury or severe incapacity from which recovery is expected in the short term',
+    patients: 'multiple',
+  },
+  { severity: 'Major', consequence: 'Severe psychological trauma', patients: 'multiple' },
+  {
+    severity: 'Considerable',
+    consequence: 'Severe injury or severe incapacity from which recovery is expected in the short term',
+    patients: 'single',
+  },
+  { severity: 'Considerable', consequence: 'Severe psychological trauma', patients: 'single' },
+  {
+    severity: 'Considerable',
+    consequence: 'Minor injury or injuries from which recovery is not expected in the short term',
+    patients: 'multiple',
+  },
+  { severity: 'Considerable', consequence: 'Significant psychological trauma', patients: 'multiple' },
+  {
+    severity: 'Significant',
+    consequence: 'Minor injury or injuries from which recovery is not expected in the short term',
+    patients: 'single',
+  },
+  { severity: 'Significant', consequence: 'Significant psychological trauma', patients: 'single' },
+  { severity: 'Significant', consequence: 'Minor injury from which recovery is expected in the short term', patients: 'multiple' },
+  { severity: 'Significant', consequence: 'Minor psychological upset; inconvenience', patients: 'multiple' },
+  {
+    severity: 'Minor',
+    consequence:
+      'Minor injury from which recovery is expected in the short term; minor psychological upset; inconvenience; any negligible consequence',
+    patients: 'single',
+  },
+]) as readonly SeverityLine[];
+
+/** Where the default scheme's words come from; printed with them. */
+export const NHS_SOURCE = 'NHS DCB0129 implementation guidance, tables 7–10, as NHS England republishes them for the UK Core hazard log';
+
 export const NHS_DCB0129: RiskScheme = Object.freeze({
   id: 'nhs-dcb0129',
   name: 'NHS DCB0129 implementation guidance risk matrix (tables 7–10)',
+  source: NHS_SOURCE,
   severities: [...NHS_SEVERITIES],
   likelihoods: [...NHS_LIKELIHOODS],
   matrix: nhsMatrix(),
+  // Meanings are the guidance's words, verbatim; names are clinsafe's short labels for tables.
   ratings: [
     { value: 1, name: 'Acceptable', meaning: 'Acceptable, no further action required.' },
     {
       value: 2,
       name: 'Acceptable where cost of further reduction outweighs benefit',
-      meaning: 'Acceptable where the cost of further reduction outweighs the benefits gained.',
+      meaning: 'Acceptable where cost of further reduction outweighs benefits gained.',
     },
     {
       value: 3,
       name: 'Undesirable',
-      meaning: 'Undesirable; acceptable only where further risk reduction is impractical.',
+      meaning:
+        'Undesirable level of risk. Attempts should be made to eliminate or control to reduce risk to an acceptable level. Shall only be acceptable when further risk reduction is impractical.',
     },
     {
       value: 4,
@@ -78,22 +140,18 @@ export const NHS_DCB0129: RiskScheme = Object.freeze({
     },
     { value: 5, name: 'Unacceptable', meaning: 'Unacceptable level of risk.' },
   ],
+  // 3 only with a recorded justification that further reduction is impractical; 4 is not yet an
+  // acceptable level ("mandatory elimination or control"), so 4 and 5 are not releasable.
   justifyFrom: 3,
-  unacceptableFrom: 5,
-  severityMeanings: {
-    Minor: 'Minimal injury or negligible consequence.',
-    Significant: 'Minor injury with short-term recovery, minor psychological upset or inconvenience (multiple patients).',
-    Considerable: 'Minor injury with recovery not expected in the short term, or significant psychological trauma (multiple patients).',
-    Major:
-      'Death or permanent life-changing incapacity of one patient, or severe injury or incapacity from which recovery is expected in the short term, or severe psychological trauma (multiple patients).',
-    Catastrophic: 'Death or permanent life-changing incapacity (multiple patients).',
-  },
+  unacceptableFrom: 4,
+  severityMeanings: {},
+  severityLadder: [...NHS_SEVERITY_LADDER],
   likelihoodMeanings: {
-    'Very high': 'Certain or almost certain; highly likely to occur.',
-    High: 'Not certain but very possible; reasonably expected to occur in the majority of cases.',
-    Medium: 'Possible.',
-    Low: 'Could occur but in the great majority of occasions will not.',
-    'Very low': 'Negligible or nearly negligible possibility of occurring.',
+    'Very high': 'Certain or almost certain; highly likely to occur',
+    High: 'Not certain but very possible; reasonably expected to occur in the majority of cases',
+    Medium: 'Possible',
+    Low: 'Could occur but in the great majority of occasions will not',
+    'Very low': 'Negligible or nearly negligible possibility of occurring',
   },
 }) as RiskScheme;
 

@@ -5,7 +5,33 @@
 import { z } from 'zod';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
 
-const text = z.string().min(1, { error: 'must not be empty' });
+/**
+ * Length limits on user text (issue 10 §4): every later step — validation messages, the gate's
+ * comment, the documents — works on text of a bounded size. Generous for real content.
+ */
+export const LIMITS = {
+  /** Any text field: a long description is a few thousand characters. */
+  text: 20_000,
+  /** Titles (hazard, incident, workshop): one line. */
+  title: 200,
+  /** Identifiers (H-001, H-001-C01). */
+  id: 64,
+  /** One trigger path pattern (GitHub paths are at most 4096 bytes; patterns are far shorter). */
+  triggerPath: 1_024,
+  /** One trigger label (GitHub labels are at most 50 characters). */
+  triggerLabel: 100,
+  /** Trigger patterns or labels of one hazard. */
+  triggers: 500,
+} as const;
+
+const text = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(LIMITS.text, { error: `is too long: at most ${LIMITS.text} characters; move long material to a document and cite it` });
+const title = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(LIMITS.title, { error: `is too long: a title is at most ${LIMITS.title} characters; put the detail in the description` });
 const textList = z.array(text);
 
 export function isRealIsoDate(value: string): boolean {
@@ -29,6 +55,7 @@ export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$/;
 const id = z
   .string({ error: 'must be an identifier such as H-001' })
+  .max(LIMITS.id, { error: `is too long for an identifier: at most ${LIMITS.id} characters (e.g. H-001, H-001-C01)` })
   .regex(ID_PATTERN, { error: 'must be an identifier of letters and digits, optionally joined by - _ or . (e.g. H-001, C1, H-001-C01)' });
 
 export const csoSchema = z
@@ -59,6 +86,10 @@ export const customSchemeSchema = z
     matrix: z.record(z.string(), z.record(z.string(), z.number().int())).describe('likelihood → severity → rating value'),
     severityMeanings: z.record(z.string(), text).optional(),
     likelihoodMeanings: z.record(z.string(), text).optional(),
+    severityLadder: z
+      .array(z.strictObject({ severity: text, consequence: text, patients: z.enum(['single', 'multiple']) }))
+      .optional()
+      .describe('Optional. Consequences graded by the number of patients affected, printed with the scheme'),
   })
   .describe('A complete custom risk matrix, declared in the CRMP');
 
@@ -97,8 +128,14 @@ export const configSchema = z
         requiredApprovals: z.number().int().min(1).max(10).default(1),
         label: text.optional(),
         alwaysImpacted: z.array(text).default([]),
+        caseSensitivePaths: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Match trigger paths case-sensitively. Default false: SRC/Patient/x.ts matches src/patient/** (paths are also Unicode-normalised, NFC)',
+          ),
       })
-      .default({ statusContext: 'clinsafe/cso-approval', requiredApprovals: 1, alwaysImpacted: [] }),
+      .default({ statusContext: 'clinsafe/cso-approval', requiredApprovals: 1, alwaysImpacted: [], caseSensitivePaths: false }),
     review: z.strictObject({
       cadenceMonths: z.number().int().min(1).max(60),
       lastReviewed: isoDate.optional(),
@@ -116,10 +153,27 @@ export const configSchema = z
       .default({ incidentLabel: 'clinical-incident', reviewLabel: 'clinical-safety-review' })
       .describe('Settings of the clinsafe GitHub App'),
     roles: z.array(z.strictObject({ name: text, role: text, responsibilities: text.optional() })).default([]),
+    otherManufacturers: z
+      .array(
+        z.strictObject({
+          name: text.describe('The organisation, as control owners name it'),
+          system: text.optional().describe('The interfacing system it makes'),
+          standard: text.default('DCB0129').describe('The standard under which it manages its own clinical risk'),
+        }),
+      )
+      .default([])
+      .describe('Manufacturers of interfacing systems that hold controls: not deploying organisations; they act in their own safety case'),
     method: text.optional(),
     incidentProcess: text.optional(),
   })
   .describe('clinsafe.yml: the product, its Clinical Safety Officers and the clinical risk management process');
+
+/** A decision a CSO records in a safety file: who (GitHub login on the roster), when, and why. */
+const csoRecord = z.strictObject({
+  by: z.string().regex(GITHUB_LOGIN, { error: 'must be the GitHub login of a CSO on the roster, without @' }),
+  on: isoDate,
+  reason: text,
+});
 
 const OWNER_HELP = 'is `manufacturer` or the name of the organisation that holds the control';
 
@@ -172,7 +226,7 @@ function buildHazardSchema(scheme: RiskScheme) {
   return z
     .strictObject({
       id,
-      title: text,
+      title,
       description: text,
       clinicalImpact: text,
       causes: z.array(z.strictObject({ id, description: text })).default([]),
@@ -201,6 +255,17 @@ function buildHazardSchema(scheme: RiskScheme) {
         )
         .default([]),
       residual: assessment,
+      deliveredResidual: assessment
+        .optional()
+        .describe(
+          'Optional. The residual risk as delivered in this release, crediting no planned control; set it when residual counts controls still planned',
+        ),
+      severityReductionReason: text
+        .optional()
+        .describe('Why the residual severity is lower than the initial one (controls usually reduce likelihood, not severity)'),
+      acceptedPlannedResidual: csoRecord
+        .optional()
+        .describe('A CSO on the roster accepts releasing with a residual that rests on planned controls, and says why'),
       status: z.enum(HAZARD_STATUSES),
       transferredTo: text.optional(),
       retiredReason: text.optional(),
@@ -224,8 +289,14 @@ function buildHazardSchema(scheme: RiskScheme) {
       draft: z.boolean().default(false),
       triggers: z
         .strictObject({
-          paths: z.array(text).default([]),
-          labels: z.array(text).default([]),
+          paths: z
+            .array(text.max(LIMITS.triggerPath, { error: `is too long for a path pattern: at most ${LIMITS.triggerPath} characters` }))
+            .max(LIMITS.triggers, { error: `lists too many patterns: at most ${LIMITS.triggers}; use a broader glob` })
+            .default([]),
+          labels: z
+            .array(text.max(LIMITS.triggerLabel, { error: `is too long for a label: at most ${LIMITS.triggerLabel} characters` }))
+            .max(LIMITS.triggers, { error: `lists too many labels: at most ${LIMITS.triggers}` })
+            .default([]),
         })
         .default({ paths: [], labels: [] }),
     })
@@ -236,7 +307,7 @@ function buildIncidentSchema(scheme: RiskScheme) {
   return z
     .strictObject({
       reference: id,
-      title: text.optional(),
+      title: title.optional(),
       reportedBy: text,
       reportedOn: isoDate,
       summary: text,
@@ -254,6 +325,11 @@ function buildIncidentSchema(scheme: RiskScheme) {
       journal: z.array(z.strictObject({ date: isoDate, by: text, entry: text })).default([]),
       madeSafeOn: isoDate.optional(),
       closedOn: isoDate.optional(),
+      safetyCaseImpact: csoRecord
+        .optional()
+        .describe(
+          'DCB0129 7.2.2/7.2.3: a CSO on the roster records why a linked hazard is not re-assessed although this incident is rated above its residual risk',
+        ),
     })
     .describe('A safety incident log entry (DCB0129 §3.6)');
 }
@@ -261,7 +337,7 @@ function buildIncidentSchema(scheme: RiskScheme) {
 export const workshopSchema = z
   .strictObject({
     date: isoDate,
-    title: text.optional(),
+    title: title.optional(),
     method: text,
     attendees: z.array(z.strictObject({ name: text, role: text })).min(1, { error: 'list who attended' }),
     hazardsRaised: z.array(id).default([]),
@@ -302,5 +378,6 @@ export function toRiskScheme(declared: Config['riskScheme']): RiskScheme {
     unacceptableFrom: declared.unacceptableFrom,
     severityMeanings: declared.severityMeanings ?? {},
     likelihoodMeanings: declared.likelihoodMeanings ?? {},
+    ...(declared.severityLadder ? { severityLadder: declared.severityLadder } : {}),
   };
 }

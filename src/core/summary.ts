@@ -1,5 +1,7 @@
 /** Plain summaries of a safety folder, shared by the CLI and the documents. */
 import type { Hazard, SafetyFolder } from './folder.js';
+import { residualBasis } from './acceptability.js';
+import { isManufacturerOwner, organisationKey } from './owners.js';
 import { describeRisk } from './risk.js';
 import { HAZARD_STATUSES } from './schema.js';
 
@@ -17,7 +19,12 @@ export interface FolderSummary {
   residualByRating: Record<number, number>;
 }
 
-export const isManufacturer = (owner: string): boolean => owner.trim().toLowerCase() === 'manufacturer';
+/**
+ * True when `owner` is the manufacturer: the word `manufacturer` or, given the folder, the
+ * manufacturer's own name in any spelling (see core/owners.ts).
+ */
+export const isManufacturer = (owner: string, folder?: Pick<SafetyFolder, 'config'>): boolean =>
+  folder ? isManufacturerOwner(folder.config, owner) : organisationKey(owner) === 'manufacturer';
 
 export function summarize(folder: SafetyFolder): FolderSummary {
   const byStatus = { open: 0, transferred: 0, closed: 0, retired: 0 };
@@ -28,7 +35,7 @@ export function summarize(folder: SafetyFolder): FolderSummary {
   for (const h of folder.hazards) {
     byStatus[h.status]++;
     controls += h.controls.length;
-    transferredControls += h.controls.filter((c) => !isManufacturer(c.owner)).length;
+    transferredControls += h.controls.filter((c) => !isManufacturer(c.owner, folder)).length;
     outstandingControls += h.controls.filter((c) => c.status === 'planned').length;
     if (h.status !== 'retired') residualByRating[h.residual.risk] = (residualByRating[h.residual.risk] ?? 0) + 1;
   }
@@ -62,15 +69,29 @@ export interface HazardRow {
   initial: string;
   residual: string;
   residualRisk: number;
+  /** The rating acceptability is judged on: the delivered residual when stated, else the residual. */
+  releaseRisk: number;
+  /** Set when planned controls are counted: "3 as delivered (2 with planned controls)". */
+  residualNote?: string;
 }
 
 export function hazardRows(folder: SafetyFolder): HazardRow[] {
-  return folder.hazards.map((h: Hazard) => ({
-    id: h.id,
-    title: h.title,
-    status: h.draft ? `${h.status} (draft)` : h.status,
-    initial: describeRisk(folder.scheme, h.initial.risk),
-    residual: describeRisk(folder.scheme, h.residual.risk),
-    residualRisk: h.residual.risk,
-  }));
+  return folder.hazards.map((h: Hazard) => {
+    const b = residualBasis(folder, h);
+    const delivered = b.restsOnPlanned ? h.initial.risk : b.delivered?.risk;
+    const note =
+      delivered !== undefined && delivered !== h.residual.risk
+        ? `${delivered} as delivered${b.delivered ? '' : ' (initial)'}, ${h.residual.risk} with planned controls`
+        : undefined;
+    return {
+      id: h.id,
+      title: h.title,
+      status: h.draft ? `${h.status} (draft)` : h.status,
+      initial: describeRisk(folder.scheme, h.initial.risk),
+      residual: note ?? describeRisk(folder.scheme, h.residual.risk),
+      residualRisk: h.residual.risk,
+      releaseRisk: b.releaseRisk,
+      ...(note ? { residualNote: note } : {}),
+    };
+  });
 }

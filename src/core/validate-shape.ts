@@ -51,6 +51,18 @@ function objectShapesAt(schema: AnySchema, path: readonly Segment[]): Record<str
   }
 }
 
+/** Longest key or value "did you mean" compares: suggestions are for typos in short names, never for a megabyte of text. */
+export const MAX_SUGGEST_CHARS = 64;
+/** How much of any user text a message quotes. */
+export const MAX_QUOTE_CHARS = 40;
+
+/** User text quoted in a message: at most a short prefix, with what was left out said. */
+export function quote(value: string, max = MAX_QUOTE_CHARS): string {
+  if (value.length <= max) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+}
+
+/** Edit distance (Levenshtein). Callers keep both strings short (see MAX_SUGGEST_CHARS). */
 export function editDistance(a: string, b: string): number {
   const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
@@ -64,12 +76,14 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate, if it is close enough to be a likely typo. */
 export function didYouMean(value: string, candidates: readonly string[]): string | undefined {
+  if (value.length > MAX_SUGGEST_CHARS) return undefined;
   const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
   const exact = candidates.find((c) => norm(c) === norm(value));
   if (exact) return exact;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    if (c.length > MAX_SUGGEST_CHARS) continue;
     const d = editDistance(value.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
@@ -81,7 +95,9 @@ export function didYouMean(value: string, candidates: readonly string[]): string
 
 export function fieldName(path: readonly Segment[]): string {
   let out = '';
-  for (const seg of path) {
+  for (const raw of path) {
+    // A key can be user text (a custom scheme's names, an unknown key): only a short prefix is shown.
+    const seg = typeof raw === 'string' && raw.length > MAX_QUOTE_CHARS ? `${raw.slice(0, MAX_QUOTE_CHARS)}…` : raw;
     if (typeof seg === 'number') out += `[${seg}]`;
     else out += out ? `.${seg}` : seg;
   }
@@ -89,7 +105,7 @@ export function fieldName(path: readonly Segment[]): string {
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return quote(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -157,7 +173,7 @@ export function validateShape<S extends AnySchema>(
           push(
             [...path, key],
             'key',
-            `unknown field "${key}"${path.length ? ` in ${name}` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; allowed fields: ${allowed.join(', ')}`,
+            `unknown field ${quote(key)}${path.length ? ` in ${name}` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; allowed fields: ${allowed.join(', ')}`,
           );
         }
         return;
@@ -230,9 +246,23 @@ export function validateShape<S extends AnySchema>(
         }
         return;
       }
-      case 'too_big':
-        push(path, 'value', `${name} ${show(issue.input)} is too large; the maximum is ${String(issue.maximum)}`);
+      case 'too_big': {
+        const custom = issue.message.startsWith('is ') || issue.message.startsWith('lists ');
+        if (issue.origin === 'string' && typeof issue.input === 'string')
+          push(
+            path,
+            'value',
+            `${name} ${custom ? issue.message : `is too long: at most ${String(issue.maximum)} characters`} (it has ${issue.input.length})`,
+          );
+        else if (issue.origin === 'array' && Array.isArray(issue.input))
+          push(
+            path,
+            'value',
+            `${name} ${custom ? issue.message : `lists too many items: at most ${String(issue.maximum)}`} (it has ${issue.input.length})`,
+          );
+        else push(path, 'value', `${name} ${show(issue.input)} is too large; the maximum is ${String(issue.maximum)}`);
         return;
+      }
       default:
         push(path, 'value', `${name}${issue.input !== undefined ? ` ${show(issue.input)}` : ''} ${issue.message}`);
     }

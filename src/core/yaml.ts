@@ -10,6 +10,59 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deepest nesting of lists and mappings clinsafe reads: a hazard file is five or six levels deep. */
+export const MAX_NESTING = 64;
+/** YAML syntax errors reported per file: the first few say where to look; hundreds say nothing more. */
+const MAX_SYNTAX_DIAGNOSTICS = 10;
+/** How much of a YAML library message is repeated (it can quote the file). */
+const MAX_LIBRARY_MESSAGE = 200;
+
+const TOO_DEEP = `lists and mappings nest more than ${MAX_NESTING} levels deep here; a safety file is a few levels deep — flatten the structure (this looks like generated or hostile content)`;
+
+/**
+ * Offset where flow collections (`[`, `{`) first nest deeper than MAX_NESTING, or -1. A cheap scan
+ * before parsing: quoted text and comments are skipped; brackets inside plain text may be counted,
+ * which can only make the limit stricter for text no real file holds.
+ */
+export function flowNestingOffset(text: string): number {
+  let depth = 0;
+  let quote = '';
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const prev = text[i - 1];
+      if (prev === undefined || /[\s[{,:]/.test(prev)) quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
+/** Depth of a parsed value (lists and mappings), stopping as soon as it passes `limit`. */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+const isStackOverflow = (e: unknown) => e instanceof RangeError || /call stack/i.test(String((e as Error | undefined)?.message ?? e));
 
 export interface ParsedYaml {
   file: string;
@@ -141,8 +194,42 @@ const YAML_HINTS: Record<string, string> = {
 
 /** Parse YAML text. On failure the diagnostics explain where and why; `parsed` is absent. */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  try {
+    return parseYamlUnguarded(file, text, lineOffset);
+  } catch (e) {
+    // Whatever the YAML library could not take: never its own words ("Maximum call stack size exceeded").
+    const deep = isStackOverflow(e);
+    return {
+      diagnostics: [
+        {
+          file,
+          line: 1 + lineOffset,
+          col: 1,
+          severity: 'error',
+          code: deep ? 'too-deep' : 'yaml-syntax',
+          message: deep ? TOO_DEEP : 'the file cannot be read as YAML; check it with a YAML editor and save it as plain UTF-8 text',
+        },
+      ],
+    };
+  }
+}
+
+function parseYamlUnguarded(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
+  const deepAt = flowNestingOffset(text);
+  if (deepAt >= 0) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < deepAt; i++)
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    return {
+      diagnostics: [{ file, line: line + lineOffset, col: deepAt - lineStart + 1, severity: 'error', code: 'too-deep', message: TOO_DEEP }],
+    };
+  }
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
@@ -156,9 +243,12 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
     const p = lineCounter.linePos(offset);
     return { line: p.line + lineOffset, col: p.col };
   };
-  for (const e of doc.errors) {
+  const overflow = doc.errors.find((e) => isStackOverflow(e));
+  if (overflow) return { diagnostics: [{ file, ...at(overflow.pos[0]), severity: 'error', code: 'too-deep', message: TOO_DEEP }] };
+  for (const e of doc.errors.slice(0, MAX_SYNTAX_DIAGNOSTICS)) {
     const hint = YAML_HINTS[e.code];
-    const first = e.message.split('\n')[0] ?? e.message;
+    let first = e.message.split('\n')[0] ?? e.message;
+    if (first.length > MAX_LIBRARY_MESSAGE) first = `${first.slice(0, MAX_LIBRARY_MESSAGE)}…`;
     diagnostics.push({
       file,
       ...at(e.pos[0]),
@@ -166,6 +256,10 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
       code: 'yaml-syntax',
       message: `YAML syntax: ${first}${hint ? ` — ${hint}` : ''}`,
     });
+  }
+  if (doc.errors.length > MAX_SYNTAX_DIAGNOSTICS) {
+    const last = diagnostics[diagnostics.length - 1]!;
+    last.message += ` (and ${doc.errors.length - MAX_SYNTAX_DIAGNOSTICS} more YAML errors in this file)`;
   }
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -213,11 +307,17 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
       file,
       ...at(offset),
       severity: 'error',
-      code: excessive ? 'alias-bomb' : 'yaml-syntax',
+      code: excessive ? 'alias-bomb' : isStackOverflow(err) ? 'too-deep' : 'yaml-syntax',
       message: excessive
         ? `too many YAML aliases expand here (limit ${MAX_ALIAS_COUNT}); this looks like an alias bomb — write the values out instead of nesting anchors`
-        : `YAML could not be read: ${(err as Error).message}`,
+        : isStackOverflow(err)
+          ? TOO_DEEP
+          : `YAML could not be read: ${String((err as Error).message).slice(0, MAX_LIBRARY_MESSAGE)}`,
     });
+    return { diagnostics };
+  }
+  if (depthOver(value, MAX_NESTING)) {
+    diagnostics.push({ file, line: 1 + lineOffset, col: 1, severity: 'error', code: 'too-deep', message: TOO_DEEP });
     return { diagnostics };
   }
   return { parsed: { file, value, doc, lineCounter, lineOffset }, diagnostics };

@@ -5,8 +5,10 @@
 import type { RootContent } from 'mdast';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { emphasis, heading, inlineCode, list, paragraph, strong, text } from '../core/markdown.js';
-import { describeRisk, ratingOf } from '../core/risk.js';
-import { isManufacturer } from '../core/summary.js';
+import { describeRisk, ratingOf, riskOf } from '../core/risk.js';
+import { residualBasis, residualText } from '../core/acceptability.js';
+import { ownerKind } from '../core/owners.js';
+import { findingsFor, incidentConflictBlock, signOffFindingsBlock } from './clinical-blocks.js';
 import { evidenceCell, grid, oneLine, paras, type Cell } from './mdast.js';
 import {
   day,
@@ -21,6 +23,8 @@ import {
   unacceptableHazards,
 } from './safety-case-facts.js';
 import type { ChangeRecordEntry, ReleaseInfo, SignOff } from './types.js';
+
+export { riskScheme, transferredBlock } from './clinical-blocks.js';
 
 export interface DocContext {
   folder: SafetyFolder;
@@ -201,44 +205,6 @@ export function changeControl(ctx: DocContext): RootContent[] {
   ];
 }
 
-export function riskScheme(ctx: DocContext): RootContent[] {
-  const s = ctx.folder.scheme;
-  const out: RootContent[] = [
-    paragraph(
-      'Risk scheme in force: ',
-      strong(s.name),
-      '. Risk is looked up in the matrix below from severity and likelihood; it is never a product of scores.',
-    ),
-    heading(3, 'Risk ratings'),
-    grid(
-      ['Rating', 'Name', 'Meaning'],
-      [...s.ratings].reverse().map((r) => [String(r.value), r.name, r.meaning]),
-    ),
-    paragraph(
-      `Residual ratings of ${s.justifyFrom} or more need a written justification; ratings of ${s.unacceptableFrom} or more are not acceptable for release.`,
-    ),
-  ];
-  if (Object.keys(s.severityMeanings).length) {
-    out.push(
-      heading(3, 'Severity'),
-      grid(
-        ['Severity', 'Meaning'],
-        [...s.severities].reverse().map((l) => [l, s.severityMeanings[l] ?? '']),
-      ),
-    );
-  }
-  if (Object.keys(s.likelihoodMeanings).length) {
-    out.push(
-      heading(3, 'Likelihood'),
-      grid(
-        ['Likelihood', 'Meaning'],
-        [...s.likelihoods].reverse().map((l) => [l, s.likelihoodMeanings[l] ?? '']),
-      ),
-    );
-  }
-  return out;
-}
-
 /**
  * How a rating reads on the page: below justifyFrom green (acceptable), at justifyFrom yellow (needs
  * justification), between it and unacceptableFrom orange, at or above unacceptableFrom red.
@@ -278,7 +244,7 @@ export function hazardSummary(ctx: DocContext): RootContent[] {
     ),
     grid(
       ['ID', 'Hazard', 'Initial risk (severity / likelihood: rating)', 'Residual risk (severity / likelihood: rating)', 'Status'],
-      hs.map((h) => [h.id, h.title, assessment(ctx, h.initial), assessment(ctx, h.residual), hazardStatus(h)]),
+      hs.map((h) => [h.id, h.title, assessment(ctx, h.initial), residualText(ctx.folder, h), hazardStatus(h)]),
     ),
   ];
   const retired = hs.filter((h) => h.status === 'retired');
@@ -304,7 +270,16 @@ export function hazardDetails(ctx: DocContext): RootContent[] {
           ['Existing controls', h.existingControls.map(oneLine).join('; ') || 'none recorded'],
           ['Initial risk', assessment(ctx, h.initial)],
           ['Additional controls', h.controls.map((c) => `${c.id} (${c.type}, ${c.owner}, ${c.status})`).join('; ') || 'none'],
-          ['Residual risk', assessment(ctx, h.residual)],
+          ['Residual risk', residualText(ctx.folder, h)],
+          ...(h.severityReductionReason ? [['Why the severity is lower', h.severityReductionReason] as Cell[]] : []),
+          ...(h.acceptedPlannedResidual
+            ? [
+                [
+                  'Residual resting on planned controls accepted by',
+                  `${h.acceptedPlannedResidual.by} on ${h.acceptedPlannedResidual.on}: ${oneLine(h.acceptedPlannedResidual.reason)}`,
+                ] as Cell[],
+              ]
+            : []),
           ['Status', hazardStatus(h)],
           [
             'Actions',
@@ -327,12 +302,12 @@ export function residualRiskBlock(ctx: DocContext): RootContent[] {
   if (rs.length === 0) return [paragraph('There are no live hazards, so no residual risks.')];
   return [
     grid(
-      ['ID', 'Hazard', 'Residual risk', 'Meaning of the rating', 'Operational constraints'],
+      ['ID', 'Hazard', 'Residual risk', 'Definition of the rating as released', 'Operational constraints'],
       rs.map(({ hazard: h, constraints }) => [
         h.id,
         h.title,
-        assessment(ctx, h.residual),
-        ratingOf(ctx.folder.scheme, h.residual.risk)?.meaning ?? '',
+        residualText(ctx.folder, h),
+        ratingOf(ctx.folder.scheme, residualBasis(ctx.folder, h).releaseRisk)?.meaning ?? '',
         constraints.length ? constraints.map(oneLine).join('; ') : 'none stated',
       ]),
     ),
@@ -352,38 +327,11 @@ export function highResidualBlock(ctx: DocContext): RootContent[] {
       hs.map((h) => [
         h.id,
         h.title,
-        assessment(ctx, h.residual),
+        residualText(ctx.folder, h),
         h.justification ? h.justification : strong('No justification recorded: the CSO must justify this before sign-off'),
       ]),
     ),
   ];
-}
-
-export function transferredBlock(ctx: DocContext): RootContent[] {
-  const ts = transferredHazards(ctx.folder);
-  if (ts.length === 0) return [paragraph('No hazard is transferred and no control is held by another organisation.')];
-  const out: RootContent[] = [
-    paragraph(
-      'Deploying organisations must put the controls below in place, and assess them in their own DCB0160 clinical risk management, before and while using the product.',
-    ),
-  ];
-  for (const t of ts) {
-    out.push(heading(3, `${t.hazard.id} ${oneLine(t.hazard.title)}`));
-    out.push(
-      paragraph(
-        `Status: ${hazardStatus(t.hazard)}. Held by: ${t.organisations.map(oneLine).join(', ')}. Residual risk: ${assessment(ctx, t.hazard.residual)}.`,
-      ),
-    );
-    out.push(
-      grid(
-        ['Control', 'What the organisation must do', 'Type', 'Owner', 'Status'],
-        t.controls.map((c) => [c.id, c.description, c.type, c.owner, c.status]),
-      ),
-    );
-    if (t.actions.length)
-      out.push(list(t.actions.map((a) => `Open action (${oneLine(a.owner)}${a.due ? `, due ${a.due}` : ''}): ${oneLine(a.summary)}`)));
-  }
-  return out;
 }
 
 export function requirementsBlock(ctx: DocContext): RootContent[] {
@@ -397,7 +345,11 @@ export function requirementsBlock(ctx: DocContext): RootContent[] {
         h.id,
         c.description,
         c.type,
-        isManufacturer(c.owner) ? 'manufacturer' : c.owner,
+        ownerKind(ctx.folder.config, c.owner) === 'manufacturer'
+          ? 'manufacturer'
+          : ownerKind(ctx.folder.config, c.owner) === 'other-manufacturer'
+            ? `${c.owner} (other manufacturer)`
+            : c.owner,
         c.status,
         evidenceCell(c.evidence),
       ]),
@@ -407,17 +359,21 @@ export function requirementsBlock(ctx: DocContext): RootContent[] {
 
 export function outstandingBlock(ctx: DocContext): RootContent[] {
   const is = outstandingIssues(ctx.folder);
+  const out: RootContent[] = [];
   if (is.length === 0)
-    return [
+    out.push(
       paragraph('There are no outstanding test issues: every control is implemented or verified with evidence, and no action is open.'),
-    ];
-  return [
-    paragraph(`${is.length} outstanding item${is.length === 1 ? '' : 's'} with a safety impact:`),
-    grid(
-      ['Hazard', 'Item', 'Kind', 'Description', 'Owner', 'Due'],
-      is.map((i) => [i.hazard.id, i.ref, i.kind, i.description, i.owner, i.due ?? '']),
-    ),
-  ];
+    );
+  else
+    out.push(
+      paragraph(`${is.length} outstanding item${is.length === 1 ? '' : 's'} with a safety impact:`),
+      grid(
+        ['Hazard', 'Item', 'Kind', 'Description', 'Owner', 'Due'],
+        is.map((i) => [i.hazard.id, i.ref, i.kind, i.description, i.owner, i.due ?? '']),
+      ),
+    );
+  out.push(heading(3, 'Sign-off checklist: findings that block or flag sign-off'), ...signOffFindingsBlock(ctx));
+  return out;
 }
 
 export function changeRecordBlock(ctx: DocContext): RootContent[] {
@@ -475,14 +431,20 @@ export function incidentsBlock(ctx: DocContext): RootContent[] {
     i.reference,
     i.title ?? oneLine(i.summary).slice(0, 120),
     i.reportedOn,
-    i.clinicalRiskAssessment ? `${i.clinicalRiskAssessment.severity} / ${i.clinicalRiskAssessment.likelihood}` : 'not assessed',
+    i.clinicalRiskAssessment ? incidentRating(ctx, i.clinicalRiskAssessment) : 'not assessed',
     i.hazards.join(', ') || 'none linked',
     i.closedOn && i.closedOn <= day(ctx.release.date) ? `closed ${i.closedOn}` : i.madeSafeOn ? `open (made safe ${i.madeSafeOn})` : 'open',
   ];
-  const header = ['Reference', 'Incident', 'Reported', 'Severity / likelihood', 'Hazards', 'Status'];
+  const header = ['Reference', 'Incident', 'Reported', 'Assessed risk', 'Hazards', 'Status'];
   out.push(since.length ? grid(header, since.map(row)) : paragraph('No safety incidents were reported in this period.'));
   if (stillOpen.length) out.push(paragraph('Incidents reported earlier and still open at this release:'), grid(header, stillOpen.map(row)));
+  out.push(heading(3, 'Impact of incidents on the safety case (DCB0129 7.2.2, 7.2.3)'), ...incidentConflictBlock(ctx));
   return out;
+}
+
+function incidentRating(ctx: DocContext, a: { severity: string; likelihood: string }): string {
+  const r = riskOf(ctx.folder.scheme, a.severity, a.likelihood);
+  return `${a.severity} / ${a.likelihood}${r === undefined ? '' : `: ${risk(ctx, r)}`}`;
 }
 
 export function safetyStatement(ctx: DocContext): RootContent[] {
@@ -490,8 +452,9 @@ export function safetyStatement(ctx: DocContext): RootContent[] {
   const live = liveHazards(f);
   const unacceptable = unacceptableHazards(f);
   const high = highResidualHazards(f);
+  const blocking = findingsFor(ctx).filter((b) => b.severity === 'blocks');
   const facts: RootContent = paragraph(
-    `Of ${live.length} live hazard${live.length === 1 ? '' : 's'}, ${unacceptable.length} ${unacceptable.length === 1 ? 'has' : 'have'} a residual rating of ${f.scheme.unacceptableFrom} or more (not acceptable for release) and ${high.length} ${high.length === 1 ? 'has' : 'have'} a residual rating of ${f.scheme.justifyFrom} or more (acceptable only with justification); ${transferredHazards(f).length} rely on controls held by deploying organisations; ${outstandingIssues(f).length} outstanding item(s) are listed in the test summary.`,
+    `Of ${live.length} live hazard${live.length === 1 ? '' : 's'}, ${unacceptable.length} ${unacceptable.length === 1 ? 'has' : 'have'} a residual rating as released of ${f.scheme.unacceptableFrom} or more (not acceptable for release) and ${high.length} ${high.length === 1 ? 'has' : 'have'} a residual rating as released of ${f.scheme.justifyFrom} or more (acceptable only with a recorded justification); ${transferredHazards(f).length} rely on controls held by deploying organisations; ${outstandingIssues(f).length} outstanding item(s) are listed in the test summary; ${blocking.length} finding(s) block sign-off.`,
   );
   const s = ctx.signOff;
   if (!s) {
@@ -524,6 +487,15 @@ export function safetyStatement(ctx: DocContext): RootContent[] {
           paragraph(
             strong(
               `Warning: ${unacceptable.map((h) => h.id).join(', ')} ${unacceptable.length === 1 ? 'has' : 'have'} a residual rating the risk scheme declares unacceptable.`,
+            ),
+          ),
+        ]
+      : []),
+    ...(blocking.length
+      ? [
+          paragraph(
+            strong(
+              `Warning: signed while ${blocking.length} finding(s) that block sign-off stood (${[...new Set(blocking.map((b) => b.hazardId))].join(', ')}); see the sign-off checklist.`,
             ),
           ),
         ]
@@ -569,7 +541,7 @@ export function dtacMap(): RootContent[] {
     ['Intended use, users, setting, interfaces and exclusions', 'System definition'],
     ['Residual risks and operational constraints', 'Residual risks'],
     ['Hazards not reduced as far as reasonably practicable, with justification', 'Hazards with a high residual rating'],
-    ['Controls for deploying organisations (DCB0160 hand-over)', 'Transferred hazards'],
+    ['Controls for deploying organisations (DCB0160 hand-over)', 'Hand-over to deploying organisations'],
     ['Safety requirements and their verification (test summary)', 'Safety requirements; Outstanding test issues'],
     ['Change control and approvals since the last release', 'Change record since the previous release'],
     ['Incident management', 'Incidents since the previous release'],

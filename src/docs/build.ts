@@ -13,7 +13,7 @@ import * as B from './blocks.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
-import { toPdf } from './pdf.js';
+import { toPdf } from './pdf/index.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
 import { hazardLogCsv, hazardLogXlsx } from '../export/hazard-log-table.js';

@@ -3,7 +3,8 @@
  * section of the CSCR (DCB0129 IG §3.5) prints, so tests check them directly.
  */
 import type { Hazard, Incident, SafetyFolder } from '../core/folder.js';
-import { isManufacturer } from '../core/summary.js';
+import { residualBasis } from '../core/acceptability.js';
+import { distinctOrganisations, otherManufacturerOf, ownerKind, type OtherManufacturer } from '../core/owners.js';
 
 type Control = Hazard['controls'][number];
 
@@ -20,34 +21,72 @@ export function residualRisks(folder: SafetyFolder): ResidualRisk[] {
   return liveHazards(folder).map((hazard) => ({ hazard, constraints: hazard.operationalConstraints }));
 }
 
-/** Live hazards whose residual rating is at or above the scheme's `justifyFrom` (3 for the NHS scheme). */
+/**
+ * Live hazards whose residual rating as released (the delivered residual when stated) is at or
+ * above the scheme's `justifyFrom` (3 for the NHS scheme).
+ */
 export function highResidualHazards(folder: SafetyFolder): Hazard[] {
-  return liveHazards(folder).filter((h) => h.residual.risk >= folder.scheme.justifyFrom);
+  return liveHazards(folder).filter((h) => residualBasis(folder, h).releaseRisk >= folder.scheme.justifyFrom);
 }
 
-export interface TransferredHazard {
+export interface HandOverHazard {
   hazard: Hazard;
-  /** The organisations holding controls (from `transferredTo` and control owners). */
+  /** The deploying organisations holding its controls (from `transferredTo` and control owners), each once. */
   organisations: string[];
+  /** Controls held by deploying organisations. */
   controls: Control[];
-  /** Outstanding actions owned outside the manufacturer. */
+  /** Outstanding actions owned by deploying organisations. */
   actions: Hazard['actions'];
+}
+/** The older name of a hazard in the DCB0160 hand-over. */
+export type TransferredHazard = HandOverHazard;
+
+export interface HandOver {
+  /** Status `transferred`: the manufacturer's actions are done; named organisations hold the outstanding controls. */
+  transferred: HandOverHazard[];
+  /** Not transferred (manufacturer actions outstanding, or closed), but some controls are held by deploying organisations. */
+  deployerControlled: HandOverHazard[];
+  /** Controls held by manufacturers of interfacing systems: they act in their own safety case. */
+  otherManufacturers: { manufacturer: OtherManufacturer; hazard: Hazard; controls: Control[] }[];
+  /** Every deploying organisation named, once (case, punctuation and plural folded). */
+  organisations: string[];
+}
+
+/** The DCB0160 hand-over, kept apart by what each entry is. */
+export function handOver(folder: SafetyFolder): HandOver {
+  const kind = (owner: string) => ownerKind(folder.config, owner);
+  const transferred: HandOverHazard[] = [];
+  const deployerControlled: HandOverHazard[] = [];
+  const otherManufacturers: HandOver['otherManufacturers'] = [];
+  for (const hazard of liveHazards(folder)) {
+    const controls = hazard.controls.filter((c) => kind(c.owner) === 'deploying-organisation');
+    const byOther = new Map<string, { manufacturer: OtherManufacturer; controls: Control[] }>();
+    for (const c of hazard.controls.filter((c) => kind(c.owner) === 'other-manufacturer')) {
+      const m = otherManufacturerOf(folder.config, c.owner)!;
+      const entry = byOther.get(m.name) ?? { manufacturer: m, controls: [] };
+      entry.controls.push(c);
+      byOther.set(m.name, entry);
+    }
+    for (const e of byOther.values()) otherManufacturers.push({ ...e, hazard });
+    if (hazard.status !== 'transferred' && controls.length === 0) continue;
+    const organisations = distinctOrganisations([
+      ...(hazard.transferredTo && kind(hazard.transferredTo) === 'deploying-organisation' ? [hazard.transferredTo] : []),
+      ...controls.map((c) => c.owner),
+    ]);
+    const actions = hazard.actions.filter((a) => kind(a.owner) === 'deploying-organisation' && a.status === 'open');
+    (hazard.status === 'transferred' ? transferred : deployerControlled).push({ hazard, organisations, controls, actions });
+  }
+  const organisations = distinctOrganisations([...transferred, ...deployerControlled].flatMap((t) => t.organisations));
+  return { transferred, deployerControlled, otherManufacturers, organisations };
 }
 
 /**
  * Hazards handed over to deploying organisations (DCB0160): status `transferred`, or any control
- * owned by another organisation. Lists the controls those organisations must put in place.
+ * held by a deploying organisation. Transferred ones first.
  */
-export function transferredHazards(folder: SafetyFolder): TransferredHazard[] {
-  const out: TransferredHazard[] = [];
-  for (const hazard of liveHazards(folder)) {
-    const controls = hazard.controls.filter((c) => !isManufacturer(c.owner));
-    if (hazard.status !== 'transferred' && controls.length === 0) continue;
-    const organisations = [...new Set([...(hazard.transferredTo ? [hazard.transferredTo] : []), ...controls.map((c) => c.owner)])];
-    const actions = hazard.actions.filter((a) => !isManufacturer(a.owner) && a.status === 'open');
-    out.push({ hazard, organisations, controls, actions });
-  }
-  return out;
+export function transferredHazards(folder: SafetyFolder): HandOverHazard[] {
+  const ho = handOver(folder);
+  return [...ho.transferred, ...ho.deployerControlled];
 }
 
 export interface OutstandingIssue {
@@ -117,5 +156,6 @@ export function openIncidents(folder: SafetyFolder, releaseDate: string): Incide
   return folder.incidents.filter((i) => i.reportedOn <= until && (!i.closedOn || i.closedOn > until));
 }
 
+/** Live hazards whose residual as released is at or above `unacceptableFrom` (4 for the NHS scheme). */
 export const unacceptableHazards = (folder: SafetyFolder): Hazard[] =>
-  liveHazards(folder).filter((h) => h.residual.risk >= folder.scheme.unacceptableFrom);
+  liveHazards(folder).filter((h) => residualBasis(folder, h).releaseRisk >= folder.scheme.unacceptableFrom);

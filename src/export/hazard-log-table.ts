@@ -5,7 +5,9 @@
  */
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { acceptabilityCriteria, residualQualifier } from '../core/acceptability.js';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
+import { isManufacturerOwner } from '../core/owners.js';
 import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
 
 type Row = Partial<Record<ColumnKey, string>>;
@@ -13,10 +15,17 @@ type Row = Partial<Record<ColumnKey, string>>;
 /** Fixed timestamp written into workbook metadata and zip entries: never "now". */
 export const EXPORT_EPOCH = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
 
-const isManufacturer = (owner: string) => owner.trim().toLowerCase() === 'manufacturer';
+/**
+ * The manufacturer's own controls are written as "<manufacturer> (manufacturer)" — whether the
+ * hazard file says `manufacturer` or the manufacturer's name, in any spelling — so a reader sees
+ * who it is and `clinsafe import` reads it back as the manufacturer, never as another organisation.
+ */
+export function manufacturerOwnerCell(folder: SafetyFolder): string {
+  return `${folder.config.product.manufacturer.trim()} (manufacturer)`;
+}
 
 function ownerLabel(folder: SafetyFolder, owner: string): string {
-  return isManufacturer(owner) ? folder.config.product.manufacturer : owner;
+  return isManufacturerOwner(folder.config, owner) ? manufacturerOwnerCell(folder) : owner;
 }
 
 function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
@@ -47,6 +56,11 @@ function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
     draft: h.draft ? 'yes' : '',
     triggerPaths: lines(h.triggers.paths),
     triggerLabels: lines(h.triggers.labels),
+    deliveredSeverity: h.deliveredResidual?.severity ?? '',
+    deliveredLikelihood: h.deliveredResidual?.likelihood ?? '',
+    residualBasis: h.status === 'retired' ? '' : residualQualifier(folder, h),
+    severityReductionReason: h.severityReductionReason ?? '',
+    plannedResidualAcceptance: h.acceptedPlannedResidual ? plannedAcceptanceCell(h.acceptedPlannedResidual) : '',
   };
   const causeById = new Map(h.causes.map((c) => [c.id, c]));
   const causeCell = (ids: readonly string[]): Row => ({
@@ -96,6 +110,11 @@ function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
   });
   if (rows.length === 0) rows.push({ release: h.introducedIn ?? '' });
   return rows.map((r, i) => ({ ...common, ...(i === 0 ? first : {}), ...r }));
+}
+
+/** `dr-login on 2026-11-01: reason` — read back by `clinsafe import` (PLANNED_ACCEPTANCE). */
+export function plannedAcceptanceCell(r: { by: string; on: string; reason: string }): string {
+  return `${r.by} on ${r.on}: ${r.reason.replace(/\s+/g, ' ').trim()}`;
 }
 
 /** The hazard log as a table of text: header row first; one row per control (a hazard with no controls still gets one row). */
@@ -149,11 +168,23 @@ export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
   const riskCols = new Set(
     HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0),
   );
+  // Where the residual counts planned controls, its cell carries a note saying so (the cell itself
+  // stays a number, so the log imports back unchanged).
+  const idCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'hazardId');
+  const residualCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'residualRisk');
+  const notes = new Map(folder.hazards.filter((h) => h.status !== 'retired').map((h) => [h.id, residualQualifier(folder, h)]));
+  const noted = new Set<string>();
   rows.forEach((r, i) => {
     const values = r.map((v, j) => (i > 0 && riskCols.has(j) && /^\d+$/.test(v) ? Number(v) : v));
     const row = ws.addRow(values);
     row.alignment = { wrapText: true, vertical: 'top' };
     if (i === 0) row.font = { bold: true };
+    const id = r[idCol] ?? '';
+    const note = i > 0 ? notes.get(id) : undefined;
+    if (note && !noted.has(id)) {
+      row.getCell(residualCol + 1).note = note;
+      noted.add(id);
+    }
   });
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HAZARD_LOG_COLUMNS.length } };
   addRiskMatrix(wb, folder);
@@ -163,18 +194,69 @@ export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
 
 export const RISK_MATRIX_SHEET = 'Risk Matrix';
 
-/** Second sheet: the declared risk scheme in force, as the NHS template carries it. */
+/**
+ * Second sheet: the declared risk scheme in force, as the NHS template carries it, with its
+ * definitions word for word (the whole severity ladder by number of patients) and the
+ * acceptability criteria; then the residual risks that count planned controls.
+ */
 function addRiskMatrix(wb: ExcelJS.Workbook, folder: SafetyFolder): void {
   const { scheme } = folder;
   const ws = wb.addWorksheet(RISK_MATRIX_SHEET);
-  ws.columns = [{ width: 18 }, ...scheme.severities.map(() => ({ width: 14 }))];
-  ws.addRow([scheme.name]).font = { bold: true };
+  ws.columns = [{ width: 18 }, { width: 60 }, ...scheme.severities.slice(2).map(() => ({ width: 16 }))];
+  const bold = (values: (string | number)[]) => {
+    ws.addRow(values).font = { bold: true };
+  };
+  const wrap = (values: (string | number)[]) => {
+    ws.addRow(values).alignment = { wrapText: true, vertical: 'top' };
+  };
+  bold([scheme.name]);
+  wrap([
+    scheme.source
+      ? `Definitions quoted word for word from the ${scheme.source}.`
+      : 'Scheme declared by the manufacturer in clinsafe.yml; definitions are the manufacturer’s own.',
+  ]);
   ws.addRow([]);
-  ws.addRow(['Likelihood \\ Severity', ...scheme.severities]).font = { bold: true };
+  bold(['Likelihood \\ Severity', ...scheme.severities]);
   for (const l of [...scheme.likelihoods].reverse()) ws.addRow([l, ...scheme.severities.map((s) => scheme.matrix[l]?.[s] ?? '')]);
   ws.addRow([]);
-  ws.addRow(['Rating', 'Name', 'Meaning']).font = { bold: true };
-  for (const r of scheme.ratings) ws.addRow([r.value, r.name, r.meaning]);
+  bold(['Rating', 'Definition', 'Acceptable as a residual risk for release?']);
+  for (const r of [...scheme.ratings].reverse())
+    wrap([
+      r.value,
+      r.meaning,
+      r.value >= scheme.unacceptableFrom
+        ? 'Not acceptable for release'
+        : r.value >= scheme.justifyFrom
+          ? 'Only with a recorded justification that further risk reduction is impractical'
+          : 'Acceptable',
+    ]);
+  ws.addRow([]);
+  bold(['Acceptability criteria']);
+  for (const c of acceptabilityCriteria(folder)) wrap(['', c]);
+  if (Object.values(scheme.likelihoodMeanings).some(Boolean)) {
+    ws.addRow([]);
+    bold(['Likelihood', 'Definition']);
+    for (const l of [...scheme.likelihoods].reverse()) wrap([l, scheme.likelihoodMeanings[l] ?? '']);
+  }
+  if (scheme.severityLadder?.length) {
+    ws.addRow([]);
+    bold(['Severity', 'Consequence', 'Patients affected']);
+    for (const l of scheme.severityLadder)
+      wrap([l.severity, l.consequence, l.patients === 'single' ? 'Single patient' : 'Multiple patients']);
+  } else if (Object.values(scheme.severityMeanings).some(Boolean)) {
+    ws.addRow([]);
+    bold(['Severity', 'Definition']);
+    for (const l of [...scheme.severities].reverse()) wrap([l, scheme.severityMeanings[l] ?? '']);
+  }
+  const qualified = folder.hazards
+    .filter((h) => h.status !== 'retired')
+    .map((h) => [h.id, residualQualifier(folder, h)] as const)
+    .filter(([, q]) => q);
+  if (qualified.length) {
+    ws.addRow([]);
+    bold(['Hazard', 'Residual risk and planned controls']);
+    for (const [id, q] of qualified) wrap([id, q]);
+  }
 }
 
 /** Re-pack a zip with every entry dated EXPORT_EPOCH, in name order, so output is byte-stable. */

@@ -16,7 +16,6 @@ import {
   GateApiError,
   getPull,
   listChangedFiles,
-  listCommitAuthors,
   listReviews,
   retrying,
   setCommitStatus,
@@ -27,6 +26,10 @@ import {
   type StickyAction,
 } from '../github/gate-api.js';
 import type { RepoRef, GitHubClient } from '../github/client.js';
+// issue 10 §3 (approval facts): commits with e-mails and messages, and the label / dismissal events.
+import { commitLogins, listCommitFacts } from '../github/api/list-commit-facts.js';
+import { listPullEvents } from '../github/api/list-issue-events.js';
+import { plainFailure } from '../github/api/plain-failure.js';
 
 export interface CollectOptions {
   safetyDir?: string;
@@ -56,20 +59,36 @@ export async function collectGateInputs(
     try {
       return await readFolderViaApi(client, repo, sha, safetyDir, { blobCache });
     } catch (e) {
-      throw new GateApiError(explainApiError(e, `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`));
+      const what = `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`;
+      throw new GateApiError(plainFailure(e, what) ?? explainApiError(e, what));
     }
   };
-  const [changes, reviews, commitAuthors, base] = await Promise.all([
+  const [changes, reviews, commits, events, base] = await Promise.all([
     listChangedFiles(client, repo, pullNumber, pr.changedFiles),
     listReviews(client, repo, pullNumber),
-    listCommitAuthors(client, repo, pullNumber, pr.commits),
+    listCommitFacts(client, repo, pullNumber, pr.commits),
+    listPullEvents(client, repo, pullNumber),
     readFolder(pr.baseSha, 'base'),
   ]);
+  const commitAuthors = commitLogins(commits);
   const needHead = changes.some(
     (f) => inDir(safetyDir, f.filename) || inDir(safetyDir, f.previousFilename) || f.status === 'removed' || f.status === 'renamed',
   );
   const head = needHead ? await readFolder(pr.headSha, 'head') : base;
-  return { changes, labels: pr.labels, author: pr.author, commitAuthors, headSha: pr.headSha, base, head, reviews, safetyDir, pr };
+  return {
+    changes,
+    labels: pr.labels,
+    author: pr.author,
+    commitAuthors,
+    headSha: pr.headSha,
+    base,
+    head,
+    reviews,
+    safetyDir,
+    pr,
+    commits,
+    events,
+  };
 }
 
 export interface RunGateOptions {
@@ -124,7 +143,10 @@ export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: n
   try {
     result = evaluateGate(await collectGateInputs(c, repo, pullNumber, { ...(opts.safetyDir ? { safetyDir: opts.safetyDir } : {}), pr }));
   } catch (e) {
-    problem = e instanceof GateApiError ? e.message : explainApiError(e, 'collecting the pull request facts');
+    problem =
+      e instanceof GateApiError
+        ? e.message
+        : (plainFailure(e, 'collecting the pull request facts') ?? explainApiError(e, 'collecting the pull request facts'));
   }
 
   const context = result?.statusContext ?? DEFAULT_STATUS_CONTEXT;

@@ -5,6 +5,7 @@
 import { loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
 import type { RepoRef, GitHubClient } from './client.js';
+import { GateApiError } from './gate-api.js';
 
 interface TreeItem {
   path: string;
@@ -14,7 +15,8 @@ interface TreeItem {
   size?: number;
 }
 
-export class TreeTruncatedError extends Error {}
+/** A plain explanation, passed through to the status and comment as it is (never "re-run the job": a re-run gets the same tree). */
+export class TreeTruncatedError extends GateApiError {}
 
 export interface SnapshotOptions {
   /** Blobs already fetched, by SHA (shared between the base and head reads of one pull request). */
@@ -43,7 +45,7 @@ export async function snapshotViaApi(
   ).data as { tree: TreeItem[]; truncated: boolean };
   if (tree.truncated)
     throw new TreeTruncatedError(
-      `the repository tree at ${commit.sha.slice(0, 7)} is too large for GitHub to list in one response, so evidence paths cannot all be checked`,
+      `the repository at commit ${commit.sha.slice(0, 7)} has more files than GitHub lists in one response, so the gate cannot read the safety folder and check its evidence paths through the API. Re-running will not help: run clinsafe check on a checkout of this branch and have a Clinical Safety Officer approve, and ask whoever maintains the clinsafe set-up about this repository's size`,
     );
   const prefix = `${dir.replace(/\/+$/, '')}/`;
   const paths = new Set(tree.tree.map((t) => t.path));

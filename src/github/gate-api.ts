@@ -206,11 +206,17 @@ export async function listReviews(client: GitHubClient, repo: RepoRef, pullNumbe
         ...repo,
         pull_number: pullNumber,
         per_page: 100,
-      })) as { user: { login: string } | null; state: string; commit_id: string | null; submitted_at?: string | null }[],
+      })) as { id?: number; user: { login: string } | null; state: string; commit_id: string | null; submitted_at?: string | null }[],
   );
   return raw
     .filter((r) => r.user?.login)
-    .map((r) => ({ reviewer: r.user!.login, state: r.state, commitId: r.commit_id ?? '', submittedAt: r.submitted_at ?? undefined }));
+    .map((r) => ({
+      ...(r.id !== undefined ? { id: r.id } : {}),
+      reviewer: r.user!.login,
+      state: r.state,
+      commitId: r.commit_id ?? '',
+      submittedAt: r.submitted_at ?? undefined,
+    }));
 }
 
 /** Logins of every author and committer of the pull request's commits (fails closed past 250 commits). */

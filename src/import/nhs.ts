@@ -65,6 +65,9 @@ export interface ImportedHazard {
   transferredTo?: string;
   retiredReason?: string;
   justification?: string;
+  deliveredResidual?: { severity: string; likelihood: string };
+  severityReductionReason?: string;
+  acceptedPlannedResidual?: { by: string; on: string; reason: string };
   operationalConstraints: string[];
   actions: ImportedAction[];
   owner?: string;
@@ -201,6 +204,8 @@ function text(c: CellData | undefined): string | undefined {
 
 const clean = (s: string) => s.replace(/\r\n?/g, '\n').trim();
 const fold = (s: string) => clean(s).replace(/\s+/g, ' ').toLowerCase();
+/** How clinsafe's export marks the manufacturer's own name in an owner cell. */
+const MANUFACTURER_MARK = /\s*\(manufacturer\)$/i;
 
 /** Excel serial day number → ISO date (1900 date system, with Excel's phantom 29 Feb 1900). */
 export function excelSerialToIso(serial: number): string | undefined {
@@ -656,6 +661,12 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   }
   let manufacturerNames = (opts.manufacturer ?? []).map(fold).filter(Boolean);
   let manufacturer = opts.manufacturer?.[0]?.trim() ?? '';
+  // clinsafe's export writes the manufacturer's own controls as "<name> (manufacturer)": that names it outright.
+  const marked = [...ownerCounts.keys()].find((o) => MANUFACTURER_MARK.test(o));
+  if (manufacturerNames.length === 0 && marked) {
+    manufacturer = marked.replace(MANUFACTURER_MARK, '');
+    manufacturerNames = [fold(manufacturer)];
+  }
   if (manufacturerNames.length === 0) {
     const top = [...ownerCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     manufacturer = top ?? 'manufacturer';
@@ -669,6 +680,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       );
   }
   manufacturerNames.push('manufacturer');
+  manufacturerNames.push(...manufacturerNames.map((n) => `${n} (manufacturer)`));
   const ownerSpelling = new Map<string, string>();
 
   // Pass 2: build hazards in order of first appearance.
@@ -1243,6 +1255,15 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     if (retired) h.retiredReason = retired;
     const justification = opt('justification');
     if (justification) h.justification = justification;
+    // clinsafe's own columns for the residual as delivered and the CSO's acceptance (see acceptability.ts).
+    const label = (list: string[], v: string | undefined) => list.find((l) => l.toLowerCase() === v?.trim().toLowerCase());
+    const dSev = label(opts.scheme.severities, opt('deliveredSeverity'));
+    const dLik = label(opts.scheme.likelihoods, opt('deliveredLikelihood'));
+    if (dSev && dLik) h.deliveredResidual = { severity: dSev, likelihood: dLik };
+    const reduction = opt('severityReductionReason');
+    if (reduction) h.severityReductionReason = reduction;
+    const accepted = /^(\S+) on (\d{4}-\d{2}-\d{2}): (.+)$/s.exec(opt('plannedResidualAcceptance') ?? '');
+    if (accepted) h.acceptedPlannedResidual = { by: accepted[1]!, on: accepted[2]!, reason: accepted[3]! };
     h.operationalConstraints = lines(first((p) => p.rec.get('operationalConstraints') || undefined)?.[0]);
     const hazardOwner = opt('hazardOwner');
     if (hazardOwner) h.owner = hazardOwner;

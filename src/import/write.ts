@@ -42,6 +42,9 @@ export function hazardYaml(h: ImportedHazard): string {
     });
   }
   o.residual = { severity: h.residual.severity, likelihood: h.residual.likelihood };
+  if (h.deliveredResidual) o.deliveredResidual = { severity: h.deliveredResidual.severity, likelihood: h.deliveredResidual.likelihood };
+  if (h.severityReductionReason) o.severityReductionReason = h.severityReductionReason;
+  if (h.acceptedPlannedResidual) o.acceptedPlannedResidual = { ...h.acceptedPlannedResidual };
   o.status = h.status;
   if (h.transferredTo) o.transferredTo = h.transferredTo;
   if (h.retiredReason) o.retiredReason = h.retiredReason;

@@ -15,6 +15,14 @@ export interface MockReview {
   submitted_at: string;
 }
 
+export interface MockEvent {
+  event: string;
+  actor: { login: string };
+  created_at: string;
+  label?: { name: string };
+  dismissed_review?: { review_id: number; state: string; dismissal_message?: string };
+}
+
 export interface MockPullFile {
   filename: string;
   status: string;
@@ -32,7 +40,14 @@ export interface MockPull {
   /** Override GitHub's `changed_files` count (defaults to files.length). */
   changedFiles?: number;
   reviews: MockReview[];
-  commits: { author: { login: string } | null; committer: { login: string } | null; sha?: string }[];
+  commits: {
+    author: { login: string } | null;
+    committer: { login: string } | null;
+    sha?: string;
+    commit?: { message: string; author?: { name: string; email: string }; committer?: { name: string; email: string } };
+  }[];
+  /** Issue events (labeled, unlabeled, review_dismissed) as GitHub lists them. */
+  events?: MockEvent[];
   /** Override GitHub's `commits` count. */
   commitCount?: number;
   /** For merged pull requests (the app's after-merge review and change record). */
@@ -113,6 +128,10 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
           pr.commits.slice(0, 250).map((c, i) => ({ sha: c.sha ?? String(i).padStart(40, '0'), ...c })),
         )
       : { status: 404, body: { message: 'Not Found' } };
+  });
+  gh.on('GET', `${repoPath}/issues/{n}/events`, (req, p) => {
+    const pr = get(p.n!);
+    return pr ? paginate(gh, req, pr.events ?? []) : { status: 404, body: { message: 'Not Found' } };
   });
   gh.on('POST', `${repoPath}/issues/{n}/labels`, (req, p) => {
     const pr = get(p.n!);

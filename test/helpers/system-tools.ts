@@ -33,7 +33,7 @@ export interface SystemTool {
 export function missingTools(tools: SystemTool[]): string | undefined {
   const missing = tools.filter((t) => !hasTool(t.cmd, t.probe));
   if (missing.length === 0) return undefined;
-  const reason = `install ${missing.map((t) => t.debianPackage).join(' and ')} to run these tests (${missing.map((t) => t.cmd).join(', ')} not found)`;
+  const reason = `install ${[...new Set(missing.map((t) => t.debianPackage))].join(' and ')} to run these tests (${missing.map((t) => t.cmd).join(', ')} not found)`;
   if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}: .ci/apt-packages must list them`);
   return reason;
 }

@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { changedFilesBetween, GitError, gitText, resolveRef, snapshotAtRef } from '../../adapters/git.js';
 import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
-import { renderGateComment } from '../../core/gate-comment.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import { type CliIO, UsageError } from '../io.js';
+import { annotation, chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
 interface CheckOptions {
   base: string;
@@ -16,7 +17,26 @@ interface CheckOptions {
   label: string[];
   author?: string;
   dir: string;
-  format: string;
+  format?: string;
+}
+
+export const CHECK_FORMATS = ['text', 'markdown', 'json', 'github'] as const;
+
+/**
+ * `--format github`: the text report, plus workflow-command annotations — each problem in the
+ * pull request's safety folder on its file and line, the gate's errors, and a warning when a CSO
+ * must approve.
+ */
+export function githubReport(r: GateResult, headDiagnostics: Diagnostic[]): string[] {
+  const lines = headDiagnostics.map(diagnosticAnnotation);
+  for (const e of r.errors) lines.push(annotation('error', e.message, { title: 'clinsafe: the safety gate could not decide' }));
+  if (r.requiresApproval && !r.errors.length) {
+    const what = [...r.impacted.map((h) => `${h.id} ${h.title}`), ...(r.safetyFolderChanges.length ? ['the safety folder'] : [])];
+    lines.push(
+      annotation('warning', `CSO approval needed: this change touches ${what.join('; ')}`, { title: 'clinsafe: CSO approval needed' }),
+    );
+  }
+  return lines;
 }
 
 /** The JSON printed by `--format json` (more fields than the issue's minimum are allowed). */
@@ -89,10 +109,14 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--label <name>', 'a pull-request label (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--author <login>', 'the GitHub login of the pull request author', '')
     .option('--dir <dir>', 'the safety folder, relative to the repository root', DEFAULT_SAFETY_DIR)
-    .option('--format <format>', 'text, markdown or json', 'text')
-    .action((opts: CheckOptions) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format))
-        throw new UsageError(`--format must be text, markdown or json, not "${opts.format}"`);
+    .addOption(
+      formatOption(
+        CHECK_FORMATS,
+        'text, markdown, json, or github (text plus workflow-command annotations; the default inside GitHub Actions)',
+      ),
+    )
+    .action(async (opts: CheckOptions) => {
+      const format = chosenFormat(io, opts.format, CHECK_FORMATS);
       let root: string;
       try {
         root = gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();
@@ -101,21 +125,26 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       }
       const dir = opts.dir.replace(/^\.\//, '').replace(/\/+$/, '');
       let result: GateResult;
+      let headDiagnostics: Diagnostic[] = [];
       try {
         const baseSha = resolveRef(root, opts.base);
         const headSha = resolveRef(root, opts.head ?? 'HEAD');
         const changes = changedFilesBetween(root, baseSha, headSha);
         const base = loadFolder(snapshotAtRef(root, baseSha, dir));
         const head = loadFolder(snapshotAtRef(root, headSha, dir));
+        headDiagnostics = head.diagnostics;
         const author = opts.author ?? '';
         result = evaluateGate({ changes, labels: opts.label, author, commitAuthors: [], headSha, base, head, reviews: [], safetyDir: dir });
       } catch (e) {
         if (e instanceof GitError) throw new UsageError(e.message);
         throw e;
       }
-      if (opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
-      else if (opts.format === 'markdown') io.out(renderGateComment(result));
-      else for (const l of textReport(result)) (result.errors.length ? io.err : io.out)(l);
+      if (format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
+      else if (format === 'markdown') io.out((await import('../../core/gate-comment.js')).renderGateComment(result));
+      else {
+        if (format === 'github') for (const l of githubReport(result, headDiagnostics)) io.out(l);
+        for (const l of textReport(result)) (result.errors.length ? io.err : io.out)(l);
+      }
       setExit(result.errors.length ? 1 : result.requiresApproval ? 2 : 0);
     });
 }

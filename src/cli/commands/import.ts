@@ -6,6 +6,7 @@ import type { Finding, ImportResult } from '../../import/nhs.js';
 import { ImportInputError, runImport, type RunImportOutcome } from '../../import/run.js';
 import { type CliIO, UsageError } from '../io.js';
 import { loadFromDisk } from '../load.js';
+import { formatForOutput } from '../output-format.js';
 
 const KIND_TITLES: Record<Finding['kind'], string> = {
   unplaced: 'Could not be placed (import refused)',
@@ -171,8 +172,7 @@ export function registerExport(program: Command, io: CliIO, setExit: (code: numb
     .option('--dir <dir>', 'the safety folder', 'clinical-safety')
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .action(async (opts: { out: string; format?: string; dir: string; root?: string }) => {
-      const format = (opts.format ?? (/\.csv$/i.test(opts.out) ? 'csv' : 'xlsx')).toLowerCase();
-      if (format !== 'xlsx' && format !== 'csv') throw new UsageError(`--format must be xlsx or csv, not "${opts.format}"`);
+      const format = formatForOutput(opts.format, opts.out, ['xlsx', 'csv']);
       const loaded = loadFromDisk(io, opts);
       if (!loaded.folder)
         throw new UsageError(`${opts.dir}: the safety folder could not be loaded; run clinsafe validate --dir ${opts.dir}`);

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 import { jsonSchemas } from '../../core/schema.js';
 import { templatesDir } from '../../paths.js';
 import type { CliIO } from '../io.js';
+import { locateSafetyDir } from '../load.js';
 
 export interface InitOptions {
-  dir: string;
+  dir?: string;
   product?: string;
   manufacturer?: string;
   bank: boolean;
@@ -65,12 +65,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description(
       'create a safety folder for a new product: clinsafe.yml to fill in and a starter bank of common health-IT hazards (drafts for the CSO)',
     )
-    .option('--dir <dir>', 'where to create the safety folder', DEFAULT_SAFETY_DIR)
+    .option('--dir <dir>', 'where to create the safety folder (default: clinical-safety at the repository root)')
     .option('--product <name>', 'the product name')
     .option('--manufacturer <name>', 'the manufacturer')
     .option('--no-bank', 'do not add the starter hazard bank')
     .action((opts: InitOptions) => {
-      const dirAbs = resolve(io.cwd, opts.dir);
+      const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
       const result = initFolder(dirAbs, opts);
       const rel = (p: string) => relative(io.cwd, p) || '.';
       for (const f of result.created) io.out(`created ${rel(f)}`);
@@ -78,8 +78,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       io.out('');
       io.out('Next steps:');
       io.out(`  1. Fill in ${rel(join(dirAbs, 'clinsafe.yml'))}: the product, and your Clinical Safety Officer(s) under cso.`);
-      io.out('  2. With your CSO, assess each draft hazard: adapt it, point its triggers at your code, remove draft: true — or retire it.');
-      io.out(`  3. Run: clinsafe validate --dir ${opts.dir}`);
+      io.out(
+        '  2. With your CSO, assess each draft hazard (each hazard file lists at its top what to fill in): adapt it, point its triggers at your code, remove draft: true — or retire it.',
+      );
+      io.out(`  3. Run: clinsafe validate${opts.dir === undefined ? '' : ` --dir ${shown}`}`);
       setExit(0);
     });
 }

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
-import { DEFAULT_SAFETY_DIR, type SafetyFolder } from '../../core/folder.js';
+import { hazardsWithoutTriggers, noTriggersSummary } from '../../core/acceptability.js';
+import type { SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
 import { loadFromDisk } from '../load.js';
+import { chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
 export function hazardTable(folder: SafetyFolder): string {
   const rows = hazardRows(folder);
@@ -20,36 +22,50 @@ export function hazardTable(folder: SafetyFolder): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;
+
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('validate')
     .description('check the safety folder against the format and the DCB0129 rules; report every problem as file:line:col')
-    .option('--dir <dir>', 'the safety folder', DEFAULT_SAFETY_DIR)
+    .option('--dir <dir>', 'the safety folder (default: clinical-safety at the repository root)')
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .option('--summary', 'also print the hazard summary table')
-    .option('--format <format>', 'text or json', 'text')
-    .action((opts: { dir: string; root?: string; summary?: boolean; format: string }) => {
+    .addOption(
+      formatOption(
+        VALIDATE_FORMATS,
+        'text, json, or github (workflow-command annotations on each file and line; the default inside GitHub Actions)',
+      ),
+    )
+    .action((opts: { dir?: string; root?: string; summary?: boolean; format?: string }) => {
+      const format = chosenFormat(io, opts.format, VALIDATE_FORMATS);
       const result = loadFromDisk(io, opts);
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
-      if (opts.format === 'json') {
+      if (format === 'json') {
         io.out(
           JSON.stringify(
             {
               valid: result.valid,
               diagnostics: result.diagnostics,
               summary: result.folder ? summarize(result.folder) : null,
+              liveHazardsWithoutTriggers: result.folder ? hazardsWithoutTriggers(result.folder).map((h) => h.id) : null,
             },
             null,
             2,
           ),
         );
       } else {
-        for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+        // Annotations go to stdout, where the Actions runner reads workflow commands.
+        if (format === 'github') for (const d of result.diagnostics) io.out(diagnosticAnnotation(d));
+        else for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+        // The count, after the per-hazard warnings: an imported log often has many such hazards.
+        const untriggered = result.folder ? noTriggersSummary(result.folder) : '';
+        if (untriggered) io.err(`warning: ${untriggered}`);
         if (result.folder && opts.summary) io.out(hazardTable(result.folder));
         const counts = `${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
         if (result.valid && result.folder) io.out(`✓ ${summaryLine(result.folder)} — valid (${counts})`);
-        else io.err(`✗ ${opts.dir}: not valid — ${counts}`);
+        else io.err(`✗ ${result.shown}: not valid — ${counts}`);
       }
       setExit(result.valid ? 0 : 1);
     });

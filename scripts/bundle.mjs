@@ -1,0 +1,216 @@
+/**
+ * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
+ *
+ *   node scripts/bundle.mjs action  →  action/dist/index.js    + action/dist/licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
+ *
+ * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
+ * PDF fonts) and unpacks them once into a cache folder (~/.cache/clinsafe/<version>-<hash>, or
+ * $CLINSAFE_CACHE_DIR), so the one file is the whole CLI: `node clinsafe.mjs --version` on any
+ * machine with Node.js.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const posix = (p) => p.split(sep).join('/');
+
+/** Every third-party package the bundle contains, with its licence text (like ncc's licenses.txt). */
+export function licenses(metafile) {
+  const pkgs = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(posix(input));
+    if (!m) continue;
+    const dir = resolve(ROOT, m[1]);
+    if (pkgs.has(dir)) continue;
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : undefined;
+    const licence = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'UNKNOWN');
+    pkgs.set(dir, { name: pkg.name, version: pkg.version, licence, text });
+  }
+  const unique = new Map([...pkgs.values()].map((p) => [`${p.name}@${p.version}`, p]));
+  const list = [...unique.values()].sort((a, b) => (a.name === b.name ? 0 : a.name < b.name ? -1 : 1));
+  const missing = list.filter((p) => !p.text);
+  const body = list.map(
+    (p) => `${p.name}@${p.version}\n${p.licence}\n${p.text ?? `(no licence file in the package; its package.json says ${p.licence})`}`,
+  );
+  return { text: `${body.join('\n\n-----\n\n')}\n`, count: list.length, missing: missing.map((p) => p.name) };
+}
+
+const REQUIRE_BANNER =
+  'import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url);';
+
+async function buildAction() {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['action/main.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile: 'action/dist/index.js',
+    legalComments: 'none', // the licences go to action/dist/licenses.txt, in full
+    logLevel: 'warning',
+    banner: { js: REQUIRE_BANNER },
+    metafile: true,
+  });
+  const lic = licenses(result.metafile);
+  writeFileSync(join(ROOT, 'action/dist/licenses.txt'), lic.text);
+  console.log(`action/dist/index.js and action/dist/licenses.txt (${lic.count} packages)`);
+}
+
+/** Files the CLI reads at run time, as paths relative to the unpacked package root. */
+function runtimeAssets() {
+  const files = {};
+  const add = (abs, rel) => (files[posix(rel)] = readFileSync(abs).toString('base64'));
+  const walk = (absDir, relDir) => {
+    for (const name of readdirSync(absDir).sort()) {
+      const abs = join(absDir, name);
+      if (statSync(abs).isDirectory()) walk(abs, join(relDir, name));
+      else add(abs, join(relDir, name));
+    }
+  };
+  walk(join(ROOT, 'templates'), 'templates');
+  walk(join(ROOT, 'fixtures', 'example-product'), join('fixtures', 'example-product'));
+  // Fonts and font metrics the PDF writer opens by path.
+  const pdfmake = dirname(createRequireResolve('pdfmake/package.json'));
+  walk(join(pdfmake, 'fonts', 'Roboto'), 'node_modules/pdfmake/fonts/Roboto');
+  add(join(pdfmake, 'package.json'), 'node_modules/pdfmake/package.json');
+  const pdfkitData = join(dirname(createRequireResolve('pdfkit/package.json')), 'js', 'data');
+  if (existsSync(pdfkitData)) walk(pdfkitData, 'node_modules/pdfkit/js/data');
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  files['package.json'] = Buffer.from(`${JSON.stringify({ name, version, type: 'module' })}\n`).toString('base64');
+  return { files, version };
+}
+
+function createRequireResolve(spec) {
+  // Resolved from the project root, as the CLI does at run time in a checkout.
+  const paths = [ROOT, join(ROOT, 'node_modules', 'pdfmake')];
+  for (const base of paths) {
+    const p = join(base, 'node_modules', spec);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`cannot find ${spec} under node_modules`);
+}
+
+/**
+ * The one file users run: a small loader followed by its payload (the code split into chunks, and
+ * the assets) as string literals. The first run unpacks the payload into the cache folder; every
+ * run then imports the entry chunk from there, so a command loads only its own chunks and Node
+ * never compiles code the command does not use (`--version` stays near `node -e 0`).
+ */
+function loaderSource(files, version) {
+  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12);
+  return `#!/usr/bin/env node
+// clinsafe ${version}: the command-line tool in one file (https://github.com/clinsafe/clinsafe).
+// The code and files below unpack on first use into ~/.cache/clinsafe/${version}-${hash}/
+// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set); the licences of the bundled
+// open-source packages are in licenses.txt beside this file on the release page.
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+function cacheBase() {
+  if (process.env.CLINSAFE_CACHE_DIR) return process.env.CLINSAFE_CACHE_DIR;
+  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'clinsafe');
+  const home = homedir();
+  return home ? join(home, '.cache', 'clinsafe') : join(tmpdir(), 'clinsafe-cache');
+}
+const root = join(cacheBase(), ${JSON.stringify(`${version}-${hash}`)});
+if (!existsSync(join(root, '.complete'))) {
+  const tmp = root + '.tmp-' + process.pid;
+  rmSync(tmp, { recursive: true, force: true });
+  for (const [rel, [encoding, data]] of Object.entries(payload())) {
+    const file = join(tmp, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.from(data, encoding));
+  }
+  writeFileSync(join(tmp, '.complete'), '');
+  try {
+    renameSync(tmp, root);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process unpacked it first
+  }
+}
+const entry = join(root, 'dist', 'clinsafe.mjs');
+globalThis.__clinsafeImportMetaUrl = pathToFileURL(entry).href;
+globalThis.__clinsafeRequire = createRequire(entry);
+globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
+await import(pathToFileURL(entry).href);
+function payload() {
+  return ${JSON.stringify(files)};
+}
+`;
+}
+
+async function buildCli(outdir) {
+  const assets = runtimeAssets();
+  mkdirSync(outdir, { recursive: true });
+  const chunksDir = join(outdir, '.chunks');
+  rmSync(chunksDir, { recursive: true, force: true });
+  const plugin = {
+    name: 'clinsafe-cli',
+    setup(build) {
+      // clinsafe's own createRequire(import.meta.url) becomes the bundler's require, so what it
+      // requires (pdfmake, fontkit) is bundled too.
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes('createRequire(import.meta.url)')) return undefined;
+        return { contents: src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, ''), loader: 'ts' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { clinsafe: 'src/cli/main.ts' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outdir: chunksDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    minify: true, // less for Node to read and compile at every start
+    legalComments: 'none', // the licences are in licenses.txt, in full
+    logLevel: 'warning',
+    banner: {
+      // Bundled CommonJS code calls require(); the loader points it at the unpacked folder.
+      js: 'const require = Object.assign((id) => globalThis.__clinsafeRequire(id), { resolve: (id, o) => globalThis.__clinsafeRequire.resolve(id, o) });',
+    },
+    define: {
+      'import.meta.url': 'globalThis.__clinsafeImportMetaUrl',
+      __dirname: 'globalThis.__clinsafePdfkitDir', // pdfkit reads its font metrics from __dirname/data
+    },
+    plugins: [plugin],
+    metafile: true,
+  });
+  const files = Object.fromEntries(Object.entries(assets.files).map(([rel, b64]) => [rel, ['base64', b64]]));
+  for (const out of Object.keys(result.metafile.outputs)) {
+    const rel = posix(relative(chunksDir, resolve(ROOT, out)));
+    files[`dist/${rel}`] = ['utf8', readFileSync(resolve(ROOT, out), 'utf8')];
+  }
+  rmSync(chunksDir, { recursive: true, force: true });
+  const bytes = Buffer.from(loaderSource(files, assets.version));
+  writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
+  const lic = licenses(result.metafile);
+  writeFileSync(join(outdir, 'licenses.txt'), lic.text);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
+  console.log(
+    `${posix(relative(ROOT, join(outdir, 'clinsafe.mjs')))} (${(bytes.length / 1e6).toFixed(1)} MB, sha256 ${sha}) and licenses.txt (${lic.count} packages)`,
+  );
+}
+
+const [what, flag, dir] = process.argv.slice(2);
+if (what === 'action') await buildAction();
+else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
+else {
+  console.error('usage: node scripts/bundle.mjs action | cli [--outdir DIR]');
+  process.exit(2);
+}

@@ -48,7 +48,7 @@ describe('the Action records evidence', () => {
     expect(o['artifact-name']).toBe(`clinsafe-evidence-${sha}`);
     expect(o['evidence-dir']).toBe(join(work, `clinsafe-evidence-${sha}`));
     expect(o['needs-attention']).toBe('true');
-    expect(JSON.parse(o.counts!)).toEqual({ verified: 4, failing: 2, missing: 1, skipped: 0, 'no-tests-linked': 35, unsupportedClaims: 3 });
+    expect(JSON.parse(o.counts!)).toEqual({ verified: 4, failing: 2, missing: 1, skipped: 0, 'no-tests-linked': 37, unsupportedClaims: 3 });
     const record = JSON.parse(readFileSync(o['evidence-file']!, 'utf8'));
     expect(record).toMatchObject({
       format: 'clinsafe-evidence',

@@ -47,7 +47,7 @@ describe('clinsafe evidence in a real git repository', () => {
     );
     expect(r.out).toContain('✓ H-003 H-003-C01 (verified) — verified: every linked test passed');
     expect(r.out).toContain(
-      'controls: 4 verified, 2 failing, 1 missing, 0 skipped, 35 with no tests linked; 3 claimed verified without a passing result',
+      'controls: 4 verified, 2 failing, 1 missing, 0 skipped, 37 with no tests linked; 3 claimed verified without a passing result',
     );
     const record = JSON.parse(readFileSync(join(repo.dir, 'out', 'evidence.json'), 'utf8'));
     expect(record).toMatchObject({
@@ -58,7 +58,7 @@ describe('clinsafe evidence in a real git repository', () => {
       ranAt: expect.stringMatching(/^2026-11-29T/),
       reports: 1,
       testCases: 47,
-      counts: { verified: 4, failing: 2, missing: 1, skipped: 0, 'no-tests-linked': 35 },
+      counts: { verified: 4, failing: 2, missing: 1, skipped: 0, 'no-tests-linked': 37 },
       unsupportedClaims: 3,
     });
     expect(Date.parse(record.when)).toBeGreaterThan(Date.parse('2026-01-01'));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
+import { evidenceAtRelease, type EvidenceSource } from '../core/evidence-release.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { grid } from './mdast.js';
@@ -102,6 +103,8 @@ export interface BuildInput {
   folderHash?: string;
   /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
   templates?: Partial<Record<TemplateName, string>>;
+  /** Test results found for the release commit (issue 15); absent: none were supplied, and the documents say so. */
+  evidence?: EvidenceSource;
 }
 
 function templateFor(input: BuildInput, name: TemplateName): { file: string; source: string } {
@@ -194,6 +197,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     release: input.release,
     changeRecord: input.changeRecord,
     ...(input.signOff ? { signOff: input.signOff } : {}),
+    evidence: evidenceAtRelease(input.folder.hazards, input.release.commit, input.evidence),
   };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;

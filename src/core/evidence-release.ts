@@ -27,7 +27,7 @@ export interface ReleaseEvidence {
 }
 
 export const NO_EVIDENCE =
-  'No test results were supplied for this release commit (run clinsafe evidence in CI, or clinsafe report --junit).';
+  'No test results were found for this release commit (record them in CI with the clinsafe Action, mode: evidence, or give clinsafe report --junit or --evidence).';
 
 /** The evidence for `commit`: the record's results for the links the folder at `commit` states; everything else is not run. */
 export function evidenceAtRelease(hazards: readonly EvidenceHazard[], commit: string, source: EvidenceSource | undefined): ReleaseEvidence {

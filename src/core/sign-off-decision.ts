@@ -44,6 +44,11 @@ export interface DecisionInputs {
   notBefore: string;
   /** Clinical blockers: while any remains a sign-off is refused. */
   blockers: readonly string[];
+  /**
+   * Blockers a sign-off statement can lift by accepting them explicitly (e.g. outstanding test
+   * issues, issue 15): given the command's statement, those that still stand.
+   */
+  blockersFor?: (statement: string | undefined) => readonly string[];
 }
 
 export interface Decision {
@@ -101,8 +106,9 @@ export function deriveDecision(i: DecisionInputs): Decision {
       continue;
     }
     if (command.kind === 'sign-off') {
-      if (i.blockers.length) {
-        push({ kind: 'refused', reason: `the safety case has clinical blockers: ${i.blockers.join('; ')}` });
+      const blockers = [...i.blockers, ...(i.blockersFor?.(command.statement) ?? [])];
+      if (blockers.length) {
+        push({ kind: 'refused', reason: `the safety case has clinical blockers: ${blockers.join('; ')}` });
         continue;
       }
       const signOff: Extract<SignOff, { state: 'approved' }> = {

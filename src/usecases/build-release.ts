@@ -25,6 +25,8 @@ export interface ReleaseFolder {
   commit: HistoryCommit;
   snapshot: Snapshot;
   loaded: LoadResult;
+  /** Test results found for this commit (issue 15), when the front door looked for them. */
+  evidence?: EvidenceSource;
 }
 
 export async function releaseFolder(history: HistoryPort, ref: string, dir: string): Promise<ReleaseFolder> {
@@ -84,7 +86,7 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelea
     changeRecord,
     ...(input.signOff ? { signOff: input.signOff } : {}),
     ...(input.formats ? { formats: input.formats } : {}),
-    ...(input.evidence ? { evidence: input.evidence } : {}),
+    ...((input.evidence ?? at.evidence) ? { evidence: (input.evidence ?? at.evidence)! } : {}),
     folderHash: docs.folderHash(at.snapshot),
   });
   const previousFolder = input.withPreviousFolder && previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;

@@ -9,7 +9,7 @@ import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { readJUnitFiles } from '../src/adapters/junit.js';
 import { withEvidence, type Scope } from '../src/app/release-sign-off.js';
 import { matchEvidence, type EvidenceHazard, type TestCaseResult } from '../src/core/evidence.js';
-import { evidenceAtRelease, NO_EVIDENCE, testIssueBlockers } from '../src/core/evidence-release.js';
+import { controlResultText, evidenceAtRelease, NO_EVIDENCE, testIssueBlockers } from '../src/core/evidence-release.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { root, serialize } from '../src/core/markdown.js';
 import { deriveDecision } from '../src/core/sign-off-decision.js';
@@ -88,6 +88,15 @@ describe('the documents say, for every state, what the results at the release co
       testIssuesBlock({ ...ctx, signOff: { state: 'approved', statement: 'Fine. I accept the outstanding test issues.' } }),
     );
     expect(accepted).toContain('The Clinical Safety Officer’s sign-off statement accepts them explicitly.');
+  });
+
+  it('the hazard log spreadsheet carries each control’s results at the release commit, flagged the same way', () => {
+    const e = evidenceAtRelease(hazards, SHA, { record: record() });
+    expect(controlResultText(e, 'H-1', 'F')).toBe(
+      `failing at ${SHA.slice(0, 12)}. STATUS SAYS VERIFIED; THE TEST RESULTS AT THE RELEASE COMMIT DO NOT SUPPORT IT.\nt/a.test.ts::bad *: failed (0 passed, 1 failed, 0 skipped)`,
+    );
+    expect(controlResultText(e, 'H-1', 'M')).toBe(`missing at ${SHA.slice(0, 12)}.\nt/missing.test.ts: no result`);
+    expect(controlResultText(e, 'H-1', 'N')).toBe('no tests linked.');
   });
 
   it('results for another commit, or none, are not evidence: the documents say so', () => {

@@ -106,3 +106,18 @@ export function testIssueBlockers(e: ReleaseEvidence, statement?: string): strin
     `${open.length} outstanding test issue${open.length === 1 ? '' : 's'} at ${e.record.commit.slice(0, 12)} (failing, skipped or missing linked tests, or controls claimed verified without a passing result: ${controls.join(', ')}); the sign-off statement must accept them explicitly ("${ACCEPT_TEST_ISSUES_PHRASE}")`,
   ];
 }
+
+/** One control's linked tests and results at the release commit, as plain text (hazard log spreadsheet cell). */
+export function controlResultText(e: ReleaseEvidence, hazard: string, control: string): string {
+  const c = e.record.controls.find((x) => x.hazard === hazard && x.control === control);
+  if (!c) return '';
+  const claim = c.unsupportedClaim ? ' STATUS SAYS VERIFIED; THE TEST RESULTS AT THE RELEASE COMMIT DO NOT SUPPORT IT.' : '';
+  if (c.tests.length === 0) return `no tests linked.${claim}`.trim();
+  const tests = c.tests
+    .map(
+      (t) =>
+        `${t.label}: ${t.state === 'not-found' ? 'no result' : `${t.state} (${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped)`}`,
+    )
+    .join('\n');
+  return `${c.state} at ${e.record.commit.slice(0, 12)}.${claim}\n${tests}`;
+}

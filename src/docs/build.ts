@@ -235,8 +235,8 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   await emit(crmp, 'crmp', true);
   const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
   await emit(reqs, 'safety-requirements', true);
-  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
-  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
+  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence)));
+  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder, ctx.evidence)));
 
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {

@@ -86,7 +86,9 @@ describe('clinsafe evidence in a real git repository', () => {
     const md = await evidence(repo.dir, ['--junit', 'reports/junit/*.xml', '--format', 'markdown']);
     expect(md.code).toBe(0);
     expect(md.out).toContain('## Verification evidence');
-    expect(md.out).toMatch(/\| H-004 +\| H-004-C01 \| verified +\| verified +\| `test\/dose-units\.spec\.ts::dose units \(H-004\) > \*`: passed \(6 passed\)/);
+    expect(md.out).toMatch(
+      /\| H-004 +\| H-004-C01 \| verified +\| verified +\| `test\/dose-units\.spec\.ts::dose units \(H-004\) > \*`: passed \(6 passed\)/,
+    );
   });
 
   it('reads the safety folder at --commit: a later link does not count for an earlier commit', async () => {
@@ -135,5 +137,25 @@ describe('clinsafe evidence in a real git repository', () => {
     expect(r.err).toMatch(
       /H-004-dose-unit-mismapped\.yml:\d+:\d+: control H-004-C01: test file "test\/gone\.spec\.ts" does not exist in the repository/,
     );
+  });
+
+  it('clinsafe report --junit puts the results into the CSCR, and refuses them as evidence for another commit', async () => {
+    repo = fixtureRepo();
+    const first = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('NOTES.md', 'later\n');
+    const head = repo.commit('a later commit');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: repo.dir };
+    expect(await run(['report', '--format', 'md', '--out', 'docs-head', '--junit', 'reports/**/*.xml'], io)).toBe(0);
+    const cscr = readFileSync(join(repo.dir, 'docs-head', 'cscr.md'), 'utf8');
+    expect(cscr).toContain(`Test results at the release commit \`${head}\`: 1 JUnit report(s), 47 test case(s)`);
+    expect(cscr).toMatch(/\| H-002 +\| H-002-C01 +\| verified +\| \*\*failing: a linked test failed at the release commit\*\*/);
+    expect(await run(['report', '--format', 'md', '--out', 'docs-first', '--ref', first, '--junit', 'reports/**/*.xml'], io)).toBe(0);
+    const old = readFileSync(join(repo.dir, 'docs-first', 'cscr.md'), 'utf8');
+    expect(old).toContain(
+      `**No test results at the release commit.** The JUnit reports given with --junit are taken to come from the work tree's HEAD (${head}), not from the release commit ${first}`,
+    );
+    expect(err.join('\n')).toBe('');
   });
 });

@@ -332,7 +332,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
     const s = section(md, 'Outstanding test issues');
     for (const i of is) expect(s).toContain(`| ${i.ref}`);
     // Planned controls and open actions only: H-001's controls appear below it, among the test issues (no results supplied).
-    expect(s.split('### Test results at the release commit')[0]).not.toContain('H-001-C0');
+    expect(s.split('### Test results at release')[0]).not.toContain('H-001-C0');
     // the sign-off checklist: no clinical finding blocks the example product — only its outstanding test
     // issues do, since no test results were supplied for this build; what is flagged is listed by hazard
     const blocking = s.split('\n').filter((l) => /\|\s+\*\*blocks\*\*\s+\|/.test(l));

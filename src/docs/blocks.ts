@@ -9,7 +9,7 @@ import { describeRisk, ratingOf, riskOf } from '../core/risk.js';
 import { residualBasis, residualText } from '../core/acceptability.js';
 import { ownerKind } from '../core/owners.js';
 import { findingsFor, incidentConflictBlock, signOffFindingsBlock } from './clinical-blocks.js';
-import { controlTestCell, testIssuesBlock, testSummaryBlock } from './evidence-blocks.js';
+import { controlTestCell, testIssuesBlock, testSummaryBlock, verificationCell } from './evidence-blocks.js';
 import type { ReleaseEvidence } from '../core/evidence-release.js';
 import { evidenceCell, grid, oneLine, paras, type Cell } from './mdast.js';
 import {
@@ -343,7 +343,7 @@ export function requirementsBlock(ctx: DocContext): RootContent[] {
   if (rs.length === 0) return [paragraph('No safety requirements (additional controls) are recorded.')];
   return [
     grid(
-      ['Requirement', 'Hazard', 'Requirement text', 'Type', 'Owner', 'Status', 'Verification evidence', 'Test results at release'],
+      ['Requirement', 'Hazard', 'Requirement text', 'Type', 'Owner', 'Status', 'Verification evidence and test results at release'],
       rs.map(({ hazard: h, control: c }) => [
         c.id,
         h.id,
@@ -355,8 +355,7 @@ export function requirementsBlock(ctx: DocContext): RootContent[] {
             ? `${c.owner} (other manufacturer)`
             : c.owner,
         c.status,
-        evidenceCell(c.evidence),
-        controlTestCell(ctx, h.id, c.id),
+        verificationCell(evidenceCell(c.evidence), controlTestCell(ctx, h.id, c.id)),
       ]),
     ),
   ];
@@ -377,8 +376,8 @@ export function outstandingBlock(ctx: DocContext): RootContent[] {
         is.map((i) => [i.hazard.id, i.ref, i.kind, i.description, i.owner, i.due ?? '']),
       ),
     );
-  out.push(heading(3, 'Test results at the release commit'), ...testSummaryBlock(ctx));
-  out.push(heading(3, 'Outstanding test issues at the release commit'), ...testIssuesBlock(ctx));
+  out.push(heading(3, 'Test results at release'), ...testSummaryBlock(ctx));
+  out.push(heading(3, 'Test issues at release'), ...testIssuesBlock(ctx));
   out.push(heading(3, 'Sign-off checklist: findings that block or flag sign-off'), ...signOffFindingsBlock(ctx));
   return out;
 }

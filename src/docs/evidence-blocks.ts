@@ -124,3 +124,9 @@ export function testIssuesBlock(ctx: Ctx): RootContent[] {
     ),
   ];
 }
+
+/** The requirements table's verification cell: the evidence files, then the test results at the release commit. */
+export function verificationCell(evidence: Cell, tests: Cell): Cell {
+  const nodes = (c: Cell): PhrasingContent[] => (typeof c === 'string' ? [text(c)] : Array.isArray(c) ? c : [c]);
+  return [...nodes(evidence), text('. Tests at release: '), ...nodes(tests)];
+}

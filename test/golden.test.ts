@@ -201,6 +201,7 @@ describe('issues and comments the App writes', () => {
       releaseUrl: RELEASE_URL,
       folder,
       previousTag: 'v2.4.0',
+      testIssues: 6, // the MedRec fixture report: 2 failing, 1 missing, 3 claims without a passing result
       delta: hazardLogDelta(previous, folder, folder.scheme),
       incidentsSince: folder.incidents,
       changeRecord: [

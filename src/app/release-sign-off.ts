@@ -14,6 +14,7 @@ import { marker } from '../core/markers.js';
 import type { HistoryPort } from '../core/ports/history.js';
 import type { SignOff } from '../core/release.js';
 import { evidenceAtRelease, NO_EVIDENCE, testIssueBlockers, type EvidenceSource } from '../core/evidence-release.js';
+import { outstandingTestIssues } from '../core/evidence.js';
 import { parseEvidenceRecord } from '../core/evidence-record.js';
 import { signOffBlockers } from '../core/sign-off-blockers.js';
 import { deriveDecision, type Decision } from '../core/sign-off-decision.js';
@@ -242,9 +243,11 @@ export async function openAndLink(
 }
 
 /** The sign-off issue's text for a built release. */
-export function signOffIssueText(release: ReleaseLike, built: BuiltRelease): { title: string; body: string } {
+export function signOffIssueText(release: ReleaseLike, built: BuiltRelease, evidence?: EvidenceSource): { title: string; body: string } {
   const { folder, previous, previousFolder, changeRecord, artefacts } = built;
+  const testIssues = outstandingTestIssues(evidenceAtRelease(folder.hazards, built.release.commit, evidence).record).length;
   return releaseSignOffIssue({
+    testIssues,
     tag: release.tag_name,
     sha: built.release.commit,
     releaseUrl: release.html_url,

@@ -173,7 +173,7 @@ async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void>
       return;
     }
     const built = await buildAndAttach(s, history, release, at, undefined, true); // the issue shows the hazard-log delta
-    const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built), assignees, label });
+    const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built, at.evidence), assignees, label });
     await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, n)));
   } catch (e) {
     // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.

@@ -15,6 +15,7 @@ import { retryOptions, throttleOptions } from '../src/github/api/client-policy.j
 import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
+import { recordEvidence } from './evidence.js';
 
 export { HANDLED } from './events.js';
 
@@ -48,6 +49,7 @@ async function report(outcome: GateOutcome): Promise<void> {
 }
 
 export async function main(): Promise<void> {
+  if ((core.getInput('mode') || 'gate') === 'evidence') return recordEvidence();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');

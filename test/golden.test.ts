@@ -32,6 +32,8 @@ import { serialize } from '../src/core/markdown.js';
 import { periodicReviewDue } from '../src/core/review-due.js';
 import type { Review } from '../src/core/approval.js';
 import { buildDocuments, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { readJUnitFiles } from '../src/adapters/junit.js';
+import { matchEvidence } from '../src/core/evidence.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 const DIR = 'clinical-safety';
@@ -199,6 +201,7 @@ describe('issues and comments the App writes', () => {
       releaseUrl: RELEASE_URL,
       folder,
       previousTag: 'v2.4.0',
+      testIssues: 6, // the MedRec fixture report: 2 failing, 1 missing, 3 claims without a passing result
       delta: hazardLogDelta(previous, folder, folder.scheme),
       incidentsSince: folder.incidents,
       changeRecord: [
@@ -240,7 +243,8 @@ describe('issues and comments the App writes', () => {
       tag: 'v2.5.0',
       sha: RELEASE_SHA,
       cso: { github: cso.github, name: cso.name, profession: cso.profession, registration: cso.registration },
-      statement: 'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended.',
+      statement:
+        'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended. I accept the outstanding test issues.',
       signedAt: '2026-11-23T12:30:00Z',
       cscr: [
         { name: 'cscr.md', sha256: DIGEST('1') },
@@ -348,7 +352,8 @@ describe('the release documents of the example product', () => {
   const approved: SignOff = {
     state: 'approved',
     cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' },
-    statement: 'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended.',
+    statement:
+      'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended. I accept the outstanding test issues.',
     signedAt: '2026-11-23T12:30:00Z',
   };
   const rejected: SignOff = {
@@ -358,8 +363,28 @@ describe('the release documents of the example product', () => {
     at: '2026-11-21T09:00:00Z',
   };
 
-  async function markdown(signOff?: SignOff): Promise<Map<string, string>> {
-    const arts = await buildDocuments({ folder, release, changeRecord, formats: ['md'], ...(signOff ? { signOff } : {}) });
+  /** The fixture's JUnit report (a real vitest run: two failing suites, one linked test never written) as if recorded in CI at the release commit. */
+  const evidence = () => ({
+    record: matchEvidence({
+      hazards: folder.hazards,
+      results: readJUnitFiles([{ path: join(EXAMPLE_PRODUCT, 'reports/junit/vitest.xml'), label: 'reports/junit/vitest.xml' }])[0]!.cases,
+      reports: 1,
+      commit: RELEASE_SHA,
+      when: '2026-11-20T08:55:00Z',
+      where: 'https://github.com/example-health/medrec/actions/runs/4242',
+      ranAt: '2026-11-20T08:50:00Z',
+    }),
+  });
+
+  async function markdown(signOff?: SignOff, withEvidence = true): Promise<Map<string, string>> {
+    const arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord,
+      formats: ['md'],
+      ...(signOff ? { signOff } : {}),
+      ...(withEvidence ? { evidence: evidence() } : {}),
+    });
     return new Map(arts.filter((a) => a.name.endsWith('.md')).map((a) => [a.name, a.bytes.toString('utf8')]));
   }
 
@@ -376,7 +401,7 @@ describe('the release documents of the example product', () => {
   });
 
   it('rejected by a CSO (the CSCR says so)', async () => {
-    const docs = await markdown(rejected);
+    const docs = await markdown(rejected, false); // no test results supplied: the CSCR says so
     await expect(docs.get('cscr.md')).toMatchFileSnapshot(golden('rejected-cscr'));
   });
 });

@@ -97,6 +97,8 @@ export interface ReleaseReview {
   incidentsSince: Incident[];
   changeRecord: { pullNumber?: number; title: string; hazards: string[]; approvals: { login: string; commit: string }[] }[];
   assets: { name: string; sha256: string }[];
+  /** Outstanding test issues at the release commit (issue 15): failing, skipped, missing linked tests, unsupported claims. */
+  testIssues?: number;
 }
 
 /** Controls not yet verified: planned, or implemented without verification. */
@@ -154,6 +156,15 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
           ),
         ],
         [text(`Controls not yet verified accepted or followed up (${open.length})`)],
+        ...(r.testIssues !== undefined
+          ? [
+              [
+                text(
+                  `Outstanding test issues at the release commit resolved, or accepted explicitly in the sign-off statement with "I accept the outstanding test issues" (${r.testIssues}; listed in the CSCR, section 11)`,
+                ),
+              ],
+            ]
+          : []),
         [text(`Incidents ${since} considered (${r.incidentsSince.length})`)],
         [
           text(

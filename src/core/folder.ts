@@ -3,6 +3,7 @@
  * by an adapter (file system, git, GitHub API); this module only decides.
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
+import { linkFile, testLinkProblem } from './evidence.js';
 import { globProblem } from './globs.js';
 import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
 import { loadProvenance, PROVENANCE_FILE } from './provenance.js';
@@ -393,7 +394,7 @@ function checkHazard(
           `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(', ') || 'none listed'})`,
         );
     });
-    if (c.status !== 'planned' && c.evidence.length === 0) {
+    if (c.status !== 'planned' && c.evidence.length === 0 && !c.tests?.length) {
       err(
         path,
         at(['controls', i, 'status']),
@@ -401,6 +402,18 @@ function checkHazard(
         `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`,
       );
     }
+    (c.tests ?? []).forEach((t, j) => {
+      const problem = testLinkProblem(t);
+      const file = linkFile(t);
+      if (problem) err(path, at(['controls', i, 'tests', j]), 'test-link-invalid', `control ${c.id}: test link ${problem}`);
+      else if (file !== undefined && !snapshot.exists(file))
+        err(
+          path,
+          at(['controls', i, 'tests', j]),
+          'evidence-missing',
+          `control ${c.id}: test file "${file}" does not exist in the repository; fix the path (relative to the repository root) or remove the link`,
+        );
+    });
     c.evidence.forEach((e, j) => {
       if (isUrl(e)) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(e)) {

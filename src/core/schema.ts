@@ -185,6 +185,22 @@ function assessmentSchema(scheme: RiskScheme) {
   });
 }
 
+/**
+ * A control's link to executed tests (issue 15): `file`, `file::name pattern`, or an object naming
+ * a file, a name pattern (`*` any text, `?` one character, over "describe > it") and/or a tag that
+ * appears in the test name as `[TAG]`. Matching is in core/evidence.ts.
+ */
+export const testLinkSchema = z.union([
+  text.describe('A test file (every test case in it), or file::name pattern, e.g. test/dose.test.ts::dose limits > *'),
+  z
+    .strictObject({
+      file: text.optional().describe('Repository path of the test file'),
+      name: text.optional().describe('Test name pattern over "describe > it" names; * any text, ? one character'),
+      tag: text.optional().describe('A tag the test name carries in brackets, e.g. H-004-C01 for "[H-004-C01]"'),
+    })
+    .describe('A test link naming at least one of file, name, tag'),
+]);
+
 export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] as const;
 export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
 export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
@@ -226,6 +242,10 @@ function buildHazardSchema(scheme: RiskScheme) {
             status: z.enum(CONTROL_STATUSES),
             causes: z.array(id).default([]),
             evidence: z.array(text).default([]).describe('Repository paths or https:// URLs of verification evidence'),
+            tests: z
+              .array(testLinkSchema)
+              .optional()
+              .describe('Optional. Tests whose JUnit results verify this control at a commit (see docs/evidence.md)'),
             introducedIn: versionText
               .optional()
               .describe(

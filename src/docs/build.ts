@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
+import { evidenceAtRelease, type EvidenceSource } from '../core/evidence-release.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { importedHistory } from './imported-history.js';
@@ -103,6 +104,8 @@ export interface BuildInput {
   folderHash?: string;
   /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
   templates?: Partial<Record<TemplateName, string>>;
+  /** Test results found for the release commit (issue 15); absent: none were supplied, and the documents say so. */
+  evidence?: EvidenceSource;
 }
 
 function templateFor(input: BuildInput, name: TemplateName): { file: string; source: string } {
@@ -195,6 +198,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     release: input.release,
     changeRecord: input.changeRecord,
     ...(input.signOff ? { signOff: input.signOff } : {}),
+    evidence: evidenceAtRelease(input.folder.hazards, input.release.commit, input.evidence),
   };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
@@ -232,8 +236,8 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   await emit(crmp, 'crmp', true);
   const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
   await emit(reqs, 'safety-requirements', true);
-  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
-  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
+  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence)));
+  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder, ctx.evidence)));
 
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {

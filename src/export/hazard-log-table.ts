@@ -8,6 +8,7 @@ import JSZip from 'jszip';
 import { acceptabilityCriteria, residualQualifier } from '../core/acceptability.js';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { isManufacturerOwner } from '../core/owners.js';
+import { controlResultText, type ReleaseEvidence } from '../core/evidence-release.js';
 import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
 
 type Row = Partial<Record<ColumnKey, string>>;
@@ -28,7 +29,7 @@ function ownerLabel(folder: SafetyFolder, owner: string): string {
   return isManufacturerOwner(folder.config, owner) ? manufacturerOwnerCell(folder) : owner;
 }
 
-function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
+function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence): Row[] {
   const lines = (items: readonly string[]) => items.join('\n');
   const common: Row = {
     hazardId: h.id,
@@ -89,6 +90,7 @@ function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
       controlOwner: ownerLabel(folder, c.owner),
       controlStatus: c.status,
       evidence: lines(c.evidence),
+      ...(evidence ? { testResults: controlResultText(evidence, h.id, c.id) } : {}),
       release: c.introducedIn ?? h.introducedIn ?? '',
     };
     const [firstAction, ...more] = linked;
@@ -118,9 +120,9 @@ export function plannedAcceptanceCell(r: { by: string; on: string; reason: strin
 }
 
 /** The hazard log as a table of text: header row first; one row per control (a hazard with no controls still gets one row). */
-export function hazardLogRows(folder: SafetyFolder): string[][] {
+export function hazardLogRows(folder: SafetyFolder, evidence?: ReleaseEvidence): string[][] {
   const header = HAZARD_LOG_COLUMNS.map((c) => c.header);
-  const body = folder.hazards.flatMap((h) => hazardRows(folder, h)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
+  const body = folder.hazards.flatMap((h) => hazardRows(folder, h, evidence)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
   return [header, ...body];
 }
 
@@ -139,8 +141,8 @@ function csvField(value: string): string {
  * record, fields quoted only when they hold a comma, quote or line break; formula-like cells
  * neutralised. Deterministic.
  */
-export function hazardLogCsv(folder: SafetyFolder): Buffer {
-  const text = hazardLogRows(folder)
+export function hazardLogCsv(folder: SafetyFolder, evidence?: ReleaseEvidence): Buffer {
+  const text = hazardLogRows(folder, evidence)
     .map((r) => r.map(csvField).join(','))
     .map((line) => `${line}\r\n`)
     .join('');
@@ -155,8 +157,8 @@ export const HAZARD_LOG_SHEET = 'Hazard Log';
  * text (versions stay "1.10", never 1.1). Metadata and zip entry dates are fixed, so the bytes
  * depend only on the folder.
  */
-export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
-  const rows = hazardLogRows(folder);
+export async function hazardLogXlsx(folder: SafetyFolder, evidence?: ReleaseEvidence): Promise<Buffer> {
+  const rows = hazardLogRows(folder, evidence);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'clinsafe';
   wb.lastModifiedBy = 'clinsafe';

@@ -96,6 +96,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       .filter((l) => l.startsWith('## '))
       .map((l) => l.slice(3));
     expect(headings).toEqual([
+      'Executive summary',
       '1. Document control',
       '2. Introduction',
       '3. System definition',
@@ -432,6 +433,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       '7. Change control',
       '8. Review cadence',
       '9. Incident process',
+      '10. Approval',
     ]);
     expect(section(crmp, 'Lifecycle')).toContain('Decommissioning');
     expect(section(crmp, 'Review cadence')).toContain('Last periodic review: 2026-03-01. Next due: 2027-03-01.');

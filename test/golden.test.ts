@@ -90,8 +90,14 @@ function doseUnitsPull(): { changes: ChangedFile[]; head: Snapshot } {
   // The PR re-rates H-004's residual up to 3 (as delivered too), with the justification a 3 needs.
   const h004 = text(base, H004)
     .replace(/residual:\n {2}severity: Major\n {2}likelihood: Very low/, 'residual:\n  severity: Major\n  likelihood: Low')
-    .replace(/deliveredResidual:\n {2}severity: Major\n {2}likelihood: Very low/, 'deliveredResidual:\n  severity: Major\n  likelihood: Low')
-    .replace(/^status: open$/m, 'justification: Further reduction needs coded units from every GP system, which is outside our control.\nstatus: open');
+    .replace(
+      /deliveredResidual:\n {2}severity: Major\n {2}likelihood: Very low/,
+      'deliveredResidual:\n  severity: Major\n  likelihood: Low',
+    )
+    .replace(
+      /^status: open$/m,
+      'justification: Further reduction needs coded units from every GP system, which is outside our control.\nstatus: open',
+    );
   return {
     changes: [
       { status: 'modified', filename: 'src/medications/dose.ts' },
@@ -352,8 +358,19 @@ describe('the release documents of the example product', () => {
     at: '2026-11-21T09:00:00Z',
   };
 
+  /** The safety folder at v2.4.0: H-004 was rated Low likelihood, H-009 did not exist yet. */
+  const previousFolder = () =>
+    loadFolder(edited(base, { [H004]: text(base, H004).replace(/likelihood: Very low/, 'likelihood: Low'), [H009]: null })).folder!;
+
   async function markdown(signOff?: SignOff): Promise<Map<string, string>> {
-    const arts = await buildDocuments({ folder, release, changeRecord, formats: ['md'], ...(signOff ? { signOff } : {}) });
+    const arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord,
+      previousFolder: previousFolder(),
+      formats: ['md'],
+      ...(signOff ? { signOff } : {}),
+    });
     return new Map(arts.filter((a) => a.name.endsWith('.md')).map((a) => [a.name, a.bytes.toString('utf8')]));
   }
 

@@ -51,6 +51,7 @@ export interface DocumentPorts {
     release: ReleaseInfo;
     changeRecord: ChangeRecordEntry[];
     signOff?: SignOff;
+    previousFolder?: SafetyFolder;
     formats?: Format[];
     folderHash?: string;
   }): Promise<Artefact[]>;

@@ -103,6 +103,7 @@ async function buildAndAttach(
     },
     changeRecord,
     ...(signOff ? { signOff } : {}),
+    ...(prevAt?.loaded.folder ? { previousFolder: prevAt.loaded.folder } : {}),
     folderHash: ports.docs.folderHash(at.snapshot!),
   });
   const manifest = artefacts.find((a) => a.name === 'manifest.json');

@@ -10,6 +10,7 @@ import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
+import * as R from './release-record-blocks.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
@@ -98,6 +99,8 @@ export interface BuildInput {
   release: ReleaseInfo;
   changeRecord: ChangeRecordEntry[];
   signOff?: SignOff;
+  /** The safety folder at the previous release: the CSCR says what changed in the safety case since. */
+  previousFolder?: SafetyFolder;
   formats?: Format[];
   folderHash?: string;
   /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
@@ -138,7 +141,14 @@ function render(
   const { file, source } = templateFor(input, name);
   const blocks: TemplateContext['blocks'] = {
     'approval-status': () => B.approvalStatus(ctx),
-    'document-control': () => B.documentControl(ctx, documentTitle),
+    'document-control': () => [...B.documentControl(ctx, documentTitle), ...R.documentControlExtras(ctx)],
+    'executive-summary': () => R.executiveSummary(ctx),
+    'third-party': () => R.thirdPartyBlock(ctx),
+    'release-configuration': () => R.releaseConfigurationBlock(ctx),
+    'formal-review': () => R.formalReviewBlock(ctx),
+    authorisation: () => R.authorisationBlock(ctx),
+    'crmp-approval': () => R.crmpApprovalBlock(ctx),
+    'safety-case-changes': () => R.safetyCaseChangesBlock(ctx),
     'system-definition': () => B.systemDefinition(ctx),
     people: () => B.people(ctx),
     method: () => B.method(ctx),
@@ -176,6 +186,14 @@ function render(
   return { name, tree, title };
 }
 
+const DOCUMENT_NAMES: Record<string, string> = {
+  cscr: 'Clinical Safety Case Report',
+  crmp: 'Clinical Risk Management Plan',
+  'safety-requirements': 'Safety requirements',
+  'hazard-log': 'Hazard log',
+};
+const documentOf = (file: string): string => DOCUMENT_NAMES[file.slice(0, file.lastIndexOf('.'))] ?? file;
+
 /** Build the document set. Artefacts come in a fixed order, manifest.json last. */
 export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const formats = new Set<Format>(input.formats ?? FORMATS);
@@ -194,6 +212,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     release: input.release,
     changeRecord: input.changeRecord,
     ...(input.signOff ? { signOff: input.signOff } : {}),
+    ...(input.previousFolder ? { previousFolder: input.previousFolder } : {}),
   };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
@@ -237,7 +256,8 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {
     const s = input.signOff;
-    const cscrFiles = out.filter((a) => a.name.startsWith('cscr.'));
+    // The sign-off covers every released document (DCB0129 3.2.2, 3.3.2, 3.5.2), not only the CSCR.
+    const released = [...out];
     const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', {
       'memo-release': () => [
         grid(
@@ -259,14 +279,14 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
         paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
       ],
       'memo-digests': () =>
-        cscrFiles.length
+        released.length
           ? [
               grid(
-                ['File', 'SHA-256'],
-                cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]),
+                ['Document', 'File', 'SHA-256'],
+                released.map((a) => [documentOf(a.name), a.name, inlineCode(a.sha256)]),
               ),
             ]
-          : [paragraph('No CSCR file was generated in this build.')],
+          : [paragraph('No document file was generated in this build.')],
     });
     await emit(memo, 'cso-release-memo', true, true);
   }

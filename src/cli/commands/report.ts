@@ -99,10 +99,13 @@ export async function report(
       dir,
       includeDirectCommits: true,
     });
+    // The safety folder at the previous release: the CSCR says what changed in the safety case since.
+    const previousFolder = prevCommit ? loadFolder(snapshotAtRef(root, prevCommit, dir)).folder : undefined;
     const artefacts = await buildDocuments({
       folder: loaded.folder,
       release,
       changeRecord,
+      ...(previousFolder ? { previousFolder } : {}),
       formats,
       folderHash: folderContentHash(snapshot),
     });

@@ -9,6 +9,7 @@ import { describeRisk, ratingOf, riskOf } from '../core/risk.js';
 import { residualBasis, residualText } from '../core/acceptability.js';
 import { ownerKind } from '../core/owners.js';
 import { findingsFor, incidentConflictBlock, signOffFindingsBlock } from './clinical-blocks.js';
+import { causeControlBlock } from './cause-controls.js';
 import { evidenceCell, grid, oneLine, paras, type Cell } from './mdast.js';
 import {
   day,
@@ -268,10 +269,13 @@ export function hazardDetails(ctx: DocContext): RootContent[] {
         [
           ['Description', h.description],
           ['Potential clinical impact', h.clinicalImpact],
-          ['Possible causes', h.causes.map((c) => `${c.id} ${oneLine(c.description)}`).join('; ') || 'none recorded'],
+          [
+            'Possible causes',
+            h.causes.length ? `${h.causes.length}, each with the controls that treat it in the table below` : 'none recorded',
+          ],
           ['Existing controls', h.existingControls.map(oneLine).join('; ') || 'none recorded'],
           ['Initial risk', assessment(ctx, h.initial)],
-          ['Additional controls', h.controls.map((c) => `${c.id} (${c.type}, ${c.owner}, ${c.status})`).join('; ') || 'none'],
+          ['Additional controls', h.controls.length ? `${h.controls.length}, described in the table below` : 'none'],
           ['Residual risk', residualText(ctx.folder, h)],
           ...(h.severityReductionReason ? [['Why the severity is lower', h.severityReductionReason] as Cell[]] : []),
           ...(h.acceptedPlannedResidual
@@ -295,6 +299,7 @@ export function hazardDetails(ctx: DocContext): RootContent[] {
         ],
       ),
     );
+    out.push(...causeControlBlock(h));
   }
   return out.length ? out : [paragraph('No live hazards.')];
 }

@@ -11,6 +11,7 @@ import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import * as R from './release-record-blocks.js';
+import { heatMapBlock } from './heat-map.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
@@ -149,6 +150,7 @@ function render(
     authorisation: () => R.authorisationBlock(ctx),
     'crmp-approval': () => R.crmpApprovalBlock(ctx),
     'safety-case-changes': () => R.safetyCaseChangesBlock(ctx),
+    'heat-map': () => heatMapBlock(input.folder),
     'system-definition': () => B.systemDefinition(ctx),
     people: () => B.people(ctx),
     method: () => B.method(ctx),

@@ -196,6 +196,45 @@ const DOCUMENT_NAMES: Record<string, string> = {
 };
 const documentOf = (file: string): string => DOCUMENT_NAMES[file.slice(0, file.lastIndexOf('.'))] ?? file;
 
+/** The memo's generated blocks: the release, the CSO, the statement, and the digest of every released document. */
+function memoBlocks(
+  input: BuildInput,
+  s: Extract<SignOff, { state: 'approved' }>,
+  released: readonly Artefact[],
+): Record<string, () => RootContent[]> {
+  const p = input.folder.config.product;
+  return {
+    'memo-release': () => [
+      grid(
+        ['Item', 'Value'],
+        [
+          ['Product', `${p.name} (${p.manufacturer})`],
+          ['Release', input.release.tag],
+          ['Commit', inlineCode(input.release.commit)],
+          ['Release date', input.release.date.slice(0, 10)],
+          ['Signed on', s.signedAt.slice(0, 10)],
+        ],
+      ),
+    ],
+    'memo-cso': () => [
+      grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
+    ],
+    'memo-statement': () => [
+      { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
+      paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
+    ],
+    'memo-digests': () =>
+      released.length
+        ? [
+            grid(
+              ['Document (file)', 'SHA-256'],
+              released.map((a) => [`${documentOf(a.name)} (${a.name})`, inlineCode(a.sha256)]),
+            ),
+          ]
+        : [paragraph('No document file was generated in this build.')],
+  };
+}
+
 /** Build the document set. Artefacts come in a fixed order, manifest.json last. */
 export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const formats = new Set<Format>(input.formats ?? FORMATS);
@@ -253,43 +292,20 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
   await emit(reqs, 'safety-requirements', true);
   if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
-  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
+  if (formats.has('xlsx'))
+    out.push(
+      artefact(
+        ARTEFACTS.hazardLogXlsx,
+        await hazardLogXlsx(input.folder, { release: input.release, ...(input.signOff ? { signOff: input.signOff } : {}) }),
+      ),
+    );
 
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {
     const s = input.signOff;
     // The sign-off covers every released document (DCB0129 3.2.2, 3.3.2, 3.5.2), not only the CSCR.
     const released = [...out];
-    const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', {
-      'memo-release': () => [
-        grid(
-          ['Item', 'Value'],
-          [
-            ['Product', `${p.name} (${p.manufacturer})`],
-            ['Release', input.release.tag],
-            ['Commit', inlineCode(input.release.commit)],
-            ['Release date', input.release.date.slice(0, 10)],
-            ['Signed on', s.signedAt.slice(0, 10)],
-          ],
-        ),
-      ],
-      'memo-cso': () => [
-        grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
-      ],
-      'memo-statement': () => [
-        { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
-        paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
-      ],
-      'memo-digests': () =>
-        released.length
-          ? [
-              grid(
-                ['Document', 'File', 'SHA-256'],
-                released.map((a) => [documentOf(a.name), a.name, inlineCode(a.sha256)]),
-              ),
-            ]
-          : [paragraph('No document file was generated in this build.')],
-    });
+    const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', memoBlocks(input, s, released));
     await emit(memo, 'cso-release-memo', true, true);
   }
 

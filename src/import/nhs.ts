@@ -4,6 +4,7 @@
  * report of every normalisation and ambiguity, each tied to a cell. Nothing is silently
  * corrected: a risk rating that disagrees with the declared scheme is kept for the CSO.
  */
+import { developerColumns } from './developer-sheet.js';
 import type { CellData, SheetData, WorkbookData } from '../adapters/xlsx.js';
 import { cellRef } from '../adapters/xlsx.js';
 import {
@@ -313,6 +314,7 @@ function splitNumber(s: string): { number?: string; text: string } {
 
 export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportResult {
   const { sheet, headerRow, cols, unknown, findings: headerFindings } = findSheet(wb, opts);
+  const developer = developerColumns(wb);
   const sheetName = sheet.name;
   const quote = /^[A-Za-z0-9_]+$/.test(sheetName) ? sheetName : `'${sheetName.replace(/'/g, "''")}'`;
   const at = (row: number, col: number) => `${quote}!${cellRef(row, col + 1)}`;
@@ -1277,6 +1279,10 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
       paths: lines(first((p) => p.rec.get('triggerPaths') || undefined)?.[0]),
       labels: lines(first((p) => p.rec.get('triggerLabels') || undefined)?.[0]),
     };
+    // clinsafe's export keeps these developer-only columns on its Developer sheet.
+    const dev = developer.get(h.id);
+    if (dev?.draft) h.draft = true;
+    if (dev && !h.triggers.paths.length && !h.triggers.labels.length) h.triggers = { paths: dev.paths, labels: dev.labels };
     if (h.initial.severity && h.residual.severity) hazards.push(h);
   }
 

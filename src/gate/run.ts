@@ -10,6 +10,7 @@ import { gateProblemTree, noLongerImpactedTree, renderGateComment } from '../cor
 import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
 import { readFolderViaApi } from '../github/folder.js';
+import { requestCsoReview } from './review-request.js';
 import {
   createCheckRun,
   explainApiError,
@@ -166,12 +167,15 @@ export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: n
   // gets its comment updated to say so (kept, not deleted, so the history stays readable).
   const key = `pr-${pullNumber}`;
   const impacted = !result || result.decision !== 'not-required';
+  // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
+  const reviewRequest = result ? await requestCsoReview(c, repo, pullNumber, result) : undefined;
+  const commentCtx = { prNumber: pullNumber, ...(reviewRequest ? { reviewRequest } : {}) };
   const body = result
     ? impacted
-      ? renderGateComment(result, { prNumber: pullNumber })
+      ? renderGateComment(result, commentCtx)
       : serialize(noLongerImpactedTree(pullNumber))
     : serialize(gateProblemTree(problem!, pullNumber));
-  outcome.commentBody = result ? renderGateComment(result, { prNumber: pullNumber }) : body;
+  outcome.commentBody = result ? renderGateComment(result, commentCtx) : body;
   try {
     outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', key, body, {
       createIfMissing: impacted,

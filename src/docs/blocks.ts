@@ -546,13 +546,22 @@ export function dtacMap(): RootContent[] {
     ['Hazard log', 'Hazard summary; Hazard details; the hazard log issued with this report (hazard-log.csv, hazard-log.xlsx)'],
     ['Declared risk scheme (acceptability criteria)', 'Risk scheme; Appendix A risk matrix'],
     ['Intended use, users, setting, interfaces and exclusions', 'System definition'],
+    ['Third-party products and their assessment (DCB0129 2.5.2)', 'System definition: third-party products'],
+    ['Release configuration (DCB0129 7.1.3)', 'System definition: release configuration; Document control'],
     ['Residual risks and operational constraints', 'Residual risks'],
     ['Hazards not reduced as far as reasonably practicable, with justification', 'Hazards with a high residual rating'],
     ['Controls for deploying organisations (DCB0160 hand-over)', 'Hand-over to deploying organisations'],
     ['Safety requirements and their verification (test summary)', 'Safety requirements; Outstanding test issues'],
-    ['Change control and approvals since the last release', 'Change record since the previous release'],
+    [
+      'Change control and approvals since the last release',
+      'Change record since the previous release; changes to the safety case since the previous release',
+    ],
     ['Incident management', 'Incidents since the previous release'],
-    ['Safety case approved for the release', 'Summary safety statement; Quality assurance and approval; CSO release memo'],
+    ['Formal review before delivery (DCB0129 7.1.2)', 'Quality assurance and approval: formal review before delivery'],
+    [
+      'Safety case approved for the release',
+      'Executive summary; Summary safety statement; Quality assurance and approval; CSO release memo (digests of every released document)',
+    ],
   ];
   return [grid(['DTAC C1.2.4 evidence', 'Where in this report'], rows)];
 }

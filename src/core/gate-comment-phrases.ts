@@ -122,3 +122,26 @@ export function reviewRequestLine(r: GateResult, req: ReviewRequest | undefined)
     ),
   ];
 }
+
+/**
+ * The hazards this pull request moves on the risk matrix, before → after, as a small matrix in text
+ * (likelihood rows, severity columns): readable without colour. Nothing when no rating moved.
+ */
+export function movedMatrix(r: GateResult): { header: string[]; rows: string[][] } | undefined {
+  const cells = new Map<string, string[]>();
+  const put = (l: string, s: string, label: string) => cells.set(`${l}\0${s}`, [...(cells.get(`${l}\0${s}`) ?? []), label]);
+  for (const c of r.hazardLogChanges)
+    for (const d of c.details) {
+      if (d.kind !== 'risk' || (d.before.severity === d.after.severity && d.before.likelihood === d.after.likelihood)) continue;
+      put(d.before.likelihood, d.before.severity, `${c.id} ${d.which} before`);
+      put(d.after.likelihood, d.after.severity, `${c.id} ${d.which} now`);
+    }
+  if (cells.size === 0) return undefined;
+  const s = r.scheme;
+  return {
+    header: ['Likelihood \\ Severity', ...s.severities],
+    rows: [...s.likelihoods]
+      .reverse()
+      .map((l) => [l, ...s.severities.map((v) => [`R${s.matrix[l]?.[v] ?? '?'}`, ...(cells.get(`${l}\0${v}`) ?? [])].join(': '))]),
+  };
+}

@@ -14,6 +14,7 @@ import {
   detailLine,
   fileCode,
   joinPhrases,
+  movedMatrix,
   oneLine,
   reasonPhrase,
   residualCell,
@@ -154,6 +155,12 @@ function hazardLogBlock(r: GateResult, ctx: GateCommentContext): RootContent[] {
       const more = r.hazardLogChanges.length - shown.length;
       out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`));
     } else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
+    const moved = movedMatrix(r);
+    if (moved)
+      out.push(
+        paragraph(strong('Where the re-rated hazards sit on the risk matrix'), text(" (R: the cell's rating):")),
+        table(moved.header, moved.rows),
+      );
     const told = r.hazardLogChanges.filter((c) => c.deployers);
     if (told.length)
       out.push(

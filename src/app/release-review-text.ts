@@ -116,9 +116,10 @@ function openControls(folder: SafetyFolder): { hazard: Hazard; id: string; descr
     );
 }
 
-export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: string } {
+/** What the issue opens with: the release, what is attached (only if the documents were built), the two commands. */
+function signOffIntro(r: ReleaseReview): RootContent[] {
   const built = !r.problem && !!r.folder;
-  const children: RootContent[] = [
+  return [
     // Say what is attached only when the documents were built: a failed build attached nothing.
     built
       ? paragraph(
@@ -147,6 +148,10 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
       [inlineCode('/clinsafe reject <reason>'), text(' — refuse it; the release notes will say it is not safety-approved.')],
     ]),
   ];
+}
+
+export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: string } {
+  const children: RootContent[] = signOffIntro(r);
   if (r.problem || !r.folder) {
     children.push(
       heading(3, 'The safety documents could not be built'),

@@ -96,6 +96,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       .filter((l) => l.startsWith('## '))
       .map((l) => l.slice(3));
     expect(headings).toEqual([
+      'Executive summary',
       '1. Document control',
       '2. Introduction',
       '3. System definition',
@@ -436,6 +437,7 @@ describe('CSCR for the MedRec fixture (draft)', () => {
       '7. Change control',
       '8. Review cadence',
       '9. Incident process',
+      '10. Approval',
     ]);
     expect(section(crmp, 'Lifecycle')).toContain('Decommissioning');
     expect(section(crmp, 'Review cadence')).toContain('Last periodic review: 2026-03-01. Next due: 2027-03-01.');
@@ -633,7 +635,9 @@ describe('templates and hostile text', () => {
     expect(md).toContain('{{product.name}}'); // a value is never expanded as a placeholder
     const html = text(arts, ARTEFACTS.cscrHtml);
     expect(html).not.toContain('<script>');
-    expect(html).not.toContain('<img');
+    // The only <img> is the generated heat map (a data: URL); the hostile name never becomes one.
+    expect(html.match(/<img\b[^>]*>/g)?.filter((t) => !t.startsWith('<img src="data:image/svg+xml;base64,'))).toEqual([]);
+    expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });

@@ -139,6 +139,25 @@ describe('the gate comment on a pull request', () => {
     await expect(renderGateComment(r, { prNumber: 12, runUrl: RUN_URL })).toMatchFileSnapshot(golden('gate-comment-pending'));
   });
 
+  it("a transferred hazard's control changes: the CSOs are asked to review, deploying organisations must be told", async () => {
+    const H010 = `${DIR}/hazards/H-010-unauthorised-access-or-wrong-user.yml`;
+    const before = text(base, H010);
+    const first = /(- id: H-010-C01\n\s+description: )([^\n]+)/.exec(before)!;
+    const h010 = before.replace(first[0], `${first[1]}Sessions lock after 2 minutes idle on shared workstations (was 10)`);
+    expect(h010).not.toBe(before);
+    const r = gate({ changes: [{ status: 'modified', filename: H010 }], head: edited(base, { [H010]: h010 }) });
+    expect(r.decision).toBe('pending');
+    await expect(
+      renderGateComment(r, { prNumber: 14, reviewRequest: { requested: ['dr-amara-okafor', 'dr-tom-hughes'] } }),
+    ).toMatchFileSnapshot(golden('gate-comment-hand-over'));
+    const refused = renderGateComment(r, {
+      prNumber: 14,
+      reviewRequest: { notRequested: ['dr-amara-okafor'], why: 'the token may not request reviewers (it needs pull-requests: write)' },
+    });
+    expect(refused).toContain('**Please ask for a review:** clinsafe could not request it');
+    expect(refused).toContain('ask Dr Amara Okafor (dr-amara-okafor) to review this pull request');
+  });
+
   it('approved by a CSO on the head commit', async () => {
     const r = gate({ ...doseUnitsPull(), reviews: [approvedBy('dr-tom-hughes')] });
     expect(r.decision).toBe('approved');
@@ -376,11 +395,16 @@ describe('the release documents of the example product', () => {
     }),
   });
 
+  /** The safety folder at v2.4.0: H-004 was rated Low likelihood, H-009 did not exist yet. */
+  const previousFolder = () =>
+    loadFolder(edited(base, { [H004]: text(base, H004).replace(/likelihood: Very low/, 'likelihood: Low'), [H009]: null })).folder!;
+
   async function markdown(signOff?: SignOff, withEvidence = true): Promise<Map<string, string>> {
     const arts = await buildDocuments({
       folder,
       release,
       changeRecord,
+      previousFolder: previousFolder(),
       formats: ['md'],
       ...(signOff ? { signOff } : {}),
       ...(withEvidence ? { evidence: evidence() } : {}),

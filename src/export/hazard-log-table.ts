@@ -10,6 +10,9 @@ import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { isManufacturerOwner } from '../core/owners.js';
 import { controlResultText, type ReleaseEvidence } from '../core/evidence-release.js';
 import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
+import { addCoverSheet, addDeveloperSheet, DEVELOPER_KEYS, styleLogSheet, type HazardLogIssue } from './hazard-log-sheets.js';
+
+export type { HazardLogIssue };
 
 type Row = Partial<Record<ColumnKey, string>>;
 
@@ -157,23 +160,25 @@ export const HAZARD_LOG_SHEET = 'Hazard Log';
  * text (versions stay "1.10", never 1.1). Metadata and zip entry dates are fixed, so the bytes
  * depend only on the folder.
  */
-export async function hazardLogXlsx(folder: SafetyFolder, evidence?: ReleaseEvidence): Promise<Buffer> {
-  const rows = hazardLogRows(folder, evidence);
+export async function hazardLogXlsx(folder: SafetyFolder, issue?: HazardLogIssue, evidence?: ReleaseEvidence): Promise<Buffer> {
+  // Developer-only columns (trigger globs, draft flag) live on the Developer sheet, not in the log.
+  const keep = HAZARD_LOG_COLUMNS.map((c, i) => ((DEVELOPER_KEYS as readonly string[]).includes(c.key) ? -1 : i)).filter((i) => i >= 0);
+  const COLUMNS = keep.map((i) => HAZARD_LOG_COLUMNS[i]!);
+  const rows = hazardLogRows(folder, evidence).map((r) => keep.map((i) => r[i]!));
   const wb = new ExcelJS.Workbook();
   wb.creator = 'clinsafe';
   wb.lastModifiedBy = 'clinsafe';
   wb.created = EXPORT_EPOCH;
   wb.modified = EXPORT_EPOCH;
   wb.title = `${folder.config.product.name} hazard log`;
+  addCoverSheet(wb, folder, issue);
   const ws = wb.addWorksheet(HAZARD_LOG_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  ws.columns = HAZARD_LOG_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const riskCols = new Set(
-    HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0),
-  );
+  ws.columns = COLUMNS.map((c) => ({ key: c.key, width: c.width }));
+  const riskCols = new Set(COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
   // Where the residual counts planned controls, its cell carries a note saying so (the cell itself
   // stays a number, so the log imports back unchanged).
-  const idCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'hazardId');
-  const residualCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'residualRisk');
+  const idCol = COLUMNS.findIndex((c) => c.key === 'hazardId');
+  const residualCol = COLUMNS.findIndex((c) => c.key === 'residualRisk');
   const notes = new Map(folder.hazards.filter((h) => h.status !== 'retired').map((h) => [h.id, residualQualifier(folder, h)]));
   const noted = new Set<string>();
   rows.forEach((r, i) => {
@@ -188,8 +193,16 @@ export async function hazardLogXlsx(folder: SafetyFolder, evidence?: ReleaseEvid
       noted.add(id);
     }
   });
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HAZARD_LOG_COLUMNS.length } };
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  styleLogSheet(
+    ws,
+    folder.scheme,
+    [...riskCols].map((i) => i + 1),
+  );
   addRiskMatrix(wb, folder);
+  addDeveloperSheet(wb, folder);
+  // Opens on the hazard log itself; the cover sheet is the first tab.
+  wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: 'visible' }];
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return rezip(raw);
 }

@@ -80,22 +80,24 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelea
   };
   const changeRecord = await buildChangeRecord(history, { to: at.commit.sha, ...(previous ? { from: previous.commit } : {}), dir });
   const docs = input.docs ?? documentBuilder;
+  // The safety folder at the previous release: the CSCR says what changed in the safety case since.
+  const previousFolder = previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
   const artefacts = await docs.build({
     folder,
     release,
     changeRecord,
+    ...(previousFolder ? { previousFolder } : {}),
     ...(input.signOff ? { signOff: input.signOff } : {}),
     ...(input.formats ? { formats: input.formats } : {}),
     ...((input.evidence ?? at.evidence) ? { evidence: (input.evidence ?? at.evidence)! } : {}),
     folderHash: docs.folderHash(at.snapshot),
   });
-  const previousFolder = input.withPreviousFolder && previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
   return {
     artefacts,
     release,
     folder,
     changeRecord,
     ...(previous ? { previous } : {}),
-    ...(previousFolder ? { previousFolder } : {}),
+    ...(input.withPreviousFolder && previousFolder ? { previousFolder } : {}),
   };
 }

@@ -100,7 +100,10 @@ describe('CSCR sections for the DCB0129 MUST items', () => {
     expect(counts.map((c) => c.delivered)).not.toEqual(counts.map((c) => c.stated));
     const summary = under(cscr, 'Executive summary');
     expect(summary).toMatch(/Deploying organisations must \| put in place the controls of 1 transferred hazard/);
-    expect(summary).toMatch(/Overall conclusion +\| No finding blocks sign-off; DRAFT/);
+    // No test results are given here, so the linked tests' outstanding issues block (issue 15).
+    expect(summary).toMatch(
+      /Overall conclusion +\| Not yet releasable: \d+ findings block sign-off \(H-001, .*\)\. DRAFT awaiting CSO sign-off\./,
+    );
   });
 
   it('says what changed in the safety case since the previous release, from the previous folder', async () => {

@@ -10,7 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changeRecordFromGit } from '../src/adapters/history.js';
+import { gitHistory } from '../src/adapters/history.js';
+import { buildChangeRecord } from '../src/core/change-record.js';
 import { exampleProductDir } from '../src/paths.js';
 import { fileURLToPath } from 'node:url';
 import type { Hazard, SafetyFolder } from '../src/core/folder.js';
@@ -119,7 +120,7 @@ async function once(formats: Format[]): Promise<void> {
 const PULLS = Number(process.env.BENCH_PULLS ?? 300);
 
 /** The change record from git for a MedRec history of PULLS squash-merged pull requests. */
-function history(): void {
+async function history(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-history-'));
   const env = {
     ...process.env,
@@ -149,7 +150,12 @@ function history(): void {
       git('commit', '-q', '-a', '-m', `Change ${i} (#${i})`);
     }
     const t0 = process.hrtime.bigint();
-    const record = changeRecordFromGit(dir, { from: 'v1', to: 'HEAD', dir: 'clinical-safety', includeDirectCommits: true });
+    const history = gitHistory(dir);
+    const record = await buildChangeRecord(history, {
+      from: (await history.commit('v1')).sha,
+      to: (await history.commit('HEAD')).sha,
+      dir: 'clinical-safety',
+    });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     console.log(
       `change record from git: ${record.length} pull requests (${record.filter((e) => e.hazards.length).length} impacting hazards) in ${(ms / 1000).toFixed(2)} s, ${(ms / record.length).toFixed(1)} ms each`,
@@ -161,7 +167,7 @@ function history(): void {
 
 const arg = process.argv[2];
 if (arg === 'history') {
-  history();
+  await history();
 } else if (arg) {
   await once(arg.split(',') as Format[]);
 } else {
@@ -181,5 +187,5 @@ if (arg === 'history') {
       `${j.formats.padEnd(20)} ${`${(j.ms / 1000).toFixed(2)} s`.padStart(8)}  ${`${j.peakRssMb} MB`.padStart(9)}   ${(j.bytes / 1024 / 1024).toFixed(1)} MB${j.pdfPages.length ? ` (${j.pdfPages.join(', ')})` : ''}`,
     );
   }
-  history();
+  await history();
 }

@@ -153,11 +153,14 @@ describe('handlers through api.github.com (nock)', () => {
         title: issue!.title,
         body: issue!.body,
         state: issue!.state,
+        created_at: issue!.created_at,
         user: user('clinsafe[bot]', 'Bot'),
         labels: issue!.labels,
       };
       delete c.issue.pull_request;
-      c.comment = { ...c.comment, id, body, created_at: '2026-11-23T15:00:00Z', user: user(login) };
+      // The decision is re-derived from the comments on GitHub, so the comment is there as the webhook says.
+      const written = gh.github.addUserComment(issue!.number, login, body, '2026-11-23T15:00:00Z');
+      c.comment = { ...c.comment, id: written.id, body, created_at: written.created_at, updated_at: written.created_at, user: user(login) };
       return c;
     };
     await receive('issue_comment', comment('release-manager', 71, '/clinsafe sign-off'));
@@ -169,7 +172,7 @@ describe('handlers through api.github.com (nock)', () => {
     expect(gh.uploads.slice(before).some((u) => u.includes('name=cso-release-memo.md'))).toBe(true);
     expect(r.assets.find((a) => a.name === 'cso-release-memo.md')!.data.toString('utf8')).toContain('Dr Tom Hughes');
     expect(issue!.state).toBe('closed');
-  });
+  }, 90_000); // two full builds (PDFs included) through the API history
 
   it('only the roster at the tag counts: a CSO added after the release cannot sign it off', async () => {
     const tagged = repo.git('rev-parse', 'HEAD').trim();
@@ -191,11 +194,13 @@ describe('handlers through api.github.com (nock)', () => {
       title: issue!.title,
       body: issue!.body,
       state: 'open',
+      created_at: issue!.created_at,
       user: user('clinsafe[bot]', 'Bot'),
       labels: issue!.labels,
     };
     delete c.issue.pull_request;
-    c.comment = { ...c.comment, id: 81, body: '/clinsafe sign-off', created_at: '2026-11-23T16:00:00Z', user: user('dr-new-cso') };
+    const written = gh.github.addUserComment(issue!.number, 'dr-new-cso', '/clinsafe sign-off', '2026-11-23T16:00:00Z');
+    c.comment = { ...c.comment, id: written.id, body: written.body, created_at: written.created_at, user: user('dr-new-cso') };
     await receive('issue_comment', c);
     expect(gh.github.comments.filter((x) => x.issue_number === issue!.number && x.body.includes('was not carried out'))).toHaveLength(1);
     expect(r.assets.some((a) => a.name.startsWith('cso-release-memo'))).toBe(false);
@@ -210,7 +215,8 @@ describe('handlers through api.github.com (nock)', () => {
     const p = example('release', 'published');
     p.release = { ...p.release, ...gh.github.releaseJson(r) };
     await receive('release', p);
-    expect(r.assets).toEqual([]);
+    // No documents: only the app's link to the sign-off issue.
+    expect(r.assets.map((a) => a.name)).toEqual(['clinsafe-sign-off.json']);
     const [issue] = bot('Release sign-off: v2.5.0-rc1');
     expect(issue?.body).toContain('could not be built');
     expect(issue?.body).toContain('H-004');
@@ -229,7 +235,7 @@ describe('handlers through api.github.com (nock)', () => {
     const p = example('release', 'published');
     p.release = { ...p.release, ...gh.github.releaseJson(r) };
     await receive('release', p);
-    expect(r.assets).toEqual([]);
+    expect(r.assets.map((a) => a.name)).toEqual(['clinsafe-sign-off.json']);
     const [issue] = bot('Release sign-off: v2.5.0-rc2');
     expect(issue?.body).toContain('templates/cscr.md:3:1');
     expect(issue?.body).toContain('raw HTML is not allowed');

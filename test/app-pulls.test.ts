@@ -246,15 +246,24 @@ describe('the next release', () => {
       title: issue.title,
       body: issue.body,
       state: 'open',
+      created_at: issue.created_at,
       user: user(issue.user.login, 'Bot'),
       labels: issue.labels,
     };
     delete p.issue.pull_request;
+    // The decision is re-derived from the comments on GitHub: the comment is there, as the webhook says.
+    const written = app.github.addUserComment(
+      issue.number,
+      'dr-amara-okafor',
+      '/clinsafe reject The microgram mapping has no dm+d regression run yet',
+      '2026-11-23T11:00:00Z',
+    );
     p.comment = {
       ...p.comment,
-      id: 9001,
-      body: '/clinsafe reject The microgram mapping has no dm+d regression run yet',
-      created_at: '2026-11-21T09:00:00Z',
+      id: written.id,
+      body: written.body,
+      created_at: written.created_at,
+      updated_at: written.created_at,
       user: user('dr-amara-okafor'),
     };
     expect([200, 202]).toContain((await app.deliver('issue_comment', p)).status);

@@ -7,18 +7,19 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/wiring.js';
-import { snapshotAtRef } from '../src/adapters/git.js';
-import { loadFolder } from '../src/core/folder.js';
-import { buildDocuments, folderContentHash } from '../src/docs/build.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
 import { startApp, type RunningApp } from './helpers/app-server.js';
 import type { MockIssue, MockRelease } from './helpers/mock-github.js';
 import { example, user } from './helpers/payloads.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { fixtureRepo, tempDir, type TempRepo } from './helpers/repo.js';
 
 let app: RunningApp;
 let repo: TempRepo;
 let release: MockRelease;
 let sha: string;
+let signOffPayload: object;
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -43,13 +44,20 @@ function commentPayload(
     title: issue.title,
     body: issue.body,
     state: issue.state,
+    created_at: issue.created_at,
     user: user(issue.user.login, issue.user.type as 'User' | 'Bot'),
     labels: issue.labels,
     pull_request: undefined,
   };
   delete p.issue.pull_request;
-  p.comment = { ...p.comment, id, body, created_at: createdAt, user: user(login, type) };
+  p.comment = { ...p.comment, id, body, created_at: createdAt, updated_at: createdAt, user: user(login, type) };
   return p;
+}
+
+/** A comment written on GitHub by a person, and the webhook GitHub sends for it. */
+function command(issue: MockIssue, login: string, body: string, createdAt = '2026-11-23T11:00:00Z') {
+  const c = app.github.addUserComment(issue.number, login, body, createdAt);
+  return { comment: c, payload: commentPayload(issue, login, body, c.id, createdAt) };
 }
 
 function signOffIssue(): MockIssue {
@@ -88,17 +96,16 @@ describe('a published release', () => {
     for (const n of ['cscr.md', 'cscr.html', 'cscr.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json']) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);
 
-    // The same inputs built locally give the same bytes as uploaded.
-    const snapshot = snapshotAtRef(repo.dir, 'v2.4.0', 'clinical-safety');
-    const folder = loadFolder(snapshot).folder!;
-    const date = repo.git('log', '-1', '--format=%cI', sha).trim();
-    const local = await buildDocuments({
-      folder,
-      release: { tag: 'v2.4.0', commit: sha, date },
-      changeRecord: [],
-      folderHash: folderContentHash(snapshot),
-    });
-    for (const a of local) expect(sha256(asset(a.name)), a.name).toBe(a.sha256);
+    // `clinsafe report` on the same repository and tag writes the same bytes as the App uploaded.
+    const out = tempDir('clinsafe-app-release-');
+    const local = await cli(repo.dir, 'report', '--ref', 'v2.4.0', '--out', out);
+    expect(local.code, local.err).toBe(0);
+    const written = readdirSync(out).sort();
+    // Plus the link to the sign-off issue, which only the App writes.
+    expect(release.assets.map((a) => a.name).sort()).toEqual([...written, 'clinsafe-sign-off.json'].sort());
+    for (const name of written) expect(sha256(asset(name)), name).toBe(sha256(readFileSync(join(out, name))));
+    // The first release: its change record is the history up to it, the same through git and the API.
+    expect(asset('cscr.md').toString('utf8')).toMatch(/\| direct commit\s+\| MedRec 2\.4\.0\s+\| `[0-9a-f]{12}`/);
 
     const cscr = asset('cscr.md').toString('utf8');
     expect(cscr).toContain('DRAFT awaiting CSO sign-off');
@@ -125,8 +132,7 @@ describe('CSO sign-off', () => {
     const issue = signOffIssue();
     const before = release.assets.map((a) => `${a.name}:${sha256(a.data)}`);
     app.github.requests.length = 0;
-    const p = commentPayload(issue, 'eager-developer', '/clinsafe sign-off', 501);
-    app.github.addUserComment(issue.number, 'eager-developer', '/clinsafe sign-off');
+    const p = command(issue, 'eager-developer', '/clinsafe sign-off').payload;
     expect((await app.deliver('issue_comment', p)).status).toBe(200);
     const refusals = app.github.comments.filter(
       (c) => c.user.type === 'Bot' && c.issue_number === issue.number && c.body.includes('was not carried out'),
@@ -146,16 +152,17 @@ describe('CSO sign-off', () => {
     const issue = signOffIssue();
     app.github.requests.length = 0;
     expect(
-      (await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '> /clinsafe sign-off\n\nShould I?', 502))).status,
+      (await app.deliver('issue_comment', command(issue, 'dr-amara-okafor', '> /clinsafe sign-off\n\nShould I?').payload)).status,
     ).toBe(200);
-    expect((await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', 'Looking at this today.', 503))).status).toBe(200);
+    expect((await app.deliver('issue_comment', command(issue, 'dr-amara-okafor', 'Looking at this today.').payload)).status).toBe(200);
     expect(app.github.writes()).toEqual([]);
   });
 
   it('signs off for a roster CSO: memo with registration and the CSCR digest, approved CSCR, issue closed, notes updated', async () => {
     const issue = signOffIssue();
     const draftCscr = sha256(asset('cscr.pdf'));
-    const p = commentPayload(issue, 'dr-amara-okafor', '/clinsafe sign-off', 504, '2026-11-23T12:30:00Z');
+    const p = command(issue, 'dr-amara-okafor', '/clinsafe sign-off', '2026-11-23T12:30:00Z').payload;
+    signOffPayload = p;
     expect([200, 202]).toContain((await app.deliver('issue_comment', p)).status);
 
     const memoName = release.assets.map((a) => a.name).find((n) => n === 'cso-release-memo.md');
@@ -189,10 +196,8 @@ describe('CSO sign-off', () => {
   it('changes nothing when the sign-off comment or the release is delivered again', async () => {
     const issue = signOffIssue();
     app.github.requests.length = 0;
-    expect(
-      (await app.deliver('issue_comment', commentPayload(issue, 'dr-amara-okafor', '/clinsafe sign-off', 504, '2026-11-23T12:30:00Z')))
-        .status,
-    ).toBe(200);
+    expect(issue.state).toBe('closed');
+    expect((await app.deliver('issue_comment', signOffPayload)).status).toBe(200);
     expect((await app.deliver('release', releasePayload(release))).status).toBe(200);
     expect(app.github.writes()).toEqual([]);
   });

@@ -1,8 +1,11 @@
 /** `clinsafe report` in real git repositories: the change record from merge and squash commits, files on disk, errors. */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeRecordFromGit, pullRequestOf } from '../src/adapters/history.js';
+import { gitHistory } from '../src/adapters/history.js';
+import { buildChangeRecord } from '../src/core/change-record.js';
+import { pullRequestOf } from '../src/core/ports/history.js';
 import { run } from '../src/cli/program.js';
 import { fixtureRepo, tempDir, type TempRepo } from './helpers/repo.js';
 
@@ -48,20 +51,22 @@ afterAll(() => repo.cleanup());
 
 describe('pull requests from commit messages', () => {
   it('reads GitHub merge and squash messages; other commits are not pull requests', () => {
-    expect(pullRequestOf({ subject: 'Merge pull request #12 from dev/fix-units', body: 'Refuse uncoded dose units' })).toEqual({
+    expect(pullRequestOf('Merge pull request #12 from dev/fix-units\n\nRefuse uncoded dose units')).toEqual({
       number: 12,
       title: 'Refuse uncoded dose units',
     });
-    expect(pullRequestOf({ subject: 'Review alert fatigue hazard (#13)', body: '' })).toEqual({
+    expect(pullRequestOf('Review alert fatigue hazard (#13)')).toEqual({
       number: 13,
       title: 'Review alert fatigue hazard',
     });
-    expect(pullRequestOf({ subject: 'Fix #13 properly', body: '' })).toBeUndefined();
-    expect(pullRequestOf({ subject: 'Merge branch main', body: '' })).toBeUndefined();
+    expect(pullRequestOf('Fix #13 properly')).toBeUndefined();
+    expect(pullRequestOf('Merge branch main')).toBeUndefined();
   });
 
-  it('change record between two tags: hazards by the gate impact function at the first parent; no approval claimed', () => {
-    const record = changeRecordFromGit(repo.dir, { from: 'v2.3.2', to: 'v2.4.0', dir: 'clinical-safety', includeDirectCommits: true });
+  it('change record between two tags: hazards by the gate impact function at the first parent; no approval claimed', async () => {
+    const history = gitHistory(repo.dir);
+    const range = { from: (await history.commit('v2.3.2')).sha, to: (await history.commit('v2.4.0')).sha, dir: 'clinical-safety' };
+    const record = await buildChangeRecord(history, range);
     expect(record.map((e) => [e.pullNumber, e.title, e.mergeCommit, e.hazards])).toEqual([
       [12, 'Refuse uncoded dose units', shas.merge, ['H-002', 'H-003', 'H-004']],
       [13, 'Review alert fatigue hazard', shas.squash, ['H-009']],
@@ -181,6 +186,18 @@ describe('clinsafe report', () => {
       expect(r.err).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('a shallow clone (actions/checkout depth 1) fails with the fix, never a record "since the start of history"', async () => {
+    const shallow = join(tempDir('clinsafe-shallow-'), 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'v2.4.0', `file://${repo.dir}`, shallow], { stdio: 'ignore' });
+    const out = join(tempDir('clinsafe-report-'), 'docs');
+    const r = await cli(['report', '--out', out], shallow);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^clinsafe: .* is a shallow clone, so the history since the previous release is missing/);
+    expect(r.err).toContain('fetch-depth: 0');
+    expect(r.out).not.toContain('start of history');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a product template with an unknown placeholder is reported at file:line:col', async () => {

@@ -4,7 +4,7 @@ import { dataMarker, hasMarker, marker, markerKey, readDataMarker } from '../src
 import { periodicReviewDue } from '../src/core/review-due.js';
 import { maySignOff, parseCommand } from '../src/core/sign-off-command.js';
 import { gateMode } from '../src/app/pulls.js';
-import { pullNumberOf } from '../src/github/change-record.js';
+import { pullNumberOf } from '../src/core/ports/history.js';
 import { withNotesSection } from '../src/github/releases.js';
 
 const roster = [{ github: 'Dr-Amara-Okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' }];

@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
+import type { ChangedFile } from '../core/impact.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
 
 export class GitError extends Error {}
@@ -106,12 +107,6 @@ export function snapshotAtRef(root: string, ref: string, dir: string): Snapshot 
     files,
     exists: (p: string) => paths.has(p.replace(/\/+$/, '')) || dirs.has(p.replace(/\/+$/, '')),
   };
-}
-
-export interface ChangedFile {
-  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed';
-  filename: string;
-  previousFilename?: string;
 }
 
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */

@@ -1,132 +1,42 @@
 /**
- * The change record from git history: merged pull requests between two refs (merge commits
- * "Merge pull request #N …" and squash commits "… (#N)") and the hazards each impacted, decided
- * by the gate's own impact function against the safety folder at the commit's first parent.
- * Git holds no review data, so approvals are always empty here and the entry says `source: 'git'`.
+ * The history port over a local git repository (`clinsafe report`): main-line commits, the files
+ * each changed, the safety folder at any commit, tags as releases. Git holds no review data, so
+ * every pull request's review record is `not-recorded`. Facts only; `core/change-record.ts` decides.
  */
+import type { Snapshot, SnapshotFile } from '../core/folder.js';
 import type { ChangedFile } from '../core/impact.js';
-import { computeImpact } from '../core/impact.js';
-import { loadFolder, type SafetyFolder } from '../core/folder.js';
-import type { ChangeRecordEntry } from '../docs/types.js';
-import type { SnapshotFile } from '../core/folder.js';
-import { diffNameStatus, gitText, listTree, readBlobs, resolveRef } from './git.js';
+import type { FolderAt, HistoryCommit, HistoryPort, ReleasePoint } from '../core/ports/history.js';
+import { diffNameStatus, gitText, listTree, readBlobs, resolveRef, snapshotAtRef } from './git.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-
-export interface HistoryCommit {
-  sha: string;
-  parents: string[];
-  date: string;
-  subject: string;
-  body: string;
-}
 
 /** First-parent commits in (from, to], oldest first. Without `from`, all history up to `to`. */
 export function firstParentCommits(root: string, to: string, from?: string): HistoryCommit[] {
   const range = from ? `${resolveRef(root, from)}..${resolveRef(root, to)}` : resolveRef(root, to);
-  const out = gitText(root, ['log', '--first-parent', '--reverse', '--format=%H%x00%P%x00%cI%x00%s%x00%b%x1e', range]);
+  const out = gitText(root, ['log', '--first-parent', '--reverse', '--format=%H%x00%P%x00%cI%x00%B%x1e', range]);
   return out
     .split('\x1e')
     .map((r) => r.replace(/^\n/, ''))
     .filter((r) => r.length > 0)
     .map((r) => {
-      const [sha, parents, date, subject, body] = r.split('\0');
-      return {
-        sha: sha!,
-        parents: parents ? parents.split(' ').filter(Boolean) : [],
-        date: date!,
-        subject: subject ?? '',
-        body: (body ?? '').trim(),
-      };
+      const [sha, parents, date, message] = r.split('\0');
+      return { sha: sha!, parents: parents ? parents.split(' ').filter(Boolean) : [], date: date!, message: (message ?? '').trim() };
     });
-}
-
-/** The pull request a first-parent commit merged, from GitHub's merge or squash message. */
-export function pullRequestOf(c: Pick<HistoryCommit, 'subject' | 'body'>): { number: number; title: string } | undefined {
-  const merge = /^Merge pull request #(\d+) from \S+/.exec(c.subject);
-  if (merge) {
-    const title = c.body.split('\n')[0]?.trim();
-    return { number: Number(merge[1]), title: title || c.subject };
-  }
-  const squash = /^(.*\S)\s+\(#(\d+)\)\s*$/.exec(c.subject);
-  if (squash) return { number: Number(squash[2]), title: squash[1]! };
-  return undefined;
-}
-
-function filesChanged(root: string, parent: string | undefined, commit: string): ChangedFile[] {
-  return diffNameStatus(root, parent ?? EMPTY_TREE, commit);
-}
-
-export interface HistoryOptions {
-  /** The release ref (tag, branch or SHA). */
-  to: string;
-  /** The previous release ref; omit to read all history up to `to`. */
-  from?: string;
-  /** The safety folder, repository-relative. */
-  dir: string;
-  /** Also list commits made directly on the main line (not through a pull request) that impacted hazards. */
-  includeDirectCommits?: boolean;
-}
-
-/** The change record between two refs, from git alone. */
-export function changeRecordFromGit(root: string, opts: HistoryOptions): ChangeRecordEntry[] {
-  const dir = opts.dir.replace(/^\.\/?/, '').replace(/\/+$/, '');
-  // The hazards and triggers at a commit, cached by the safety folder's tree: most commits leave it unchanged.
-  const byTree = new Map<string, SafetyFolder | undefined>();
-  const folderAt = (sha: string): SafetyFolder | undefined => {
-    let tree: string;
-    try {
-      tree = gitText(root, ['rev-parse', '--verify', '--quiet', `${sha}:${dir}`]).trim();
-    } catch {
-      return undefined; // no safety folder at this commit
-    }
-    if (!byTree.has(tree)) byTree.set(tree, loadForImpact(root, sha, dir));
-    return byTree.get(tree);
-  };
-  const entries: ChangeRecordEntry[] = [];
-  for (const c of firstParentCommits(root, opts.to, opts.from)) {
-    const pr = pullRequestOf(c);
-    if (!pr && !opts.includeDirectCommits) continue;
-    const parent = c.parents[0];
-    const changes = filesChanged(root, parent, c.sha);
-    const hazards = new Set<string>();
-    const base = parent ? folderAt(parent) : undefined;
-    if (base) for (const h of computeImpact(base, changes, [], dir).impacted) hazards.add(h.id);
-    // Hazard files the change itself edits count too (added ones exist only at the commit).
-    const hazardFiles = changes
-      .flatMap((f) => [f.filename, ...(f.previousFilename ? [f.previousFilename] : [])])
-      .filter((p) => p.startsWith(dir ? `${dir}/hazards/` : 'hazards/'));
-    if (hazardFiles.length) {
-      const head = folderAt(c.sha);
-      for (const folder of [base, head]) for (const h of folder?.hazards ?? []) if (hazardFiles.includes(h.file)) hazards.add(h.id);
-    }
-    if (!pr && hazards.size === 0) continue;
-    entries.push({
-      ...(pr ? { pullNumber: pr.number } : {}),
-      title: pr ? pr.title : c.subject,
-      mergeCommit: c.sha,
-      mergedAt: c.date,
-      hazards: [...hazards].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
-      approvals: [],
-      source: 'git',
-    });
-  }
-  return entries;
 }
 
 /**
- * The safety folder at a commit, read for impact only: hazards and their triggers. Evidence
- * paths are not checked (that is validation's job, at the release commit), so only the folder's
- * own files are read, not the whole tree.
+ * The safety folder at a commit, read for impact only: hazards and their triggers. Evidence paths
+ * are not checked (that is validation's job, at the release commit), so only the folder's own files
+ * are read, not the whole tree.
  */
-function loadForImpact(root: string, sha: string, dir: string): SafetyFolder | undefined {
+function folderForImpact(root: string, sha: string, dir: string): Snapshot {
   const entries = listTree(root, sha, dir).filter((e) => e.type === 'blob' && e.mode !== '120000');
   const blobs = readBlobs(
     root,
     entries.map((e) => e.sha),
   );
   const files: SnapshotFile[] = entries.map((e) => ({ path: e.path, bytes: blobs.get(e.sha)! }));
-  return loadFolder({ dir, files, exists: () => true }).folder;
+  return { dir, files, exists: () => true };
 }
 
 /** The tag pointing at a commit, if any (the newest by version order). */
@@ -149,4 +59,45 @@ export function previousTag(root: string, ref: string): string | undefined {
 /** Committer date of a commit, ISO 8601 (strict). */
 export function commitDate(root: string, ref: string): string {
   return gitText(root, ['show', '-s', '--format=%cI', resolveRef(root, ref)]).trim();
+}
+
+/** Whether the clone is shallow (actions/checkout's default depth 1): its history stops short. */
+export function isShallow(root: string): boolean {
+  try {
+    return gitText(root, ['rev-parse', '--is-shallow-repository']).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** The history port over the repository at `root`. */
+export function gitHistory(root: string): HistoryPort {
+  const one = (ref: string): HistoryCommit => {
+    const sha = resolveRef(root, ref);
+    const [parents, date, message] = gitText(root, ['show', '-s', '--format=%P%x00%cI%x00%B', sha]).split('\0');
+    return { sha, parents: (parents ?? '').split(' ').filter(Boolean), date: date!, message: (message ?? '').trim() };
+  };
+  return {
+    source: 'git',
+    commit: async (ref) => one(ref),
+    async previousRelease(current): Promise<ReleasePoint | undefined> {
+      const found = previousTag(root, current.commit);
+      if (!found) return undefined;
+      const c = one(found);
+      return { tag: tagAt(root, c.sha) ?? found, commit: c.sha, date: c.date };
+    },
+    mainLine: async (to, from) => firstParentCommits(root, to, from),
+    snapshot: async (sha, dir) => snapshotAtRef(root, sha, dir),
+    filesChanged: async (c): Promise<ChangedFile[]> => diffNameStatus(root, c.parents[0] ?? EMPTY_TREE, c.sha),
+    async folderAt(sha, dir): Promise<FolderAt | undefined> {
+      let id: string;
+      try {
+        id = gitText(root, ['rev-parse', '--verify', '--quiet', `${sha}:${dir}`]).trim();
+      } catch {
+        return undefined; // no safety folder at this commit
+      }
+      return { id, read: async () => folderForImpact(root, sha, dir) };
+    },
+    pullRequest: async () => ({ kind: 'not-recorded' }),
+  };
 }

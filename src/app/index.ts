@@ -4,53 +4,16 @@
  * Nothing is held in memory between deliveries.
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
+import { makeBotLogin, repoOf, type AppContext, type AppDeps } from './context.js';
 import { periodicReviewDue } from '../core/review-due.js';
-import { DEFAULT_SAFETY_DIR, type LoadResult } from '../core/folder.js';
+import { DEFAULT_SAFETY_DIR } from '../core/folder.js';
 import { candidateHazards, incidentGuidance, incidentReviewIssue, periodicReviewIssue } from './incident-review-text.js';
-import type { GitHubClient, RepoRef } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { ensureComment, ensureIssue } from '../github/idempotent-writes.js';
-import type { DocumentPorts, GatePorts } from './ports.js';
-import { registerPulls, type AppGateMode } from './pulls.js';
+import { registerPulls } from './pulls.js';
 import { registerReleases } from './release.js';
 
-export interface AppDeps {
-  /** Read and validate the safety folder at a ref through the API. */
-  readFolder(octokit: GitHubClient, repo: RepoRef, ref: string, dir: string): Promise<LoadResult>;
-  /** The current time (injectable for tests). */
-  now(): Date;
-  safetyDir?: string;
-  /** The shared gate (same code as the Action): app-mode gate, after-merge reviews, change record. */
-  gate?: GatePorts;
-  /** The shared document builder (same code as `clinsafe report`). */
-  docs?: DocumentPorts;
-  /** How the app reports the gate on pull requests (CLINSAFE_APP_GATE). */
-  gateMode?: AppGateMode;
-}
-
-export interface AppContext {
-  deps: AppDeps;
-  botLogin(app: Probot): Promise<string>;
-  dir: string;
-}
-
-/** The app's own login (`<slug>[bot]`), asked of GitHub once per process. */
-function makeBotLogin(): (app: Probot) => Promise<string> {
-  let cached: Promise<string> | undefined;
-  return (app) => {
-    cached ??= (async () => {
-      const octokit = await app.auth();
-      const { data } = await octokit.request('GET /app');
-      return `${(data as { slug: string }).slug}[bot]`;
-    })();
-    cached.catch(() => (cached = undefined));
-    return cached;
-  };
-}
-
-export function repoOf(context: Context): RepoRef {
-  const r = (context.payload as { repository: { owner: { login: string }; name: string } }).repository;
-  return { owner: r.owner.login, repo: r.name };
-}
+export type { AppContext, AppDeps } from './context.js';
 
 export function clinsafeApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot) => {

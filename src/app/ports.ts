@@ -3,35 +3,12 @@
  * the shared implementations (the same code the Action and the CLI run).
  */
 import type { Snapshot } from '../core/folder.js';
-import type { HazardChange, ImpactedHazard, Reverify } from '../core/impact.js';
+import type { PullAssessment } from '../core/pull-assessment.js';
 import type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff } from '../docs/types.js';
 import type { SafetyFolder } from '../core/folder.js';
 import type { RepoRef, GitHubClient } from '../github/client.js';
 
-/** A pull request assessed by the gate's decision functions. */
-export interface PullAssessment {
-  number: number;
-  title: string;
-  url: string;
-  merged: boolean;
-  mergeCommit?: string;
-  mergedAt?: string;
-  headSha: string;
-  impacted: ImpactedHazard[];
-  hazardLogChanges: HazardChange[];
-  reverify: Reverify[];
-  safetyFolderChanges: string[];
-  /** True when the change needs a CSO (impacted hazards or safety-folder changes). */
-  requiresApproval: boolean;
-  approval: {
-    state: 'not-required' | 'approved' | 'pending' | 'blocked' | 'error';
-    /** CSOs whose approval counted, on `commit`. */
-    approvedBy: { login: string; name?: string }[];
-    commit?: string;
-    /** Plain-language account, for issues. */
-    text: string;
-  };
-}
+export type { PullAssessment } from '../core/pull-assessment.js';
 
 export interface GatePorts {
   /** Assess a pull request through the API (files, labels, reviews, commits; folder at base and head). */

@@ -9,7 +9,7 @@ import { ensureIssue } from '../github/idempotent-writes.js';
 import { snapshotViaApi } from '../github/folder.js';
 import { loadFolder } from '../core/folder.js';
 import { afterMergeIssue } from './release-review-text.js';
-import type { AppContext } from './index.js';
+import type { AppContext } from './context.js';
 import type { GatePorts, PullAssessment } from './ports.js';
 
 export type AppGateMode = 'status' | 'check-run' | 'off';

@@ -1,298 +1,261 @@
 /**
- * Releases and CSO sign-off. On `release.published` the documents are built at the tag (the
- * previous release is the base of the change record) and attached; a "Release sign-off" issue is
- * opened for the CSOs. A roster CSO at the tag's commit comments `/clinsafe sign-off` or
- * `/clinsafe reject <reason>` there; anyone else gets a polite refusal and nothing changes.
+ * Releases and CSO sign-off. On `release.published` the documents are built at the tag's commit
+ * (resolved through the API; the previous release is the base of the change record) and attached,
+ * a "Release sign-off" issue is opened and linked to the release by an asset only the app uploads.
+ * A roster CSO at that commit comments `/clinsafe sign-off` or `/clinsafe reject <reason>` there.
  *
- * Stateless and idempotent: the sign-off decision is kept in the bot's own comment on the issue
- * (marker + data), every write is looked up first, and rebuilt documents that are byte-identical
- * to those attached are not uploaded again.
+ * Stateless: the decision is re-derived from the CSOs' own comments on every delivery (never read
+ * back from the bot's comments), every write is looked up first, byte-identical documents are not
+ * uploaded again, and a handler that fails part-way says so on the issue. See release-sign-off.ts
+ * and docs/security.md ("Release sign-off") for why no edited text can forge or move a decision.
  */
-import type { Probot } from 'probot';
-import { dataMarker, markerKey, readDataMarker } from '../core/markers.js';
-import { defaultStatement, maySignOff, parseCommand } from '../core/sign-off-command.js';
-import { loadFolder, type LoadResult, type Snapshot } from '../core/folder.js';
-import { hazardLogDelta } from '../core/impact.js';
-import { TemplateError, type Artefact, type ChangeRecordEntry, type SignOff } from '../docs/types.js';
+import type { Context, Probot } from 'probot';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { changeRecordViaApi } from '../github/change-record.js';
-import { snapshotViaApi } from '../github/folder.js';
-import { downloadAsset, previousRelease, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
-import type { GitHubClient, RepoRef } from '../github/client.js';
-import { botComments, ensureComment, ensureIssue, findIssues, upsertAssets } from '../github/idempotent-writes.js';
+import type { HistoryPort } from '../core/ports/history.js';
+import { sameDecision, type Decision, type Outcome } from '../core/sign-off-decision.js';
+import { maySignOff, parseCommand } from '../core/sign-off-command.js';
+import { TemplateError } from '../docs/types.js';
+import type { GitHubClient } from '../github/client.js';
+import { ensureComment } from '../github/idempotent-writes.js';
+import { downloadAsset, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
+import { readLinks, resolveTag } from '../github/sign-off-link.js';
+import type { BuiltRelease, ReleaseFolder } from '../usecases/build-release.js';
+import type { AppContext } from './context.js';
 import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIssue, signOffComment } from './release-review-text.js';
-import type { AppContext } from './index.js';
-import type { DocumentPorts, GatePorts } from './ports.js';
+import {
+  buildAndAttach,
+  currentDecision,
+  describeFailure,
+  historyFor,
+  issueUrl,
+  linkedCommit,
+  notesFor,
+  openAndLink,
+  releaseFolder,
+  releaseOfIssue,
+  signOffIssueText,
+  type Linked,
+  type ReleasePorts,
+  type Scope,
+} from './release-sign-off.js';
 
-type Octo = GitHubClient;
+export type { ReleasePorts } from './release-sign-off.js';
 
-export interface ReleasePorts {
-  gate: GatePorts;
-  docs: DocumentPorts;
-}
-
-interface AtCommit {
-  sha: string;
-  date: string;
-  snapshot?: Snapshot;
-  loaded: LoadResult;
-  problem?: string;
-}
-
-/** The safety folder at a ref, with the commit it resolved to and that commit's date. */
-async function folderAt(client: Octo, repo: RepoRef, ref: string, dir: string): Promise<AtCommit> {
-  const commit = (await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref })).data as {
-    sha: string;
-    commit: { committer?: { date?: string } | null };
+async function scopeOf(app: Probot, ctx: AppContext, ports: ReleasePorts, context: Context): Promise<Scope> {
+  const r = (context.payload as { repository: { owner: { login: string }; name: string } }).repository;
+  return {
+    app,
+    ports,
+    client: context.octokit as unknown as GitHubClient,
+    repo: { owner: r.owner.login, repo: r.name },
+    bot: await ctx.botLogin(app),
+    dir: ctx.dir,
   };
-  const date = commit.commit.committer?.date ?? '1970-01-01T00:00:00Z';
-  try {
-    const { snapshot } = await snapshotViaApi(client, repo, commit.sha, dir);
-    return { sha: commit.sha, date, snapshot, loaded: loadFolder(snapshot) };
-  } catch (e) {
-    const problem = `the safety folder could not be read at ${commit.sha.slice(0, 7)}: ${(e as Error).message}`;
-    return { sha: commit.sha, date, loaded: { diagnostics: [], valid: false }, problem };
-  }
 }
 
-/** The decision recorded on a sign-off issue by the bot, latest first wins. */
-type Recorded = SignOff & { commentId?: number };
-
-async function recordedDecisions(client: Octo, repo: RepoRef, bot: string, issueNumber: number, key: string): Promise<Recorded[]> {
-  const results = await botComments(client, repo, bot, issueNumber, 'signoff-result', key);
-  return results.map((r) => readDataMarker<Recorded>(r.body)).filter((r): r is Recorded => r !== undefined);
+/** The reply to one command comment, saying what became of it. */
+function replyFor(release: ReleaseLike, sha: string, built: BuiltRelease, login: string, o: Outcome): string {
+  if (o.kind === 'refused' || o.kind === 'ignored') return refusalComment(login, o.reason);
+  if (o.kind === 'rejected')
+    return rejectionComment({ tag: release.tag_name, sha, by: o.signOff.by, reason: o.signOff.reason, at: o.signOff.at });
+  const pick = (prefix: string) =>
+    built.artefacts.filter((a) => a.name.startsWith(prefix)).map((a) => ({ name: a.name, sha256: a.sha256 }));
+  const memo = pick('cso-release-memo').find((a) => a.name.endsWith('.md')) ?? pick('cso-release-memo')[0];
+  return signOffComment({ tag: release.tag_name, sha, ...o.signOff, cscr: pick('cscr.'), ...(memo ? { memo } : {}) });
 }
 
-/** The decision in force: the latest one the bot recorded. */
-async function recordedDecision(client: Octo, repo: RepoRef, bot: string, issueNumber: number, key: string): Promise<Recorded | undefined> {
-  return (await recordedDecisions(client, repo, bot, issueNumber, key)).at(-1);
-}
-
-/** The decision without the bookkeeping, as the document builder takes it. */
-function decisionOf(r: Recorded | undefined): SignOff | undefined {
-  if (!r) return undefined;
-  const { commentId: _ignored, ...signOff } = r;
-  return signOff as SignOff;
-}
-
-/** Build every document at the release commit and attach them; identical bytes are not uploaded again. */
-async function buildAndAttach(
-  ports: ReleasePorts,
-  client: Octo,
-  repo: RepoRef,
-  release: ReleaseLike,
-  at: AtCommit,
-  dir: string,
-  signOff: SignOff | undefined,
-): Promise<{ artefacts: Artefact[]; prev?: ReleaseLike; prevAt?: AtCommit; changeRecord: ChangeRecordEntry[] }> {
-  const folder = at.loaded.folder!;
-  const prev = await previousRelease(client, repo, release);
-  const prevAt = prev ? await folderAt(client, repo, prev.tag_name, dir) : undefined;
-  const changeRecord = await changeRecordViaApi(client, repo, prev?.tag_name, at.sha, (n) =>
-    ports.gate.assess(client, repo, n, { safetyDir: dir }),
-  );
-  const artefacts = await ports.docs.build({
-    folder,
-    release: {
-      tag: release.tag_name,
-      commit: at.sha,
-      date: at.date,
-      ...(prev ? { previousTag: prev.tag_name } : {}),
-      ...(prevAt ? { previousCommit: prevAt.sha } : {}),
-      ...(prev?.published_at ? { previousDate: prev.published_at } : {}),
-    },
-    changeRecord,
-    ...(signOff ? { signOff } : {}),
-    folderHash: ports.docs.folderHash(at.snapshot!),
-  });
-  const manifest = artefacts.find((a) => a.name === 'manifest.json');
-  await upsertAssets(
-    client,
-    repo,
-    release,
-    artefacts.map((a) => ({ name: a.name, contentType: a.mediaType, data: a.bytes })),
-    async (existing) => {
-      const old = existing.find((a) => a.name === 'manifest.json');
-      if (!manifest || !old) return false;
-      if (!artefacts.every((a) => existing.some((e) => e.name === a.name && e.size === a.bytes.length))) return false;
-      return (await downloadAsset(client, repo, old.id)).equals(manifest.bytes);
-    },
-  );
-  return { artefacts, ...(prev ? { prev } : {}), ...(prevAt ? { prevAt } : {}), changeRecord };
-}
-
-export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePorts): void {
-  const octo = (context: { octokit: unknown }) => context.octokit as Octo;
-  const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({
-    owner: payload.repository.owner.login,
-    repo: payload.repository.name,
-  });
-
-  app.on('release.published', async (context) => {
-    const release = context.payload.release as unknown as ReleaseLike;
-    if (release.draft) return;
-    const client = octo(context);
-    const repo = repoOf(context.payload);
-    const bot = await ctx.botLogin(app);
-    const at = await folderAt(client, repo, release.tag_name, ctx.dir);
-    const key = `${release.tag_name}@${at.sha}`;
-    const existing = (await findIssues(client, repo, bot, 'release-signoff', key))[0];
-    const folder = at.loaded.valid ? at.loaded.folder : undefined;
-    const assignees = folder?.config.cso.map((c) => c.github) ?? [];
-    const label = folder?.config.app.reviewLabel ?? at.loaded.folder?.config.app.reviewLabel;
-
-    const failed = async (problem: string, diagnostics: Diagnostic[] = []) => {
-      const review = releaseSignOffIssue({
-        tag: release.tag_name,
-        sha: at.sha,
-        releaseUrl: release.html_url,
-        problem,
-        diagnostics,
-        delta: [],
-        incidentsSince: [],
-        changeRecord: [],
-        assets: [],
-      });
-      const issue = existing ?? (await ensureIssue(client, repo, bot, 'release-signoff', key, { ...review, assignees }, label));
-      await setReleaseNotes(client, repo, release.id, releaseNotesSection({ kind: 'failed', issueUrl: issueUrl(release, issue.number) }));
-    };
-
-    if (!folder) {
-      return failed(
-        at.problem ?? `the safety folder at ${at.sha.slice(0, 7)} is not valid (run clinsafe validate at the tag)`,
-        at.loaded.diagnostics.filter((d) => d.severity === 'error'),
-      );
+/**
+ * Bring the release in line with the decision the comments record, and answer every command.
+ * Repeated (a few times at most) until a fresh read of the comments and of the attached manifest
+ * agrees with what was written, so concurrent instances end consistent with the final decision.
+ */
+async function settle(s: Scope, history: HistoryPort, linked: Linked, at: ReleaseFolder): Promise<Decision> {
+  const { release, link } = linked;
+  for (let round = 1; ; round++) {
+    const decision = await currentDecision(s, linked, at);
+    const built = await buildAndAttach(s, history, release, at, decision.current?.signOff);
+    await setReleaseNotes(s.client, s.repo, release.id, notesFor(decision.current?.signOff, issueUrl(release, link.issue)));
+    for (const { comment, outcome } of decision.outcomes) {
+      const done = outcome.kind === 'approved' || outcome.kind === 'rejected';
+      const body = replyFor(release, at.commit.sha, built, comment.login, outcome);
+      await ensureComment(s.client, s.repo, s.bot, link.issue, done ? 'signoff-result' : 'refusal', `comment-${comment.id}`, body);
     }
-
-    // A release re-published after its decision keeps that decision: the documents are rebuilt with it.
-    const decision = existing ? decisionOf(await recordedDecision(client, repo, bot, existing.number, key)) : undefined;
-    let built: Awaited<ReturnType<typeof buildAndAttach>>;
-    try {
-      built = await buildAndAttach(ports, client, repo, release, at, ctx.dir, decision);
-    } catch (e) {
-      // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.
-      if (e instanceof TemplateError) return failed(`a document template in the safety folder is invalid — ${e.message}`);
-      throw e;
-    }
-    const { artefacts, prev, prevAt, changeRecord } = built;
-    const issue =
-      existing ??
-      (await ensureIssue(
-        client,
-        repo,
-        bot,
-        'release-signoff',
-        key,
-        {
-          ...releaseSignOffIssue({
-            tag: release.tag_name,
-            sha: at.sha,
-            releaseUrl: release.html_url,
-            folder,
-            ...(prev ? { previousTag: prev.tag_name } : {}),
-            delta: prevAt?.loaded.folder ? hazardLogDelta(prevAt.loaded.folder, folder) : [],
-            incidentsSince: folder.incidents.filter((i) => !prev?.published_at || (i.reportedOn ?? '') > prev.published_at.slice(0, 10)),
-            changeRecord,
-            assets: artefacts.map((a) => ({ name: a.name, sha256: a.sha256 })),
-          }),
-          assignees,
-        },
-        label,
-      ));
-    await setReleaseNotes(client, repo, release.id, notesFor(decision, issueUrl(release, issue.number)));
-  });
-
-  app.on('issue_comment.created', async (context) => {
-    const payload = context.payload as unknown as {
-      issue: { number: number; body: string | null; state: string; user: { login: string; type: string }; pull_request?: unknown };
-      comment: { id: number; body: string; created_at: string; user: { login: string; type: string } };
-      repository: { owner: { login: string }; name: string };
-    };
-    const { issue, comment } = payload;
-    if (issue.pull_request || comment.user.type === 'Bot' || issue.user.type !== 'Bot') return;
-    const key = markerKey(issue.body, 'release-signoff');
-    if (!key) return;
-    const command = parseCommand(comment.body);
-    if (!command) return;
-    const client = octo(context);
-    const repo = repoOf(payload);
-    const bot = await ctx.botLogin(app);
-    if (issue.user.login !== bot) return; // someone else's look-alike issue
-    const refuse = (reason: string) =>
-      ensureComment(client, repo, bot, issue.number, 'refusal', `comment-${comment.id}`, refusalComment(comment.user.login, reason));
-    if (command.kind === 'invalid') return void (await refuse(command.problem));
-
-    const at = key.lastIndexOf('@');
-    const tag = key.slice(0, at);
-    const sha = key.slice(at + 1);
-    const atCommit = await folderAt(client, repo, sha, ctx.dir);
-    const roster = atCommit.loaded.folder?.config.cso ?? [];
-    const may = maySignOff(comment.user.login, comment.user.type, roster);
-    if (!may.allowed) return void (await refuse(may.reason));
-    const folder = atCommit.loaded.valid ? atCommit.loaded.folder : undefined;
-    if (!folder)
-      return void (await refuse(
-        'the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again',
-      ));
-
-    const decisions = await recordedDecisions(client, repo, bot, issue.number, key);
-    if (decisions.some((d) => d.commentId === comment.id)) return; // this very comment was already carried out (a redelivery)
-    const previous = decisions.at(-1);
-    if (previous?.state === 'approved') {
-      return void (await refuse(`this release was already signed off by ${previous.cso.name} on ${previous.signedAt}`));
-    }
-    const release = (await client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repo, tag })).data as ReleaseLike;
-    const signOff: SignOff =
-      command.kind === 'sign-off'
-        ? {
-            state: 'approved',
-            cso: may.cso,
-            statement: command.statement ?? defaultStatement(folder.config.product.name, tag),
-            signedAt: comment.created_at,
-          }
-        : { state: 'rejected', by: `${may.cso.name} (${may.cso.github})`, reason: command.reason, at: comment.created_at };
-    let artefacts: Artefact[];
-    try {
-      ({ artefacts } = await buildAndAttach(ports, client, repo, release, atCommit, ctx.dir, signOff));
-    } catch (e) {
-      if (e instanceof TemplateError) return void (await refuse(`the documents cannot be built, so nothing can be signed: ${e.message}`));
-      throw e;
-    }
-    await setReleaseNotes(client, repo, release.id, notesFor(signOff, issueUrl(release, issue.number)));
-    if (signOff.state === 'approved') {
-      const cscr = artefacts.filter((a) => a.name.startsWith('cscr.')).map((a) => ({ name: a.name, sha256: a.sha256 }));
-      const memo =
-        artefacts.find((a) => a.name.startsWith('cso-release-memo') && a.name.endsWith('.md')) ??
-        artefacts.find((a) => a.name.startsWith('cso-release-memo'));
-      const body = `${signOffComment({ tag, sha, cso: signOff.cso, statement: signOff.statement, signedAt: signOff.signedAt, cscr, ...(memo ? { memo: { name: memo.name, sha256: memo.sha256 } } : {}) })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
-      await ensureComment(client, repo, bot, issue.number, 'signoff-result', `${key}:approved`, body);
-      if (issue.state !== 'closed') {
-        await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
-          ...repo,
-          issue_number: issue.number,
+    if (decision.current?.signOff.state === 'approved') {
+      const issue = (await s.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...s.repo, issue_number: link.issue }))
+        .data as { state: string };
+      if (issue.state !== 'closed')
+        await s.client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+          ...s.repo,
+          issue_number: link.issue,
           state: 'closed',
           state_reason: 'completed',
         });
-      }
-    } else {
-      const body = `${rejectionComment({ tag, sha, by: signOff.by, reason: signOff.reason, at: signOff.at })}\n${dataMarker({ ...signOff, commentId: comment.id })}`;
-      await ensureComment(client, repo, bot, issue.number, 'signoff-result', `${key}:rejected:${comment.id}`, body);
+    }
+    const again = await currentDecision(s, linked, at);
+    const manifest = built.artefacts.find((a) => a.name === 'manifest.json')!;
+    if (sameDecision(again.current, decision.current) && (await attachedManifestIs(s, release.id, manifest.bytes))) return decision;
+    if (round >= 3) throw new Error('the release kept changing while its documents were being attached (another instance is writing)');
+  }
+}
+
+async function attachedManifestIs(s: Scope, releaseId: number, bytes: Buffer): Promise<boolean> {
+  const assets = (await s.client.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', {
+    ...s.repo,
+    release_id: releaseId,
+    per_page: 100,
+  })) as { id: number; name: string }[];
+  const m = assets.find((a) => a.name === 'manifest.json');
+  return Boolean(m && (await downloadAsset(s.client, s.repo, m.id)).equals(bytes));
+}
+
+/** A release's existing link, verified as the comment handler verifies it; undefined when it has none. */
+async function existingLink(s: Scope, release: ReleaseLike): Promise<Linked | { problem: string } | undefined> {
+  const links = await readLinks(s.client, s.repo, release.id, s.bot);
+  if (links.length === 0) return undefined;
+  if (new Set(links.map((l) => l.issue)).size > 1)
+    return { problem: `release ${release.tag_name} is linked to more than one issue (${links.map((l) => `#${l.issue}`).join(', ')})` };
+  const issue = (await s.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...s.repo, issue_number: links[0]!.issue }))
+    .data as { number: number; created_at: string; user?: { login: string } | null };
+  if (issue.user?.login !== s.bot)
+    return { problem: `the issue #${issue.number} linked to release ${release.tag_name} was not opened by clinsafe` };
+  const linked = await releaseOfIssue(s, issue);
+  if ('problem' in linked) return linked;
+  return linked.release.id === release.id
+    ? linked
+    : { problem: `the sign-off issue #${issue.number} belongs to release ${linked.release.tag_name}` };
+}
+
+async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void> {
+  const release = (await s.client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...s.repo, release_id: payloadRelease.id }))
+    .data as ReleaseLike;
+  if (release.draft) return;
+  const history = historyFor(s);
+  const sha = await resolveTag(s.client, s.repo, release.tag_name);
+  let at: ReleaseFolder | undefined;
+  let problem: string | undefined;
+  try {
+    at = await releaseFolder(history, sha, s.dir);
+  } catch (e) {
+    problem = `the safety folder could not be read at ${sha.slice(0, 7)}: ${describeFailure(e)}`;
+  }
+  const folder = at?.loaded.valid ? at.loaded.folder : undefined;
+  const assignees = folder?.config.cso.map((c) => c.github) ?? [];
+  const label = at?.loaded.folder?.config.app.reviewLabel ?? 'clinical-safety-review';
+  const linked = await existingLink(s, release);
+
+  const failed = async (why: string, diagnostics: Diagnostic[] = []) => {
+    const text = releaseSignOffIssue({
+      tag: release.tag_name,
+      sha,
+      releaseUrl: release.html_url,
+      problem: why,
+      diagnostics,
+      delta: [],
+      incidentsSince: [],
+      changeRecord: [],
+      assets: [],
+    });
+    const n = linked && !('problem' in linked) ? linked.link.issue : await openAndLink(s, release, sha, { ...text, assignees, label });
+    await setReleaseNotes(s.client, s.repo, release.id, releaseNotesSection({ kind: 'failed', issueUrl: issueUrl(release, n) }));
+  };
+  if (linked && 'problem' in linked) throw new Error(linked.problem); // reported on the linked issue
+  if (!at || !folder)
+    return failed(
+      problem ?? `the safety folder at ${sha.slice(0, 7)} is not valid (run clinsafe validate at the tag)`,
+      at?.loaded.diagnostics.filter((d) => d.severity === 'error') ?? [],
+    );
+  try {
+    if (linked) {
+      const commit = await linkedCommit(s, linked);
+      if ('problem' in commit) return failed(commit.problem);
+      await settle(s, history, linked, at); // re-published: rebuilt with the decision the comments record
+      return;
+    }
+    const built = await buildAndAttach(s, history, release, at, undefined, true); // the issue shows the hazard-log delta
+    const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built), assignees, label });
+    await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, n)));
+  } catch (e) {
+    // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.
+    if (e instanceof TemplateError) return failed(`a document template in the safety folder is invalid — ${e.message}`);
+    throw e;
+  }
+}
+
+interface CommentPayload {
+  issue: { number: number; state: string; created_at: string; user: { login: string; type: string }; pull_request?: unknown };
+  comment: { id: number; body: string; user: { login: string; type: string } };
+}
+
+async function onComment(s: Scope, payload: CommentPayload): Promise<void> {
+  const { issue, comment } = payload;
+  const refuse = (reason: string) =>
+    ensureComment(s.client, s.repo, s.bot, issue.number, 'refusal', `comment-${comment.id}`, refusalComment(comment.user.login, reason));
+  const linked = await releaseOfIssue(s, issue);
+  if ('problem' in linked) return void (await refuse(linked.problem));
+  const commit = await linkedCommit(s, linked);
+  if ('problem' in commit) return void (await refuse(commit.problem));
+  const history = historyFor(s);
+  const at = await releaseFolder(history, commit.sha, s.dir);
+  if (!at.loaded.valid || !at.loaded.folder)
+    return void (await refuse(
+      'the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again',
+    ));
+  // A command that cannot count whatever else was said (not a CSO at this commit, not a valid command) is answered at once.
+  const command = parseCommand(comment.body);
+  const may = maySignOff(comment.user.login, comment.user.type, at.loaded.folder.config.cso);
+  if (command?.kind === 'invalid') return void (await refuse(command.problem));
+  if (!may.allowed) return void (await refuse(may.reason));
+  try {
+    await settle(s, history, linked, at);
+  } catch (e) {
+    if (e instanceof TemplateError) return void (await refuse(`the documents cannot be built, so nothing can be signed: ${e.message}`));
+    throw e;
+  }
+}
+
+/** Tell the people on the issue that the work stopped part-way (and log it); never rethrow. */
+async function reportFailure(s: Scope, context: Context, issueNumber: number | undefined, key: string, e: unknown): Promise<void> {
+  context.log.error({ err: e }, `clinsafe release handler failed: ${describeFailure(e)}`);
+  if (issueNumber === undefined) return;
+  try {
+    await ensureComment(
+      s.client,
+      s.repo,
+      s.bot,
+      issueNumber,
+      'refusal',
+      `failed-${key}`,
+      `clinsafe could not finish this: ${describeFailure(e)}. The decision is whatever the CSOs' commands here record; the release notes and the attached documents may not show it yet. They are brought up to date by the next command on this issue or when the release is published again.`,
+    );
+  } catch (again) {
+    context.log.error({ err: again }, 'clinsafe could not report the failure on the issue either');
+  }
+}
+
+export function registerReleases(app: Probot, ctx: AppContext, ports: ReleasePorts): void {
+  app.on('release.published', async (context) => {
+    const release = context.payload.release as unknown as ReleaseLike;
+    if (release.draft) return;
+    const s = await scopeOf(app, ctx, ports, context);
+    try {
+      await onPublished(s, release);
+    } catch (e) {
+      const links = await readLinks(s.client, s.repo, release.id, s.bot).catch(() => []);
+      await reportFailure(s, context, links[0]?.issue, `release-${release.id}`, e);
     }
   });
-}
 
-function issueUrl(release: ReleaseLike, issueNumber: number): string {
-  const base = release.html_url.replace(/\/releases\/.*$/, '');
-  return `${base}/issues/${issueNumber}`;
-}
-
-function notesFor(decision: SignOff | undefined, url: string): string {
-  if (!decision) return releaseNotesSection({ kind: 'awaiting', issueUrl: url });
-  return decision.state === 'approved'
-    ? releaseNotesSection({
-        kind: 'approved',
-        cso: `${decision.cso.name} (${decision.cso.profession}, ${decision.cso.registration})`,
-        at: decision.signedAt,
-      })
-    : releaseNotesSection({ kind: 'rejected', by: decision.by, reason: decision.reason, at: decision.at });
+  app.on('issue_comment.created', async (context) => {
+    const payload = context.payload as unknown as CommentPayload;
+    const { issue, comment } = payload;
+    if (issue.pull_request || comment.user.type === 'Bot' || issue.user.type !== 'Bot') return;
+    if (!parseCommand(comment.body)) return; // only a command in the comment's visible prose wakes the sign-off
+    const s = await scopeOf(app, ctx, ports, context);
+    if (issue.user.login !== s.bot) return; // someone else's look-alike issue
+    try {
+      await onComment(s, payload);
+    } catch (e) {
+      await reportFailure(s, context, issue.number, `comment-${comment.id}`, e);
+    }
+  });
 }

@@ -392,6 +392,8 @@ export function changeRecordBlock(ctx: DocContext): RootContent[] {
     return out;
   }
   const approvalCell = (e: ChangeRecordEntry): Cell => {
+    // A commit that reached the branch without a pull request (direct push, rebase merge) has no review: say so, whatever the source.
+    if (e.pullNumber === undefined) return strong('none: not made through a pull request');
     if (e.source === 'git') return 'not recorded in git history';
     if (e.approvals.length === 0) return strong('no CSO approval recorded');
     return e.approvals.map((a) => `${a.name ? `${a.name} (${a.login})` : a.login} on ${short(a.commit)}`).join('; ');
@@ -413,7 +415,7 @@ export function changeRecordBlock(ctx: DocContext): RootContent[] {
   out.push(
     paragraph(`${impacted.length} of ${changeRecord.length} merged change${changeRecord.length === 1 ? '' : 's'} impacted hazards.`),
   );
-  if (changeRecord.some((e) => e.source === 'git')) out.push(paragraph(emphasis(`${GIT_APPROVAL_NOTE}.`)));
+  if (changeRecord.some((e) => e.source === 'git' && e.pullNumber !== undefined)) out.push(paragraph(emphasis(`${GIT_APPROVAL_NOTE}.`)));
   return out;
 }
 

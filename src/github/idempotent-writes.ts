@@ -172,17 +172,47 @@ export async function upsertAssets(
   for (const u of ordered) {
     const old = existing.find((a) => a.name === u.name);
     if (old) {
-      await octokit.request('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...repo, asset_id: old.id });
+      await deleteAsset(octokit, repo, old.id);
       replaced.push(u.name);
     }
-    await octokit.request(`POST ${uploadUrl}{?name}`, {
-      name: u.name,
-      data: u.data,
-      headers: { 'content-type': u.contentType, 'content-length': u.data.byteLength },
-    });
+    // Another instance may write the same release at the same time: its asset of this name is replaced, a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await octokit.request(`POST ${uploadUrl}{?name}`, {
+          name: u.name,
+          data: u.data,
+          headers: { 'content-type': u.contentType, 'content-length': u.data.byteLength },
+        });
+        break;
+      } catch (e) {
+        if (!isAlreadyExists(e) || attempt >= 3) throw e;
+        const now = (await octokit.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', {
+          ...repo,
+          release_id: release.id,
+          per_page: 100,
+        })) as ReleaseAsset[];
+        const theirs = now.find((a) => a.name === u.name);
+        if (theirs) await deleteAsset(octokit, repo, theirs.id);
+      }
+    }
     uploaded.push(u.name);
   }
   return { uploaded, replaced, skipped: false };
+}
+
+/** Delete a release asset; one already gone (a concurrent writer deleted it) is fine. */
+async function deleteAsset(octokit: GitHubClient, repo: RepoRef, id: number): Promise<void> {
+  try {
+    await octokit.request('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...repo, asset_id: id });
+  } catch (e) {
+    if ((e as { status?: number }).status !== 404) throw e;
+  }
+}
+
+/** GitHub's answer to an upload whose name is taken: 422 with an `already_exists` error. */
+export function isAlreadyExists(e: unknown): boolean {
+  const err = e as { status?: number; response?: { data?: { errors?: { code?: string }[] } } };
+  return err.status === 422 && Boolean(err.response?.data?.errors?.some((x) => x.code === 'already_exists'));
 }
 
 /** The bot's own comments on an issue whose marker of `kind` has a key starting with `keyPrefix`, oldest first. */

@@ -18,8 +18,7 @@ export interface ReleaseLike {
 }
 
 /** The release published most recently before `current` (drafts never count; prereleases only count for prereleases). */
-export async function previousRelease(client: GitHubClient, repo: RepoRef, current: ReleaseLike): Promise<ReleaseLike | undefined> {
-  const all = (await client.paginate('GET /repos/{owner}/{repo}/releases', { ...repo, per_page: 100 })) as ReleaseLike[];
+export function releaseBefore(all: readonly ReleaseLike[], current: ReleaseLike): ReleaseLike | undefined {
   const at = current.published_at ?? current.created_at ?? '';
   return all
     .filter(
@@ -32,6 +31,11 @@ export async function previousRelease(client: GitHubClient, repo: RepoRef, curre
         r.published_at <= at,
     )
     .sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? ''))[0];
+}
+
+/** Every release of the repository (paged). */
+export async function listReleases(client: GitHubClient, repo: RepoRef): Promise<ReleaseLike[]> {
+  return (await client.paginate('GET /repos/{owner}/{repo}/releases', { ...repo, per_page: 100 })) as ReleaseLike[];
 }
 
 const START = '<!-- clinsafe:release-notes:start -->';

@@ -35,6 +35,8 @@ export interface MockComment {
   body: string;
   user: { login: string; type: string };
   created_at: string;
+  /** Set when the comment is edited (GitHub: equal to created_at until then). */
+  updated_at?: string;
 }
 
 export interface MockAsset {
@@ -43,6 +45,9 @@ export interface MockAsset {
   size: number;
   content_type: string;
   data: Buffer;
+  /** Who uploaded it (GitHub's record); default: the app. */
+  uploader?: { login: string; type: string };
+  created_at?: string;
 }
 
 export interface MockRelease {
@@ -75,6 +80,8 @@ export class MockGitHub {
   readonly statuses: { sha: string; state: string; context: string; description: string; target_url?: string }[] = [];
   botLogin = 'clinsafe[bot]';
   appSlug = 'clinsafe';
+  /** The time the mock stamps on what it creates (issues, bot comments, assets). */
+  clock = '2026-11-23T10:00:00Z';
   /** Local git repository standing in for the repository's git data. */
   gitDir?: string;
   owner = 'acme';
@@ -220,7 +227,7 @@ export class MockGitHub {
         labels: (j.labels ?? []).map((name) => ({ name })),
         assignees: (j.assignees ?? []).map((login) => ({ login })),
         user: { login: this.botLogin, type: 'Bot' },
-        created_at: '2026-11-23T10:00:00Z',
+        created_at: this.clock,
         html_url: `https://github.com/${this.owner}/${this.repo}/issues/${number}`,
       };
       this.issues.push(issue);
@@ -251,7 +258,7 @@ export class MockGitHub {
         issue_number: Number(p.n),
         body: j.body,
         user: { login: this.botLogin, type: 'Bot' },
-        created_at: '2026-11-23T10:00:00Z',
+        created_at: this.clock,
       };
       this.comments.push(c);
       return { status: 201, body: c };
@@ -260,6 +267,7 @@ export class MockGitHub {
       const c = this.comments.find((x) => x.id === Number(p.id));
       if (!c) return { status: 404, body: { message: 'Not Found' } };
       c.body = (req.json as { body: string }).body;
+      c.updated_at = this.clock;
       return { status: 200, body: c };
     });
     this.on('DELETE', `${repoPath}/issues/comments/{id}`, (_req, p) => {
@@ -318,49 +326,44 @@ export class MockGitHub {
       if (!r) return { status: 404, body: { message: 'Not Found' } };
       if (r.assets.some((a) => a.name === name))
         return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] } };
-      const a: MockAsset = { id: this.nextId++, name, size: req.body.length, content_type: 'application/octet-stream', data: req.body };
+      const a: MockAsset = {
+        id: this.nextId++,
+        name,
+        size: req.body.length,
+        content_type: 'application/octet-stream',
+        data: req.body,
+        uploader: { login: this.botLogin, type: 'Bot' },
+        created_at: this.clock,
+      };
       r.assets.push(a);
       return { status: 201, body: this.assetJson(a) };
     });
 
     // Git data from the local repository
-    this.on('GET', `${repoPath}/commits/{ref}`, (_req, p) => {
+    this.on('GET', `${repoPath}/commits/{ref}`, (req, p) => {
       try {
         const sha = this.git(['rev-parse', `${p.ref}^{commit}`])
           .toString()
           .trim();
-        const tree = this.git(['rev-parse', `${sha}^{tree}`])
-          .toString()
-          .trim();
-        const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate] = this.git([
-          'log',
-          '-1',
-          '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI',
-          sha,
-        ])
-          .toString()
-          .trim()
-          .split('\0');
-        return {
-          status: 200,
-          body: {
-            sha,
-            commit: {
-              tree: { sha: tree },
-              message: this.git(['log', '-1', '--format=%B', sha]).toString(),
-              author: { name: authorName, email: authorEmail, date: authorDate },
-              committer: { name: committerName, email: committerEmail, date: committerDate },
-            },
-            parents: this.git(['log', '-1', '--format=%P', sha])
-              .toString()
-              .trim()
-              .split(/\s+/)
-              .filter(Boolean)
-              .map((p) => ({ sha: p })),
-          },
-        };
+        // GitHub lists a commit's files against its first parent, at most 300 a page.
+        const per = Number(req.query.get('per_page') ?? 300);
+        const page = Number(req.query.get('page') ?? 1);
+        return { status: 200, body: { ...this.commitJson(sha), files: this.commitFiles(sha).slice((page - 1) * per, page * per) } };
       } catch {
         return { status: 404, body: { message: 'No commit found' } };
+      }
+    });
+    this.on('GET', `${repoPath}/commits`, (req) => {
+      try {
+        const shas = this.git(['rev-list', req.query.get('sha') ?? 'HEAD'])
+          .toString()
+          .split('\n')
+          .filter(Boolean);
+        const per = Number(req.query.get('per_page') ?? 30);
+        const page = Number(req.query.get('page') ?? 1);
+        return { status: 200, body: shas.slice((page - 1) * per, page * per).map((sha) => this.commitJson(sha)) };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
       }
     });
     this.on('GET', `${repoPath}/compare/{basehead}`, (req, p) => {
@@ -372,14 +375,32 @@ export class MockGitHub {
           .filter(Boolean);
         const per = Number(req.query.get('per_page') ?? 250);
         const page = Number(req.query.get('page') ?? 1);
-        const commits = shas.slice((page - 1) * per, page * per).map((sha) => ({
-          sha,
-          commit: {
-            message: this.git(['log', '-1', '--format=%B', sha]).toString(),
-            committer: { date: this.git(['log', '-1', '--format=%cI', sha]).toString().trim() },
-          },
-        }));
+        const commits = shas.slice((page - 1) * per, page * per).map((sha) => this.commitJson(sha));
         return { status: 200, body: { status: 'ahead', total_commits: shas.length, commits, files: [] } };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
+      }
+    });
+    // Tags as refs (lightweight: the commit; annotated: a tag object to peel).
+    const tagRef = (tag: string) => {
+      try {
+        const sha = this.git(['rev-parse', `refs/tags/${tag}`])
+          .toString()
+          .trim();
+        const type = this.git(['cat-file', '-t', sha]).toString().trim();
+        return { status: 200, body: { ref: `refs/tags/${tag}`, object: { type, sha } } };
+      } catch {
+        return { status: 404, body: { message: 'Not Found' } };
+      }
+    };
+    this.on('GET', `${repoPath}/git/ref/{ref}`, (_req, p) => (p.ref!.startsWith('tags/') ? tagRef(p.ref!.slice(5)) : undefined));
+    this.on('GET', `${repoPath}/git/ref/tags/{tag}`, (_req, p) => tagRef(p.tag!));
+    this.on('GET', `${repoPath}/git/tags/{sha}`, (_req, p) => {
+      try {
+        const text = this.git(['cat-file', 'tag', p.sha!]).toString();
+        const object = /^object (\w+)$/m.exec(text)![1];
+        const type = /^type (\w+)$/m.exec(text)![1];
+        return { status: 200, body: { sha: p.sha, object: { type, sha: object } } };
       } catch {
         return { status: 404, body: { message: 'Not Found' } };
       }
@@ -401,6 +422,57 @@ export class MockGitHub {
       const data = this.git(['cat-file', 'blob', p.sha!]);
       return { status: 200, body: { sha: p.sha, size: data.length, encoding: 'base64', content: data.toString('base64') } };
     });
+  }
+
+  /** A commit as GitHub's commit and compare endpoints describe it (without files). */
+  commitJson(sha: string): object {
+    const [authorName, authorEmail, authorDate, committerName, committerEmail, committerDate, parents] = this.git([
+      'log',
+      '-1',
+      '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%P',
+      sha,
+    ])
+      .toString()
+      .trim()
+      .split('\0');
+    return {
+      sha,
+      commit: {
+        tree: {
+          sha: this.git(['rev-parse', `${sha}^{tree}`])
+            .toString()
+            .trim(),
+        },
+        message: this.git(['log', '-1', '--format=%B', sha]).toString(),
+        author: { name: authorName, email: authorEmail, date: authorDate },
+        committer: { name: committerName, email: committerEmail, date: committerDate },
+      },
+      parents: (parents ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((p) => ({ sha: p })),
+    };
+  }
+
+  /** The files a commit changed against its first parent (all of them for a root commit), as GitHub lists them. */
+  commitFiles(sha: string): { filename: string; status: string; previous_filename?: string }[] {
+    const parent = this.git(['log', '-1', '--format=%P', sha]).toString().trim().split(/\s+/).filter(Boolean)[0];
+    const args = parent
+      ? ['diff', '--name-status', '-z', '-M', parent, sha]
+      : ['diff-tree', '-r', '--root', '--no-commit-id', '--name-status', '-z', '-M', sha];
+    const parts = this.git(args).toString().split('\0');
+    const out: { filename: string; status: string; previous_filename?: string }[] = [];
+    const names: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied' };
+    for (let i = 0; i < parts.length;) {
+      const code = parts[i++];
+      if (!code) continue;
+      const status = names[code[0]!] ?? 'changed';
+      if (code[0] === 'R' || code[0] === 'C') {
+        const previous = parts[i++]!;
+        out.push({ filename: parts[i++]!, status, previous_filename: previous });
+      } else out.push({ filename: parts[i++]!, status });
+    }
+    return out;
   }
 
   addRelease(tag: string, name = tag): MockRelease {
@@ -431,18 +503,21 @@ export class MockGitHub {
       name: a.name,
       size: a.size,
       content_type: a.content_type,
+      uploader: a.uploader ?? { login: this.botLogin, type: 'Bot' },
+      created_at: a.created_at ?? this.clock,
       url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/releases/assets/${a.id}`,
     };
   }
 
   /** A comment written by a person (as a webhook would describe it). */
-  addUserComment(issueNumber: number, login: string, body: string): MockComment {
+  addUserComment(issueNumber: number, login: string, body: string, createdAt = '2026-11-23T11:00:00Z'): MockComment {
     const c: MockComment = {
       id: this.nextId++,
       issue_number: issueNumber,
       body,
       user: { login, type: 'User' },
-      created_at: '2026-11-23T11:00:00Z',
+      created_at: createdAt,
+      updated_at: createdAt,
     };
     this.comments.push(c);
     return c;

@@ -2,19 +2,13 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
-import { GitError, resolveRef, snapshotAtRef } from '../../adapters/git.js';
-import { changeRecordFromGit, commitDate, previousTag, tagAt } from '../../adapters/history.js';
+import { GitError } from '../../adapters/git.js';
+import { gitHistory, isShallow, tagAt } from '../../adapters/history.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
-import {
-  buildDocuments,
-  folderContentHash,
-  FORMATS,
-  TemplateError,
-  type Artefact,
-  type Format,
-  type ReleaseInfo,
-} from '../../docs/build.js';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
+import type { ReleasePoint } from '../../core/ports/history.js';
+import { FORMATS, TemplateError, type Artefact, type Format, type ReleaseInfo } from '../../docs/build.js';
+import { buildRelease, releaseFolder } from '../../usecases/build-release.js';
 import { type CliIO, UsageError } from '../io.js';
 
 export function parseFormats(value: string | undefined): Format[] {
@@ -62,50 +56,45 @@ export async function report(
     );
   const dir = relative(root, resolve(io.cwd, opts.dir)).split('\\').join('/') || DEFAULT_SAFETY_DIR;
   if (dir.startsWith('..')) throw new UsageError(`--dir ${opts.dir} is outside the repository ${root}`);
+  if (isShallow(root))
+    throw new UsageError(
+      `${root} is a shallow clone, so the history since the previous release is missing and the change record would be incomplete; fetch the full history (actions/checkout: with fetch-depth: 0; locally: git fetch --unshallow --tags) and run clinsafe report again`,
+    );
   try {
-    const commit = resolveRef(root, opts.ref);
-    const snapshot = snapshotAtRef(root, commit, dir);
-    if (snapshot.files.length === 0)
+    const history = gitHistory(root);
+    const at = await releaseFolder(history, opts.ref, dir);
+    const commit = at.commit.sha;
+    if (at.snapshot.files.length === 0)
       throw new UsageError(
         `there is no safety folder ${dir}/ at ${opts.ref} (${commit.slice(0, 12)}); commit one (clinsafe init) or pass --dir`,
       );
-    const loaded = loadFolder(snapshot);
+    const loaded = at.loaded;
     for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
     if (!loaded.folder || !loaded.valid) {
       io.err(`✗ the safety folder at ${opts.ref} is not valid; fix the errors above (clinsafe validate) before generating documents`);
       return undefined;
     }
-    const prevRef = opts.previousRef ?? previousTag(root, commit);
-    const prevCommit = prevRef ? resolveRef(root, prevRef) : undefined;
-    const tag = tagAt(root, commit) ?? (opts.ref === 'HEAD' ? commit.slice(0, 12) : opts.ref);
-    const release: ReleaseInfo = {
-      tag,
-      commit,
-      date: commitDate(root, commit),
-      ...(prevRef && prevCommit
-        ? { previousTag: tagAt(root, prevCommit) ?? prevRef, previousCommit: prevCommit, previousDate: commitDate(root, prevCommit) }
-        : {}),
-      ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
-      ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
-    };
     if (opts.phase && !loaded.folder.config.lifecycle.some((l) => l.phase === opts.phase)) {
       throw new UsageError(
         `--phase "${opts.phase}" is not a lifecycle phase in clinsafe.yml; use one of ${loaded.folder.config.lifecycle.map((l) => l.phase).join(', ')}`,
       );
     }
-    const changeRecord = changeRecordFromGit(root, {
-      to: commit,
-      ...(prevCommit ? { from: prevCommit } : {}),
+    let previous: ReleasePoint | undefined;
+    if (opts.previousRef) {
+      const c = await history.commit(opts.previousRef);
+      previous = { tag: tagAt(root, c.sha) ?? opts.previousRef, commit: c.sha, date: c.date };
+    }
+    const built = await buildRelease({
+      history,
+      at,
+      tag: tagAt(root, commit) ?? (opts.ref === 'HEAD' ? commit.slice(0, 12) : opts.ref),
       dir,
-      includeDirectCommits: true,
-    });
-    const artefacts = await buildDocuments({
-      folder: loaded.folder,
-      release,
-      changeRecord,
+      ...(previous ? { previous } : {}),
       formats,
-      folderHash: folderContentHash(snapshot),
+      ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
+      ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
     });
+    const { artefacts, release, changeRecord } = built;
     const outDir = resolve(io.cwd, opts.out);
     const files = writeArtefacts(outDir, artefacts);
     const shown = (f: string) => {

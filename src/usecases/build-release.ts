@@ -1,0 +1,95 @@
+/**
+ * The release use case, one for every front door: the safety folder at the release commit + the
+ * history since the previous release + the CSO's sign-off (if any) → the document set and its
+ * manifest. `clinsafe report` runs it over git, the App over the GitHub API; both only gather
+ * input, pick the history port and present the result, so the same release gives the same bytes.
+ */
+import { loadFolder, type LoadResult, type SafetyFolder, type Snapshot } from '../core/folder.js';
+import { buildChangeRecord } from '../core/change-record.js';
+import type { HistoryCommit, HistoryPort, ReleasePoint } from '../core/ports/history.js';
+import { canonicalTime, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../core/release.js';
+import { buildDocuments, folderContentHash, type BuildInput } from '../docs/build.js';
+import type { Artefact, Format } from '../docs/types.js';
+
+/** The document builder (the App may bind its own, e.g. to share a cache). */
+export interface DocumentBuilder {
+  build(input: BuildInput): Promise<Artefact[]>;
+  folderHash(snapshot: Snapshot): string;
+}
+
+export const documentBuilder: DocumentBuilder = { build: buildDocuments, folderHash: folderContentHash };
+
+/** The safety folder at the release commit, read and validated. */
+export interface ReleaseFolder {
+  commit: HistoryCommit;
+  snapshot: Snapshot;
+  loaded: LoadResult;
+}
+
+export async function releaseFolder(history: HistoryPort, ref: string, dir: string): Promise<ReleaseFolder> {
+  const commit = await history.commit(ref);
+  const snapshot = await history.snapshot(commit.sha, dir);
+  return { commit, snapshot, loaded: loadFolder(snapshot) };
+}
+
+export interface BuildReleaseInput {
+  history: HistoryPort;
+  at: ReleaseFolder;
+  /** The release's name (its tag). */
+  tag: string;
+  dir: string;
+  /** The previous release; default: the history's own (previous tag / previous published release). `null`: none. */
+  previous?: ReleasePoint | null;
+  signOff?: SignOff;
+  formats?: Format[];
+  documentVersion?: string;
+  lifecyclePhase?: string;
+  /** Also load the safety folder at the previous release (for the hazard-log delta the App shows the CSOs). */
+  withPreviousFolder?: boolean;
+  docs?: DocumentBuilder;
+}
+
+export interface BuiltRelease {
+  artefacts: Artefact[];
+  release: ReleaseInfo;
+  folder: SafetyFolder;
+  changeRecord: ChangeRecordEntry[];
+  previous?: ReleasePoint;
+  previousFolder?: SafetyFolder;
+}
+
+/** Build the release documents. The folder at the release must be valid (the front door says why when it is not). */
+export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelease> {
+  const { history, at, dir } = input;
+  const folder = at.loaded.folder;
+  if (!folder || !at.loaded.valid) throw new Error(`the safety folder at ${at.commit.sha.slice(0, 12)} is not valid`);
+  const previous =
+    input.previous === null ? undefined : (input.previous ?? (await history.previousRelease({ tag: input.tag, commit: at.commit.sha })));
+  const release: ReleaseInfo = {
+    tag: input.tag,
+    commit: at.commit.sha,
+    date: canonicalTime(at.commit.date),
+    ...(previous ? { previousTag: previous.tag, previousCommit: previous.commit, previousDate: canonicalTime(previous.date) } : {}),
+    ...(input.documentVersion ? { documentVersion: input.documentVersion } : {}),
+    ...(input.lifecyclePhase ? { lifecyclePhase: input.lifecyclePhase } : {}),
+  };
+  const changeRecord = await buildChangeRecord(history, { to: at.commit.sha, ...(previous ? { from: previous.commit } : {}), dir });
+  const docs = input.docs ?? documentBuilder;
+  const artefacts = await docs.build({
+    folder,
+    release,
+    changeRecord,
+    ...(input.signOff ? { signOff: input.signOff } : {}),
+    ...(input.formats ? { formats: input.formats } : {}),
+    folderHash: docs.folderHash(at.snapshot),
+  });
+  const previousFolder = input.withPreviousFolder && previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
+  return {
+    artefacts,
+    release,
+    folder,
+    changeRecord,
+    ...(previous ? { previous } : {}),
+    ...(previousFolder ? { previousFolder } : {}),
+  };
+}

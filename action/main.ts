@@ -2,24 +2,21 @@
  * The clinsafe GitHub Action: runs the pull-request safety gate for the pull request of the
  * event, posts the sticky hazard-delta comment and the commit status, writes the job summary
  * and the outputs. Reads everything through the API; never checks out or runs the PR's code.
+ * Which pull request and which head commit an event is about: action/events.ts.
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { readFileSync } from 'node:fs';
+import { runMergeGroup } from '../src/gate/merge-group.js';
 import { runGate, type GateOutcome } from '../src/gate/run.js';
-import type { GitHubClient } from '../src/github/client.js';
+import { retryOptions, throttleOptions } from '../src/github/api/client-policy.js';
+import { findOpenPull } from '../src/github/api/find-open-pull.js';
+import type { GitHubClient, RepoRef } from '../src/github/client.js';
+import { targetOf, type EventPayload } from './events.js';
 
-/** Events and actions the gate answers; anything else is a no-op with a notice. */
-export const HANDLED: Record<string, string[]> = {
-  pull_request: ['opened', 'synchronize', 'reopened', 'labeled', 'unlabeled', 'ready_for_review', 'edited'],
-  pull_request_target: ['opened', 'synchronize', 'reopened', 'labeled', 'unlabeled', 'ready_for_review', 'edited'],
-  pull_request_review: ['submitted', 'dismissed', 'edited'],
-};
-
-interface EventPayload {
-  action?: string;
-  pull_request?: { number: number; state?: string };
-}
+export { HANDLED } from './events.js';
 
 function impactedJson(o: GateOutcome): string {
   return JSON.stringify(
@@ -32,48 +29,62 @@ function impactedJson(o: GateOutcome): string {
   );
 }
 
+/** Octokit with the retry and throttling plugins, as well-known actions use it (actions/labeler). */
+function client(token: string): GitHubClient {
+  const plugins = [throttling, retry] as unknown as Parameters<typeof github.getOctokit>[2][];
+  return github.getOctokit(token, { retry: retryOptions(), throttle: throttleOptions() } as never, ...plugins) as unknown as GitHubClient;
+}
+
+async function report(outcome: GateOutcome): Promise<void> {
+  core.setOutput('decision', outcome.decision);
+  core.setOutput('requires-approval', String(outcome.requiresApproval));
+  core.setOutput('impacted', impactedJson(outcome));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(outcome.commentBody ?? `Safety gate: ${outcome.problem ?? outcome.status.description}`, true).write();
+  }
+  core.info(`clinsafe gate: ${outcome.decision} — ${outcome.status.description}`);
+  if (outcome.superseded) core.notice(`clinsafe gate: ${outcome.superseded}; the newer commit is evaluated by its own run`);
+  if (outcome.decision === 'error') core.setFailed(`clinsafe gate: ${outcome.problem ?? outcome.status.description}`);
+}
+
 export async function main(): Promise<void> {
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');
   const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload;
-  const actions = HANDLED[eventName];
-  if (!actions) {
-    core.notice(
-      `clinsafe gate: the ${eventName} event is not a pull request event; nothing to do (use pull_request, pull_request_target or pull_request_review)`,
-    );
+  const target = targetOf(eventName, payload);
+  if ('skip' in target) {
+    if (target.notice) core.notice(`clinsafe gate: ${target.skip}`);
+    else core.info(`clinsafe gate: ${target.skip}`);
     return;
   }
-  if (payload.action && !actions.includes(payload.action)) {
-    core.info(`clinsafe gate: ${eventName}.${payload.action} does not change the gate; nothing to do`);
-    return;
-  }
-  const pr = payload.pull_request;
-  if (!pr?.number) throw new Error(`the ${eventName} event payload has no pull_request`);
-  if (pr.state === 'closed') {
-    core.info('clinsafe gate: the pull request is closed; nothing to do');
-    return;
-  }
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set (owner/name)');
-  const token = core.getInput('github-token', { required: true });
-  const octokit = github.getOctokit(token) as unknown as GitHubClient;
+  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!owner || !name) throw new Error('GITHUB_REPOSITORY is not set (owner/name)');
+  const repo: RepoRef = { owner, repo: name };
+  const octokit = client(core.getInput('github-token', { required: true }));
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runId = process.env.GITHUB_RUN_ID;
-  const outcome = await runGate(octokit, { owner, repo }, pr.number, {
+  const common = {
     botLogin: core.getInput('bot-login') || 'github-actions[bot]',
     safetyDir: core.getInput('safety-dir') || 'clinical-safety',
-    ...(runId ? { targetUrl: `${server}/${owner}/${repo}/actions/runs/${runId}` } : {}),
-    report: 'status',
-  });
-  core.setOutput('decision', outcome.decision);
-  core.setOutput('requires-approval', String(outcome.requiresApproval));
-  core.setOutput('impacted', impactedJson(outcome));
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(outcome.commentBody ?? `Safety gate could not run: ${outcome.problem ?? 'unknown error'}`, true).write();
+    ...(runId ? { targetUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
+    ...(target.defaultBranch ? { defaultBranch: target.defaultBranch } : {}),
+    report: 'status' as const,
+  };
+  if (target.kind === 'merge-group') {
+    await report(await runMergeGroup(octokit, repo, target.pullNumber, target.headSha, common));
+    return;
   }
-  core.info(`clinsafe gate: ${outcome.decision} — ${outcome.status.description}`);
-  if (outcome.decision === 'error') core.setFailed(`clinsafe gate: ${outcome.problem ?? outcome.status.description}`);
+  let pullNumber = target.pullNumber;
+  if (pullNumber === undefined && target.fork) {
+    // workflow_run of a fork's pull request: GitHub leaves `pull_requests` empty; find it by its head.
+    pullNumber = await findOpenPull(octokit, repo, { ...target.fork, sha: target.headSha });
+    if (pullNumber === undefined) {
+      core.info(`clinsafe gate: no open pull request has ${target.headSha.slice(0, 7)} as its head; nothing to do`);
+      return;
+    }
+  }
+  await report(await runGate(octokit, repo, pullNumber!, { ...common, headSha: target.headSha }));
 }
 
 main().catch((e: unknown) => core.setFailed(`clinsafe gate: ${(e as Error)?.message ?? String(e)}`));

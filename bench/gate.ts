@@ -184,16 +184,52 @@ async function benchRequests(): Promise<void> {
     }
     return [...m.entries()].map(([k, v]) => `    ${String(v).padStart(3)}  ${k}`).join('\n');
   };
-  const blobs = first.filter((r) => r.path.includes('/git/blobs/')).length;
+  const graphql = first.filter((r) => r.path === '/graphql');
+  const blobs =
+    first.filter((r) => r.path.includes('/git/blobs/')).length +
+    graphql.reduce((n, r) => n + [...((r.json as { query?: string } | undefined)?.query ?? '').matchAll(/object\(oid:/g)].length, 0);
   console.log(`API requests for a ${files.length}-file pull request (safety folder of ${blobs} files, not touched by the PR):`);
   console.log(`  first run: ${first.length} requests\n${groups(first)}`);
   console.log(`  re-run (comment unchanged so not rewritten, label already there): ${second.length} requests`);
   console.log(
-    `  floor with the REST API: 1 pull + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + Math.ceil(files.length / 100) + 1 + 1 + 1 + blobs + 1 + 1} (+1 comment write when it changes, +1 label the first time; +1 tree and the changed blobs when the PR edits the safety folder)`,
+    `  floor with the REST API: 1 pending status + 2 pull reads (before and after the listings, so the facts belong to one head SHA) + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${Math.ceil(blobs / 100)} GraphQL query for the ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + 2 + Math.ceil(files.length / 100) + 1 + 1 + 1 + Math.ceil(blobs / 100) + 1 + 1} (+1 comment write when it changes, +1 label the first time; +1 tree and the changed blobs when the PR edits the safety folder)`,
   );
   console.log(
-    '  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; GraphQL could fetch the safety-folder blobs in one query, lowering the floor to about 10, at the cost of a second API style)',
+    '  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; blobs GraphQL cannot give byte for byte — binary, truncated, not UTF-8 — cost one REST request each)',
   );
+
+  // A hostile pull request: hundreds of new files under the safety folder, read or not by the schema.
+  for (const [label, make] of [
+    ['300 new hazard files', (i: number) => `clinical-safety/hazards/H-9${String(i).padStart(3, '0')}-x.yml`],
+    ['300 files the schema does not read', (i: number) => `clinical-safety/evidence/scan-${i}.txt`],
+  ] as const) {
+    git('checkout', '-q', base);
+    for (let i = 0; i < 300; i++) {
+      mkdirSync(join(dir, make(i), '..'), { recursive: true });
+      writeFileSync(join(dir, make(i)), `id: H-9${i}\ntitle: x${i}\n`);
+    }
+    git('add', '-A');
+    git('commit', '-q', '-m', label);
+    const hostile = git('rev-parse', 'HEAD').trim();
+    mockPulls(gh, [
+      {
+        number: 2,
+        author: 'dev',
+        headSha: hostile,
+        baseSha: base,
+        labels: [],
+        files: filesFromRepo(dir, base, hostile),
+        reviews: [],
+        commits: [{ author: { login: 'dev' }, committer: { login: 'dev' } }],
+      },
+    ]);
+    const before = gh.requests.length;
+    const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 2, { botLogin: gh.botLogin, report: 'status' });
+    const reqs = gh.requests.slice(before);
+    console.log(
+      `  a pull request adding ${label}: ${reqs.length} requests (${reqs.filter((r) => r.path.includes('/git/blobs/') || r.path === '/graphql').length} for blobs), decision ${out.decision}${out.problem ? ` — ${out.problem}` : ''}`,
+    );
+  }
   await gh.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -179,6 +179,32 @@ describe('the gate as a check run', () => {
   });
 });
 
+describe('events that can change the decision', () => {
+  it('a title edit runs nothing; a retarget (edited with changes.base) starts from pending on the head of the event', async () => {
+    app.github.requests.length = 0;
+    const statuses = app.github.statuses.length;
+    await app.deliver('pull_request', { ...pullPayload('edited'), changes: { title: { from: 'Old title' } } });
+    expect(app.github.statuses.length).toBe(statuses);
+    expect(app.github.requests.filter((r) => r.path.includes('/pulls/'))).toEqual([]);
+
+    app.github.requests.length = 0;
+    await app.deliver('pull_request', { ...pullPayload('edited'), changes: { base: { ref: { from: 'release' }, sha: { from: base } } } });
+    const writes = app.github.writes();
+    expect(writes[0]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
+    expect(writes[0]!.json).toMatchObject({ state: 'pending', description: 'clinsafe is evaluating…' });
+    expect(app.github.statuses.filter((s) => s.sha === head).at(-1)?.state).toBe('success');
+  });
+
+  it('merge_group.checks_requested: the queued commit gets the pull request decision', async () => {
+    const p = example('merge_group', 'checks_requested');
+    p.merge_group = { ...p.merge_group, head_sha: merge, head_ref: `refs/heads/gh-readonly-queue/main/pr-12-${base}`, base_sha: base };
+    expect([200, 202]).toContain((await app.deliver('merge_group', p)).status);
+    const onQueued = app.github.statuses.filter((s) => s.sha === merge);
+    expect(onQueued.map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(onQueued.at(-1)!.description).toMatch(/^#12: Approved by CSO/);
+  });
+});
+
 describe('after an impacted merge', () => {
   it('opens one "Review hazard log after #12" issue for the CSOs, with the hazards and the evidence to re-verify', async () => {
     expect([200, 202]).toContain((await merged()).status);

@@ -255,7 +255,6 @@ describe('the facts are fetched from GitHub (end to end over the loopback API)',
     runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
       botLogin: gh.botLogin,
       report: 'status',
-      retry: { baseDelayMs: 1, maxDelayMs: 5 },
     });
 
   it('co-author trailer, non-CSO dismissal and a label removed by a developer all hold the gate', async () => {

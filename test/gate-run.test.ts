@@ -58,7 +58,6 @@ const gate = (n = 7) =>
   runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, n, {
     botLogin: gh.botLogin,
     report: 'status',
-    retry: { baseDelayMs: 1, maxDelayMs: 50 },
   });
 const lastStatus = () => gh.statuses.at(-1)!;
 
@@ -135,12 +134,19 @@ describe('runGate: impact', () => {
     const out = await gate();
     expect(out.decision).toBe('pending');
     expect(out.result?.safetyFolderChanges).toEqual(['clinical-safety/clinsafe.yml']);
-    // Base and head trees are read; of the head's blobs only the changed clinsafe.yml is fetched again.
+    // Base and head trees are read; the base blobs in one GraphQL batch, then of the head's blobs
+    // only the changed clinsafe.yml.
     expect(gh.requests.filter((r) => r.path.includes('/git/trees/')).length).toBe(2);
-    const blobs = gh.requests.filter((r) => r.path.includes('/git/blobs/')).map((r) => r.path);
-    expect(new Set(blobs).size).toBe(blobs.length);
-    const folderFiles = repo.git('ls-tree', '-r', '--name-only', base, 'clinical-safety').trim().split('\n').length;
-    expect(blobs.length).toBe(folderFiles + 1);
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
+    const batches = gh.requests
+      .filter((r) => r.path === '/graphql')
+      .map((r) => [...(r.json as { query: string }).query.matchAll(/object\(oid:/g)].length);
+    const schemaFiles = repo
+      .git('ls-tree', '-r', '--name-only', base, 'clinical-safety')
+      .trim()
+      .split('\n')
+      .filter((f) => /\/(clinsafe\.yml|(hazards|incidents)\/.*\.ya?ml|(workshops|templates)\/.*\.md)$/.test(f)).length;
+    expect(batches).toEqual([schemaFiles, 1]);
     expect(gh.comments[0]!.body).toContain('edits the safety folder itself');
   });
 
@@ -306,7 +312,7 @@ describe('runGate: fails closed', () => {
     let once = true;
     gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}', () =>
       once
-        ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '0' } })
+        ? ((once = false), { status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '1' } })
         : undefined,
     );
     const out = await gate();
@@ -410,7 +416,6 @@ describe('runGate: check-run mode (the App)', () => {
     const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
       botLogin: gh.botLogin,
       report: 'check-run',
-      retry: { baseDelayMs: 1 },
     });
     expect(out.decision).toBe('approved');
     expect(pulls.checkRuns).toEqual([

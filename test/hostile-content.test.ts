@@ -12,8 +12,7 @@ import { markerKey } from '../src/core/markers.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 import { didYouMean } from '../src/core/validate-shape.js';
 import { plainFailure } from '../src/github/api/plain-failure.js';
-import { GateApiError } from '../src/github/gate-api.js';
-import { TreeTruncatedError } from '../src/github/folder.js';
+import { GateApiError } from '../src/github/api/errors.js';
 import { CONFIG, HAZARD } from './helpers/folder.js';
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
@@ -167,6 +166,5 @@ describe("JavaScript's own messages never reach a CSO", () => {
     expect(plainFailure(new TypeError('fetch failed'), 'x')).toBeUndefined();
     expect(plainFailure(Object.assign(new Error('Not Found'), { status: 404 }), 'x')).toBeUndefined();
     expect(plainFailure(new GateApiError('plain already'), 'x')).toBeUndefined();
-    expect(plainFailure(new TreeTruncatedError('plain already'), 'x')).toBeUndefined();
   });
 });

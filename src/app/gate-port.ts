@@ -4,7 +4,9 @@
  */
 import { describeIgnored, type Approval } from '../core/approval.js';
 import { evaluateGate, type GateResult } from '../core/gate.js';
-import { collectGateInputs, runGate } from '../gate/run.js';
+import { collectGateInputs } from '../gate/collect.js';
+import { runMergeGroup } from '../gate/merge-group.js';
+import { runGate } from '../gate/run.js';
 import type { RepoRef, GitHubClient } from '../github/client.js';
 import type { GatePorts, PullAssessment } from './ports.js';
 
@@ -75,7 +77,11 @@ export const gatePorts: GatePorts = {
     };
   },
   async run(client, repo, pullNumber, opts) {
-    const outcome = await runGate(client, repo, pullNumber, { botLogin: opts.botLogin, safetyDir: opts.safetyDir, report: opts.report });
+    const outcome = await runGate(client, repo, pullNumber, opts);
+    return { decision: outcome.decision };
+  },
+  async mergeGroup(client, repo, pullNumber, queuedSha, opts) {
+    const outcome = await runMergeGroup(client, repo, pullNumber, queuedSha, opts);
     return { decision: outcome.decision };
   },
 };

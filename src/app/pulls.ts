@@ -8,6 +8,7 @@ import type { GitHubClient, RepoRef } from '../github/client.js';
 import { ensureIssue } from '../github/idempotent-writes.js';
 import { snapshotViaApi } from '../github/folder.js';
 import { loadFolder } from '../core/folder.js';
+import { queuedPull } from '../gate/merge-group.js';
 import { afterMergeIssue } from './release-review-text.js';
 import type { AppContext } from './context.js';
 import type { GatePorts, PullAssessment } from './ports.js';
@@ -50,12 +51,37 @@ export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mod
   if (mode !== 'off') {
     app.on([...GATE_EVENTS], async (context) => {
       const payload = context.payload as unknown as {
-        pull_request: { number: number; state: string };
-        repository: { owner: { login: string }; name: string };
+        action: string;
+        changes?: { base?: unknown };
+        pull_request: { number: number; state: string; head: { sha: string } };
+        repository: { owner: { login: string }; name: string; default_branch?: string };
       };
       if (payload.pull_request.state !== 'open') return;
+      // Among edits only a new base can change the decision (it is then a new evaluation from pending).
+      if (context.name === 'pull_request' && payload.action === 'edited' && !payload.changes?.base) return;
       const bot = await ctx.botLogin(app);
-      await gate.run(octo(context), repoOf(payload), payload.pull_request.number, { botLogin: bot, safetyDir: ctx.dir, report: mode });
+      await gate.run(octo(context), repoOf(payload), payload.pull_request.number, {
+        botLogin: bot,
+        safetyDir: ctx.dir,
+        report: mode,
+        headSha: payload.pull_request.head.sha,
+        ...(payload.repository.default_branch ? { defaultBranch: payload.repository.default_branch } : {}),
+      });
+    });
+
+    // Merge queues: the queued commit carries the pull request's decision, derived afresh.
+    app.on('merge_group.checks_requested', async (context) => {
+      const payload = context.payload as unknown as {
+        merge_group: { head_sha: string; head_ref: string };
+        repository: { owner: { login: string }; name: string; default_branch?: string };
+      };
+      const bot = await ctx.botLogin(app);
+      await gate.mergeGroup(octo(context), repoOf(payload), queuedPull(payload.merge_group.head_ref), payload.merge_group.head_sha, {
+        botLogin: bot,
+        safetyDir: ctx.dir,
+        report: mode,
+        ...(payload.repository.default_branch ? { defaultBranch: payload.repository.default_branch } : {}),
+      });
     });
   }
 

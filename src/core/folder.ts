@@ -90,6 +90,14 @@ function relativeTo(dir: string, path: string): string | undefined {
   return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
 
+/**
+ * Whether a file of the safety folder (path relative to the folder) is one the schema reads; any
+ * other file is listed (stray-file warnings) but its content is never needed.
+ */
+export function isSafetyFile(rel: string): boolean {
+  return rel === CONFIG_FILE || /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
+}
+
 export function loadFolder(snapshot: Snapshot): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const dir = snapshot.dir.replace(/\/+$/, '');
@@ -113,8 +121,7 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     }
     const rel = relativeTo(dir, f.path);
     if (rel === undefined) continue;
-    const interesting = rel === CONFIG_FILE || /^(hazards|incidents)\//.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
-    if (!interesting || !f.bytes) continue;
+    if (!isSafetyFile(rel) || !f.bytes) continue;
     const decoded = decodeText(f.path, f.bytes);
     if ('error' in decoded) diagnostics.push(decoded.error);
     else texts.set(f.path, decoded.text);

@@ -1,95 +1,30 @@
 /**
- * The gate's orchestration, shared by the GitHub Action and the App: gather the facts through
- * the API, decide with the pure core, then write one sticky comment and one status (or check run).
- * Never throws for API failures: whatever cannot be done becomes a failing status with a plain
- * explanation — never a success.
+ * The gate's orchestration, shared by the GitHub Action and the App. In order:
+ * 1. mark the head commit of the event pending ("clinsafe is evaluating…") — before anything else;
+ * 2. read the pull request; if its head is no longer that commit, stop (the newer head's own event
+ *    decides it);
+ * 3. gather the facts for the exact (base SHA, head SHA) pair and decide with the pure core;
+ * 4. re-read the pull request: if the head or the base moved while the facts were read, stop
+ *    without writing success (a moved base SHA on the same branch is evaluated once more);
+ * 5. write the sticky comment, the label, and the decision on that head SHA only.
+ * Never throws for API failures: whatever fails after step 1 leaves pending or sets failure on
+ * that commit — never success.
  */
-import { DEFAULT_SAFETY_DIR, type LoadResult } from '../core/folder.js';
-import { DEFAULT_STATUS_CONTEXT, evaluateGate, statusFor, type GateDecision, type GateInputs, type GateResult } from '../core/gate.js';
+import { DEFAULT_STATUS_CONTEXT, statusFor, type GateDecision, type GateResult } from '../core/gate.js';
 import { gateProblemTree, noLongerImpactedTree, renderGateComment } from '../core/gate-comment.js';
 import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
-import { readFolderViaApi } from '../github/folder.js';
-import {
-  createCheckRun,
-  explainApiError,
-  GateApiError,
-  getPull,
-  listChangedFiles,
-  listReviews,
-  retrying,
-  setCommitStatus,
-  upsertStickyComment,
-  type PullInfo,
-  type RetryPolicy,
-  type StatusReport,
-  type StickyAction,
-} from '../github/gate-api.js';
-import type { RepoRef, GitHubClient } from '../github/client.js';
-// issue 10 §3 (approval facts): commits with e-mails and messages, and the label / dismissal events.
-import { commitLogins, listCommitFacts } from '../github/api/list-commit-facts.js';
-import { listPullEvents } from '../github/api/list-issue-events.js';
-import { plainFailure } from '../github/api/plain-failure.js';
+import type { Root } from 'mdast';
+import { addLabels } from '../github/api/add-labels.js';
+import { getPull, type PullInfo } from '../github/api/get-pull.js';
+import type { StatusReport } from '../github/api/set-commit-status.js';
+import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sticky-comment.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
+import { judgeStable, problemOf, type Verdict } from './judge.js';
+import { StatusWriter } from './status-writer.js';
 
-export interface CollectOptions {
-  safetyDir?: string;
-  /** A pull request already fetched (saves one request). */
-  pr?: PullInfo;
-}
-
-function inDir(dir: string, path: string | undefined): boolean {
-  return Boolean(path && (path === dir || path.startsWith(`${dir}/`)));
-}
-
-/**
- * Everything the core needs for one pull request. The base folder is read at the PR's base
- * commit; the head folder only when the PR touches the safety folder or removes or renames
- * files (otherwise it is the base folder), sharing blobs between the two reads.
- */
-export async function collectGateInputs(
-  client: GitHubClient,
-  repo: RepoRef,
-  pullNumber: number,
-  opts: CollectOptions = {},
-): Promise<GateInputs & { pr: PullInfo }> {
-  const safetyDir = (opts.safetyDir ?? DEFAULT_SAFETY_DIR).replace(/^\.\//, '').replace(/\/+$/, '');
-  const pr = opts.pr ?? (await getPull(client, repo, pullNumber));
-  const blobCache = new Map<string, Buffer>();
-  const readFolder = async (sha: string, which: string): Promise<LoadResult> => {
-    try {
-      return await readFolderViaApi(client, repo, sha, safetyDir, { blobCache });
-    } catch (e) {
-      const what = `reading the safety folder at the ${which} commit ${sha.slice(0, 7)}`;
-      throw new GateApiError(plainFailure(e, what) ?? explainApiError(e, what));
-    }
-  };
-  const [changes, reviews, commits, events, base] = await Promise.all([
-    listChangedFiles(client, repo, pullNumber, pr.changedFiles),
-    listReviews(client, repo, pullNumber),
-    listCommitFacts(client, repo, pullNumber, pr.commits),
-    listPullEvents(client, repo, pullNumber),
-    readFolder(pr.baseSha, 'base'),
-  ]);
-  const commitAuthors = commitLogins(commits);
-  const needHead = changes.some(
-    (f) => inDir(safetyDir, f.filename) || inDir(safetyDir, f.previousFilename) || f.status === 'removed' || f.status === 'renamed',
-  );
-  const head = needHead ? await readFolder(pr.headSha, 'head') : base;
-  return {
-    changes,
-    labels: pr.labels,
-    author: pr.author,
-    commitAuthors,
-    headSha: pr.headSha,
-    base,
-    head,
-    reviews,
-    safetyDir,
-    pr,
-    commits,
-    events,
-  };
-}
+export { collectGateInputs } from './collect.js';
 
 export interface RunGateOptions {
   botLogin: string;
@@ -97,7 +32,13 @@ export interface RunGateOptions {
   /** Where the status links (the Actions run); defaults to the sticky comment. */
   targetUrl?: string;
   report: 'status' | 'check-run';
-  retry?: Partial<RetryPolicy>;
+  /**
+   * The head SHA named by the event being handled. It is marked pending first and is the only
+   * commit a status is written on. Without it (a manual run) the pull request's head as first read.
+   */
+  headSha?: string;
+  /** The repository's default branch, from the event (read through the API only when needed). */
+  defaultBranch?: string;
 }
 
 export interface GateOutcome {
@@ -108,7 +49,7 @@ export interface GateOutcome {
   commentBody?: string;
   comment?: { action: StickyAction; id?: number; url?: string };
   status: StatusReport;
-  /** Whether the status (or check run) was written. */
+  /** Whether the decision (status or check run) was written. */
   reported: boolean;
   /** Plain explanation of what went wrong, when something did. */
   problem?: string;
@@ -117,96 +58,160 @@ export interface GateOutcome {
   /** The `gate.label` added to the pull request on this run. */
   labelled?: string;
   headSha?: string;
+  /** The pull request moved during the run: nothing was decided (the commit stays pending). */
+  superseded?: string;
+  /** No safety folder on the base branch: the gate is not yet active (status success, said plainly). */
+  notYetActive?: boolean;
 }
 
-export async function runGate(client: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<GateOutcome> {
-  const c = retrying(client, opts.retry);
-  const fail = (problem: string, context = DEFAULT_STATUS_CONTEXT): GateOutcome => ({
-    decision: 'error',
-    requiresApproval: true,
-    impacted: [],
-    problem,
-    status: { context, ...statusFor(undefined, problem), ...(opts.targetUrl ? { targetUrl: opts.targetUrl } : {}) },
-    reported: false,
-  });
+function commentFor(v: Verdict, n: number): { body?: string; create: boolean; full?: string } {
+  const s = (t: Root) => serialize(t);
+  switch (v.kind) {
+    case 'decided': {
+      const impacted = v.result.decision !== 'not-required';
+      const full = renderGateComment(v.result, { prNumber: n });
+      return { body: impacted ? full : s(noLongerImpactedTree(n)), create: impacted, full };
+    }
+    case 'not-yet-active':
+      return { body: s(notYetActiveTree(n, v.safetyDir, v.pr.baseRef)), create: v.addsFolder };
+    case 'problem':
+      return { body: s(gateProblemTree(v.problem, n)), create: true };
+    case 'moved':
+      return { create: false };
+  }
+}
 
+export function outcomeOf(v: Verdict, context: string, headSha: string): GateOutcome {
+  const base = { reported: false, headSha };
+  switch (v.kind) {
+    case 'decided':
+      return {
+        ...base,
+        decision: v.result.decision,
+        requiresApproval: v.result.requiresApproval,
+        impacted: v.result.impacted,
+        result: v.result,
+        status: { context: v.result.statusContext, ...statusFor(v.result) },
+      };
+    case 'not-yet-active':
+      return {
+        ...base,
+        decision: 'not-required',
+        requiresApproval: false,
+        impacted: [],
+        notYetActive: true,
+        status: { context, state: 'success', description: notYetActiveDescription(v.safetyDir, v.pr.baseRef) },
+      };
+    case 'problem':
+      return { ...base, ...failed(v.problem, v.context ?? context) };
+    case 'moved':
+      return {
+        ...base,
+        decision: 'pending',
+        requiresApproval: true,
+        impacted: [],
+        superseded: v.why,
+        status: { context, state: 'pending', description: `${v.why}; the newer commit is evaluated on its own` },
+      };
+  }
+}
+
+export function failed(problem: string, context: string): Omit<GateOutcome, 'reported'> {
+  return { decision: 'error', requiresApproval: true, impacted: [], problem, status: { context, ...statusFor(undefined, problem) } };
+}
+
+function addProblem(o: GateOutcome, why: string): void {
+  o.problem = o.problem ? `${o.problem}; also ${why}` : why;
+  o.decision = 'error';
+  o.status = { context: o.status.context, ...statusFor(undefined, o.problem) };
+}
+
+export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<GateOutcome> {
+  const context = DEFAULT_STATUS_CONTEXT;
+  let writer = opts.headSha ? new StatusWriter(c, repo, opts.report, opts.headSha, opts.targetUrl) : undefined;
+  // 1. Pending first, on the commit the event names. If even that cannot be written, nothing this
+  //    run could write would be trusted: stop, and let the job fail.
+  if (writer) {
+    try {
+      await writer.pending(context);
+    } catch (e) {
+      return { ...failed(problemOf(e, 'marking the commit pending'), context), reported: false, headSha: writer.sha };
+    }
+  }
+  // 2. The pull request as it is now.
   let pr: PullInfo;
   try {
     pr = await getPull(c, repo, pullNumber);
   } catch (e) {
-    // Without the head commit there is nothing to put a status on; the caller fails the job.
-    return fail(e instanceof GateApiError ? e.message : explainApiError(e, `reading pull request #${pullNumber}`));
+    const problem = problemOf(e, `reading pull request #${pullNumber}`);
+    const out: GateOutcome = { ...failed(problem, context), reported: false, ...(writer ? { headSha: writer.sha } : {}) };
+    if (writer) out.reported = (await writer.failAll(problem)).length === 0;
+    return out;
   }
-
-  let result: GateResult | undefined;
-  let problem: string | undefined;
-  try {
-    result = evaluateGate(await collectGateInputs(c, repo, pullNumber, { ...(opts.safetyDir ? { safetyDir: opts.safetyDir } : {}), pr }));
-  } catch (e) {
-    problem =
-      e instanceof GateApiError
-        ? e.message
-        : (plainFailure(e, 'collecting the pull request facts') ?? explainApiError(e, 'collecting the pull request facts'));
-  }
-
-  const context = result?.statusContext ?? DEFAULT_STATUS_CONTEXT;
-  const outcome: GateOutcome = result
-    ? {
-        decision: result.decision,
-        requiresApproval: result.requiresApproval,
-        impacted: result.impacted,
-        result,
-        status: { context, ...statusFor(result) },
-        reported: false,
-        headSha: pr.headSha,
-      }
-    : { ...fail(problem!, context), headSha: pr.headSha };
-
-  // The sticky comment: written when there is something to say; a PR that stops being impacted
-  // gets its comment updated to say so (kept, not deleted, so the history stays readable).
-  const key = `pr-${pullNumber}`;
-  const impacted = !result || result.decision !== 'not-required';
-  const body = result
-    ? impacted
-      ? renderGateComment(result, { prNumber: pullNumber })
-      : serialize(noLongerImpactedTree(pullNumber))
-    : serialize(gateProblemTree(problem!, pullNumber));
-  outcome.commentBody = result ? renderGateComment(result, { prNumber: pullNumber }) : body;
-  try {
-    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', key, body, {
-      createIfMissing: impacted,
-    });
-  } catch (e) {
-    const why = e instanceof GateApiError ? e.message : explainApiError(e, 'writing the safety comment');
-    outcome.problem = outcome.problem ?? why;
-    outcome.decision = 'error';
-    outcome.status = { context, ...statusFor(undefined, why) };
-  }
-
-  // gate.label: mark impacted pull requests (cosmetic: a failure here is reported, not fatal).
-  if (result?.label && result.requiresApproval && !pr.labels.some((l) => l.toLowerCase() === result!.label!.toLowerCase())) {
+  if (!writer) {
+    writer = new StatusWriter(c, repo, opts.report, pr.headSha, opts.targetUrl);
     try {
-      await c.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
-        ...repo,
-        issue_number: pullNumber,
-        labels: [result.label],
-      });
-      outcome.labelled = result.label;
+      await writer.pending(context);
     } catch (e) {
-      outcome.warnings = [...(outcome.warnings ?? []), explainApiError(e, `adding the label ${result.label}`)];
+      return { ...failed(problemOf(e, 'marking the commit pending'), context), reported: false, headSha: pr.headSha };
     }
   }
+  const verdict: Verdict =
+    pr.headSha === writer.sha
+      ? await judgeStable(c, repo, pr, opts, writer)
+      : { kind: 'moved', why: `the pull request's head is now ${pr.headSha.slice(0, 7)}, not the commit of this event` };
+  const outcome = outcomeOf(verdict, context, writer.sha);
+  if (verdict.kind === 'moved') return outcome; // pending stays; the newer head's own event decides it
+  await publish(c, repo, pullNumber, opts, writer, verdict, outcome);
+  return outcome;
+}
 
-  const targetUrl = opts.targetUrl ?? outcome.comment?.url ?? pr.htmlUrl;
-  outcome.status.targetUrl = targetUrl;
+/** Comment, label and the decision on the one head SHA; any failure here turns the decision into failure. */
+async function publish(
+  c: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+  opts: RunGateOptions,
+  writer: StatusWriter,
+  verdict: Exclude<Verdict, { kind: 'moved' }>,
+  outcome: GateOutcome,
+): Promise<void> {
+  const comment = commentFor(verdict, pullNumber);
+  outcome.commentBody = comment.full ?? comment.body;
   try {
-    if (opts.report === 'check-run') await createCheckRun(c, repo, pr.headSha, outcome.status, outcome.commentBody ?? '');
-    else await setCommitStatus(c, repo, pr.headSha, outcome.status);
+    outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', `pr-${pullNumber}`, comment.body!, {
+      createIfMissing: comment.create,
+    });
+  } catch (e) {
+    addProblem(outcome, problemOf(e, 'writing the safety comment'));
+  }
+  // gate.label: mark impacted pull requests (cosmetic: a failure here is reported, not fatal).
+  const result = verdict.kind === 'decided' ? verdict.result : undefined;
+  const labels = verdict.kind === 'decided' ? verdict.pr.labels : [];
+  if (result?.label && result.requiresApproval && !labels.some((l) => l.toLowerCase() === result.label!.toLowerCase())) {
+    try {
+      await addLabels(c, repo, pullNumber, [result.label]);
+      outcome.labelled = result.label;
+    } catch (e) {
+      outcome.warnings = [...(outcome.warnings ?? []), problemOf(e, `adding the label ${result.label}`)];
+    }
+  }
+  const pr = verdict.kind === 'problem' ? undefined : verdict.pr;
+  outcome.status.targetUrl = opts.targetUrl ?? outcome.comment?.url ?? pr?.htmlUrl;
+  if (outcome.decision === 'error') {
+    const problems = await writer.failAll(outcome.problem ?? outcome.status.description, outcome.status.context);
+    outcome.reported = problems.length === 0;
+    for (const p of problems) addProblem(outcome, p);
+    return;
+  }
+  try {
+    await writer.decide(outcome.status, outcome.commentBody ?? '');
+    // A run that marked the default context but decided under a configured one leaves no stale pending.
+    for (const other of [...writer.marked].filter((x) => x !== outcome.status.context))
+      await writer.decide({ ...outcome.status, context: other }, outcome.commentBody ?? '');
     outcome.reported = true;
   } catch (e) {
-    const why = e instanceof GateApiError ? e.message : explainApiError(e, 'setting the commit status');
-    outcome.problem = outcome.problem ? `${outcome.problem}; also ${why}` : why;
-    outcome.decision = 'error';
+    addProblem(outcome, problemOf(e, 'setting the commit status'));
+    await writer.failAll(outcome.problem!, outcome.status.context);
   }
-  return outcome;
 }

@@ -1,9 +1,15 @@
 /**
  * Pull-request routes for the loopback GitHub mock: the pull request, its files, reviews and
- * commits (paginated with Link headers, as GitHub does), check runs. The files can be taken from a
- * real git repository so the mock agrees with the git data it serves.
+ * commits (paginated with Link headers, as GitHub does), open pull requests by head, check runs,
+ * the repository and path lookups on a branch. The files can be taken from a real git repository
+ * so the mock agrees with the git data it serves.
  */
+import { execFileSync } from 'node:child_process';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import { retryOptions, throttleOptions } from '../../src/github/api/client-policy.js';
 import { changedFilesBetween } from '../../src/adapters/git.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import type { MockGitHub, RecordedRequest } from './mock-github.js';
@@ -56,11 +62,22 @@ export interface MockPull {
   merged?: boolean;
   mergeCommitSha?: string;
   mergedAt?: string;
+  /** `owner:branch` of the head, for GET /pulls?head= (fork pull requests found by workflow_run). */
+  headLabel?: string;
 }
 
 export interface PullsState {
   pulls: Map<number, MockPull>;
-  checkRuns: { head_sha: string; name: string; status: string; conclusion?: string; output?: { title: string; summary: string } }[];
+  checkRuns: {
+    id?: number;
+    head_sha: string;
+    name: string;
+    status: string;
+    conclusion?: string;
+    output?: { title: string; summary: string };
+  }[];
+  /** The repository's default branch (GET /repos/{owner}/{repo}). */
+  defaultBranch: string;
 }
 
 function paginate<T>(gh: MockGitHub, req: RecordedRequest, items: T[]): { status: number; body: T[]; headers: Record<string, string> } {
@@ -77,7 +94,7 @@ function paginate<T>(gh: MockGitHub, req: RecordedRequest, items: T[]): { status
 
 /** Register the pull-request routes; returns the state the tests change between runs. */
 export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
-  const state: PullsState = { pulls: new Map(pulls.map((p) => [p.number, p])), checkRuns: [] };
+  const state: PullsState = { pulls: new Map(pulls.map((p) => [p.number, p])), checkRuns: [], defaultBranch: 'main' };
   const repoPath = '/repos/{owner}/{repo}';
   const get = (n: string) => state.pulls.get(Number(n));
   gh.on('GET', `${repoPath}/pulls/{n}`, (_req, p) => {
@@ -140,8 +157,57 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
     return { status: 200, body: pr.labels.map((name) => ({ name })) };
   });
   gh.on('POST', `${repoPath}/check-runs`, (req) => {
-    state.checkRuns.push(req.json as PullsState['checkRuns'][number]);
-    return { status: 201, body: { id: state.checkRuns.length, ...(req.json as object) } };
+    const id = state.checkRuns.length + 1;
+    state.checkRuns.push({ ...(req.json as PullsState['checkRuns'][number]), id });
+    return { status: 201, body: { ...(req.json as object), id } };
+  });
+  gh.on('PATCH', `${repoPath}/check-runs/{id}`, (req, p) => {
+    const run = state.checkRuns.find((r) => r.id === Number(p.id));
+    if (!run) return { status: 404, body: { message: 'Not Found' } };
+    Object.assign(run, req.json as object);
+    return { status: 200, body: run };
+  });
+  // Open pull requests by head (`head=owner:branch`), as workflow_run of a fork's pull request needs.
+  gh.on('GET', `${repoPath}/pulls`, (req) => {
+    const head = req.query.get('head');
+    const open = [...state.pulls.values()].filter((pr) => (pr.state ?? 'open') === 'open' && (!head || head === `${pr.headLabel ?? ''}`));
+    return paginate(
+      gh,
+      req,
+      open.map((pr) => ({ number: pr.number, head: { sha: pr.headSha, label: pr.headLabel } })),
+    );
+  });
+  // GraphQL, as the gate uses it: blobs by SHA (`bN: object(oid: "…") { ... on Blob { text isBinary isTruncated } }`).
+  gh.on('POST', '/graphql', (req) => {
+    const query = (req.json as { query?: string }).query ?? '';
+    const repository: Record<string, unknown> = {};
+    for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) {
+      try {
+        const bytes = execFileSync('git', ['cat-file', 'blob', m[2]!], { cwd: gh.gitDir, stdio: ['ignore', 'pipe', 'ignore'] });
+        const isBinary = bytes.includes(0);
+        repository[m[1]!] = { text: isBinary ? null : bytes.toString('utf8'), isBinary, isTruncated: false };
+      } catch {
+        repository[m[1]!] = null;
+      }
+    }
+    return { status: 200, body: { data: { repository } } };
+  });
+  gh.on('GET', repoPath, () => ({
+    status: 200,
+    body: { name: gh.repo, full_name: `${gh.owner}/${gh.repo}`, default_branch: state.defaultBranch },
+  }));
+  // Whether a path exists on a ref (answered from the real repository; 404 when it does not).
+  gh.on('GET', `${repoPath}/contents/{path}`, (req, p) => {
+    const ref = req.query.get('ref') ?? state.defaultBranch;
+    if (!gh.gitDir) return undefined;
+    try {
+      const type = execFileSync('git', ['cat-file', '-t', `${ref}:${p.path}`], { cwd: gh.gitDir, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+      return { status: 200, body: type === 'tree' ? [] : { type: 'file', path: p.path } };
+    } catch {
+      return { status: 404, body: { message: 'Not Found' } };
+    }
   });
   return state;
 }
@@ -155,9 +221,35 @@ export function filesFromRepo(dir: string, base: string, head: string): MockPull
   }));
 }
 
-/** An Octokit on the mock, with Node's own fetch (so it is seen on loopback, as in production). */
+/** Octokit with the plugins the Action gives its client (throttling, retry), in the same order as Probot's. */
+const PluginOctokit = Octokit.plugin(throttling, retry);
+
+/**
+ * An Octokit on the mock, with Node's own fetch (so it is seen on loopback, as in production) and
+ * the Action's retry and throttling policy — waits scaled from seconds to milliseconds, and no
+ * pacing of writes (GitHub's one-write-a-second is for GitHub, not for a loopback mock).
+ */
 export function mockClient(gh: MockGitHub): GitHubClient {
-  return new Octokit({ baseUrl: gh.baseUrl, auth: 'test-token', request: { fetch: globalThis.fetch } }) as unknown as GitHubClient;
+  const unpaced = () => new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 });
+  return new PluginOctokit({
+    baseUrl: gh.baseUrl,
+    auth: 'test-token',
+    request: { fetch: globalThis.fetch },
+    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    retry: retryOptions({ retryAfterBaseValue: 1 }),
+    throttle: throttleOptions({ retryAfterBaseValue: 1, write: unpaced(), notifications: unpaced() }),
+  }) as unknown as GitHubClient;
+}
+
+/** The routes a run made, as `METHOD /path-pattern` (numbers and SHAs folded), in first-seen order. */
+export function routesOf(requests: { method: string; path: string }[]): string[] {
+  const seen = new Set<string>();
+  for (const r of requests) seen.add(`${r.method} ${routePattern(r.path)}`);
+  return [...seen];
+}
+
+export function routePattern(path: string): string {
+  return path.replace(/\/[0-9a-f]{40}(?=\/|$)/g, '/{sha}').replace(/\/\d+(?=\/|$)/g, '/{n}');
 }
 
 /** A review record. */

@@ -4,7 +4,8 @@
  * past GitHub's 250-commit listing limit.
  */
 import type { CommitFact } from '../../core/approval-facts.js';
-import { explainApiError, GateApiError, MAX_LISTED_COMMITS } from '../gate-api.js';
+import { explainApiError, GateApiError } from './errors.js';
+import { MAX_LISTED_COMMITS } from './list-commit-authors.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 
 interface RawCommit {

@@ -4,7 +4,7 @@
  * Bounded: at most MAX_EVENT_PAGES requests; past that the gate fails closed with a plain sentence.
  */
 import type { PullEvent } from '../../core/approval-facts.js';
-import { explainApiError, GateApiError } from '../gate-api.js';
+import { explainApiError, GateApiError } from './errors.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 
 const PER_PAGE = 100;

@@ -3,7 +3,7 @@
  * as "Maximum call stack size exceeded" never reaches a CSO through a status or comment.
  * Undefined for anything that looks like an HTTP or network failure (those are explainApiError's).
  */
-import { GateApiError } from '../gate-api.js';
+import { GateApiError } from './errors.js';
 
 export function plainFailure(e: unknown, what: string): string | undefined {
   if (!(e instanceof Error) || e instanceof GateApiError || 'status' in e) return undefined;

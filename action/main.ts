@@ -15,6 +15,7 @@ import { retryOptions, throttleOptions } from '../src/github/api/client-policy.j
 import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
+import { releaseSkip, runRelease } from './release.js';
 
 export { HANDLED } from './events.js';
 
@@ -52,6 +53,9 @@ export async function main(): Promise<void> {
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');
   const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload;
+  const command = core.getInput('command').trim() || 'gate';
+  if (command === 'release') return releaseMode(eventName, payload);
+  if (command !== 'gate') throw new Error(`command: ${command} is not a clinsafe command; use gate (the default) or release`);
   const target = targetOf(eventName, payload);
   if ('skip' in target) {
     if (target.notice) core.notice(`clinsafe gate: ${target.skip}`);
@@ -85,6 +89,27 @@ export async function main(): Promise<void> {
     }
   }
   await report(await runGate(octokit, repo, pullNumber!, { ...common, headSha: target.headSha }));
+}
+
+/** `command: release`: the documents and the sign-off issue for a published release (action/release.ts). */
+async function releaseMode(eventName: string, payload: unknown): Promise<void> {
+  const p = payload as Parameters<typeof releaseSkip>[1];
+  const skip = releaseSkip(eventName, p);
+  if (skip) {
+    if (eventName !== 'release') core.setFailed(`clinsafe release: ${skip}`);
+    else core.info(`clinsafe release: ${skip}`);
+    return;
+  }
+  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!owner || !name) throw new Error('GITHUB_REPOSITORY is not set (owner/name)');
+  try {
+    await runRelease(client(core.getInput('github-token', { required: true })), { owner, repo: name }, p.release!, {
+      botLogin: core.getInput('bot-login') || 'github-actions[bot]',
+      safetyDir: core.getInput('safety-dir') || 'clinical-safety',
+    });
+  } catch (e) {
+    core.setFailed(`clinsafe release: ${(e as Error)?.message ?? String(e)}`);
+  }
 }
 
 main().catch((e: unknown) => core.setFailed(`clinsafe gate: ${(e as Error)?.message ?? String(e)}`));

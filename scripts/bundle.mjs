@@ -1,7 +1,7 @@
 /**
  * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
- *   node scripts/bundle.mjs action  →  action/dist/index.js    + action/dist/licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs action [--outdir DIR]  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
  *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
  *
  * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
@@ -10,7 +10,7 @@
  * machine with Node.js.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -44,7 +44,35 @@ export function licenses(metafile) {
 const REQUIRE_BANNER =
   'import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url);';
 
-async function buildAction() {
+/**
+ * The Action's release mode builds PDFs on a runner that has the action's repository but no
+ * node_modules: the bundle carries what the PDF writer opens by path (the Roboto faces, pdfkit's
+ * font metrics and colour profile) under action/dist/pdf/, and clinsafe's own
+ * createRequire(import.meta.url) becomes the bundler's require, so fontkit is bundled too.
+ */
+const ACTION_BANNER = [
+  REQUIRE_BANNER,
+  'import { dirname as __clinsafeDirname, join as __clinsafeJoin } from "node:path"; import { fileURLToPath as __clinsafeFileUrl } from "node:url";',
+  'globalThis.__clinsafePdfDir = __clinsafeJoin(__clinsafeDirname(__clinsafeFileUrl(import.meta.url)), "pdf");',
+  'globalThis.__clinsafePdfkitDir = __clinsafeJoin(globalThis.__clinsafePdfDir, "pdfkit");',
+].join(' ');
+
+const actionPlugin = {
+  name: 'clinsafe-action',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      let src = readFileSync(args.path, 'utf8');
+      if (!src.includes('createRequire(import.meta.url)')) return undefined;
+      src = src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, '');
+      // Roboto is read from <bundle dir>/pdf/pdfmake/fonts/Roboto (copied below), not from node_modules.
+      src = src.replace("require.resolve('pdfmake/package.json')", "globalThis.__clinsafePdfDir + '/pdfmake/package.json'");
+      return { contents: src, loader: 'ts' };
+    });
+  },
+};
+
+async function buildAction(outdir = join(ROOT, 'action', 'dist')) {
+  mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ['action/main.ts'],
@@ -52,15 +80,24 @@ async function buildAction() {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    outfile: 'action/dist/index.js',
+    outfile: join(outdir, 'index.js'),
     legalComments: 'none', // the licences go to action/dist/licenses.txt, in full
     logLevel: 'warning',
-    banner: { js: REQUIRE_BANNER },
+    banner: { js: ACTION_BANNER },
+    define: { __dirname: 'globalThis.__clinsafePdfkitDir' },
+    plugins: [actionPlugin],
     metafile: true,
   });
+  // pdfkit reads <__dirname>/data/*.afm and the sRGB profile; the bundle sets __dirname to pdf/pdfkit.
+  const pdf = join(outdir, 'pdf');
+  rmSync(pdf, { recursive: true, force: true });
+  const pdfmake = dirname(createRequireResolve('pdfmake/package.json'));
+  mkdirSync(join(pdf, 'pdfmake', 'fonts'), { recursive: true });
+  cpSync(join(pdfmake, 'fonts', 'Roboto'), join(pdf, 'pdfmake', 'fonts', 'Roboto'), { recursive: true });
+  cpSync(join(ROOT, 'node_modules', 'pdfkit', 'js', 'data'), join(pdf, 'pdfkit', 'data'), { recursive: true });
   const lic = licenses(result.metafile);
-  writeFileSync(join(ROOT, 'action/dist/licenses.txt'), lic.text);
-  console.log(`action/dist/index.js and action/dist/licenses.txt (${lic.count} packages)`);
+  writeFileSync(join(outdir, 'licenses.txt'), lic.text);
+  console.log(`${posix(relative(ROOT, join(outdir, 'index.js')))}, pdf/ and licenses.txt (${lic.count} packages)`);
 }
 
 /** Files the CLI reads at run time, as paths relative to the unpacked package root. */
@@ -208,7 +245,7 @@ async function buildCli(outdir) {
 }
 
 const [what, flag, dir] = process.argv.slice(2);
-if (what === 'action') await buildAction();
+if (what === 'action') await buildAction(flag === '--outdir' && dir ? resolve(dir) : undefined);
 else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
 else {
   console.error('usage: node scripts/bundle.mjs action | cli [--outdir DIR]');

@@ -31,7 +31,8 @@ export interface ReleasePorts {
 
 /** One delivery's view: the client, the repository, the bot's login, the safety folder. */
 export interface Scope {
-  app: Probot;
+  /** The Probot app, when the App runs this (the Action's release mode has none). */
+  app?: Probot;
   ports: ReleasePorts;
   client: GitHubClient;
   repo: RepoRef;

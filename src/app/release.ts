@@ -125,7 +125,11 @@ async function existingLink(s: Scope, release: ReleaseLike): Promise<Linked | { 
     : { problem: `the sign-off issue #${issue.number} belongs to release ${linked.release.tag_name}` };
 }
 
-async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void> {
+/**
+ * `release.published`: build and attach the documents at the tag, open and link the sign-off issue.
+ * Also run by the Action's release mode (action/release.ts), with the workflow's token as the bot.
+ */
+export async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void> {
   const release = (await s.client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...s.repo, release_id: payloadRelease.id }))
     .data as ReleaseLike;
   if (release.draft) return;

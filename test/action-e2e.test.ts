@@ -46,10 +46,10 @@ beforeAll(() => {
   const script = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
     'build:action'
   ]!;
-  expect(script).toContain('--outfile=action/dist/index.js');
-  execFileSync('sh', ['-c', script.replace('--outfile=action/dist/index.js', `--outfile=${bundle}`)], {
+  expect(script).toBe('node scripts/bundle.mjs action');
+  // The build:action script itself, into the temp folder instead of action/dist.
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outdir', bundleDir], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
     stdio: 'pipe',
   });
 }, 120_000);

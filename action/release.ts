@@ -42,6 +42,7 @@ export async function runRelease(client: GitHubClient, repo: RepoRef, release: R
     repo,
     bot: opts.botLogin,
     dir: opts.safetyDir,
+    signOffs: false,
     ports: { gate: gatePorts, docs: { build: buildDocuments, folderHash: folderContentHash } },
   };
   await onPublished(scope, release);

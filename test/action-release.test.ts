@@ -141,6 +141,17 @@ describe('the Action with command: release on release.published', () => {
     expect(gh.writes()).toEqual([]);
   }, 180_000);
 
+  it('never signs off: re-run after a CSO comments /clinsafe sign-off, the documents stay drafts and no memo is attached', async () => {
+    const issue = gh.issues.find((i) => i.title === 'Release sign-off: v2.4.0')!;
+    gh.addUserComment(issue.number, 'dr-amara-okafor', '/clinsafe sign-off');
+    const r = await runAction('release', publishedPayload(), { command: 'release' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(release.assets.find((a) => a.name.startsWith('cso-release-memo'))).toBeUndefined();
+    expect(release.assets.find((a) => a.name === 'cscr.md')!.data.toString('utf8')).toContain('DRAFT awaiting CSO sign-off');
+    expect(issue.state).toBe('open');
+    expect(gh.comments.filter((c) => c.issue_number === issue.number && c.user.login === BOT)).toEqual([]);
+  }, 180_000);
+
   it('fails with a plain sentence when release mode is wired to another event, and leaves the gate as the default', async () => {
     const r = await runAction('push', { ref: 'refs/heads/main' }, { command: 'release' });
     expect(r.code).not.toBe(0);

@@ -172,6 +172,12 @@ export async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promis
     if (linked) {
       const commit = await linkedCommit(s, linked);
       if ('problem' in commit) return failed(commit.problem);
+      if (s.signOffs === false) {
+        // The Action's release mode never acts on sign-off commands: the documents stay drafts.
+        await buildAndAttach(s, history, release, at, undefined);
+        await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, linked.link.issue)));
+        return;
+      }
       await settle(s, history, linked, at); // re-published: rebuilt with the decision the comments record
       return;
     }

@@ -1,7 +1,7 @@
 /**
  * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
- *   node scripts/bundle.mjs action [--outdir DIR]  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs action  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
  *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
  *
  * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
@@ -47,7 +47,7 @@ const REQUIRE_BANNER =
 /**
  * The Action's release mode builds PDFs on a runner that has the action's repository but no
  * node_modules: the bundle carries what the PDF writer opens by path (the Roboto faces, pdfkit's
- * font metrics and colour profile) under action/dist/pdf/, and clinsafe's own
+ * font metrics and colour profile) in pdf/ beside it, and clinsafe's own
  * createRequire(import.meta.url) becomes the bundler's require, so fontkit is bundled too.
  */
 const ACTION_BANNER = [
@@ -71,8 +71,7 @@ const actionPlugin = {
   },
 };
 
-async function buildAction(outdir = join(ROOT, 'action', 'dist')) {
-  mkdirSync(outdir, { recursive: true });
+async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ['action/main.ts'],
@@ -80,8 +79,8 @@ async function buildAction(outdir = join(ROOT, 'action', 'dist')) {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    outfile: join(outdir, 'index.js'),
-    legalComments: 'none', // the licences go to action/dist/licenses.txt, in full
+    outfile,
+    legalComments: 'none', // the licences go to licenses.txt beside the bundle, in full
     logLevel: 'warning',
     banner: { js: ACTION_BANNER },
     define: { __dirname: 'globalThis.__clinsafePdfkitDir' },
@@ -89,15 +88,15 @@ async function buildAction(outdir = join(ROOT, 'action', 'dist')) {
     metafile: true,
   });
   // pdfkit reads <__dirname>/data/*.afm and the sRGB profile; the bundle sets __dirname to pdf/pdfkit.
-  const pdf = join(outdir, 'pdf');
+  const pdf = join(dirname(outfile), 'pdf');
   rmSync(pdf, { recursive: true, force: true });
   const pdfmake = dirname(createRequireResolve('pdfmake/package.json'));
   mkdirSync(join(pdf, 'pdfmake', 'fonts'), { recursive: true });
   cpSync(join(pdfmake, 'fonts', 'Roboto'), join(pdf, 'pdfmake', 'fonts', 'Roboto'), { recursive: true });
   cpSync(join(ROOT, 'node_modules', 'pdfkit', 'js', 'data'), join(pdf, 'pdfkit', 'data'), { recursive: true });
   const lic = licenses(result.metafile);
-  writeFileSync(join(outdir, 'licenses.txt'), lic.text);
-  console.log(`${posix(relative(ROOT, join(outdir, 'index.js')))}, pdf/ and licenses.txt (${lic.count} packages)`);
+  writeFileSync(join(dirname(outfile), 'licenses.txt'), lic.text);
+  console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count} packages)`);
 }
 
 /** Files the CLI reads at run time, as paths relative to the unpacked package root. */
@@ -245,9 +244,9 @@ async function buildCli(outdir) {
 }
 
 const [what, flag, dir] = process.argv.slice(2);
-if (what === 'action') await buildAction(flag === '--outdir' && dir ? resolve(dir) : undefined);
+if (what === 'action') await buildAction(flag === '--outfile' && dir ? resolve(dir) : undefined);
 else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
 else {
-  console.error('usage: node scripts/bundle.mjs action | cli [--outdir DIR]');
+  console.error('usage: node scripts/bundle.mjs action [--outfile FILE] | cli [--outdir DIR]');
   process.exit(2);
 }

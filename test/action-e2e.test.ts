@@ -43,15 +43,12 @@ let work: string;
 beforeAll(() => {
   bundleDir = tempDir('clinsafe-action-bundle-');
   bundle = join(bundleDir, 'index.js');
+  // The same build the committed bundle comes from (npm run build:action), into a temp file.
   const script = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
     'build:action'
   ]!;
   expect(script).toBe('node scripts/bundle.mjs action');
-  // The build:action script itself, into the temp folder instead of action/dist.
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outdir', bundleDir], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(process.execPath, ['scripts/bundle.mjs', 'action', '--outfile', bundle], { cwd: REPO_ROOT, stdio: 'pipe' });
 }, 120_000);
 
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));

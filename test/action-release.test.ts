@@ -31,10 +31,14 @@ beforeAll(async () => {
   for (const f of ['action.yml', 'package.json']) cpSync(join(REPO_ROOT, f), join(actionDir, f));
   cpSync(join(REPO_ROOT, 'templates'), join(actionDir, 'templates'), { recursive: true });
   // The real bundle script (package.json's build:action), into the copy instead of action/dist.
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outdir', join(actionDir, 'action', 'dist')], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outfile', join(actionDir, 'action', 'dist', 'index.js')],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    },
+  );
   expect(existsSync(join(actionDir, 'node_modules'))).toBe(false);
 
   repo = fixtureRepo();

@@ -4,7 +4,7 @@
  * from inside the file. Its checksum file matches; its licences file covers what it bundles.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -72,3 +72,25 @@ it('runs from one file, away from the checkout: --version, init, validate, and a
   expect(existsSync(join(fresh, 'clinical-safety', 'clinsafe.yml'))).toBe(true);
   repo.cleanup();
 }, 180_000);
+
+it('--version, validate and check never load the spreadsheet or PDF code: only the commands that use it do', () => {
+  const repo = fixtureRepo();
+  expect(run(['--version'], repo.dir).code).toBe(0);
+  // Sabotage the unpacked chunks holding exceljs and pdfmake: a command that loads them fails.
+  const [unpacked] = readdirSync(cache).filter((d) => !d.includes('.tmp-'));
+  const chunks = join(cache, unpacked!, 'dist', 'chunks');
+  const heavy = readdirSync(chunks).filter((f) => /Roboto|xl\/worksheets/.test(readFileSync(join(chunks, f), 'utf8')));
+  expect(heavy.length).toBeGreaterThanOrEqual(2);
+  for (const f of heavy) writeFileSync(join(chunks, f), 'throw new Error("heavy chunk loaded");\n');
+
+  expect(run(['--version'], repo.dir).code).toBe(0);
+  const val = run(['validate'], repo.dir);
+  expect(val.stderr).toBe('');
+  expect(val.code).toBe(0);
+  expect(run(['check', '--base', 'HEAD'], repo.dir).code).toBe(0);
+  const exp = run(['export', '--out', join(repo.dir, 'log.xlsx')], repo.dir);
+  expect(exp.code).toBe(1);
+  // Node refuses the sabotaged chunk when linking it (its exports are gone) or when running it.
+  expect(exp.stderr).toMatch(/heavy chunk loaded|does not provide an export named/);
+  repo.cleanup();
+}, 120_000);

@@ -80,7 +80,54 @@ describe('signOffBlockers', () => {
     };
     const blockers = signOffBlockers(bad);
     expect(blockers).toHaveLength(2);
-    expect(blockers[0]).toMatch(/^H-900 .*never acceptable/);
-    expect(blockers[1]).toMatch(/^H-901 .*needs a recorded justification/);
+    expect(blockers[0]).toMatch(/^H-900: residual risk 5 .*not acceptable/i);
+    expect(blockers[1]).toMatch(/^H-901: .*justification/);
+  });
+
+  it('a residual resting on planned controls blocks the sign-off unless the signing CSO states they accept it', () => {
+    const folder = loadFolder(snapshotFromDisk(EXAMPLE_PRODUCT, join(EXAMPLE_PRODUCT, 'clinical-safety'))).folder!;
+    // H-003 as it was before it stated its residual as delivered: residual 2 credited for planned controls.
+    const h003 = folder.hazards.find((h) => h.id === 'H-003')!;
+    const {
+      deliveredResidual: _d,
+      acceptedPlannedResidual: _a,
+      ...rest
+    } = h003 as typeof h003 & {
+      deliveredResidual?: unknown;
+      acceptedPlannedResidual?: unknown;
+    };
+    const planned = {
+      ...folder,
+      hazards: folder.hazards.map((h) => (h.id === 'H-003' ? { ...rest, residual: { ...h003.residual, risk: 2 } } : h)),
+    };
+    const blockers = (statement: string | undefined) => signOffBlockers(planned as typeof folder, { ...(statement ? { statement } : {}) });
+    expect(blockers(undefined).some((b) => b.startsWith('H-003: '))).toBe(true);
+    const unblocked = decide([c('dr-a', '/clinsafe sign-off', '2026-01-01T11:00:00Z')], []);
+    expect(unblocked.current?.signOff.state).toBe('approved'); // no blockers: approves
+    const plain = deriveDecision({
+      comments: [c('dr-a', '/clinsafe sign-off', '2026-01-01T11:00:00Z')],
+      roster,
+      product: 'MedRec',
+      tag: 'v1',
+      notBefore: '2026-01-01T10:00:00Z',
+      blockers,
+    });
+    expect(plain.current).toBeUndefined();
+    expect(JSON.stringify(plain.outcomes)).toContain('H-003');
+    const accepting = deriveDecision({
+      comments: [
+        c(
+          'dr-a',
+          '/clinsafe sign-off I accept the residual risk resting on planned controls for H-003 until release 2.5.',
+          '2026-01-01T11:00:00Z',
+        ),
+      ],
+      roster,
+      product: 'MedRec',
+      tag: 'v1',
+      notBefore: '2026-01-01T10:00:00Z',
+      blockers,
+    });
+    expect(accepting.current?.signOff.state).toBe('approved');
   });
 });

@@ -1,12 +1,16 @@
 /**
- * Bounded, safe reading of XLSX workbooks. Before exceljs parses anything the zip is checked with
- * yauzl: file size, entry count, every entry inflated and counted (declared and real sizes,
- * compression ratio), the size of each sheet's XML. Then the workbook is parsed and turned into
- * plain cells for the (pure) importer. Formulas and oversized cells are reported, never
- * evaluated or truncated. Every failure is a WorkbookError with a plain message.
+ * Bounded, safe reading of XLSX workbooks. The zip is read once, with yauzl: file size, entry
+ * count, every entry inflated and counted (declared and real sizes, compression ratio), the size of
+ * each sheet's XML, no document type declarations. The XML parts a hazard log needs are kept as
+ * they inflate and read into plain cells for the (pure) importer (./xlsx-xml.ts) — no second
+ * inflate and no document model. Formulas and oversized cells are reported, never evaluated or
+ * truncated. Every failure is a WorkbookError with a plain message.
  */
-import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
+import type { SheetData, WorkbookData } from '../core/workbook.js';
+import { dateStyles, readSheet, sharedStrings, SheetLimitError, workbookParts } from './xlsx-xml.js';
+
+export { cellRef, columnLetters, type CellData, type SheetData, type WorkbookData } from '../core/workbook.js';
 
 export interface WorkbookLimits {
   /** Size of the .xlsx file itself. */
@@ -47,55 +51,16 @@ export class WorkbookError extends Error {
   }
 }
 
-/** A cell's content as the importer sees it. */
-export interface CellData {
-  /** Text, number, boolean or date; null when empty. */
-  value: string | number | boolean | Date | null;
-  /** The formula, when the cell holds one (its saved result is in value). */
-  formula?: string;
-  /** Excel error value such as #REF!. */
-  error?: string;
-  /** The number exactly as stored in the file when it is not its shortest form (e.g. 1.1000000000000001). */
-  rawNumber?: string;
-  /** Set on every cell of a merged range after the first: the range's top-left reference. */
-  mergedFrom?: string;
-}
-
-export interface SheetData {
-  name: string;
-  hidden: boolean;
-  /** rows[r][c] is cell (r+1, c+1); trailing empty cells omitted. */
-  rows: CellData[][];
-  /** Merged ranges such as `B2:B9`. */
-  merges: string[];
-}
-
-export interface WorkbookData {
-  file: string;
-  sheets: SheetData[];
-}
-
 const MB = 1024 * 1024;
 const fmt = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} kB` : `${n} bytes`);
-
-/** Column letters for a 1-based column number: 1 → A, 28 → AB. */
-export function columnLetters(col: number): string {
-  let s = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function cellRef(row: number, col: number): string {
-  return `${columnLetters(col)}${row}`;
-}
 
 interface ZipFacts {
   /** Entry name → inflated text, kept for the workbook's structure and worksheets. */
   xml: Map<string, string>;
 }
 
-/** Check the zip container and inflate its XML parts within the limits. */
-export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<ZipFacts> {
+/** Refuse, from its first bytes, a file that is not an .xlsx zip at all (or is too large to read). */
+function checkContainer(bytes: Buffer, file: string, limits: WorkbookLimits): void {
   if (bytes.length > limits.maxFileBytes)
     throw new WorkbookError(
       file,
@@ -119,6 +84,87 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
       'is not an XLSX workbook (an .xlsx file is a zip archive, and this is not one); save the hazard log as .xlsx (Excel Workbook)',
     );
   }
+}
+
+/** What the walk over the zip's entries has counted so far, and what it keeps. */
+interface ZipWalk {
+  zip: yauzl.ZipFile;
+  file: string;
+  limits: WorkbookLimits;
+  entries: number;
+  /** Inflated bytes of all entries read so far. */
+  total: number;
+  xml: Map<string, string>;
+  fail: (message: string) => void;
+}
+
+/** Kept as text: the parts that say what the workbook is (workbook, shared strings, styles) and the worksheets. */
+const KEPT_PART = /^(\[Content_Types\]\.xml|xl\/[^/]+\.xml|xl\/_rels\/workbook\.xml\.rels)$/i;
+
+/** Inflate one entry, counting every byte against the limits; keep it when the workbook needs it. */
+function readEntry(w: ZipWalk, entry: yauzl.Entry): void {
+  const { limits, fail } = w;
+  const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
+  const cap = isSheet ? Math.min(limits.maxSheetXmlBytes, limits.maxEntryBytes) : limits.maxEntryBytes;
+  const tooBig = (n: number) =>
+    isSheet
+      ? `its worksheet ${entry.fileName} is ${fmt(n)} of XML, more than the ${fmt(cap)} limit; a hazard log sheet is far smaller — remove unused rows/columns or split the file`
+      : `part ${entry.fileName} inflates to ${fmt(n)}, more than the ${fmt(cap)} limit; it may be a zip bomb — refusing to read it`;
+  const bomb = `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`;
+  if (entry.uncompressedSize > cap) return fail(tooBig(entry.uncompressedSize));
+  if (w.total + entry.uncompressedSize > limits.maxTotalBytes) return fail(bomb);
+  if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
+  w.zip.openReadStream(entry, (err, stream) => {
+    if (err || !stream)
+      return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
+    const keep = isSheet || KEPT_PART.test(entry.fileName);
+    const chunks: Buffer[] = [];
+    const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
+    let tail = '';
+    let size = 0;
+    let stopped = false;
+    const stop = (message: string) => {
+      stopped = true;
+      stream.destroy();
+      fail(message);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      size += chunk.length;
+      if (isXml) {
+        // Excel never writes a document type declaration; one is how XML entity attacks start.
+        const window = tail + chunk.toString('latin1');
+        if (/<!(DOCTYPE|ENTITY)/i.test(window))
+          return stop(
+            `part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`,
+          );
+        tail = window.slice(-16);
+      }
+      if (size > cap || w.total + size > limits.maxTotalBytes) return stop(size > cap ? tooBig(size) : bomb);
+      if (size > MB && entry.compressedSize > 0 && size / entry.compressedSize > limits.maxRatio)
+        return stop(`part ${entry.fileName} compresses more than ${limits.maxRatio}:1, as zip bombs do; refusing to read it`);
+      if (keep) chunks.push(chunk);
+    });
+    stream.on('error', (e: Error) => {
+      if (stopped) return;
+      if (/too many bytes/i.test(e.message))
+        fail(
+          `part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`,
+        );
+      else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
+    });
+    stream.on('end', () => {
+      if (stopped) return;
+      w.total += size;
+      if (keep) w.xml.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+      w.zip.readEntry();
+    });
+  });
+}
+
+/** Check the zip container and inflate its XML parts within the limits. */
+export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<ZipFacts> {
+  checkContainer(bytes, file, limits);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(bytes, {
@@ -134,91 +180,25 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
     );
   }
   const xml = new Map<string, string>();
-  let entries = 0;
-  let total = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (message: string) => {
         zip.close();
         reject(new WorkbookError(file, message));
       };
+      const walk: ZipWalk = { zip, file, limits, entries: 0, total: 0, xml, fail };
       zip.on('error', (e: Error) =>
         reject(new WorkbookError(file, `is not a readable XLSX workbook (${e.message}); open and re-save it in Excel`)),
       );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
-        entries += 1;
-        if (entries > limits.maxEntries)
+        walk.entries += 1;
+        if (walk.entries > limits.maxEntries)
           return fail(
             `holds more than ${limits.maxEntries} parts, far more than a workbook needs; it may be a zip bomb — refusing to read it`,
           );
         if (/\/$/.test(entry.fileName)) return zip.readEntry();
-        const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
-        const cap = isSheet ? Math.min(limits.maxSheetXmlBytes, limits.maxEntryBytes) : limits.maxEntryBytes;
-        const tooBig = (n: number) =>
-          isSheet
-            ? `its worksheet ${entry.fileName} is ${fmt(n)} of XML, more than the ${fmt(cap)} limit; a hazard log sheet is far smaller — remove unused rows/columns or split the file`
-            : `part ${entry.fileName} inflates to ${fmt(n)}, more than the ${fmt(cap)} limit; it may be a zip bomb — refusing to read it`;
-        if (entry.uncompressedSize > cap) return fail(tooBig(entry.uncompressedSize));
-        if (total + entry.uncompressedSize > limits.maxTotalBytes)
-          return fail(`the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`);
-        if (entry.isEncrypted()) return fail('is encrypted; remove the password in Excel and save it again');
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream)
-            return fail(`part ${entry.fileName} cannot be read (${err?.message ?? 'no data'}); open and re-save the workbook in Excel`);
-          // Kept as text: the parts that say what the workbook is, and worksheets (for numbers as stored).
-          const keep = isSheet || /^(\[Content_Types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels)$/i.test(entry.fileName);
-          const chunks: Buffer[] = [];
-          const isXml = /\.(xml|rels|vml)$/i.test(entry.fileName);
-          let tail = '';
-          let size = 0;
-          let stopped = false;
-          stream.on('data', (chunk: Buffer) => {
-            if (stopped) return;
-            size += chunk.length;
-            if (isXml) {
-              // Excel never writes a document type declaration; one is how XML entity attacks start.
-              const window = tail + chunk.toString('latin1');
-              if (/<!(DOCTYPE|ENTITY)/i.test(window)) {
-                stopped = true;
-                stream.destroy();
-                return fail(
-                  `part ${entry.fileName} declares an XML document type (<!DOCTYPE>/<!ENTITY>), which Excel never writes and XML entity attacks use; refusing to read it`,
-                );
-              }
-              tail = window.slice(-16);
-            }
-            if (size > cap || total + size > limits.maxTotalBytes) {
-              stopped = true;
-              stream.destroy();
-              return fail(
-                size > cap
-                  ? tooBig(size)
-                  : `the workbook inflates to more than ${fmt(limits.maxTotalBytes)}; it may be a zip bomb — refusing to read it`,
-              );
-            }
-            if (size > MB && entry.compressedSize > 0 && size / entry.compressedSize > limits.maxRatio) {
-              stopped = true;
-              stream.destroy();
-              return fail(`part ${entry.fileName} compresses more than ${limits.maxRatio}:1, as zip bombs do; refusing to read it`);
-            }
-            if (keep) chunks.push(chunk);
-          });
-          stream.on('error', (e: Error) => {
-            if (stopped) return;
-            if (/too many bytes/i.test(e.message))
-              fail(
-                `part ${entry.fileName} holds more data than its zip header declares (${entry.uncompressedSize} bytes), a zip-bomb trick; refusing to read it`,
-              );
-            else fail(`part ${entry.fileName} is damaged (${e.message}); open and re-save the workbook in Excel`);
-          });
-          stream.on('end', () => {
-            if (stopped) return;
-            total += size;
-            if (keep) xml.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-            zip.readEntry();
-          });
-        });
+        readEntry(walk, entry);
       });
       zip.readEntry();
     });
@@ -234,130 +214,27 @@ export async function checkZip(bytes: Buffer, file: string, limits: WorkbookLimi
   return { xml };
 }
 
-const decodeXml = (s: string) =>
-  s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
-    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-    if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
-    const code = e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return Number.isFinite(code) ? String.fromCodePoint(code) : m;
-  });
-
-/** Numbers stored in a form other than their shortest (1.1000000000000001), by sheet name and cell. */
-function rawNumbers(xml: Map<string, string>): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  const rels = xml.get('xl/_rels/workbook.xml.rels') ?? '';
-  const target = new Map<string, string>();
-  for (const m of rels.matchAll(/<Relationship\b([^>]*)\/?>/g)) {
-    const id = /\bId="([^"]*)"/.exec(m[1]!)?.[1];
-    const t = /\bTarget="([^"]*)"/.exec(m[1]!)?.[1];
-    if (id && t) target.set(id, t.startsWith('/') ? t.slice(1) : `xl/${t}`);
-  }
-  for (const m of (xml.get('xl/workbook.xml') ?? '').matchAll(/<sheet\b([^>]*)\/?>/g)) {
-    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
-    const rid = /\br:id="([^"]*)"/.exec(m[1]!)?.[1];
-    const path = rid ? target.get(rid) : undefined;
-    const sheet = path ? xml.get(path) : undefined;
-    if (!name || !sheet) continue;
-    const found = new Map<string, string>();
-    for (const c of sheet.matchAll(/<c\b([^>]*?)(?<!\/)>(?:(?!<\/c>|<c\b)[\s\S])*?<v>([^<]*)<\/v>/g)) {
-      const attrs = c[1]!;
-      if (/\bt="(s|str|inlineStr|b|e)"/.test(attrs)) continue;
-      const raw = c[2]!;
-      const ref = /\br="([A-Z]+\d+)"/.exec(attrs)?.[1];
-      if (ref && raw !== '' && Number.isFinite(Number(raw)) && String(Number(raw)) !== raw) found.set(ref, raw);
-    }
-    out.set(decodeXml(name), found);
-  }
-  return out;
-}
-
-function cellData(cell: ExcelJS.Cell): CellData {
-  const v = cell.value as unknown;
-  if (v === null || v === undefined) return { value: null };
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return { value: v };
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return { value: (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('') };
-    if ('formula' in o || 'sharedFormula' in o) {
-      const result = o.result as unknown;
-      const value =
-        result === undefined || result === null || typeof result === 'object'
-          ? result instanceof Date
-            ? result
-            : null
-          : (result as string | number | boolean);
-      return { value, formula: String(o.formula ?? o.sharedFormula ?? '') };
-    }
-    if ('error' in o) return { value: null, error: String(o.error) };
-    if ('text' in o) {
-      const t = o.text as unknown;
-      if (typeof t === 'string') return { value: t };
-      if (t && typeof t === 'object' && Array.isArray((t as { richText?: unknown }).richText)) {
-        return { value: (t as { richText: { text?: string }[] }).richText.map((r) => r.text ?? '').join('') };
-      }
-    }
-  }
-  return { value: String(v) };
-}
-
 /** Read a workbook's bytes into plain cells, within the limits. Throws WorkbookError. */
 export async function readWorkbook(bytes: Uint8Array, file: string, limits: WorkbookLimits = DEFAULT_LIMITS): Promise<WorkbookData> {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { xml } = await checkZip(buffer, file, limits);
-  const raw = rawNumbers(xml);
-  xml.clear();
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new WorkbookError(
-      file,
-      `could not be read as a workbook (${(e as Error).message.split('\n')[0]}); open and re-save it in Excel as .xlsx`,
-    );
-  }
+  const parts = workbookParts(xml.get('xl/workbook.xml')!, xml.get('xl/_rels/workbook.xml.rels') ?? '');
+  const shared = {
+    strings: sharedStrings(xml.get(parts.sharedStringsPath)),
+    dates: dateStyles(xml.get(parts.stylesPath)),
+    date1904: parts.date1904,
+  };
   const sheets: SheetData[] = [];
-  for (const ws of wb.worksheets) {
-    if (ws.rowCount > limits.maxRows)
-      throw new WorkbookError(
-        file,
-        `sheet "${ws.name}" has ${ws.rowCount} rows, more than the ${limits.maxRows} limit; delete unused rows`,
-      );
-    if (ws.columnCount > limits.maxColumns)
-      throw new WorkbookError(
-        file,
-        `sheet "${ws.name}" has ${ws.columnCount} columns, more than the ${limits.maxColumns} limit; delete unused columns`,
-      );
-    const merges: string[] = Object.values(
-      (ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {},
-    )
-      .map((m) => m.shortRange ?? m.range ?? '')
-      .filter(Boolean)
-      .sort();
-    const rows: CellData[][] = [];
-    const rawHere = raw.get(ws.name);
-    ws.eachRow({ includeEmpty: true }, (row, r) => {
-      const cells: CellData[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, c) => {
-        const d = cellData(cell);
-        if (cell.isMerged && cell.master.address !== cell.address) {
-          const m = cellData(cell.master);
-          Object.assign(d, m, { mergedFrom: cell.master.address });
-        }
-        if (typeof d.value === 'string' && d.value.length > limits.maxCellChars) {
-          throw new WorkbookError(
-            file,
-            `sheet "${ws.name}" cell ${cellRef(r, c)} holds ${d.value.length.toLocaleString('en-GB')} characters, more than Excel's own limit of ${limits.maxCellChars.toLocaleString('en-GB')}; it was not written by Excel — shorten it`,
-          );
-        }
-        const rawNum = rawHere?.get(cellRef(r, c));
-        if (rawNum && typeof d.value === 'number') d.rawNumber = rawNum;
-        cells[c - 1] = d;
-      });
-      for (let i = 0; i < cells.length; i++) cells[i] ??= { value: null };
-      rows[r - 1] = cells;
-    });
-    for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-    sheets.push({ name: ws.name, hidden: ws.state !== 'visible', rows, merges });
+  try {
+    for (const entry of parts.sheets) {
+      const sheetXml = xml.get(entry.path);
+      if (sheetXml === undefined) continue; // a chart sheet or a missing part: no cells to read
+      xml.delete(entry.path);
+      sheets.push(readSheet(entry.name, entry.hidden, sheetXml, shared, limits));
+    }
+  } catch (e) {
+    if (e instanceof SheetLimitError) throw new WorkbookError(file, e.message);
+    throw e;
   }
   return { file, sheets };
 }

@@ -4,8 +4,8 @@
  */
 import type { Snapshot } from '../core/folder.js';
 import type { PullAssessment } from '../core/pull-assessment.js';
-import type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff } from '../docs/types.js';
-import type { SafetyFolder } from '../core/folder.js';
+import type { BuildInput } from '../docs/build.js';
+import type { Artefact } from '../docs/types.js';
 import type { RepoRef, GitHubClient } from '../github/client.js';
 
 export type { PullAssessment } from '../core/pull-assessment.js';
@@ -31,13 +31,6 @@ export interface GatePorts {
 }
 
 export interface DocumentPorts {
-  build(input: {
-    folder: SafetyFolder;
-    release: ReleaseInfo;
-    changeRecord: ChangeRecordEntry[];
-    signOff?: SignOff;
-    formats?: Format[];
-    folderHash?: string;
-  }): Promise<Artefact[]>;
+  build(input: Omit<BuildInput, 'templates'>): Promise<Artefact[]>;
   folderHash(snapshot: Snapshot): string;
 }

@@ -115,7 +115,8 @@ export async function currentDecision(s: Scope, linked: Linked, at: ReleaseFolde
     product: folder.config.product.name,
     tag: linked.release.tag_name,
     notBefore: linked.link.createdAt,
-    blockers: signOffBlockers(folder),
+    blockers: (statement) =>
+      signOffBlockers(folder, { at: linked.release.published_at ?? linked.release.created_at, ...(statement ? { statement } : {}) }),
   });
 }
 

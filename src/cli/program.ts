@@ -19,7 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   schema: async () => (await import('./commands/schema.js')).register,
   demo: async () => (await import('./commands/demo.js')).register,
   import: async () => (await import('./commands/import.js')).register,
-  export: async () => (await import('./commands/import.js')).registerExport,
+  export: async () => (await import('./commands/export.js')).register,
   check: async () => (await import('./commands/check.js')).register,
   report: async () => (await import('./commands/report.js')).register,
 };

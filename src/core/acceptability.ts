@@ -5,7 +5,7 @@
  * what else a CSO must see before signing. `validate`, the documents and the release sign-off all
  * read the same findings, so what blocks a sign-off is exactly what the documents print.
  */
-import type { Assessment, Hazard, Incident, SafetyFolder } from './folder.js';
+import type { Assessment, Hazard, Incident, SafetyFolder } from './folder-types.js';
 import { ownerKind } from './owners.js';
 import { describeRisk, riskOf } from './risk.js';
 import type { Segment } from './yaml.js';

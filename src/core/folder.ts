@@ -4,18 +4,10 @@
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { globProblem } from './globs.js';
+import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
+import { loadProvenance, PROVENANCE_FILE } from './provenance.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
-import {
-  configSchema,
-  hazardSchema,
-  incidentSchema,
-  toRiskScheme,
-  workshopSchema,
-  type Config,
-  type HazardFile,
-  type IncidentFile,
-  type WorkshopFile,
-} from './schema.js';
+import { configSchema, hazardSchema, incidentSchema, toRiskScheme, workshopSchema, type Config, type HazardFile } from './schema.js';
 import { validateShape } from './validate-shape.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
@@ -24,60 +16,8 @@ import { decodeText, parseYaml, positionOf, splitFrontMatter, type ParsedYaml, t
 export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 export const CONFIG_FILE = 'clinsafe.yml';
 
-/** One file of the safety folder as an adapter found it. */
-export interface SnapshotFile {
-  /** Repository-relative POSIX path, e.g. `clinical-safety/hazards/H-001-x.yml`. */
-  path: string;
-  /** Present when the file could be read. */
-  bytes?: Uint8Array;
-  /** Why the adapter did not read it. */
-  problem?: 'too-large' | 'symlink-outside' | 'not-a-file' | 'unreadable';
-  detail?: string;
-}
-
-export interface Snapshot {
-  /** The safety folder, repository-relative (e.g. `clinical-safety`). */
-  dir: string;
-  files: SnapshotFile[];
-  /** Whether a repository-relative path exists in the repository at this snapshot. */
-  exists(path: string): boolean;
-}
-
-export interface Assessment {
-  severity: string;
-  likelihood: string;
-  risk: number;
-}
-
-export type Hazard = Omit<HazardFile, 'initial' | 'residual' | 'deliveredResidual'> & {
-  file: string;
-  initial: Assessment;
-  residual: Assessment;
-  /** The residual as delivered in this release, crediting no planned control (when stated). */
-  deliveredResidual?: Assessment;
-};
-
-export type Incident = IncidentFile & { file: string };
-export type Workshop = WorkshopFile & { file: string; body: string };
-
-export interface SafetyFolder {
-  dir: string;
-  config: Config;
-  scheme: RiskScheme;
-  hazards: Hazard[];
-  incidents: Incident[];
-  workshops: Workshop[];
-  /** Template overrides: name (e.g. `cscr.md`) → text. */
-  templates: Record<string, string>;
-}
-
-export interface LoadResult {
-  /** Present when clinsafe.yml could be read; hazards that failed their schema are left out. */
-  folder?: SafetyFolder;
-  diagnostics: Diagnostic[];
-  /** True when there is no error (warnings allowed). */
-  valid: boolean;
-}
+export type { Assessment, Hazard, Incident, LoadResult, SafetyFolder, Snapshot, SnapshotFile, Workshop } from './folder-types.js';
+import type { Hazard, Incident, LoadResult, Snapshot, SnapshotFile, Workshop } from './folder-types.js';
 
 const YAML_EXT = /\.ya?ml$/i;
 
@@ -95,7 +35,12 @@ function relativeTo(dir: string, path: string): string | undefined {
  * other file is listed (stray-file warnings) but its content is never needed.
  */
 export function isSafetyFile(rel: string): boolean {
-  return rel === CONFIG_FILE || /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) || /^(workshops|templates)\/.*\.md$/i.test(rel);
+  return (
+    rel === CONFIG_FILE ||
+    rel === PROVENANCE_FILE ||
+    /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) ||
+    /^(workshops|templates)\/.*\.md$/i.test(rel)
+  );
 }
 
 export function loadFolder(snapshot: Snapshot): LoadResult {
@@ -218,6 +163,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     hazardSources.set(path, parsed);
   }
 
+  diagnostics.push(...recordOnlyEvidenceWarnings(hazards, hazardSources));
+  const provenance = loadProvenance(dir, texts, diagnostics);
+
   // Incidents
   const incidents: Incident[] = [];
   const incidentSources = new Map<string, ParsedYaml>();
@@ -300,7 +248,9 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
   }
 
   hazards.sort((a, b) => compareIds(a.id, b.id));
-  const folder = config ? { dir, config, scheme, hazards, incidents, workshops, templates } : undefined;
+  const folder = config
+    ? { dir, config, scheme, hazards, incidents, workshops, templates, ...(provenance ? { provenance } : {}) }
+    : undefined;
   if (folder && schemeOk) {
     const sources = new Map<string, ParsedYaml>([...incidentSources, ...hazardSources]);
     diagnostics.push(...clinicalDiagnostics(folder, sources));

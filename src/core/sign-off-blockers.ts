@@ -1,25 +1,23 @@
 /**
  * Clinical blockers to a release sign-off (pure): while any of these holds, `/clinsafe sign-off` is
- * refused and the reply names each one. Computed from what the safety folder states today; the list
- * is the hook for further rules (e.g. residual risk resting on controls not yet accepted, incidents
- * rated above a hazard's residual risk).
+ * refused and the reply names each one. The rules are the acceptability rules of the risk scheme in
+ * force (`clinicalBlockers` in acceptability.ts): a residual risk never acceptable for release, a
+ * residual needing a justification that is missing, a residual resting on planned controls that no
+ * CSO has accepted (in the hazard file, or in the signing CSO's own statement), an open incident
+ * rated above its hazard's residual risk that nobody has assessed against the safety case.
  */
-import type { SafetyFolder } from './folder.js';
-import { describeRisk } from './risk.js';
+import { clinicalBlockers } from './acceptability.js';
+import type { SafetyFolder } from './folder-types.js';
 
-export function signOffBlockers(folder: SafetyFolder): string[] {
-  const scheme = folder.scheme;
-  const out: string[] = [];
-  for (const h of folder.hazards) {
-    if (h.status === 'retired') continue;
-    const risk = h.residual.risk;
-    if (risk >= scheme.unacceptableFrom) {
-      out.push(`${h.id} (${h.title}): residual risk ${describeRisk(scheme, risk)} is never acceptable for release`);
-    } else if (risk >= scheme.justifyFrom && !h.justification?.trim()) {
-      out.push(
-        `${h.id} (${h.title}): residual risk ${describeRisk(scheme, risk)} needs a recorded justification that further reduction is impractical`,
-      );
-    }
-  }
-  return out;
+export interface SignOffBlockerOptions {
+  /** The release date (ISO): incidents open at that date count. */
+  at?: string;
+  /** The signing CSO's statement: it may accept a residual resting on planned controls by naming the hazard. */
+  statement?: string;
+}
+
+export function signOffBlockers(folder: SafetyFolder, opts: SignOffBlockerOptions = {}): string[] {
+  return clinicalBlockers(folder, opts)
+    .filter((f) => f.severity === 'blocks')
+    .map((f) => (f.hazardId ? `${f.hazardId}: ${f.message}` : f.message));
 }

@@ -42,8 +42,11 @@ export interface DecisionInputs {
   tag: string;
   /** Commands created before this instant do not count (they were not about this release). */
   notBefore: string;
-  /** Clinical blockers: while any remains a sign-off is refused. */
-  blockers: readonly string[];
+  /**
+   * Clinical blockers: while any remains a sign-off is refused. A function of the signing CSO's
+   * statement, which may itself accept a residual resting on planned controls.
+   */
+  blockers: readonly string[] | ((statement: string | undefined) => readonly string[]);
 }
 
 export interface Decision {
@@ -101,8 +104,9 @@ export function deriveDecision(i: DecisionInputs): Decision {
       continue;
     }
     if (command.kind === 'sign-off') {
-      if (i.blockers.length) {
-        push({ kind: 'refused', reason: `the safety case has clinical blockers: ${i.blockers.join('; ')}` });
+      const blockers = typeof i.blockers === 'function' ? i.blockers(command.statement) : i.blockers;
+      if (blockers.length) {
+        push({ kind: 'refused', reason: `the safety case has clinical blockers: ${blockers.join('; ')}` });
         continue;
       }
       const signOff: Extract<SignOff, { state: 'approved' }> = {

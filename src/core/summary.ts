@@ -1,5 +1,5 @@
 /** Plain summaries of a safety folder, shared by the CLI and the documents. */
-import type { Hazard, SafetyFolder } from './folder.js';
+import type { Hazard, SafetyFolder } from './folder-types.js';
 import { residualBasis } from './acceptability.js';
 import { isManufacturerOwner, organisationKey } from './owners.js';
 import { describeRisk } from './risk.js';

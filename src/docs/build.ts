@@ -10,6 +10,7 @@ import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
+import { importedHistory } from './imported-history.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
@@ -138,7 +139,7 @@ function render(
   const { file, source } = templateFor(input, name);
   const blocks: TemplateContext['blocks'] = {
     'approval-status': () => B.approvalStatus(ctx),
-    'document-control': () => B.documentControl(ctx, documentTitle),
+    'document-control': () => [...B.documentControl(ctx, documentTitle), ...importedHistory(ctx.folder)],
     'system-definition': () => B.systemDefinition(ctx),
     people: () => B.people(ctx),
     method: () => B.method(ctx),

@@ -1,7 +1,8 @@
 /** mdast helpers for the documents, on top of the shared builders in core/markdown.ts. */
 import type { Paragraph, PhrasingContent, Table, TableCell, TableRow } from 'mdast';
-import { inlineCode, link, paragraph, text } from '../core/markdown.js';
+import { emphasis, inlineCode, link, paragraph, text } from '../core/markdown.js';
 import { isUrl } from '../core/folder.js';
+import { isRecordOnlyEvidence } from '../core/imported-evidence.js';
 
 export type Cell = string | PhrasingContent | PhrasingContent[];
 
@@ -45,5 +46,9 @@ export function joined(items: PhrasingContent[], sep = ', '): PhrasingContent[] 
 /** Evidence references: URLs as links, repository paths as code. */
 export function evidenceCell(evidence: string[]): Cell {
   if (evidence.length === 0) return 'none';
-  return joined(evidence.map((e) => (isUrl(e) ? link(e, e) : inlineCode(e))));
+  return joined(evidence.map((e) => (isUrl(e) ? link(e, e) : isRecordOnlyEvidence(e) ? recordOnly(e) : inlineCode(e))));
 }
+
+/** A spreadsheet cell cited as evidence is a record that an action was closed, never verification. */
+const recordOnly = (e: string): PhrasingContent =>
+  emphasis(inlineCode(e), ' (a record that the action was closed; not verification evidence)');

@@ -17,7 +17,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { COLUMN_KEYS, HAZARD_LOG_COLUMNS, normaliseHeader, type ColumnKey } from '../core/nhs-layout.js';
 import { validateShape } from '../core/validate-shape.js';
 import { parseYaml, positionOf } from '../core/yaml.js';
-import type { ImportOptions } from './nhs.js';
+import type { ImportOptions } from './types.js';
 
 const valueMap = z.record(z.string(), z.string().min(1));
 

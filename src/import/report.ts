@@ -5,7 +5,8 @@
  */
 import type { RootContent } from 'mdast';
 import { heading, inlineCode, list, paragraph, root, serialize, table } from '../core/markdown.js';
-import type { Finding, ImportResult } from './nhs.js';
+import type { WorkbookProvenance } from '../core/provenance.js';
+import type { Finding, ImportResult } from './types.js';
 
 const SECTIONS: [Finding['kind'], string, string][] = [
   ['unplaced', 'Could not be placed', 'Nothing was written while any of these remained.'],
@@ -41,6 +42,7 @@ export function importReportMarkdown(result: ImportResult, source: string, files
         `The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches' : 'differs from'} the declared scheme.`,
       ),
     );
+  if (result.provenance) children.push(...provenanceSection(result.provenance));
   for (const [kind, title, note] of SECTIONS) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
@@ -55,4 +57,42 @@ export function importReportMarkdown(result: ImportResult, source: string, files
   }
   if (files.length) children.push(heading(2, 'Files written'), list(files.map((f) => [inlineCode(f)])));
   return serialize(root(children));
+}
+
+/** One sentence: what the workbook's cover page and version history hold. */
+export function provenanceSummary(p: WorkbookProvenance): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const status = p.cover.find((c) => /^(document )?status$/i.test(c.label));
+  return `The workbook's cover page and version history${status ? ` (status: ${status.value})` : ''}: ${n(p.cover.length, 'cover field')}, ${n(p.versions.length, 'version')}, ${n(p.reviewers.length, 'reviewer')}, ${n(p.approvals.length, 'approval')}.`;
+}
+
+function provenanceSection(p: WorkbookProvenance): RootContent[] {
+  const out: RootContent[] = [
+    heading(2, 'Cover page and version history'),
+    paragraph(`${provenanceSummary(p)} Carried into provenance.yml as the workbook states them, each with its cell.`),
+  ];
+  if (p.title) out.push(paragraph(`Title: ${p.title}`));
+  if (p.cover.length)
+    out.push(
+      table(
+        ['cover', 'value', 'cell'],
+        p.cover.map((c) => [c.label, c.value, c.cell]),
+      ),
+    );
+  if (p.versions.length)
+    out.push(
+      table(
+        ['version', 'amendment', 'cell'],
+        p.versions.map((v) => [v.version, v.summary.replace(/\s+/g, ' '), v.cell]),
+      ),
+    );
+  const people = [...p.approvals.map((a) => ['approved', a] as const), ...p.reviewers.map((r) => ['reviewed', r] as const)];
+  if (people.length)
+    out.push(
+      table(
+        ['', 'name', 'role', 'date', 'version', 'cell'],
+        people.map(([what, x]) => [what, x.name, x.role ?? '', x.date ?? '', x.version ?? '', x.cell]),
+      ),
+    );
+  return out;
 }

@@ -194,9 +194,10 @@ export const MESSY_MAP = `columns:
 manufacturer: Acme Health
 `;
 
-/** A small valid hazard log with one cell changed by `edit`. */
-export async function simpleWorkbook(edit?: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
+/** A small valid hazard log with one cell changed by `edit` (and other sheets added by `book`). */
+export async function simpleWorkbook(edit?: (ws: ExcelJS.Worksheet) => void, book?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
+  book?.(wb);
   const ws = wb.addWorksheet('Hazard Log');
   ws.getRow(1).values = [
     'Num',
@@ -240,6 +241,30 @@ export async function simpleWorkbook(edit?: (ws: ExcelJS.Worksheet) => void): Pr
   ];
   edit?.(ws);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * The small hazard log after a document-information sheet and a revision history laid out unlike
+ * the CDS API log's: a merged title, label/value pairs, a Version | Date | Description table
+ * (a date cell, an Excel serial, a text date), then an "Approvals" table under its own heading.
+ */
+export async function coverWorkbook(): Promise<Buffer> {
+  return simpleWorkbook(undefined, (wb) => {
+    const info = wb.addWorksheet('Document Information');
+    info.getCell('A1').value = 'Acme EPR clinical hazard log';
+    info.mergeCells('A1:C1');
+    info.getRow(3).values = ['Document Status', 'Draft'];
+    info.getRow(4).values = ['Version', 0.3];
+    info.getRow(5).values = ['Date', new Date(Date.UTC(2026, 9, 1))];
+    const history = wb.addWorksheet('Revision History');
+    history.getRow(1).values = ['Version', 'Date', 'Description'];
+    history.getRow(2).values = [0.1, new Date(Date.UTC(2026, 8, 1)), 'First draft'];
+    history.getRow(3).values = [0.2, 46000, 'After the hazard workshop'];
+    history.getRow(4).values = ['0.3', '01/10/2026', 'Reviewed by the CSO'];
+    history.getRow(6).values = ['Approvals'];
+    history.getRow(7).values = ['Name', 'Role', 'Date'];
+    history.getRow(8).values = ['Dr A Smith', 'Clinical Safety Officer', new Date(Date.UTC(2026, 9, 2))];
+  });
 }
 
 /** A zip whose single worksheet XML is `bytes` long (compresses to almost nothing). */

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { hazardLogCsv, hazardLogXlsx } from '../../export/hazard-log-table.js';
-import type { Finding, ImportResult } from '../../import/nhs.js';
-import { ImportInputError, runImport, type RunImportOutcome } from '../../import/run.js';
+import type { Finding, ImportResult } from '../../import/types.js';
+import { provenanceSummary } from '../../import/report.js';
+import { ImportInputError, runImport, type RunImportOutcome } from '../../usecases/import-hazard-log.js';
 import { type CliIO, UsageError } from '../io.js';
-import { loadFromDisk } from '../load.js';
-import { formatForOutput } from '../output-format.js';
 
 const KIND_TITLES: Record<Finding['kind'], string> = {
   unplaced: 'Could not be placed (import refused)',
@@ -48,7 +45,7 @@ export function compactCells(cells: readonly string[]): string {
 /** The end-of-import summary as plain text lines. */
 export function summaryText(
   result: ImportResult,
-  outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated'>,
+  outcome: Pick<RunImportOutcome, 'written' | 'refused' | 'configCreated' | 'provenanceKept'>,
   rel: (p: string) => string,
 ): string[] {
   const out: string[] = [];
@@ -67,6 +64,7 @@ export function summaryText(
     out.push(
       `The workbook's own risk matrix (${m.sheet} ${m.range}, ${m.compared} ratings) ${m.agrees ? 'matches the declared scheme' : 'differs from the declared scheme: see below'}.`,
     );
+  if (result.provenance) out.push(provenanceSummary(result.provenance));
   for (const kind of ['unplaced', 'risk-disagreement', 'ambiguity', 'normalised'] as const) {
     const fs = result.findings.filter((f) => f.kind === kind);
     if (fs.length === 0) continue;
@@ -80,6 +78,10 @@ export function summaryText(
   else if (outcome.written.length === 0) out.push('(dry run: nothing written)');
   else {
     for (const p of outcome.written) out.push(`wrote ${rel(p)}`);
+    if (outcome.provenanceKept)
+      out.push(
+        `kept ${rel(outcome.provenanceKept)} as it was: this workbook's cover page and version history are in the import report only`,
+      );
     out.push(
       `✓ imported ${result.written.hazards} hazards, ${result.written.causes} causes, ${result.written.controls} controls${outcome.configCreated ? ' (clinsafe.yml is a skeleton: fill in its TODOs)' : ''}`,
     );
@@ -141,6 +143,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                 columns: result.columns,
                 manufacturer: result.manufacturer,
                 workbookMatrix: result.workbookMatrix ?? null,
+                provenance: result.provenance ?? null,
                 read: result.read,
                 written: result.written,
                 findings: result.findings,
@@ -158,33 +161,4 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         setExit(failed ? 1 : 0);
       },
     );
-}
-
-/** `clinsafe export`: the hazard log as XLSX or CSV in the NHS layout (imports back unchanged). */
-export function registerExport(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command('export')
-    .description(
-      'write the hazard log as a spreadsheet in the NHS layout (xlsx or csv); `clinsafe import` reads it back into the same folder',
-    )
-    .requiredOption('--out <file>', 'the file to write')
-    .option('--format <format>', 'xlsx or csv (default: from the --out extension)')
-    .option('--dir <dir>', 'the safety folder', 'clinical-safety')
-    .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
-    .action(async (opts: { out: string; format?: string; dir: string; root?: string }) => {
-      const format = formatForOutput(opts.format, opts.out, ['xlsx', 'csv']);
-      const loaded = loadFromDisk(io, opts);
-      if (!loaded.folder)
-        throw new UsageError(`${opts.dir}: the safety folder could not be loaded; run clinsafe validate --dir ${opts.dir}`);
-      const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-      if (errors > 0)
-        io.err(
-          `warning: ${opts.dir} has ${errors} validation error(s); hazards that failed their schema are left out of the export — run clinsafe validate`,
-        );
-      const bytes = format === 'csv' ? hazardLogCsv(loaded.folder) : await hazardLogXlsx(loaded.folder);
-      const path = resolve(io.cwd, opts.out);
-      writeFileSync(path, bytes);
-      io.out(`wrote ${relative(io.cwd, path)} (${loaded.folder.hazards.length} hazards, ${format})`);
-      setExit(errors > 0 ? 1 : 0);
-    });
 }

@@ -95,8 +95,11 @@ async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   cpSync(join(pdfmake, 'fonts', 'Roboto'), join(pdf, 'pdfmake', 'fonts', 'Roboto'), { recursive: true });
   cpSync(join(ROOT, 'node_modules', 'pdfkit', 'js', 'data'), join(pdf, 'pdfkit', 'data'), { recursive: true });
   const lic = licenses(result.metafile);
-  writeFileSync(join(dirname(outfile), 'licenses.txt'), lic.text);
-  console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count} packages)`);
+  // The font files copied into pdf/ come from pdfmake's package (not bundled code, so not in the metafile).
+  const pm = JSON.parse(readFileSync(join(pdfmake, 'package.json'), 'utf8'));
+  const fonts = `pdfmake@${pm.version} (only its Roboto font files, in pdf/pdfmake/fonts/Roboto; Roboto is licensed under the Apache License, Version 2.0)\n${pm.license}\n${readFileSync(join(pdfmake, 'LICENSE'), 'utf8').trim()}\n`;
+  writeFileSync(join(dirname(outfile), 'licenses.txt'), `${lic.text}\n-----\n\n${fonts}`);
+  console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count + 1} packages)`);
 }
 
 /** Files the CLI reads at run time, as paths relative to the unpacked package root. */

@@ -4,7 +4,8 @@
  * for a person to look at (its path is printed). Skipped with a reason without Chromium; a failure
  * under CI=true (.ci/apt-packages lists it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { loadFolder } from '../src/core/folder.js';
 import { buildDocuments, type Artefact } from '../src/docs/build.js';
 import { startChromium, type RunningChromium } from './helpers/chromium.js';
 import { groupAlive } from './helpers/processes.js';
-import { EXAMPLE_PRODUCT, tempDir } from './helpers/repo.js';
+import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 import { CHROMIUM, describeWithTools } from './helpers/system-tools.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -58,7 +59,8 @@ const describeIt = (r: AxeResult) =>
 describeWithTools([CHROMIUM], 'HTML documents in headless Chromium with axe-core (WCAG 2.2 AA)', () => {
   let chrome: RunningChromium;
   let pages: Artefact[];
-  const shots = tempDir('clinsafe-a11y-');
+  // One file, overwritten by every run (not a new temp folder each time): open it to look at the page.
+  const shots = join(tmpdir(), 'clinsafe-a11y');
 
   beforeAll(async () => {
     const folder = loadFolder(snapshotFromDisk(EXAMPLE_PRODUCT, join(EXAMPLE_PRODUCT, 'clinical-safety'))).folder!;
@@ -107,7 +109,10 @@ describeWithTools([CHROMIUM], 'HTML documents in headless Chromium with axe-core
         if (r.violations.length) failures.push(`${p.name}:\n${describeIt(r)}`);
         if (p.name === 'draft/cscr.html') {
           const shot = join(shots, 'cscr-first-screen.png');
-          writeFileSync(shot, await page.screenshot({ fullPage: false }));
+          const png = await page.screenshot({ fullPage: false });
+          expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+          mkdirSync(shots, { recursive: true });
+          writeFileSync(shot, png);
           console.info(`[a11y] first screen of the CSCR: ${shot}`);
         }
         await page.close();

@@ -41,6 +41,13 @@ export function licenses(metafile) {
   return { text: `${body.join('\n\n-----\n\n')}\n`, count: list.length, missing: missing.map((p) => p.name) };
 }
 
+/** The Roboto font files shipped beside a bundle come from pdfmake's package: not bundled code, so not in the metafile. */
+function fontLicence(where) {
+  const dir = dirname(createRequireResolve('pdfmake/package.json'));
+  const pm = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return `pdfmake@${pm.version} (only its Roboto font files, ${where}; Roboto is licensed under the Apache License, Version 2.0)\n${pm.license}\n${readFileSync(join(dir, 'LICENSE'), 'utf8').trim()}\n`;
+}
+
 const REQUIRE_BANNER =
   'import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url);';
 
@@ -95,10 +102,7 @@ async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   cpSync(join(pdfmake, 'fonts', 'Roboto'), join(pdf, 'pdfmake', 'fonts', 'Roboto'), { recursive: true });
   cpSync(join(ROOT, 'node_modules', 'pdfkit', 'js', 'data'), join(pdf, 'pdfkit', 'data'), { recursive: true });
   const lic = licenses(result.metafile);
-  // The font files copied into pdf/ come from pdfmake's package (not bundled code, so not in the metafile).
-  const pm = JSON.parse(readFileSync(join(pdfmake, 'package.json'), 'utf8'));
-  const fonts = `pdfmake@${pm.version} (only its Roboto font files, in pdf/pdfmake/fonts/Roboto; Roboto is licensed under the Apache License, Version 2.0)\n${pm.license}\n${readFileSync(join(pdfmake, 'LICENSE'), 'utf8').trim()}\n`;
-  writeFileSync(join(dirname(outfile), 'licenses.txt'), `${lic.text}\n-----\n\n${fonts}`);
+  writeFileSync(join(dirname(outfile), 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('pdf/pdfmake/fonts/Roboto')}`);
   console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count + 1} packages)`);
 }
 
@@ -238,7 +242,7 @@ async function buildCli(outdir) {
   const bytes = Buffer.from(loaderSource(files, assets.version));
   writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
   const lic = licenses(result.metafile);
-  writeFileSync(join(outdir, 'licenses.txt'), lic.text);
+  writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
   const sha = createHash('sha256').update(bytes).digest('hex');
   writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
   console.log(

@@ -15,6 +15,7 @@ import { retryOptions, throttleOptions } from '../src/github/api/client-policy.j
 import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
+import { recordEvidence } from './evidence.js';
 import { releaseSkip, runRelease } from './release.js';
 
 export { HANDLED } from './events.js';
@@ -49,13 +50,14 @@ async function report(outcome: GateOutcome): Promise<void> {
 }
 
 export async function main(): Promise<void> {
+  const mode = core.getInput('mode').trim() || 'gate';
+  if (mode === 'evidence') return recordEvidence();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');
   const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload;
-  const command = core.getInput('command').trim() || 'gate';
-  if (command === 'release') return releaseMode(eventName, payload);
-  if (command !== 'gate') throw new Error(`command: ${command} is not a clinsafe command; use gate (the default) or release`);
+  if (mode === 'release') return releaseMode(eventName, payload);
+  if (mode !== 'gate') throw new Error(`mode: ${mode} is not a clinsafe mode; use gate (the default), evidence or release`);
   const target = targetOf(eventName, payload);
   if ('skip' in target) {
     if (target.notice) core.notice(`clinsafe gate: ${target.skip}`);
@@ -91,7 +93,7 @@ export async function main(): Promise<void> {
   await report(await runGate(octokit, repo, pullNumber!, { ...common, headSha: target.headSha }));
 }
 
-/** `command: release`: the documents and the sign-off issue for a published release (action/release.ts). */
+/** `mode: release`: the documents and the sign-off issue for a published release (action/release.ts). */
 async function releaseMode(eventName: string, payload: unknown): Promise<void> {
   const p = payload as Parameters<typeof releaseSkip>[1];
   const skip = releaseSkip(eventName, p);

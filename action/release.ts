@@ -1,5 +1,5 @@
 /**
- * The Action's release mode (`command: release`): on `release: published`, the App's own release
+ * The Action's release mode (`mode: release`): on `release: published`, the App's own release
  * use case (src/app/release.ts `onPublished` → src/usecases/build-release.ts) run with the
  * workflow's token — the documents built at the tag's commit and attached to the release, the
  * sign-off issue opened for the CSOs and linked to the release. No server needed.
@@ -29,7 +29,7 @@ interface ReleasePayload {
 /** Why a release event is not one this mode acts on, or undefined when it is. */
 export function releaseSkip(eventName: string, payload: ReleasePayload): string | undefined {
   if (eventName !== 'release')
-    return `command: release answers the release event (on: release: types: [published]), not ${eventName || 'an unknown event'}`;
+    return `mode: release answers the release event (on: release: types: [published]), not ${eventName || 'an unknown event'}`;
   if (payload.action !== 'published') return `release.${payload.action ?? '?'} is not a published release; nothing to do`;
   if (!payload.release?.id) return 'the release event payload has no release';
   if (payload.release.draft) return 'the release is a draft; nothing to do';

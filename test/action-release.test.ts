@@ -1,5 +1,5 @@
 /**
- * The Action's release mode (`command: release`) end to end: the Action bundled from the current
+ * The Action's release mode (`mode: release`) end to end: the Action bundled from the current
  * source, laid out as a runner has it (the action's repository: action.yml, package.json, templates,
  * the bundle — no node_modules), run as the runner runs it (GITHUB_EVENT_PATH, INPUT_*, GITHUB_OUTPUT)
  * on GitHub's own `release.published` example payload, against the loopback GitHub backed by a real
@@ -108,9 +108,9 @@ function publishedPayload() {
   return p;
 }
 
-describe('the Action with command: release on release.published', () => {
+describe('the Action with mode: release on release.published', () => {
   it('attaches the documents built at the tag and opens the sign-off issue, as github-actions[bot]', async () => {
-    const r = await runAction('release', publishedPayload(), { command: 'release' });
+    const r = await runAction('release', publishedPayload(), { mode: 'release' });
     expect(r.code, r.stdout).toBe(0);
 
     const names = release.assets.map((a) => a.name);
@@ -140,7 +140,7 @@ describe('the Action with command: release on release.published', () => {
 
   it('writes nothing when the workflow is re-run for the same release', async () => {
     gh.requests.length = 0;
-    const r = await runAction('release', publishedPayload(), { command: 'release' });
+    const r = await runAction('release', publishedPayload(), { mode: 'release' });
     expect(r.code, r.stdout).toBe(0);
     expect(gh.writes()).toEqual([]);
   }, 180_000);
@@ -148,7 +148,7 @@ describe('the Action with command: release on release.published', () => {
   it('never signs off: re-run after a CSO comments /clinsafe sign-off, the documents stay drafts and no memo is attached', async () => {
     const issue = gh.issues.find((i) => i.title === 'Release sign-off: v2.4.0')!;
     gh.addUserComment(issue.number, 'dr-amara-okafor', '/clinsafe sign-off');
-    const r = await runAction('release', publishedPayload(), { command: 'release' });
+    const r = await runAction('release', publishedPayload(), { mode: 'release' });
     expect(r.code, r.stdout).toBe(0);
     expect(release.assets.find((a) => a.name.startsWith('cso-release-memo'))).toBeUndefined();
     expect(release.assets.find((a) => a.name === 'cscr.md')!.data.toString('utf8')).toContain('DRAFT awaiting CSO sign-off');
@@ -157,11 +157,11 @@ describe('the Action with command: release on release.published', () => {
   }, 180_000);
 
   it('fails with a plain sentence when release mode is wired to another event, and leaves the gate as the default', async () => {
-    const r = await runAction('push', { ref: 'refs/heads/main' }, { command: 'release' });
+    const r = await runAction('push', { ref: 'refs/heads/main' }, { mode: 'release' });
     expect(r.code).not.toBe(0);
-    expect(r.stdout).toContain('command: release answers the release event');
-    const unknown = await runAction('release', publishedPayload(), { command: 'publish' });
+    expect(r.stdout).toContain('mode: release answers the release event');
+    const unknown = await runAction('release', publishedPayload(), { mode: 'publish' });
     expect(unknown.code).not.toBe(0);
-    expect(unknown.stdout).toContain('use gate (the default) or release');
+    expect(unknown.stdout).toContain('use gate (the default), evidence or release');
   }, 60_000);
 });

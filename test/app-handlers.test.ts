@@ -168,7 +168,10 @@ describe('handlers through api.github.com (nock)', () => {
     expect(r.assets.some((a) => a.name.startsWith('cso-release-memo'))).toBe(false);
 
     const before = gh.uploads.length;
-    await receive('issue_comment', comment('dr-tom-hughes', 72, '/clinsafe sign-off'));
+    await receive(
+      'issue_comment',
+      comment('dr-tom-hughes', 72, '/clinsafe sign-off I accept the outstanding test issues.') /* issue 15: no CI evidence here */,
+    );
     expect(gh.uploads.slice(before).some((u) => u.includes('name=cso-release-memo.md'))).toBe(true);
     expect(r.assets.find((a) => a.name === 'cso-release-memo.md')!.data.toString('utf8')).toContain('Dr Tom Hughes');
     expect(issue!.state).toBe('closed');

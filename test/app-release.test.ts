@@ -15,6 +15,9 @@ import type { MockIssue, MockRelease } from './helpers/mock-github.js';
 import { example, user } from './helpers/payloads.js';
 import { fixtureRepo, tempDir, type TempRepo } from './helpers/repo.js';
 
+/** A roster CSO's sign-off: the example product has outstanding test issues (no CI evidence here), which a sign-off must accept (issue 15). */
+const SIGN_OFF = '/clinsafe sign-off I accept the outstanding test issues.';
+
 let app: RunningApp;
 let repo: TempRepo;
 let release: MockRelease;
@@ -161,7 +164,7 @@ describe('CSO sign-off', () => {
   it('signs off for a roster CSO: memo with registration and the CSCR digest, approved CSCR, issue closed, notes updated', async () => {
     const issue = signOffIssue();
     const draftCscr = sha256(asset('cscr.pdf'));
-    const p = command(issue, 'dr-amara-okafor', '/clinsafe sign-off', '2026-11-23T12:30:00Z').payload;
+    const p = command(issue, 'dr-amara-okafor', SIGN_OFF, '2026-11-23T12:30:00Z').payload;
     signOffPayload = p;
     expect([200, 202]).toContain((await app.deliver('issue_comment', p)).status);
 

@@ -16,6 +16,9 @@ import type { MockGitHub, MockIssue, MockRelease } from './helpers/mock-github.j
 import { example, user } from './helpers/payloads.js';
 import { fixtureRepo, type TempRepo } from './helpers/repo.js';
 
+/** A roster CSO's sign-off: the example product has outstanding test issues (no CI evidence here), which a sign-off must accept (issue 15). */
+const SIGN_OFF = '/clinsafe sign-off I accept the outstanding test issues.';
+
 let one: RunningApp;
 let two: RunningApp;
 let gh: MockGitHub;
@@ -126,7 +129,7 @@ describe('which release an issue belongs to comes from GitHub, not from text', (
     // The attacker rewrites the locator to release v2.3.0 (new and old marker formats alike).
     const v230 = releases['v2.3.0']!;
     i240.body = `${marker('release-signoff', `release-${v230.id}`)}\n${marker('release-signoff', `v2.3.0@${repo.git('rev-parse', 'v2.3.0').trim()}`)}`;
-    const p = write(i240, CSO_A, '/clinsafe sign-off', '2026-11-23T11:00:00Z');
+    const p = write(i240, CSO_A, SIGN_OFF, '2026-11-23T11:00:00Z');
     await one.deliver('issue_comment', p);
     expectApproved(releases['v2.4.0']!, 'Dr Amara Okafor');
     expectNotApproved(v230);
@@ -137,11 +140,11 @@ describe('which release an issue belongs to comes from GitHub, not from text', (
     const target = releases['v2.4.1']!;
     const planted = `${marker('release-signoff', `release-${target.id}`)}`;
     const userIssue = gh.addUserIssue('eager-developer', 'Release sign-off: v2.4.1', planted, []);
-    await one.deliver('issue_comment', write(userIssue, CSO_A, '/clinsafe sign-off', '2026-11-23T11:01:00Z'));
+    await one.deliver('issue_comment', write(userIssue, CSO_A, SIGN_OFF, '2026-11-23T11:01:00Z'));
     // Another issue the bot opened (e.g. a review issue), its body edited to carry the marker.
     const botIssue: MockIssue = { ...signOffIssue('v2.3.0'), number: 900, title: 'Review hazard log after #7', body: planted };
     gh.issues.push(botIssue);
-    const p = write(botIssue, CSO_A, '/clinsafe sign-off', '2026-11-23T11:02:00Z');
+    const p = write(botIssue, CSO_A, SIGN_OFF, '2026-11-23T11:02:00Z');
     await one.deliver('issue_comment', p);
     expectNotApproved(target);
     expect(repliesTo(userIssue, 0)).toEqual([]);
@@ -154,7 +157,7 @@ describe('which release an issue belongs to comes from GitHub, not from text', (
     const before = repo.git('rev-parse', 'v2.4.2').trim();
     repo.git('tag', '-f', 'v2.4.2', 'v2.5.0');
     try {
-      const p = write(issue, CSO_A, '/clinsafe sign-off', '2026-11-23T11:03:00Z');
+      const p = write(issue, CSO_A, SIGN_OFF, '2026-11-23T11:03:00Z');
       await one.deliver('issue_comment', p);
       expectNotApproved(releases['v2.4.2']!);
       expect(repliesTo(issue, p.comment.id)[0]!.body).toContain('now points at');
@@ -199,7 +202,7 @@ describe("decisions are re-derived from the CSOs' own comments", () => {
     expect(r.body).toContain('was edited after it was written');
     expect(repliesTo(issue, rejection.comment.id).some((c) => c.body.includes('was edited after it was written'))).toBe(true);
     // A CSO confirms in a new comment: that counts.
-    await one.deliver('issue_comment', write(issue, CSO_A, '/clinsafe sign-off', '2026-11-23T11:30:00Z'));
+    await one.deliver('issue_comment', write(issue, CSO_A, SIGN_OFF, '2026-11-23T11:30:00Z'));
     expectApproved(r, 'Dr Amara Okafor');
   }, 90_000);
 
@@ -233,7 +236,7 @@ describe('two CSOs at once, on two instances', () => {
   it('a sign-off and a rejection in the same second: the comment GitHub created first decides, both are answered, assets agree', async () => {
     const issue = signOffIssue('v2.4.4');
     const r = releases['v2.4.4']!;
-    const signOff = write(issue, CSO_A, '/clinsafe sign-off', '2026-11-23T12:00:00Z');
+    const signOff = write(issue, CSO_A, SIGN_OFF, '2026-11-23T12:00:00Z');
     const reject = write(issue, CSO_B, '/clinsafe reject not yet', '2026-11-23T12:00:00Z');
     expect(signOff.comment.id).toBeLessThan(reject.comment.id);
     const statuses = await Promise.all([one.deliver('issue_comment', reject), two.deliver('issue_comment', signOff)]);
@@ -261,7 +264,7 @@ describe('failures part-way', () => {
     gh.on('POST', '/uploads/repos/{owner}/{repo}/releases/{id}/assets', () =>
       failing ? { status: 500, body: { message: 'Server Error' } } : undefined,
     );
-    const p = write(issue, CSO_A, '/clinsafe sign-off', '2026-11-23T13:00:00Z');
+    const p = write(issue, CSO_A, SIGN_OFF, '2026-11-23T13:00:00Z');
     // A handler that throws answers 500: 200 means it ended cleanly.
     expect((await one.deliver('issue_comment', p)).status).toBe(200);
     expect(r.body).toContain('awaiting sign-off');
@@ -283,7 +286,7 @@ describe('failures part-way', () => {
       body: { message: 'Resource not accessible by integration' },
     }));
     // A handler that throws answers 500: 200 means it ended cleanly.
-    expect((await one.deliver('issue_comment', write(issue, CSO_A, '/clinsafe sign-off', '2026-11-23T13:10:00Z'))).status).toBe(200);
+    expect((await one.deliver('issue_comment', write(issue, CSO_A, SIGN_OFF, '2026-11-23T13:10:00Z'))).status).toBe(200);
     expect(JSON.stringify(names(r))).toBe(before);
     expectNotApproved(r);
   }, 60_000);

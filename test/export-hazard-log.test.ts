@@ -120,7 +120,7 @@ describe('hazardLogXlsx', () => {
       'Once planned controls H-003-C03, C04 are in place; as delivered in this release: Major / Low, risk 3',
     );
     expect(h3.getCell(at('Residual Consequence as delivered')).value).toBe('Major');
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Hazard Log', 'Risk Matrix']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'Hazard Log', 'Risk Matrix', 'Developer']);
   });
 });
 

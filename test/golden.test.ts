@@ -32,6 +32,8 @@ import { serialize } from '../src/core/markdown.js';
 import { periodicReviewDue } from '../src/core/review-due.js';
 import type { Review } from '../src/core/approval.js';
 import { buildDocuments, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { readJUnitFiles } from '../src/adapters/junit.js';
+import { matchEvidence } from '../src/core/evidence.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 const DIR = 'clinical-safety';
@@ -90,8 +92,14 @@ function doseUnitsPull(): { changes: ChangedFile[]; head: Snapshot } {
   // The PR re-rates H-004's residual up to 3 (as delivered too), with the justification a 3 needs.
   const h004 = text(base, H004)
     .replace(/residual:\n {2}severity: Major\n {2}likelihood: Very low/, 'residual:\n  severity: Major\n  likelihood: Low')
-    .replace(/deliveredResidual:\n {2}severity: Major\n {2}likelihood: Very low/, 'deliveredResidual:\n  severity: Major\n  likelihood: Low')
-    .replace(/^status: open$/m, 'justification: Further reduction needs coded units from every GP system, which is outside our control.\nstatus: open');
+    .replace(
+      /deliveredResidual:\n {2}severity: Major\n {2}likelihood: Very low/,
+      'deliveredResidual:\n  severity: Major\n  likelihood: Low',
+    )
+    .replace(
+      /^status: open$/m,
+      'justification: Further reduction needs coded units from every GP system, which is outside our control.\nstatus: open',
+    );
   return {
     changes: [
       { status: 'modified', filename: 'src/medications/dose.ts' },
@@ -129,6 +137,25 @@ describe('the gate comment on a pull request', () => {
     const r = gate({ ...pull, reviews: [approvedBy('dev-sam'), approvedBy('dr-tom-hughes', 'a'.repeat(40))] });
     expect(r.decision).toBe('pending');
     await expect(renderGateComment(r, { prNumber: 12, runUrl: RUN_URL })).toMatchFileSnapshot(golden('gate-comment-pending'));
+  });
+
+  it("a transferred hazard's control changes: the CSOs are asked to review, deploying organisations must be told", async () => {
+    const H010 = `${DIR}/hazards/H-010-unauthorised-access-or-wrong-user.yml`;
+    const before = text(base, H010);
+    const first = /(- id: H-010-C01\n\s+description: )([^\n]+)/.exec(before)!;
+    const h010 = before.replace(first[0], `${first[1]}Sessions lock after 2 minutes idle on shared workstations (was 10)`);
+    expect(h010).not.toBe(before);
+    const r = gate({ changes: [{ status: 'modified', filename: H010 }], head: edited(base, { [H010]: h010 }) });
+    expect(r.decision).toBe('pending');
+    await expect(
+      renderGateComment(r, { prNumber: 14, reviewRequest: { requested: ['dr-amara-okafor', 'dr-tom-hughes'] } }),
+    ).toMatchFileSnapshot(golden('gate-comment-hand-over'));
+    const refused = renderGateComment(r, {
+      prNumber: 14,
+      reviewRequest: { notRequested: ['dr-amara-okafor'], why: 'the token may not request reviewers (it needs pull-requests: write)' },
+    });
+    expect(refused).toContain('**Please ask for a review:** clinsafe could not request it');
+    expect(refused).toContain('ask Dr Amara Okafor (dr-amara-okafor) to review this pull request');
   });
 
   it('approved by a CSO on the head commit', async () => {
@@ -193,6 +220,7 @@ describe('issues and comments the App writes', () => {
       releaseUrl: RELEASE_URL,
       folder,
       previousTag: 'v2.4.0',
+      testIssues: 6, // the MedRec fixture report: 2 failing, 1 missing, 3 claims without a passing result
       delta: hazardLogDelta(previous, folder, folder.scheme),
       incidentsSince: folder.incidents,
       changeRecord: [
@@ -234,7 +262,8 @@ describe('issues and comments the App writes', () => {
       tag: 'v2.5.0',
       sha: RELEASE_SHA,
       cso: { github: cso.github, name: cso.name, profession: cso.profession, registration: cso.registration },
-      statement: 'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended.',
+      statement:
+        'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended. I accept the outstanding test issues.',
       signedAt: '2026-11-23T12:30:00Z',
       cscr: [
         { name: 'cscr.md', sha256: DIGEST('1') },
@@ -342,7 +371,8 @@ describe('the release documents of the example product', () => {
   const approved: SignOff = {
     state: 'approved',
     cso: { github: 'dr-amara-okafor', name: 'Dr Amara Okafor', profession: 'Pharmacist', registration: 'GPhC 2087654' },
-    statement: 'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended.',
+    statement:
+      'I am satisfied that the residual clinical risk of MedRec v2.5.0 is acceptable for use as intended. I accept the outstanding test issues.',
     signedAt: '2026-11-23T12:30:00Z',
   };
   const rejected: SignOff = {
@@ -352,8 +382,33 @@ describe('the release documents of the example product', () => {
     at: '2026-11-21T09:00:00Z',
   };
 
-  async function markdown(signOff?: SignOff): Promise<Map<string, string>> {
-    const arts = await buildDocuments({ folder, release, changeRecord, formats: ['md'], ...(signOff ? { signOff } : {}) });
+  /** The fixture's JUnit report (a real vitest run: two failing suites, one linked test never written) as if recorded in CI at the release commit. */
+  const evidence = () => ({
+    record: matchEvidence({
+      hazards: folder.hazards,
+      results: readJUnitFiles([{ path: join(EXAMPLE_PRODUCT, 'reports/junit/vitest.xml'), label: 'reports/junit/vitest.xml' }])[0]!.cases,
+      reports: 1,
+      commit: RELEASE_SHA,
+      when: '2026-11-20T08:55:00Z',
+      where: 'https://github.com/example-health/medrec/actions/runs/4242',
+      ranAt: '2026-11-20T08:50:00Z',
+    }),
+  });
+
+  /** The safety folder at v2.4.0: H-004 was rated Low likelihood, H-009 did not exist yet. */
+  const previousFolder = () =>
+    loadFolder(edited(base, { [H004]: text(base, H004).replace(/likelihood: Very low/, 'likelihood: Low'), [H009]: null })).folder!;
+
+  async function markdown(signOff?: SignOff, withEvidence = true): Promise<Map<string, string>> {
+    const arts = await buildDocuments({
+      folder,
+      release,
+      changeRecord,
+      previousFolder: previousFolder(),
+      formats: ['md'],
+      ...(signOff ? { signOff } : {}),
+      ...(withEvidence ? { evidence: evidence() } : {}),
+    });
     return new Map(arts.filter((a) => a.name.endsWith('.md')).map((a) => [a.name, a.bytes.toString('utf8')]));
   }
 
@@ -370,7 +425,7 @@ describe('the release documents of the example product', () => {
   });
 
   it('rejected by a CSO (the CSCR says so)', async () => {
-    const docs = await markdown(rejected);
+    const docs = await markdown(rejected, false); // no test results supplied: the CSCR says so
     await expect(docs.get('cscr.md')).toMatchFileSnapshot(golden('rejected-cscr'));
   });
 });

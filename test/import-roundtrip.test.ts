@@ -85,7 +85,11 @@ describe('import → export → import yields the same folder', () => {
         ...(deliveredResidual
           ? { deliveredResidual: { severity: deliveredResidual.severity, likelihood: deliveredResidual.likelihood } }
           : {}),
-        controls: h.controls.map((c) => ({ ...c, owner: c.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : c.owner })),
+        // Test links (issue 15) live in the YAML only: the NHS hazard log layout has no column to carry them back.
+        controls: h.controls.map(({ tests: _tests, ...c }) => ({
+          ...c,
+          owner: c.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : c.owner,
+        })),
         actions: h.actions.map((a) => ({ ...a, owner: a.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : a.owner })),
       }),
     );

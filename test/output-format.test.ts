@@ -41,6 +41,6 @@ describe('start-up', () => {
     expect(commandsFor(['validate', '--dir', 'x'])).toEqual(['validate']);
     expect(commandsFor(['help', 'check'])).toEqual(['check']);
     expect(commandsFor([])).toContain('report');
-    expect(commandsFor(['valdate'])).toHaveLength(8);
+    expect(commandsFor(['valdate'])).toHaveLength(9);
   });
 });

@@ -46,7 +46,7 @@ interface TreeEntry {
 
 /** Every blob in the tree of `commit` (recursive), with sizes. */
 export function listTree(root: string, commit: string, under?: string): TreeEntry[] {
-  const args = ['ls-tree', '-r', '-z', '--long', commit];
+  const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--long', commit];
   if (under) args.push('--', under);
   const out = gitText(root, args);
   const entries: TreeEntry[] = [];
@@ -76,13 +76,25 @@ export function readBlobs(root: string, shas: string[]): Map<string, Buffer> {
   return result;
 }
 
+export interface SnapshotReadOptions {
+  /** Blobs already read in this run, by SHA (the base and head of a change share most of them). */
+  blobCache?: Map<string, Buffer>;
+}
+
 /** The safety folder `dir` (repository-relative) as it is at `ref`. */
-export function snapshotAtRef(root: string, ref: string, dir: string): Snapshot {
-  const commit = resolveRef(root, ref);
-  const all = listTree(root, commit);
-  const paths = new Set(all.map((e) => e.path));
-  const prefix = `${dir.replace(/\/+$/, '')}/`;
-  const inDir = all.filter((e) => e.path.startsWith(prefix));
+export function snapshotAtRef(root: string, ref: string, dir: string, opts: SnapshotReadOptions = {}): Snapshot {
+  return snapshotAtCommit(root, resolveRef(root, ref), dir, opts);
+}
+
+/**
+ * The safety folder at a resolved commit SHA. Only the folder is listed with sizes; the rest of the
+ * tree (needed only to check evidence paths exist) is listed by name, and only when first asked.
+ * Files carry their blob SHA so parse results can be shared between commits.
+ */
+export function snapshotAtCommit(root: string, commit: string, dir: string, opts: SnapshotReadOptions = {}): Snapshot {
+  const clean = dir.replace(/\/+$/, '');
+  const prefix = `${clean}/`;
+  const inDir = listTree(root, commit, prefix).filter((e) => e.path.startsWith(prefix));
   const files: SnapshotFile[] = [];
   const toRead: TreeEntry[] = [];
   for (const e of inDir) {
@@ -91,37 +103,69 @@ export function snapshotAtRef(root: string, ref: string, dir: string): Snapshot 
     else if (e.size > MAX_FILE_BYTES) files.push({ path: e.path, problem: 'too-large', detail: formatBytes(e.size) });
     else toRead.push(e);
   }
-  const blobs = readBlobs(
-    root,
-    toRead.map((e) => e.sha),
-  );
-  for (const e of toRead) files.push({ path: e.path, bytes: blobs.get(e.sha)! });
+  const cache = opts.blobCache ?? new Map<string, Buffer>();
+  const missing = [...new Set(toRead.map((e) => e.sha).filter((sha) => !cache.has(sha)))];
+  for (const [sha, bytes] of readBlobs(root, missing)) cache.set(sha, bytes);
+  for (const e of toRead) files.push({ path: e.path, bytes: cache.get(e.sha)!, sha: e.sha });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  const dirs = new Set<string>();
-  for (const p of paths) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  return {
-    dir: dir.replace(/\/+$/, ''),
-    files,
-    exists: (p: string) => paths.has(p.replace(/\/+$/, '')) || dirs.has(p.replace(/\/+$/, '')),
+  let known: Set<string> | undefined;
+  const exists = (p: string): boolean => {
+    known ??= treeNames(root, commit);
+    return known.has(p.replace(/\/+$/, ''));
   };
+  return { dir: clean, files, exists };
+}
+
+/** Every path in the tree of `commit`, files and the folders that hold them (names only: no object sizes are looked up). */
+function treeNames(root: string, commit: string): Set<string> {
+  const names = new Set<string>();
+  for (const p of gitText(root, ['ls-tree', '-r', '-t', '-z', '--name-only', commit]).split('\0')) if (p) names.add(p);
+  return names;
+}
+
+/** Resolve several refs to commit SHAs with one git process; a bad ref is named on its own. */
+export function resolveRefs(root: string, refs: string[]): string[] {
+  if (refs.every((r) => !r.startsWith('-'))) {
+    try {
+      const out = gitText(root, ['rev-parse', ...refs.map((r) => `${r}^{commit}`)])
+        .trim()
+        .split('\n');
+      if (out.length === refs.length && out.every((s) => /^[0-9a-f]{40,64}$/.test(s))) return out;
+    } catch {
+      // fall through: find which ref is wrong
+    }
+  }
+  return refs.map((r) => resolveRef(root, r));
 }
 
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */
 export function changedFilesBetween(root: string, base: string, head: string): ChangedFile[] {
-  const mergeBase = gitText(root, ['merge-base', resolveRef(root, base), resolveRef(root, head)]).trim();
-  return diffNameStatus(root, mergeBase, resolveRef(root, head));
+  const [b, h] = resolveRefs(root, [base, head]) as [string, string];
+  return diffNameStatus(root, `${b}...${h}`);
 }
 
 /** `git diff --name-status -z -M from to`, parsed: renames and copies keep their previous name. */
-export function diffNameStatus(root: string, from: string, to: string): ChangedFile[] {
-  const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, to]).split('\0');
+export function diffNameStatus(root: string, from: string, to?: string): ChangedFile[] {
+  const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, ...(to ? [to] : [])]).split('\0');
+  const { files, next } = parseNameStatus(parts, 0, parts.length);
+  // A record this parser does not know must not silently drop the files after it (the gate fails closed).
+  if (parts.slice(next).some(Boolean)) throw new GitError(`git diff printed a status clinsafe does not know: ${parts[next]!.slice(0, 20)}`);
+  return files;
+}
+
+const STATUS = /^[ACDMRTUXB]\d*$/;
+
+/** `--name-status -z` records from `parts[i]` up to `end` or the next part that is not a status. */
+function parseNameStatus(parts: string[], i: number, end: number): { files: ChangedFile[]; next: number } {
   const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length;) {
-    const code = parts[i++];
-    if (!code) continue;
+  while (i < end) {
+    const code = parts[i];
+    if (!code) {
+      i++;
+      continue;
+    }
+    if (!STATUS.test(code)) break;
+    i++;
     const letter = code[0];
     if (letter === 'R' || letter === 'C') {
       const previous = parts[i++]!;
@@ -135,5 +179,28 @@ export function diffNameStatus(root: string, from: string, to: string): ChangedF
       });
     }
   }
-  return files;
+  return { files, next: i };
+}
+
+/**
+ * The files each commit changed against the parent given with it, for many commits in one
+ * `git diff-tree --stdin` process (as `diffNameStatus(parent, commit)` for each).
+ */
+export function diffAgainstParents(root: string, pairs: { commit: string; parent: string }[]): Map<string, ChangedFile[]> {
+  const result = new Map<string, ChangedFile[]>();
+  if (pairs.length === 0) return result;
+  const input = `${pairs.map((p) => `${p.commit} ${p.parent}`).join('\n')}\n`;
+  const parts = git(root, ['diff-tree', '--stdin', '--always', '-r', '-z', '-M', '--name-status', '--no-ext-diff'], input)
+    .toString('utf8')
+    .split('\0');
+  let i = 0;
+  while (i < parts.length) {
+    const header = parts[i++]!.trim();
+    if (!header) continue;
+    if (!/^[0-9a-f]{40,64}$/.test(header)) throw new GitError(`git diff-tree printed an unexpected line: ${header.slice(0, 80)}`);
+    const { files, next } = parseNameStatus(parts, i, parts.length);
+    result.set(header, [...(result.get(header) ?? []), ...files]);
+    i = next;
+  }
+  return result;
 }

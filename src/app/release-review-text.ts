@@ -3,6 +3,7 @@
  * release sign-off issue with its checklist, the sign-off / rejection record and the polite
  * refusal. Built as mdast trees; repository text only ever enters as text nodes.
  */
+import { residualText } from '../core/acceptability.js';
 import type { PhrasingContent, RootContent } from 'mdast';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { Hazard, Incident, SafetyFolder } from '../core/folder.js';
@@ -44,7 +45,12 @@ export function afterMergeIssue(folder: SafetyFolder, pr: MergedPull): { title: 
       heading(3, `Hazards to review (${pr.impacted.length})`),
       table(
         ['Hazard', 'Title', 'Residual risk', 'Why'],
-        pr.impacted.map((h) => [h.id, h.title, riskCell(folder, h.residualRisk), h.reasons.map((r) => r.detail).join('; ')]),
+        pr.impacted.map((h) => [
+          h.id,
+          h.title,
+          `${riskCell(folder, h.residualRisk)}${h.residualNote ? `; ${h.residualNote}` : ''}`,
+          h.reasons.map((r) => r.detail).join('; '),
+        ]),
       ),
     );
   }
@@ -97,6 +103,8 @@ export interface ReleaseReview {
   incidentsSince: Incident[];
   changeRecord: { pullNumber?: number; title: string; hazards: string[]; approvals: { login: string; commit: string }[] }[];
   assets: { name: string; sha256: string }[];
+  /** Outstanding test issues at the release commit (issue 15): failing, skipped, missing linked tests, unsupported claims. */
+  testIssues?: number;
 }
 
 /** Controls not yet verified: planned, or implemented without verification. */
@@ -110,23 +118,42 @@ function openControls(folder: SafetyFolder): { hazard: Hazard; id: string; descr
     );
 }
 
-export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: string } {
-  const children: RootContent[] = [
-    paragraph(
-      'Release ',
-      link(r.releaseUrl, r.tag),
-      ` (commit ${short(r.sha)}) was published. Its Clinical Safety Case Report is attached to the release as a `,
-      strong('draft awaiting CSO sign-off'),
-      '. A Clinical Safety Officer named in clinsafe.yml at this commit reviews it and comments here:',
-    ),
+/** What the issue opens with: the release, what is attached (only if the documents were built), the two commands. */
+function signOffIntro(r: ReleaseReview): RootContent[] {
+  const built = !r.problem && !!r.folder;
+  return [
+    // Say what is attached only when the documents were built: a failed build attached nothing.
+    built
+      ? paragraph(
+          'Release ',
+          link(r.releaseUrl, r.tag),
+          ` (commit ${short(r.sha)}) was published. Its Clinical Safety Case Report is attached to the release as a `,
+          strong('draft awaiting CSO sign-off'),
+          '. A Clinical Safety Officer named in clinsafe.yml at this commit reviews it and comments here:',
+        )
+      : paragraph(
+          'Release ',
+          link(r.releaseUrl, r.tag),
+          ` (commit ${short(r.sha)}) was published, but `,
+          strong('its safety documents could not be built'),
+          ', so no Clinical Safety Case Report is attached and the release cannot be signed off until they are (see below). A Clinical Safety Officer named in clinsafe.yml at this commit then comments here:',
+        ),
     list([
       [
         inlineCode('/clinsafe sign-off'),
-        text(' — approve the release; the signed CSO release memo and the approved CSCR replace the draft on the release.'),
+        text(
+          built
+            ? ' — approve the release; the signed CSO release memo and the approved CSCR replace the draft on the release.'
+            : ' — approve the release once the documents are built; the signed CSO release memo and the approved CSCR are then attached.',
+        ),
       ],
       [inlineCode('/clinsafe reject <reason>'), text(' — refuse it; the release notes will say it is not safety-approved.')],
     ]),
   ];
+}
+
+export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: string } {
+  const children: RootContent[] = signOffIntro(r);
   if (r.problem || !r.folder) {
     children.push(
       heading(3, 'The safety documents could not be built'),
@@ -154,6 +181,15 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
           ),
         ],
         [text(`Controls not yet verified accepted or followed up (${open.length})`)],
+        ...(r.testIssues !== undefined
+          ? [
+              [
+                text(
+                  `Outstanding test issues at the release commit resolved, or accepted explicitly in the sign-off statement with "I accept the outstanding test issues" (${r.testIssues}; listed in the CSCR, section 11)`,
+                ),
+              ],
+            ]
+          : []),
         [text(`Incidents ${since} considered (${r.incidentsSince.length})`)],
         [
           text(
@@ -196,8 +232,8 @@ export function releaseSignOffIssue(r: ReleaseReview): { title: string; body: st
     children.push(
       ...details(`Transferred hazards (${transferred.length})`, [
         table(
-          ['Hazard', 'Title', 'Transferred to', 'Residual risk'],
-          transferred.map((h) => [h.id, h.title, h.transferredTo ?? controlOwners(h), describeRisk(folder.scheme, h.residual.risk)]),
+          ['Hazard', 'Title', 'Transferred to', 'Residual risk (and what it rests on)'],
+          transferred.map((h) => [h.id, h.title, h.transferredTo ?? controlOwners(h), residualText(folder, h)]),
         ),
       ]),
     );

@@ -13,9 +13,13 @@ import { ARTEFACTS } from '../docs/build.js';
 import { marker } from '../core/markers.js';
 import type { HistoryPort } from '../core/ports/history.js';
 import type { SignOff } from '../core/release.js';
+import { evidenceAtRelease, NO_EVIDENCE, testIssueBlockers, type EvidenceSource } from '../core/evidence-release.js';
+import { outstandingTestIssues } from '../core/evidence.js';
+import { parseEvidenceRecord } from '../core/evidence-record.js';
 import { signOffBlockers } from '../core/sign-off-blockers.js';
 import { deriveDecision, type Decision } from '../core/sign-off-decision.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import { findEvidenceArtifact } from '../github/evidence-artifacts.js';
 import { apiHistory } from '../github/history.js';
 import { findIssues, SAFETY_LABEL, upsertAssets } from '../github/idempotent-writes.js';
 import { downloadAsset, type ReleaseLike } from '../github/releases.js';
@@ -117,7 +121,30 @@ export async function currentDecision(s: Scope, linked: Linked, at: ReleaseFolde
     notBefore: linked.link.createdAt,
     blockers: (statement) =>
       signOffBlockers(folder, { at: linked.release.published_at ?? linked.release.created_at, ...(statement ? { statement } : {}) }),
+    blockersFor: (statement) => testIssueBlockers(evidenceAtRelease(folder.hazards, at.commit.sha, at.evidence), statement),
   });
+}
+
+/**
+ * The release folder with the test evidence recorded for its commit in the product's CI (the
+ * artifact clinsafe-evidence-<sha>); none found, an unreadable one, or an API failure is said in
+ * plain words and counts as no evidence — never as a pass.
+ */
+export async function withEvidence(s: Scope, at: ReleaseFolder): Promise<ReleaseFolder> {
+  const sha = at.commit.sha;
+  let evidence: EvidenceSource;
+  try {
+    const found = await findEvidenceArtifact(s.client, s.repo, sha);
+    if (!found.found)
+      evidence = { missing: NO_EVIDENCE }; // the same words as clinsafe report without --junit: same bytes
+    else {
+      const parsed = parseEvidenceRecord(found.json);
+      evidence = 'problem' in parsed ? { missing: `The evidence artifact of run ${found.runUrl} ${parsed.problem}.` } : parsed;
+    }
+  } catch (e) {
+    evidence = { missing: `The test results for the release commit could not be read: ${describeFailure(e)}.` };
+  }
+  return { ...at, evidence };
 }
 
 /** Build every document with the decision (the shared release use case) and attach them; identical bytes are not uploaded again. */
@@ -223,9 +250,11 @@ export async function openAndLink(
 }
 
 /** The sign-off issue's text for a built release. */
-export function signOffIssueText(release: ReleaseLike, built: BuiltRelease): { title: string; body: string } {
+export function signOffIssueText(release: ReleaseLike, built: BuiltRelease, evidence?: EvidenceSource): { title: string; body: string } {
   const { folder, previous, previousFolder, changeRecord, artefacts } = built;
+  const testIssues = outstandingTestIssues(evidenceAtRelease(folder.hazards, built.release.commit, evidence).record).length;
   return releaseSignOffIssue({
+    testIssues,
     tag: release.tag_name,
     sha: built.release.commit,
     releaseUrl: release.html_url,

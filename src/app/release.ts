@@ -25,6 +25,7 @@ import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIs
 import {
   buildAndAttach,
   currentDecision,
+  withEvidence,
   describeFailure,
   historyFor,
   issueUrl,
@@ -138,7 +139,7 @@ export async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promis
   let at: ReleaseFolder | undefined;
   let problem: string | undefined;
   try {
-    at = await releaseFolder(history, sha, s.dir);
+    at = await withEvidence(s, await releaseFolder(history, sha, s.dir));
   } catch (e) {
     problem = `the safety folder could not be read at ${sha.slice(0, 7)}: ${describeFailure(e)}`;
   }
@@ -182,7 +183,7 @@ export async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promis
       return;
     }
     const built = await buildAndAttach(s, history, release, at, undefined, true); // the issue shows the hazard-log delta
-    const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built), assignees, label });
+    const n = await openAndLink(s, release, sha, { ...signOffIssueText(release, built, at.evidence), assignees, label });
     await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, n)));
   } catch (e) {
     // A document that cannot be built (e.g. a broken template override) is reported to the CSOs, never skipped silently.
@@ -205,7 +206,7 @@ async function onComment(s: Scope, payload: CommentPayload): Promise<void> {
   const commit = await linkedCommit(s, linked);
   if ('problem' in commit) return void (await refuse(commit.problem));
   const history = historyFor(s);
-  const at = await releaseFolder(history, commit.sha, s.dir);
+  const at = await withEvidence(s, await releaseFolder(history, commit.sha, s.dir));
   if (!at.loaded.valid || !at.loaded.folder)
     return void (await refuse(
       'the safety folder at this release is not valid, so its documents cannot be built or signed; fix it and publish the release again',

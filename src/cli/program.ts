@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: async () => (await import('./commands/export.js')).register,
   check: async () => (await import('./commands/check.js')).register,
   report: async () => (await import('./commands/report.js')).register,
+  evidence: async () => (await import('./commands/evidence.js')).register,
 };
 
 /** The commands argv needs registered: the one it names, none for --version, all for help or an unknown name. */

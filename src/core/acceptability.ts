@@ -186,7 +186,9 @@ export type Rule =
   | 'no-triggers'
   | 'incident-above-residual'
   | 'open-incident'
-  | 'held-elsewhere';
+  | 'held-elsewhere'
+  /** A linked test failed, was skipped or has no result at the release commit (core/evidence-release.ts). */
+  | 'test-issue';
 
 export interface ClinicalFinding {
   hazardId: string;

@@ -17,6 +17,8 @@ export interface SnapshotFile {
   /** Why the adapter did not read it. */
   problem?: 'too-large' | 'symlink-outside' | 'not-a-file' | 'unreadable';
   detail?: string;
+  /** The git blob SHA of `bytes`, when the adapter knows it: parse results are shared by it. */
+  sha?: string;
 }
 
 export interface Snapshot {

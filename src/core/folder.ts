@@ -3,6 +3,7 @@
  * by an adapter (file system, git, GitHub API); this module only decides.
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
+import { linkFile, testLinkProblem } from './evidence.js';
 import { globProblem } from './globs.js';
 import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
 import { loadProvenance, PROVENANCE_FILE } from './provenance.js';
@@ -11,7 +12,7 @@ import { configSchema, hazardSchema, incidentSchema, toRiskScheme, workshopSchem
 import { validateShape } from './validate-shape.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
-import { decodeText, parseYaml, positionOf, splitFrontMatter, type ParsedYaml, type Segment } from './yaml.js';
+import { decodeText, parseYamlCached, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml.js';
 
 export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 export const CONFIG_FILE = 'clinsafe.yml';
@@ -43,8 +44,16 @@ export function isSafetyFile(rel: string): boolean {
   );
 }
 
-export function loadFolder(snapshot: Snapshot): LoadResult {
+export interface LoadOptions {
+  /** Parse results shared with other loads of the same run (base and head, the commits of a change record). */
+  parseCache?: ParseCache;
+}
+
+export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
+  const shas = new Map<string, string>();
+  const parseYaml = (file: string, text: string, lineOffset = 0) =>
+    parseYamlCached(opts.parseCache, shas.get(file), file, text, lineOffset);
   const dir = snapshot.dir.replace(/\/+$/, '');
   const configPath = dir ? `${dir}/${CONFIG_FILE}` : CONFIG_FILE;
   const err = (file: string, pos: { line: number; col: number }, code: string, message: string, severity: 'error' | 'warning' = 'error') =>
@@ -69,7 +78,10 @@ export function loadFolder(snapshot: Snapshot): LoadResult {
     if (!isSafetyFile(rel) || !f.bytes) continue;
     const decoded = decodeText(f.path, f.bytes);
     if ('error' in decoded) diagnostics.push(decoded.error);
-    else texts.set(f.path, decoded.text);
+    else {
+      texts.set(f.path, decoded.text);
+      if (f.sha) shas.set(f.path, f.sha);
+    }
   }
 
   // clinsafe.yml
@@ -382,7 +394,7 @@ function checkHazard(
           `control ${c.id} names cause "${cid}", which is not one of this hazard's causes (${[...causeIds].join(', ') || 'none listed'})`,
         );
     });
-    if (c.status !== 'planned' && c.evidence.length === 0) {
+    if (c.status !== 'planned' && c.evidence.length === 0 && !c.tests?.length) {
       err(
         path,
         at(['controls', i, 'status']),
@@ -390,6 +402,18 @@ function checkHazard(
         `control ${c.id} is ${c.status} but cites no evidence; add the test, document or URL that verifies it under evidence, or set status: planned`,
       );
     }
+    (c.tests ?? []).forEach((t, j) => {
+      const problem = testLinkProblem(t);
+      const file = linkFile(t);
+      if (problem) err(path, at(['controls', i, 'tests', j]), 'test-link-invalid', `control ${c.id}: test link ${problem}`);
+      else if (file !== undefined && !snapshot.exists(file))
+        err(
+          path,
+          at(['controls', i, 'tests', j]),
+          'evidence-missing',
+          `control ${c.id}: test file "${file}" does not exist in the repository; fix the path (relative to the repository root) or remove the link`,
+        );
+    });
     c.evidence.forEach((e, j) => {
       if (isUrl(e)) return;
       if (/^[a-z][a-z0-9+.-]*:/i.test(e)) {

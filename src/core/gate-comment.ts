@@ -7,8 +7,21 @@
 import type { PhrasingContent, Root, RootContent } from 'mdast';
 import { describeContribution, describeIgnored, describeKept } from './approval.js';
 import type { GateResult } from './gate.js';
-import type { ChangeDetail, ImpactReason } from './impact.js';
 import { details, heading, inlineCode, list, markerNode, paragraph, root, serialize, strong, table, text } from './markdown.js';
+import {
+  capped,
+  cso,
+  detailLine,
+  fileCode,
+  joinPhrases,
+  movedMatrix,
+  oneLine,
+  reasonPhrase,
+  residualCell,
+  reviewRequestLine,
+  visible,
+  type ReviewRequest,
+} from './gate-comment-phrases.js';
 
 export interface GateCommentContext {
   /** The pull request number: adds the hidden marker that finds the sticky comment again. */
@@ -17,76 +30,20 @@ export interface GateCommentContext {
   runUrl?: string;
   /** Leave out the collapsed detail sections (used when the full comment would be too long for GitHub). */
   compact?: boolean;
+  /** The review request the gate made of the roster's CSOs: who was asked, or why nobody could be. */
+  reviewRequest?: ReviewRequest;
 }
+
+export type { ReviewRequest };
+export { visible };
 
 /** GitHub refuses comments over 65,536 characters; stay well below. */
 export const MAX_COMMENT_CHARS = 60_000;
 const MAX_LIST = 50;
-
-/** At most `max` items, then a line saying how many were left out. */
-function capped<T>(items: T[], max: number, render: (x: T) => PhrasingContent[]): PhrasingContent[][] {
-  const out = items.slice(0, max).map(render);
-  if (items.length > max) out.push([text(`… and ${items.length - max} more (run clinsafe check locally for the full list)`)]);
-  return out;
-}
-
-/** Control characters (a newline in a file name) shown visibly, never breaking a table row. */
-export function visible(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** One line of text for a table cell: runs of white space (newlines included) become one space. */
-function oneLine(s: string): string {
-  return visible(s.replace(/\s*[\r\n]+\s*/g, ' ').trim());
-}
-
-const fileCode = (path: string): PhrasingContent => inlineCode(visible(path));
-
 const MAX_ROWS = 10;
 /** Rows inside a collapsed section: the comment's size never grows with the number of hazards. */
 const MAX_COLLAPSED_ROWS = 200;
 const MAX_REASONS_IN_TABLE = 2;
-
-function ratingText(r: GateResult, value: number): string {
-  const rating = r.scheme.ratings.find((x) => x.value === value);
-  return rating ? `${value} — ${rating.meaning.replace(/\.$/, '')}` : String(value);
-}
-
-function reasonPhrase(reason: ImpactReason): PhrasingContent[] {
-  switch (reason.kind) {
-    case 'path':
-      if (reason.file && reason.pattern) return [fileCode(reason.file), text(' matches '), fileCode(reason.pattern)];
-      if (reason.file)
-        return [
-          fileCode(reason.file),
-          text(reason.detail.startsWith(reason.file) ? oneLine(reason.detail.slice(reason.file.length)) : ` ${oneLine(reason.detail)}`),
-        ];
-      return [text(oneLine(reason.detail))];
-    case 'label': {
-      const lead = `label ${reason.label ?? ''}`;
-      const more = reason.label && reason.detail.startsWith(lead) ? oneLine(reason.detail.slice(lead.length)) : '';
-      return [text('label '), fileCode(reason.label ?? reason.detail), ...(more ? [text(` ${more}`)] : [])];
-    }
-    case 'safety-folder':
-      return reason.file ? [fileCode(reason.file), text(' is changed')] : [text(oneLine(reason.detail))];
-    default:
-      return [text(oneLine(reason.detail))];
-  }
-}
-
-function joinPhrases(parts: PhrasingContent[][], sep = '; '): PhrasingContent[] {
-  const out: PhrasingContent[] = [];
-  parts.forEach((p, i) => {
-    if (i) out.push(text(sep));
-    out.push(...p);
-  });
-  return out;
-}
-
-function cso(r: GateResult, login: string): string {
-  const entry = r.roster.find((c) => c.github.toLowerCase() === login.toLowerCase());
-  return entry ? `${entry.name} (${entry.github})` : login;
-}
 
 function headline(r: GateResult): RootContent[] {
   const n = r.impacted.length;
@@ -134,39 +91,16 @@ function headline(r: GateResult): RootContent[] {
   }
 }
 
-function detailLine(d: ChangeDetail): PhrasingContent[] {
-  if (d.kind === 'risk') {
-    const arrow = d.direction === 'up' ? '⬆️ went up' : d.direction === 'down' ? '⬇️ went down' : 're-assessed, same rating';
-    return [
-      strong(`${d.which === 'initial' ? 'Initial' : 'Residual'} risk ${arrow}: `),
-      text(
-        `${d.before.risk} (${d.before.severity} severity, ${d.before.likelihood} likelihood) → ${d.after.risk} (${d.after.severity} severity, ${d.after.likelihood} likelihood)`,
-      ),
-    ];
-  }
-  if (d.kind === 'evidence-removed') return [text(`Control ${d.control} no longer cites evidence `), fileCode(d.evidence)];
-  if (d.kind === 'deleted')
-    return [
-      strong('Deleted: '),
-      text('hazards are never removed from the log — restore '),
-      fileCode(d.file),
-      text(' and retire it with a reason instead.'),
-    ];
-  return [text(oneLine(d.summary))];
-}
-
-/** The comment as an mdast tree. */
-export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Root {
-  const out: RootContent[] = [...headline(r)];
-  for (const note of r.notes) out.push(paragraph(strong('Note: '), text(oneLine(note))));
-
+/** The table of hazards the change touches, with every reason when there are many. */
+function impactedBlock(r: GateResult, ctx: GateCommentContext): RootContent[] {
+  const out: RootContent[] = [];
   if (r.impacted.length) {
     const rows = r.impacted.slice(0, MAX_ROWS + MAX_COLLAPSED_ROWS).map((h) => {
       const shown = h.reasons.slice(0, MAX_REASONS_IN_TABLE).map(reasonPhrase);
       const more = h.reasons.length - shown.length;
       const why = joinPhrases(shown);
       if (more > 0) why.push(text(` and ${more} more`));
-      return [text(h.id), text(oneLine(h.title)), text(ratingText(r, h.residualRisk)), ...[why]] as (PhrasingContent | PhrasingContent[])[];
+      return [text(h.id), text(oneLine(h.title)), residualCell(r, h), ...[why]] as (PhrasingContent | PhrasingContent[])[];
     });
     const mk = (rs: typeof rows) =>
       tableWithPhrases(['Hazard', 'Title', 'Residual risk (what the rating means)', 'Why this pull request touches it'], rs);
@@ -199,36 +133,12 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       );
     }
   }
+  return out;
+}
 
-  if (r.safetyFolderChanges.length) {
-    const files = list(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
-    out.push(
-      paragraph(
-        strong('This pull request edits the safety folder itself'),
-        text(
-          ` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`,
-        ),
-      ),
-    );
-    if (r.safetyFolderChanges.length <= 5) out.push(files);
-    else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
-  }
-  if (r.suspiciousPaths.length) {
-    out.push(
-      paragraph(
-        strong('Paths that do not read as they are'),
-        text(
-          ': these changed file names hold invisible or bidirectional-control characters, so what you see may not be the file that changed. A Clinical Safety Officer must look at them.',
-        ),
-      ),
-    );
-    out.push(list(capped(r.suspiciousPaths, 20, (x) => [fileCode(x.file), text(` — ${oneLine(x.why)}`)])));
-  }
-  if (r.alwaysImpacted.length) {
-    out.push(paragraph(text('Files the configuration marks as always needing a CSO:')));
-    out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
-  }
-
+/** What changed in the hazard log, and whether deploying organisations must be told. */
+function hazardLogBlock(r: GateResult, ctx: GateCommentContext): RootContent[] {
+  const out: RootContent[] = [];
   if (r.hazardLogChanges.length) {
     out.push(heading(4, 'Changes to the hazard log'));
     const items = r.hazardLogChanges
@@ -245,24 +155,30 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       const more = r.hazardLogChanges.length - shown.length;
       out.push(paragraph(`${r.hazardLogChanges.length} hazards changed: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`));
     } else out.push(...details(`${r.hazardLogChanges.length} hazards changed`, [body]));
+    const moved = movedMatrix(r);
+    if (moved)
+      out.push(
+        paragraph(strong('Where the re-rated hazards sit on the risk matrix'), text(" (R: the cell's rating):")),
+        table(moved.header, moved.rows),
+      );
+    const told = r.hazardLogChanges.filter((c) => c.deployers);
+    if (told.length)
+      out.push(
+        paragraph(
+          strong('Deploying organisations must be told: '),
+          text(
+            `${told.map((c) => c.id).join(', ')} ${told.length === 1 ? 'is' : 'are'} transferred to deploying organisations or ${told.length === 1 ? 'relies' : 'rely'} on controls they hold. A change here changes what they must do under DCB0160: record it in the release's hand-over so each deploying organisation's CSO can re-assess.`,
+          ),
+        ),
+      );
   }
+  return out;
+}
 
-  if (r.reverify.length) {
-    out.push(heading(4, 'Evidence to re-check'));
-    out.push(
-      paragraph(
-        'This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:',
-      ),
-    );
-    const body = list(
-      capped(r.reverify, MAX_LIST, (x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]),
-    );
-    if (r.reverify.length <= 8) out.push(body);
-    else if (ctx.compact) out.push(paragraph(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
-    else out.push(...details(`${r.reverify.length} evidence files`, [body]));
-  }
-
-  if (r.decision !== 'not-required' && r.decision !== 'approved') {
+/** Who may approve, the review request, how to approve, and the reviews that do not count. */
+function approveBlock(r: GateResult, ctx: GateCommentContext): RootContent[] {
+  const out: RootContent[] = [];
+  {
     out.push(heading(4, 'Who may approve, and how'));
     const a = r.approval;
     const eligible = a.state === 'pending' ? a.eligible : r.roster.map((c) => c.github);
@@ -295,6 +211,7 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
           text('.'),
         ),
       );
+      out.push(...reviewRequestLine(r, ctx.reviewRequest));
     }
     out.push(
       paragraph(
@@ -306,6 +223,63 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
       out.push(list(a.ignored.map((x) => describeIgnored(x))));
     }
   }
+  return out;
+}
+
+/** The comment as an mdast tree. */
+export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Root {
+  const out: RootContent[] = [...headline(r)];
+  for (const note of r.notes) out.push(paragraph(strong('Note: '), text(oneLine(note))));
+
+  out.push(...impactedBlock(r, ctx));
+
+  if (r.safetyFolderChanges.length) {
+    const files = list(capped(r.safetyFolderChanges, MAX_LIST, (f) => [fileCode(f)]));
+    out.push(
+      paragraph(
+        strong('This pull request edits the safety folder itself'),
+        text(
+          ` (${r.safetyFolderChanges.length} file${r.safetyFolderChanges.length === 1 ? '' : 's'}), so a Clinical Safety Officer must approve it.`,
+        ),
+      ),
+    );
+    if (r.safetyFolderChanges.length <= 5) out.push(files);
+    else if (!ctx.compact) out.push(...details('Safety folder files changed', [files]));
+  }
+  if (r.suspiciousPaths.length) {
+    out.push(
+      paragraph(
+        strong('Paths that do not read as they are'),
+        text(
+          ': these changed file names hold invisible or bidirectional-control characters, so what you see may not be the file that changed. A Clinical Safety Officer must look at them.',
+        ),
+      ),
+    );
+    out.push(list(capped(r.suspiciousPaths, 20, (x) => [fileCode(x.file), text(` — ${oneLine(x.why)}`)])));
+  }
+  if (r.alwaysImpacted.length) {
+    out.push(paragraph(text('Files the configuration marks as always needing a CSO:')));
+    out.push(list(r.alwaysImpacted.slice(0, 20).map((a) => [fileCode(a.file), text(' matches '), fileCode(a.pattern)])));
+  }
+
+  out.push(...hazardLogBlock(r, ctx));
+
+  if (r.reverify.length) {
+    out.push(heading(4, 'Evidence to re-check'));
+    out.push(
+      paragraph(
+        'This pull request edits files cited as verification evidence for these controls. Check that each control is still verified:',
+      ),
+    );
+    const body = list(
+      capped(r.reverify, MAX_LIST, (x) => [text(`${x.hazard}, control ${x.control}: `), fileCode(x.evidence), text(` (${x.change})`)]),
+    );
+    if (r.reverify.length <= 8) out.push(body);
+    else if (ctx.compact) out.push(paragraph(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
+    else out.push(...details(`${r.reverify.length} evidence files`, [body]));
+  }
+
+  if (r.decision !== 'not-required' && r.decision !== 'approved') out.push(...approveBlock(r, ctx));
   if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));
   return root(out);
 }

@@ -4,6 +4,7 @@
  * the hazard-log delta. Any doubt fails closed: errors make the decision `error`, never a pass.
  */
 import { contributionsOf, labelAddedAt, labelsRemovedByNonCso, suspiciousPath, type CommitFact, type PullEvent } from './approval-facts.js';
+import { residualQualifier } from './acceptability.js';
 import { decideApproval, type Approval, type ApprovalInputs, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
@@ -227,7 +228,11 @@ export function evaluateGate(i: GateInputs): GateResult {
       message: `this pull request's safety folder has no readable ${safetyDir}/clinsafe.yml; the safety folder must not be removed`,
     });
   if (head) {
-    result.hazardLogChanges = hazardLogDelta(base, head, base.scheme);
+    // A hazard file the head still holds but cannot read (a YAML error, reported above) is not deleted.
+    const unreadable = new Set(headErrors.map((d) => d.file));
+    result.hazardLogChanges = hazardLogDelta(base, head, base.scheme).map((c) =>
+      c.change === 'deleted' && c.details.some((d) => d.kind === 'deleted' && unreadable.has(d.file)) ? unreadableChange(c) : c,
+    );
     for (const c of result.hazardLogChanges) {
       if (c.change === 'deleted')
         errors.push({
@@ -271,6 +276,13 @@ export function evaluateGate(i: GateInputs): GateResult {
     if (entry) entry.reasons.push({ kind: 'safety-folder', detail: `${f} is changed`, file: f });
   }
   result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  // What each residual rests on (planned controls), as the documents print it.
+  for (const e of result.impacted) {
+    const folder = head?.hazards.some((h) => h.id === e.id) ? head : base;
+    const hz = folder.hazards.find((h) => h.id === e.id);
+    const note = hz && hz.status !== 'retired' ? residualQualifier(folder, hz) : '';
+    if (note) e.residualNote = note;
+  }
 
   result.suspiciousPaths = suspiciousPaths(i.changes);
 
@@ -316,4 +328,20 @@ export function statusFor(r: GateResult | undefined, problem?: string): { state:
     case 'error':
       return { state: 'failure', description: clip(`Safety gate error: ${r.errors[0]?.message ?? 'unknown'}`) };
   }
+}
+
+/** A hazard whose file is still there but cannot be read at the head: modified, pending the fix. */
+function unreadableChange(c: HazardChange): HazardChange {
+  const file = c.details.find((d) => d.kind === 'deleted')!.file;
+  return {
+    ...c,
+    change: 'modified',
+    details: [
+      {
+        kind: 'fields',
+        fields: [],
+        summary: `${file} cannot be read in this pull request (see the error above); fix it to see what changed`,
+      },
+    ],
+  };
 }

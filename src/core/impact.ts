@@ -12,6 +12,7 @@ import picomatch from 'picomatch';
 import type { Hazard, SafetyFolder } from './folder.js';
 import { isUrl } from './folder.js';
 import { parseTriggerPattern, PICOMATCH_OPTIONS } from './globs.js';
+import { ownerKind } from './owners.js';
 import type { RiskScheme } from './risk.js';
 
 /** One changed file as GitHub (or git) reports it. */
@@ -37,6 +38,8 @@ export interface ImpactedHazard {
   title: string;
   /** Residual risk rating value under the scheme in force. */
   residualRisk: number;
+  /** What the residual rests on when planned controls count (acceptability.ts residualQualifier). */
+  residualNote?: string;
   reasons: ImpactReason[];
 }
 
@@ -330,13 +333,24 @@ export type ChangeDetail =
   | { kind: 'fields'; fields: string[]; summary: string }
   | { kind: 'deleted'; file: string; summary: string }
   | { kind: 'added'; title: string; residualRisk: number; summary: string }
-  | { kind: 'retired'; reason: string; summary: string };
+  | { kind: 'retired'; reason: string; summary: string }
+  /** A text a CSO reads changed: the justification, or a control's description (before → after). */
+  | {
+      kind: 'text-changed';
+      field: 'justification' | 'control-description';
+      control?: string;
+      before: string;
+      after: string;
+      summary: string;
+    };
 
 export interface HazardChange {
   id: string;
   title: string;
   change: 'added' | 'modified' | 'retired' | 'deleted';
   details: ChangeDetail[];
+  /** Before or after the change, the hazard is transferred or holds controls of a deploying organisation: they must be told. */
+  deployers?: boolean;
 }
 
 const TRACKED_FIELDS = [
@@ -380,6 +394,13 @@ function riskDetail(
   };
 }
 
+/** Flag changes to hazards that are transferred or hold deploying organisations' controls, before or after. */
+function markDeployers(changes: HazardChange[], before: Map<string, Hazard>, after: Map<string, Hazard>, head: SafetyFolder): void {
+  const touches = (hz: Hazard | undefined) =>
+    !!hz && (hz.status === 'transferred' || hz.controls.some((x) => ownerKind(head.config, x.owner) === 'deploying-organisation'));
+  for (const c of changes) if (touches(before.get(c.id)) || touches(after.get(c.id))) c.deployers = true;
+}
+
 /** What changed in the hazard log between two versions of the safety folder. */
 export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeForRisk: RiskScheme = head.scheme): HazardChange[] {
   const before = new Map(base.hazards.map((h) => [h.id, h]));
@@ -420,6 +441,15 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
         });
         continue;
       }
+      if (old.description !== c.description)
+        details.push({
+          kind: 'text-changed',
+          field: 'control-description',
+          control: c.id,
+          before: old.description,
+          after: c.description,
+          summary: `control ${c.id} description changed`,
+        });
       for (const field of ['type', 'owner', 'status'] as const) {
         if (old[field] !== c[field])
           details.push({
@@ -456,7 +486,15 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
         summary: `triggers narrowed — ${parts.join('; ')}`,
       });
     }
-    const fields = TRACKED_FIELDS.filter((f) => !same(b[f], h[f]));
+    if ((b.justification ?? '') !== (h.justification ?? ''))
+      details.push({
+        kind: 'text-changed',
+        field: 'justification',
+        before: b.justification ?? '',
+        after: h.justification ?? '',
+        summary: 'justification changed',
+      });
+    const fields = TRACKED_FIELDS.filter((f) => !same(b[f], h[f]) && f !== 'justification');
     if (!same(b.triggers, h.triggers) && !details.some((d) => d.kind === 'triggers-narrowed')) fields.push('triggers' as never);
     if (fields.length) details.push({ kind: 'fields', fields: [...fields], summary: `also changed: ${fields.join(', ')}` });
     if (details.length === 0) continue;
@@ -480,6 +518,7 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
       ],
     });
   }
+  markDeployers(changes, before, after, head);
   return changes.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 

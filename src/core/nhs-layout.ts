@@ -50,7 +50,8 @@ export type ColumnKey =
   | 'deliveredLikelihood'
   | 'residualBasis'
   | 'severityReductionReason'
-  | 'plannedResidualAcceptance';
+  | 'plannedResidualAcceptance'
+  | 'testResults';
 
 export interface ColumnDef {
   key: ColumnKey;
@@ -202,6 +203,8 @@ export const HAZARD_LOG_COLUMNS: readonly ColumnDef[] = [
     width: 30,
     clinsafe: true,
   },
+  // Issue 15: each control's linked tests and their result at the release commit; written for readers, never read back.
+  { key: 'testResults', header: 'Test results at release', aliases: [], width: 40, clinsafe: true },
 ];
 
 /** The 18 headers of the NHS template, in order. */

@@ -4,59 +4,10 @@
  */
 import { z } from 'zod';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
+import { releaseRecordFields } from './release-record-schema.js';
+import { GITHUB_LOGIN, id, isoDate, LIMITS, text, textList, title, versionText } from './schema-primitives.js';
 
-/**
- * Length limits on user text (issue 10 §4): every later step — validation messages, the gate's
- * comment, the documents — works on text of a bounded size. Generous for real content.
- */
-export const LIMITS = {
-  /** Any text field: a long description is a few thousand characters. */
-  text: 20_000,
-  /** Titles (hazard, incident, workshop): one line. */
-  title: 200,
-  /** Identifiers (H-001, H-001-C01). */
-  id: 64,
-  /** One trigger path pattern (GitHub paths are at most 4096 bytes; patterns are far shorter). */
-  triggerPath: 1_024,
-  /** One trigger label (GitHub labels are at most 50 characters). */
-  triggerLabel: 100,
-  /** Trigger patterns or labels of one hazard. */
-  triggers: 500,
-} as const;
-
-const text = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .max(LIMITS.text, { error: `is too long: at most ${LIMITS.text} characters; move long material to a document and cite it` });
-const title = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .max(LIMITS.title, { error: `is too long: a title is at most ${LIMITS.title} characters; put the detail in the description` });
-const textList = z.array(text);
-
-export function isRealIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-
-export const isoDate = z
-  .string({ error: 'must be a date written YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be an ISO date written YYYY-MM-DD, e.g. 2026-06-01' })
-  .refine(isRealIsoDate, { error: 'is not a real calendar date; write YYYY-MM-DD, e.g. 2026-06-01' })
-  .meta({ format: 'date' });
-
-/** Versions are text: unquoted 2.10 would silently become 2.1. */
-const versionText = z.string({ error: 'must be text; quote version numbers, e.g. "2.10", so YAML does not turn them into numbers' }).min(1);
-
-export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
-export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$/;
-const id = z
-  .string({ error: 'must be an identifier such as H-001' })
-  .max(LIMITS.id, { error: `is too long for an identifier: at most ${LIMITS.id} characters (e.g. H-001, H-001-C01)` })
-  .regex(ID_PATTERN, { error: 'must be an identifier of letters and digits, optionally joined by - _ or . (e.g. H-001, C1, H-001-C01)' });
+export { GITHUB_LOGIN, ID_PATTERN, isoDate, isRealIsoDate, LIMITS } from './schema-primitives.js';
 
 export const csoSchema = z
   .strictObject({
@@ -165,6 +116,7 @@ export const configSchema = z
       .describe('Manufacturers of interfacing systems that hold controls: not deploying organisations; they act in their own safety case'),
     method: text.optional(),
     incidentProcess: text.optional(),
+    ...releaseRecordFields,
   })
   .describe('clinsafe.yml: the product, its Clinical Safety Officers and the clinical risk management process');
 
@@ -184,6 +136,22 @@ function assessmentSchema(scheme: RiskScheme) {
     risk: z.number().int().optional().describe('Optional. Derived from the risk matrix; if stated it must agree'),
   });
 }
+
+/**
+ * A control's link to executed tests (issue 15): `file`, `file::name pattern`, or an object naming
+ * a file, a name pattern (`*` any text, `?` one character, over "describe > it") and/or a tag that
+ * appears in the test name as `[TAG]`. Matching is in core/evidence.ts.
+ */
+export const testLinkSchema = z.union([
+  text.describe('A test file (every test case in it), or file::name pattern, e.g. test/dose.test.ts::dose limits > *'),
+  z
+    .strictObject({
+      file: text.optional().describe('Repository path of the test file'),
+      name: text.optional().describe('Test name pattern over "describe > it" names; * any text, ? one character'),
+      tag: text.optional().describe('A tag the test name carries in brackets, e.g. H-004-C01 for "[H-004-C01]"'),
+    })
+    .describe('A test link naming at least one of file, name, tag'),
+]);
 
 export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] as const;
 export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
@@ -226,6 +194,10 @@ function buildHazardSchema(scheme: RiskScheme) {
             status: z.enum(CONTROL_STATUSES),
             causes: z.array(id).default([]),
             evidence: z.array(text).default([]).describe('Repository paths or https:// URLs of verification evidence'),
+            tests: z
+              .array(testLinkSchema)
+              .optional()
+              .describe('Optional. Tests whose JUnit results verify this control at a commit (see docs/evidence.md)'),
             introducedIn: versionText
               .optional()
               .describe(

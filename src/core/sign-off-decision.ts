@@ -47,6 +47,11 @@ export interface DecisionInputs {
    * statement, which may itself accept a residual resting on planned controls.
    */
   blockers: readonly string[] | ((statement: string | undefined) => readonly string[]);
+  /**
+   * Blockers a sign-off statement can lift by accepting them explicitly (e.g. outstanding test
+   * issues, issue 15): given the command's statement, those that still stand.
+   */
+  blockersFor?: (statement: string | undefined) => readonly string[];
 }
 
 export interface Decision {
@@ -104,7 +109,10 @@ export function deriveDecision(i: DecisionInputs): Decision {
       continue;
     }
     if (command.kind === 'sign-off') {
-      const blockers = typeof i.blockers === 'function' ? i.blockers(command.statement) : i.blockers;
+      const blockers = [
+        ...(typeof i.blockers === 'function' ? i.blockers(command.statement) : i.blockers),
+        ...(i.blockersFor?.(command.statement) ?? []),
+      ];
       if (blockers.length) {
         push({ kind: 'refused', reason: `the safety case has clinical blockers: ${blockers.join('; ')}` });
         continue;

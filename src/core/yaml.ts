@@ -323,6 +323,35 @@ function parseYamlUnguarded(file: string, text: string, lineOffset: number): { p
   return { parsed: { file, value, doc, lineCounter, lineOffset }, diagnostics };
 }
 
+/**
+ * Parse results by content identity, shared between the loads of one run: the base and head of a
+ * pull request, and the commits of a release's change record, hold mostly the same blobs, so each
+ * file version is parsed once. Keys are git blob SHAs (exact content), never paths.
+ */
+export type ParseCache = Map<string, { parsed?: ParsedYaml; diagnostics: Diagnostic[] }>;
+
+/** `parseYaml`, reusing the result for content already parsed under `key` (the file name is re-stamped). */
+export function parseYamlCached(
+  cache: ParseCache | undefined,
+  key: string | undefined,
+  file: string,
+  text: string,
+  lineOffset = 0,
+): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  if (!cache || key === undefined) return parseYaml(file, text, lineOffset);
+  const cacheKey = `${key}:${lineOffset}`;
+  let hit = cache.get(cacheKey);
+  if (!hit) {
+    hit = parseYaml(file, text, lineOffset);
+    cache.set(cacheKey, hit);
+  }
+  if (hit.parsed?.file === file || (!hit.parsed && hit.diagnostics.every((d) => d.file === file))) return hit;
+  return {
+    ...(hit.parsed ? { parsed: { ...hit.parsed, file } } : {}),
+    diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
+  };
+}
+
 /** Split Markdown front matter (`---\n…\n---`) from its body. */
 export function splitFrontMatter(text: string): { yaml: string; body: string; lineOffset: number } | undefined {
   const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);

@@ -8,9 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
+import { evidenceAtRelease, type EvidenceSource } from '../core/evidence-release.js';
 import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { importedHistory } from './imported-history.js';
+import * as R from './release-record-blocks.js';
+import { heatMapBlock } from './heat-map.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
@@ -99,10 +102,14 @@ export interface BuildInput {
   release: ReleaseInfo;
   changeRecord: ChangeRecordEntry[];
   signOff?: SignOff;
+  /** The safety folder at the previous release: the CSCR says what changed in the safety case since. */
+  previousFolder?: SafetyFolder;
   formats?: Format[];
   folderHash?: string;
   /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
   templates?: Partial<Record<TemplateName, string>>;
+  /** Test results found for the release commit (issue 15); absent: none were supplied, and the documents say so. */
+  evidence?: EvidenceSource;
 }
 
 function templateFor(input: BuildInput, name: TemplateName): { file: string; source: string } {
@@ -139,7 +146,15 @@ function render(
   const { file, source } = templateFor(input, name);
   const blocks: TemplateContext['blocks'] = {
     'approval-status': () => B.approvalStatus(ctx),
-    'document-control': () => [...B.documentControl(ctx, documentTitle), ...importedHistory(ctx.folder)],
+    'document-control': () => [...B.documentControl(ctx, documentTitle), ...R.documentControlExtras(ctx), ...importedHistory(ctx.folder)],
+    'executive-summary': () => R.executiveSummary(ctx),
+    'third-party': () => R.thirdPartyBlock(ctx),
+    'release-configuration': () => R.releaseConfigurationBlock(ctx),
+    'formal-review': () => R.formalReviewBlock(ctx),
+    authorisation: () => R.authorisationBlock(ctx),
+    'crmp-approval': () => R.crmpApprovalBlock(ctx),
+    'safety-case-changes': () => R.safetyCaseChangesBlock(ctx),
+    'heat-map': () => heatMapBlock(input.folder),
     'system-definition': () => B.systemDefinition(ctx),
     people: () => B.people(ctx),
     method: () => B.method(ctx),
@@ -177,6 +192,53 @@ function render(
   return { name, tree, title };
 }
 
+const DOCUMENT_NAMES: Record<string, string> = {
+  cscr: 'Clinical Safety Case Report',
+  crmp: 'Clinical Risk Management Plan',
+  'safety-requirements': 'Safety requirements',
+  'hazard-log': 'Hazard log',
+};
+const documentOf = (file: string): string => DOCUMENT_NAMES[file.slice(0, file.lastIndexOf('.'))] ?? file;
+
+/** The memo's generated blocks: the release, the CSO, the statement, and the digest of every released document. */
+function memoBlocks(
+  input: BuildInput,
+  s: Extract<SignOff, { state: 'approved' }>,
+  released: readonly Artefact[],
+): Record<string, () => RootContent[]> {
+  const p = input.folder.config.product;
+  return {
+    'memo-release': () => [
+      grid(
+        ['Item', 'Value'],
+        [
+          ['Product', `${p.name} (${p.manufacturer})`],
+          ['Release', input.release.tag],
+          ['Commit', inlineCode(input.release.commit)],
+          ['Release date', input.release.date.slice(0, 10)],
+          ['Signed on', s.signedAt.slice(0, 10)],
+        ],
+      ),
+    ],
+    'memo-cso': () => [
+      grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
+    ],
+    'memo-statement': () => [
+      { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
+      paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
+    ],
+    'memo-digests': () =>
+      released.length
+        ? [
+            grid(
+              ['Document (file)', 'SHA-256'],
+              released.map((a) => [`${documentOf(a.name)} (${a.name})`, inlineCode(a.sha256)]),
+            ),
+          ]
+        : [paragraph('No document file was generated in this build.')],
+  };
+}
+
 /** Build the document set. Artefacts come in a fixed order, manifest.json last. */
 export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   const formats = new Set<Format>(input.formats ?? FORMATS);
@@ -195,6 +257,8 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     release: input.release,
     changeRecord: input.changeRecord,
     ...(input.signOff ? { signOff: input.signOff } : {}),
+    evidence: evidenceAtRelease(input.folder.hazards, input.release.commit, input.evidence),
+    ...(input.previousFolder ? { previousFolder: input.previousFolder } : {}),
   };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
@@ -232,43 +296,21 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   await emit(crmp, 'crmp', true);
   const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
   await emit(reqs, 'safety-requirements', true);
-  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder)));
-  if (formats.has('xlsx')) out.push(artefact(ARTEFACTS.hazardLogXlsx, await hazardLogXlsx(input.folder)));
+  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence)));
+  if (formats.has('xlsx'))
+    out.push(
+      artefact(
+        ARTEFACTS.hazardLogXlsx,
+        await hazardLogXlsx(input.folder, { release: input.release, ...(input.signOff ? { signOff: input.signOff } : {}) }, ctx.evidence),
+      ),
+    );
 
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {
     const s = input.signOff;
-    const cscrFiles = out.filter((a) => a.name.startsWith('cscr.'));
-    const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', {
-      'memo-release': () => [
-        grid(
-          ['Item', 'Value'],
-          [
-            ['Product', `${p.name} (${p.manufacturer})`],
-            ['Release', input.release.tag],
-            ['Commit', inlineCode(input.release.commit)],
-            ['Release date', input.release.date.slice(0, 10)],
-            ['Signed on', s.signedAt.slice(0, 10)],
-          ],
-        ),
-      ],
-      'memo-cso': () => [
-        grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
-      ],
-      'memo-statement': () => [
-        { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
-        paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
-      ],
-      'memo-digests': () =>
-        cscrFiles.length
-          ? [
-              grid(
-                ['File', 'SHA-256'],
-                cscrFiles.map((a) => [a.name, inlineCode(a.sha256)]),
-              ),
-            ]
-          : [paragraph('No CSCR file was generated in this build.')],
-    });
+    // The sign-off covers every released document (DCB0129 3.2.2, 3.3.2, 3.5.2), not only the CSCR.
+    const released = [...out];
+    const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', memoBlocks(input, s, released));
     await emit(memo, 'cso-release-memo', true, true);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { RootContent } from 'mdast';
 import { acceptabilityCriteria, clinicalBlockers, incidentConflicts, residualText, type ClinicalFinding } from '../core/acceptability.js';
+import { testIssueFindings, type ReleaseEvidence } from '../core/evidence-release.js';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { emphasis, heading, list, paragraph, strong, text } from '../core/markdown.js';
 import { describeRisk, ratingOf } from '../core/risk.js';
@@ -15,12 +16,27 @@ interface Ctx {
   folder: SafetyFolder;
   release: { date: string };
   signOff?: { state: string; statement?: string };
+  evidence?: ReleaseEvidence;
 }
 
-/** The findings as of this release, crediting an approved sign-off's statement. */
+/** The findings as of this release, crediting an approved sign-off's statement; outstanding test issues last. */
 export function findingsFor(ctx: Ctx): ClinicalFinding[] {
   const statement = ctx.signOff?.state === 'approved' ? ctx.signOff.statement : undefined;
-  return clinicalBlockers(ctx.folder, { at: ctx.release.date, ...(statement ? { statement } : {}) });
+  const clinical = clinicalBlockers(ctx.folder, { at: ctx.release.date, ...(statement ? { statement } : {}) });
+  if (!ctx.evidence) return clinical;
+  const tests = testIssueFindings(ctx.evidence, statement).map((f): ClinicalFinding => {
+    const h = ctx.folder.hazards.find((x) => x.id === f.hazard);
+    const i = h?.controls.findIndex((c) => c.id === f.control) ?? -1;
+    return {
+      hazardId: f.hazard,
+      rule: 'test-issue',
+      severity: f.severity,
+      message: f.message,
+      file: h?.file ?? '',
+      at: i >= 0 ? ['controls', i] : [],
+    };
+  });
+  return [...clinical, ...tests];
 }
 
 /** The acceptability of a rating as a residual risk for release, under the scheme in force. */
@@ -215,6 +231,7 @@ const RULE_LABELS: Record<ClinicalFinding['rule'], string> = {
   'incident-above-residual': 'Incident rated above the residual',
   'open-incident': 'Open incident',
   'held-elsewhere': 'Residual relies on another organisation',
+  'test-issue': 'Outstanding test issue at the release commit',
 };
 
 /** The sign-off checklist: every finding that blocks or flags sign-off, with its hazard. */

@@ -35,6 +35,7 @@ table { border-collapse: collapse; width: 100%; margin: .8rem 0 1.2rem; font-siz
 th, td { border: 1px solid #aeb7bd; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #e8edee; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #f7f9fa; }
+img { max-width: 100%; height: auto; }
 td.risk-low { background: #cce5d8 !important; text-align: center; font-weight: 600; }
 td.risk-medium { background: #fff3b0 !important; text-align: center; font-weight: 600; }
 td.risk-high { background: #ffd0a0 !important; text-align: center; font-weight: 600; }
@@ -118,6 +119,12 @@ export function toHtml(tree: Root, opts: HtmlOptions): string {
         return /^https?:\/\//i.test(n.url) ? `<a href="${esc(n.url)}">${inline(n.children)}</a>` : inline(n.children);
       case 'html':
         return esc(n.value);
+      case 'image':
+        // Only pictures clinsafe generates (data: URLs of PNG or SVG, which an <img> cannot run):
+        // nothing is loaded from elsewhere; any other image is its alt text.
+        return /^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(n.url)
+          ? `<img src="${esc(n.url)}" alt="${esc(n.alt ?? '')}">`
+          : esc(n.alt ?? '');
       default:
         return esc(plainText(n));
     }

@@ -8,7 +8,11 @@ import JSZip from 'jszip';
 import { acceptabilityCriteria, residualQualifier } from '../core/acceptability.js';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { isManufacturerOwner } from '../core/owners.js';
+import { controlResultText, type ReleaseEvidence } from '../core/evidence-release.js';
 import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
+import { addCoverSheet, addDeveloperSheet, DEVELOPER_KEYS, styleLogSheet, type HazardLogIssue } from './hazard-log-sheets.js';
+
+export type { HazardLogIssue };
 
 type Row = Partial<Record<ColumnKey, string>>;
 
@@ -28,7 +32,7 @@ function ownerLabel(folder: SafetyFolder, owner: string): string {
   return isManufacturerOwner(folder.config, owner) ? manufacturerOwnerCell(folder) : owner;
 }
 
-function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
+function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence): Row[] {
   const lines = (items: readonly string[]) => items.join('\n');
   const common: Row = {
     hazardId: h.id,
@@ -89,6 +93,7 @@ function hazardRows(folder: SafetyFolder, h: Hazard): Row[] {
       controlOwner: ownerLabel(folder, c.owner),
       controlStatus: c.status,
       evidence: lines(c.evidence),
+      ...(evidence ? { testResults: controlResultText(evidence, h.id, c.id) } : {}),
       release: c.introducedIn ?? h.introducedIn ?? '',
     };
     const [firstAction, ...more] = linked;
@@ -118,9 +123,9 @@ export function plannedAcceptanceCell(r: { by: string; on: string; reason: strin
 }
 
 /** The hazard log as a table of text: header row first; one row per control (a hazard with no controls still gets one row). */
-export function hazardLogRows(folder: SafetyFolder): string[][] {
+export function hazardLogRows(folder: SafetyFolder, evidence?: ReleaseEvidence): string[][] {
   const header = HAZARD_LOG_COLUMNS.map((c) => c.header);
-  const body = folder.hazards.flatMap((h) => hazardRows(folder, h)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
+  const body = folder.hazards.flatMap((h) => hazardRows(folder, h, evidence)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
   return [header, ...body];
 }
 
@@ -139,8 +144,8 @@ function csvField(value: string): string {
  * record, fields quoted only when they hold a comma, quote or line break; formula-like cells
  * neutralised. Deterministic.
  */
-export function hazardLogCsv(folder: SafetyFolder): Buffer {
-  const text = hazardLogRows(folder)
+export function hazardLogCsv(folder: SafetyFolder, evidence?: ReleaseEvidence): Buffer {
+  const text = hazardLogRows(folder, evidence)
     .map((r) => r.map(csvField).join(','))
     .map((line) => `${line}\r\n`)
     .join('');
@@ -155,23 +160,25 @@ export const HAZARD_LOG_SHEET = 'Hazard Log';
  * text (versions stay "1.10", never 1.1). Metadata and zip entry dates are fixed, so the bytes
  * depend only on the folder.
  */
-export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
-  const rows = hazardLogRows(folder);
+export async function hazardLogXlsx(folder: SafetyFolder, issue?: HazardLogIssue, evidence?: ReleaseEvidence): Promise<Buffer> {
+  // Developer-only columns (trigger globs, draft flag) live on the Developer sheet, not in the log.
+  const keep = HAZARD_LOG_COLUMNS.map((c, i) => ((DEVELOPER_KEYS as readonly string[]).includes(c.key) ? -1 : i)).filter((i) => i >= 0);
+  const COLUMNS = keep.map((i) => HAZARD_LOG_COLUMNS[i]!);
+  const rows = hazardLogRows(folder, evidence).map((r) => keep.map((i) => r[i]!));
   const wb = new ExcelJS.Workbook();
   wb.creator = 'clinsafe';
   wb.lastModifiedBy = 'clinsafe';
   wb.created = EXPORT_EPOCH;
   wb.modified = EXPORT_EPOCH;
   wb.title = `${folder.config.product.name} hazard log`;
+  addCoverSheet(wb, folder, issue);
   const ws = wb.addWorksheet(HAZARD_LOG_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  ws.columns = HAZARD_LOG_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const riskCols = new Set(
-    HAZARD_LOG_COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0),
-  );
+  ws.columns = COLUMNS.map((c) => ({ key: c.key, width: c.width }));
+  const riskCols = new Set(COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
   // Where the residual counts planned controls, its cell carries a note saying so (the cell itself
   // stays a number, so the log imports back unchanged).
-  const idCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'hazardId');
-  const residualCol = HAZARD_LOG_COLUMNS.findIndex((c) => c.key === 'residualRisk');
+  const idCol = COLUMNS.findIndex((c) => c.key === 'hazardId');
+  const residualCol = COLUMNS.findIndex((c) => c.key === 'residualRisk');
   const notes = new Map(folder.hazards.filter((h) => h.status !== 'retired').map((h) => [h.id, residualQualifier(folder, h)]));
   const noted = new Set<string>();
   rows.forEach((r, i) => {
@@ -186,8 +193,16 @@ export async function hazardLogXlsx(folder: SafetyFolder): Promise<Buffer> {
       noted.add(id);
     }
   });
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: HAZARD_LOG_COLUMNS.length } };
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  styleLogSheet(
+    ws,
+    folder.scheme,
+    [...riskCols].map((i) => i + 1),
+  );
   addRiskMatrix(wb, folder);
+  addDeveloperSheet(wb, folder);
+  // Opens on the hazard log itself; the cover sheet is the first tab.
+  wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: 'visible' }];
   const raw = Buffer.from(await wb.xlsx.writeBuffer());
   return rezip(raw);
 }

@@ -11,7 +11,7 @@
  * that commit — never success.
  */
 import { DEFAULT_STATUS_CONTEXT, statusFor, type GateDecision, type GateResult } from '../core/gate.js';
-import { gateProblemTree, noLongerImpactedTree, renderGateComment } from '../core/gate-comment.js';
+import { gateProblemTree, noLongerImpactedTree, renderGateComment, type ReviewRequest } from '../core/gate-comment.js';
 import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
 import type { Root } from 'mdast';
@@ -22,6 +22,7 @@ import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sti
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
 import { judgeStable, problemOf, type Verdict } from './judge.js';
+import { requestCsoReview } from './review-request.js';
 import { StatusWriter } from './status-writer.js';
 
 export { collectGateInputs } from './collect.js';
@@ -64,12 +65,12 @@ export interface GateOutcome {
   notYetActive?: boolean;
 }
 
-function commentFor(v: Verdict, n: number): { body?: string; create: boolean; full?: string } {
+function commentFor(v: Verdict, n: number, reviewRequest?: ReviewRequest): { body?: string; create: boolean; full?: string } {
   const s = (t: Root) => serialize(t);
   switch (v.kind) {
     case 'decided': {
       const impacted = v.result.decision !== 'not-required';
-      const full = renderGateComment(v.result, { prNumber: n });
+      const full = renderGateComment(v.result, { prNumber: n, ...(reviewRequest ? { reviewRequest } : {}) });
       return { body: impacted ? full : s(noLongerImpactedTree(n)), create: impacted, full };
     }
     case 'not-yet-active':
@@ -176,7 +177,9 @@ async function publish(
   verdict: Exclude<Verdict, { kind: 'moved' }>,
   outcome: GateOutcome,
 ): Promise<void> {
-  const comment = commentFor(verdict, pullNumber);
+  // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
+  const reviewRequest = verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result) : undefined;
+  const comment = commentFor(verdict, pullNumber, reviewRequest);
   outcome.commentBody = comment.full ?? comment.body;
   try {
     outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', `pr-${pullNumber}`, comment.body!, {

@@ -11,6 +11,7 @@
  * are met, in that order.
  */
 import { cellRef, type WorkbookData } from '../core/workbook.js';
+import { developerColumns } from './developer-sheet.js';
 import { assessHazard } from './steps/assessment.js';
 import { groupByHazard, type HazardBuild, type ImportContext } from './steps/context.js';
 import { readControlsAndActions } from './steps/controls.js';
@@ -67,6 +68,13 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
   };
   const builds = groupByHazard(rows);
   for (const b of builds) buildHazard(b, ctx);
+  // clinsafe's export keeps the developer-only columns (draft flag, triggers) on its Developer sheet.
+  const developer = developerColumns(wb);
+  for (const { hazard: h } of builds) {
+    const dev = developer.get(h.id);
+    if (dev?.draft) h.draft = true;
+    if (dev && !h.triggers.paths.length && !h.triggers.labels.length) h.triggers = { paths: dev.paths, labels: dev.labels };
+  }
   const hazards = builds.map((b) => b.hazard).filter((h) => h.initial.severity && h.residual.severity);
 
   const read = { ...countOf(builds.map((b) => b.hazard)), rows: records.length, blankRows };

@@ -4,6 +4,7 @@
  * manifest. `clinsafe report` runs it over git, the App over the GitHub API; both only gather
  * input, pick the history port and present the result, so the same release gives the same bytes.
  */
+import type { EvidenceSource } from '../core/evidence-release.js';
 import { loadFolder, type LoadResult, type SafetyFolder, type Snapshot } from '../core/folder.js';
 import { buildChangeRecord } from '../core/change-record.js';
 import type { HistoryCommit, HistoryPort, ReleasePoint } from '../core/ports/history.js';
@@ -24,6 +25,8 @@ export interface ReleaseFolder {
   commit: HistoryCommit;
   snapshot: Snapshot;
   loaded: LoadResult;
+  /** Test results found for this commit (issue 15), when the front door looked for them. */
+  evidence?: EvidenceSource;
 }
 
 export async function releaseFolder(history: HistoryPort, ref: string, dir: string): Promise<ReleaseFolder> {
@@ -47,6 +50,8 @@ export interface BuildReleaseInput {
   /** Also load the safety folder at the previous release (for the hazard-log delta the App shows the CSOs). */
   withPreviousFolder?: boolean;
   docs?: DocumentBuilder;
+  /** Test results found for the release commit (issue 15); absent: none, and the documents say so. */
+  evidence?: EvidenceSource;
 }
 
 export interface BuiltRelease {
@@ -75,21 +80,24 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelea
   };
   const changeRecord = await buildChangeRecord(history, { to: at.commit.sha, ...(previous ? { from: previous.commit } : {}), dir });
   const docs = input.docs ?? documentBuilder;
+  // The safety folder at the previous release: the CSCR says what changed in the safety case since.
+  const previousFolder = previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
   const artefacts = await docs.build({
     folder,
     release,
     changeRecord,
+    ...(previousFolder ? { previousFolder } : {}),
     ...(input.signOff ? { signOff: input.signOff } : {}),
     ...(input.formats ? { formats: input.formats } : {}),
+    ...((input.evidence ?? at.evidence) ? { evidence: (input.evidence ?? at.evidence)! } : {}),
     folderHash: docs.folderHash(at.snapshot),
   });
-  const previousFolder = input.withPreviousFolder && previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
   return {
     artefacts,
     release,
     folder,
     changeRecord,
     ...(previous ? { previous } : {}),
-    ...(previousFolder ? { previousFolder } : {}),
+    ...(input.withPreviousFolder && previousFolder ? { previousFolder } : {}),
   };
 }

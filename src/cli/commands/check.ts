@@ -4,10 +4,11 @@
  * Exit 0 when no CSO approval is needed, 2 when it is, 1 on error.
  */
 import type { Command } from 'commander';
-import { changedFilesBetween, GitError, gitText, resolveRef, snapshotAtRef } from '../../adapters/git.js';
+import { diffNameStatus, GitError, gitText, resolveRefs, snapshotAtCommit } from '../../adapters/git.js';
 import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
+import type { ParseCache } from '../../core/yaml.js';
 import { type CliIO, UsageError } from '../io.js';
 import { annotation, chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
@@ -127,11 +128,14 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       let result: GateResult;
       let headDiagnostics: Diagnostic[] = [];
       try {
-        const baseSha = resolveRef(root, opts.base);
-        const headSha = resolveRef(root, opts.head ?? 'HEAD');
-        const changes = changedFilesBetween(root, baseSha, headSha);
-        const base = loadFolder(snapshotAtRef(root, baseSha, dir));
-        const head = loadFolder(snapshotAtRef(root, headSha, dir));
+        // Each ref resolved once; the diff from the merge base in one process (base...head, as
+        // GitHub's pull-request diff); base and head share read blobs and parsed files.
+        const [baseSha, headSha] = resolveRefs(root, [opts.base, opts.head ?? 'HEAD']) as [string, string];
+        const changes = diffNameStatus(root, `${baseSha}...${headSha}`);
+        const blobCache = new Map<string, Buffer>();
+        const parseCache: ParseCache = new Map();
+        const base = loadFolder(snapshotAtCommit(root, baseSha, dir, { blobCache }), { parseCache });
+        const head = loadFolder(snapshotAtCommit(root, headSha, dir, { blobCache }), { parseCache });
         headDiagnostics = head.diagnostics;
         const author = opts.author ?? '';
         result = evaluateGate({ changes, labels: opts.label, author, commitAuthors: [], headSha, base, head, reviews: [], safetyDir: dir });

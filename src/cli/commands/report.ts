@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
-import { GitError } from '../../adapters/git.js';
+import { GitError, resolveRef } from '../../adapters/git.js';
 import { gitHistory, isShallow, tagAt } from '../../adapters/history.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
+import type { EvidenceSource } from '../../core/evidence-release.js';
+import { parseEvidenceRecord } from '../../core/evidence-record.js';
 import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 import type { ReleasePoint } from '../../core/ports/history.js';
 import { FORMATS, TemplateError, type Artefact, type Format, type ReleaseInfo } from '../../docs/build.js';
 import { buildRelease, releaseFolder } from '../../usecases/build-release.js';
+import { collectEvidence, EvidenceInputError } from '../../usecases/record-evidence.js';
 import { type CliIO, UsageError } from '../io.js';
 
 export function parseFormats(value: string | undefined): Format[] {
@@ -42,6 +45,10 @@ export interface ReportOptions {
   format?: string;
   phase?: string;
   documentVersion?: string;
+  /** JUnit report globs (issue 15): results of tests run on the work tree's HEAD. */
+  junit?: string[];
+  /** An evidence record written by clinsafe evidence --out (e.g. downloaded from CI). */
+  evidence?: string;
 }
 
 export async function report(
@@ -84,6 +91,8 @@ export async function report(
       const c = await history.commit(opts.previousRef);
       previous = { tag: tagAt(root, c.sha) ?? opts.previousRef, commit: c.sha, date: c.date };
     }
+    const evidence = await evidenceFor(io, opts, root, commit, dir);
+    if (evidence === null) return undefined;
     const built = await buildRelease({
       history,
       at,
@@ -91,6 +100,7 @@ export async function report(
       dir,
       ...(previous ? { previous } : {}),
       formats,
+      ...(evidence ? { evidence } : {}),
       ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
       ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
     });
@@ -114,6 +124,44 @@ export async function report(
   }
 }
 
+/**
+ * The test evidence for the release commit: a record file (--evidence), or JUnit reports (--junit)
+ * of tests run on the work tree's HEAD — evidence only when HEAD is the release commit. Null: the
+ * safety folder is invalid (already reported).
+ */
+async function evidenceFor(
+  io: CliIO,
+  opts: ReportOptions,
+  root: string,
+  commit: string,
+  dir: string,
+): Promise<EvidenceSource | undefined | null> {
+  if (opts.evidence) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(resolve(io.cwd, opts.evidence), 'utf8'));
+    } catch (e) {
+      throw new UsageError(`--evidence ${opts.evidence} cannot be read as JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const parsed = parseEvidenceRecord(json);
+    if ('problem' in parsed) throw new UsageError(`--evidence ${opts.evidence} ${parsed.problem}`);
+    return parsed;
+  }
+  if (!opts.junit?.length) return undefined;
+  const head = resolveRef(root, 'HEAD');
+  if (head !== commit)
+    return {
+      missing: `The JUnit reports given with --junit are taken to come from the work tree's HEAD (${head}), not from the release commit ${commit}: they are not evidence for this release. Check out the release commit, run the tests, and run clinsafe report again.`,
+    };
+  try {
+    const record = await collectEvidence({ junit: opts.junit, cwd: io.cwd, root, commit, dir, env: process.env, report: io.err });
+    return record ? { record } : null;
+  } catch (e) {
+    if (e instanceof EvidenceInputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('report')
@@ -127,6 +175,15 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--format <list>', `comma-separated formats: ${FORMATS.join(',')}`, FORMATS.join(','))
     .option('--phase <phase>', 'the lifecycle phase (from clinsafe.yml) this CSCR is issued for')
     .option('--document-version <version>', 'document version (default: the release tag)')
+    .option(
+      '--junit <glob>',
+      "JUnit XML reports of the tests run on this checkout (repeatable), e.g. 'reports/**/*.xml'; evidence only when HEAD is the release commit",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      '--evidence <file>',
+      'an evidence record written by clinsafe evidence --out (e.g. downloaded from the CI run of the release commit)',
+    )
     .action(async (opts: ReportOptions) => {
       const result = await report(io, opts);
       setExit(result ? 0 : 1);

@@ -104,6 +104,8 @@ function leadOf(flow: Flow, nodes: readonly RootContent[], i: number, box: Box, 
       return h.before + lines * lineHeight(h.style.size) + h.after + leadOf(flow, nodes, i + 1, box, depth + 1);
     }
     case 'paragraph':
+      // A picture is drawn whole: a heading keeps with all of it, not with one line of text.
+      return isFigure(n) ? figureHeight(flow, n, box) : lineHeight(BODY.size);
     case 'html':
     case 'list':
       return lineHeight(BODY.size);
@@ -184,6 +186,15 @@ function layoutList(flow: Flow, n: List, box: Box, ctx: Ctx): void {
 
 const isFigure = (p: Paragraph): boolean =>
   p.children.some((c) => c.type === 'image') && p.children.every((c) => c.type === 'image' || (c.type === 'text' && !c.value.trim()));
+
+/** The height of a figure paragraph's first picture as layoutImage draws it. */
+function figureHeight(flow: Flow, p: Paragraph, box: Box): number {
+  const first = p.children.find((c) => c.type === 'image');
+  const img = first && imageOf(first.url);
+  if (!img) return lineHeight(BODY.size);
+  const w = Math.min(img.w, box.w);
+  return 4 + Math.min((img.h * w) / img.w, flow.bodyHeight * 0.9);
+}
 
 function layoutFigures(flow: Flow, p: Paragraph, box: Box): void {
   for (const c of p.children) {

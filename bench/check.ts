@@ -1,0 +1,132 @@
+/**
+ * Safety-folder reading at size (run: npm run bench:check). Each clinsafe command runs as a whole
+ * process beside a floor run in the same process tree, in turn:
+ *  1. `clinsafe validate` on 1,000 hazards  vs  `clinsafe --version` (start-up): goal ≤ 3×;
+ *  2. `clinsafe check`, 1,000 hazards, a 100-file PR editing one hazard  vs  `clinsafe validate` of
+ *     the same folder (each file version parsed once: base and head share their unchanged blobs);
+ *  3. `clinsafe check` on a 20,000-file repository with a 3,000-file PR  vs  `git diff` + picomatch
+ *     in 20 lines (bench/floors/git-diff-picomatch.ts): goal ≤ 1.3×.
+ * Prints one table; never fails on a figure. RUNS=n sets the runs per pair (default 5); BENCH_KEEP=1
+ * keeps the generated repositories (for profiling).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { snapshotFromDisk } from '../src/adapters/fs.js';
+import { loadFolder } from '../src/core/folder.js';
+import { exampleProductDir, packageRoot } from '../src/paths.js';
+import { comparePair, printPairs, type Cmd, type Pair } from './lib/measure.js';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const ROOT = packageRoot();
+/** BENCH_CLI: another build's main.js (e.g. a copy of dist/ made before a change), for before/after figures. */
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const FLOOR = join(dirname(fileURLToPath(import.meta.url)), 'floors', 'git-diff-picomatch.js');
+const env = { ...process.env, GITHUB_ACTIONS: '', CI: '' };
+const gitEnv = {
+  ...env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@example.com',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@example.com',
+};
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, maxBuffer: 1 << 28 }).toString('utf8');
+
+/** The example product with its 12 hazards cloned to `count` (ids H-001 …, triggers kept). */
+function productWith(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-check-'));
+  cpSync(exampleProductDir(), dir, { recursive: true });
+  const hz = join(dir, 'clinical-safety', 'hazards');
+  const names = readdirSync(hz).sort();
+  const texts = names.map((f) => readFileSync(join(hz, f), 'utf8'));
+  for (const f of names) rmSync(join(hz, f));
+  for (let i = 0; i < count; i++) {
+    const oldId = names[i % names.length]!.slice(0, 5);
+    const id = `H-${String(i + 1).padStart(3, '0')}`;
+    writeFileSync(join(hz, `${id}-bench.yml`), texts[i % texts.length]!.split(oldId).join(id));
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  return dir;
+}
+
+function writeFiles(dir: string, paths: string[], content: (p: string) => string): void {
+  for (const p of paths) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), content(p));
+  }
+}
+
+function commitAll(dir: string, message: string): void {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+}
+
+/** 1,000 hazards; a PR that changes 99 source files and one hazard. */
+function bigFolderRepo(): string {
+  const dir = productWith(1000);
+  const src = Array.from({ length: 400 }, (_, i) => `src/module${i % 40}/file${i}.ts`);
+  writeFiles(dir, src, (p) => `export const x = '${p}';\n`);
+  commitAll(dir, 'base');
+  git(dir, 'checkout', '-q', '-b', 'pr');
+  writeFiles(dir, src.slice(0, 99), (p) => `export const x = '${p} changed';\n`);
+  const h = join(dir, 'clinical-safety', 'hazards', 'H-001-bench.yml');
+  writeFileSync(h, readFileSync(h, 'utf8').replace(/^title: .*$/m, 'title: Medication record shown for the wrong patient (re-worded)'));
+  commitAll(dir, 'pr');
+  return dir;
+}
+
+/** 20,000 files (12 hazards), a PR that changes 3,000 of them. */
+function bigRepo(): string {
+  const dir = productWith(12);
+  const areas = ['src/patient', 'src/api', 'src/ui', 'src/reconciliation', 'lib', 'docs', 'src/integration'];
+  const files = Array.from({ length: 20_000 }, (_, i) => `${areas[i % areas.length]}/m${i % 97}/f${i}.ts`);
+  writeFiles(dir, files, (p) => `// ${p}\n`);
+  commitAll(dir, 'base');
+  git(dir, 'checkout', '-q', '-b', 'pr');
+  writeFiles(dir, files.filter((_, i) => i % 7 === 3 || i % 11 === 0).slice(0, 3000), (p) => `// ${p} changed\n`);
+  commitAll(dir, 'pr');
+  return dir;
+}
+
+function triggersJson(repo: string): string {
+  const { folder } = loadFolder(snapshotFromDisk(repo, join(repo, 'clinical-safety')));
+  const file = join(repo, '..', `${repo.split('/').pop()}-triggers.json`);
+  writeFileSync(file, JSON.stringify(Object.fromEntries((folder?.hazards ?? []).map((h) => [h.id, h.triggers.paths]))));
+  return file;
+}
+
+const node = (name: string, args: string[], cwd?: string, okCodes = [0]): Cmd => ({
+  name,
+  argv: [process.execPath, ...args],
+  ...(cwd ? { cwd } : {}),
+  env,
+  okCodes,
+});
+
+const pairs: Pair[] = [];
+const cleanup: string[] = [];
+try {
+  console.error('setting up a 1,000-hazard repository…');
+  const big = bigFolderRepo();
+  cleanup.push(big);
+  const validate = node('clinsafe validate', [CLI, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big]);
+  pairs.push(comparePair('validate, 1,000 hazards', validate, node('clinsafe --version (start-up)', [CLI, '--version']), RUNS));
+  const check1k = node('clinsafe check', [CLI, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], big, [0, 2]);
+  pairs.push(comparePair('check, 1,000 hazards, 100-file PR', check1k, { ...validate, name: 'clinsafe validate (one parse)' }, RUNS));
+
+  console.error('setting up a 20,000-file repository…');
+  const repo = bigRepo();
+  cleanup.push(repo);
+  const globs = triggersJson(repo);
+  cleanup.push(globs);
+  const check20k = node('clinsafe check', [CLI, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], repo, [0, 2]);
+  pairs.push(
+    comparePair('check, 20k-file repo, 3,000-file PR', check20k, node('git diff + picomatch', [FLOOR, repo, 'main', 'pr', globs]), RUNS),
+  );
+} finally {
+  if (process.env.BENCH_KEEP) console.error(`kept: ${cleanup.join(' ')}`);
+  else for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+}
+printPairs(pairs);

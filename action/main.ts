@@ -16,6 +16,7 @@ import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
 import { recordEvidence } from './evidence.js';
+import { releaseSkip, runRelease } from './release.js';
 
 export { HANDLED } from './events.js';
 
@@ -49,11 +50,14 @@ async function report(outcome: GateOutcome): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  if ((core.getInput('mode') || 'gate') === 'evidence') return recordEvidence();
+  const mode = core.getInput('mode').trim() || 'gate';
+  if (mode === 'evidence') return recordEvidence();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');
   const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload;
+  if (mode === 'release') return releaseMode(eventName, payload);
+  if (mode !== 'gate') throw new Error(`mode: ${mode} is not a clinsafe mode; use gate (the default), evidence or release`);
   const target = targetOf(eventName, payload);
   if ('skip' in target) {
     if (target.notice) core.notice(`clinsafe gate: ${target.skip}`);
@@ -87,6 +91,27 @@ export async function main(): Promise<void> {
     }
   }
   await report(await runGate(octokit, repo, pullNumber!, { ...common, headSha: target.headSha }));
+}
+
+/** `mode: release`: the documents and the sign-off issue for a published release (action/release.ts). */
+async function releaseMode(eventName: string, payload: unknown): Promise<void> {
+  const p = payload as Parameters<typeof releaseSkip>[1];
+  const skip = releaseSkip(eventName, p);
+  if (skip) {
+    if (eventName !== 'release') core.setFailed(`clinsafe release: ${skip}`);
+    else core.info(`clinsafe release: ${skip}`);
+    return;
+  }
+  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!owner || !name) throw new Error('GITHUB_REPOSITORY is not set (owner/name)');
+  try {
+    await runRelease(client(core.getInput('github-token', { required: true })), { owner, repo: name }, p.release!, {
+      botLogin: core.getInput('bot-login') || 'github-actions[bot]',
+      safetyDir: core.getInput('safety-dir') || 'clinical-safety',
+    });
+  } catch (e) {
+    core.setFailed(`clinsafe release: ${(e as Error)?.message ?? String(e)}`);
+  }
 }
 
 main().catch((e: unknown) => core.setFailed(`clinsafe gate: ${(e as Error)?.message ?? String(e)}`));

@@ -1,7 +1,7 @@
 /**
  * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
- *   node scripts/bundle.mjs action  →  action/dist/index.js    + action/dist/licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs action  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
  *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
  *
  * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
@@ -10,7 +10,7 @@
  * machine with Node.js.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -41,8 +41,42 @@ export function licenses(metafile) {
   return { text: `${body.join('\n\n-----\n\n')}\n`, count: list.length, missing: missing.map((p) => p.name) };
 }
 
+/** The Roboto font files shipped beside a bundle come from pdfmake's package: not bundled code, so not in the metafile. */
+function fontLicence(where) {
+  const dir = dirname(createRequireResolve('pdfmake/package.json'));
+  const pm = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return `pdfmake@${pm.version} (only its Roboto font files, ${where}; Roboto is licensed under the Apache License, Version 2.0)\n${pm.license}\n${readFileSync(join(dir, 'LICENSE'), 'utf8').trim()}\n`;
+}
+
 const REQUIRE_BANNER =
   'import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url);';
+
+/**
+ * The Action's release mode builds PDFs on a runner that has the action's repository but no
+ * node_modules: the bundle carries what the PDF writer opens by path (the Roboto faces, pdfkit's
+ * font metrics and colour profile) in pdf/ beside it, and clinsafe's own
+ * createRequire(import.meta.url) becomes the bundler's require, so fontkit is bundled too.
+ */
+const ACTION_BANNER = [
+  REQUIRE_BANNER,
+  'import { dirname as __clinsafeDirname, join as __clinsafeJoin } from "node:path"; import { fileURLToPath as __clinsafeFileUrl } from "node:url";',
+  'globalThis.__clinsafePdfDir = __clinsafeJoin(__clinsafeDirname(__clinsafeFileUrl(import.meta.url)), "pdf");',
+  'globalThis.__clinsafePdfkitDir = __clinsafeJoin(globalThis.__clinsafePdfDir, "pdfkit");',
+].join(' ');
+
+const actionPlugin = {
+  name: 'clinsafe-action',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      let src = readFileSync(args.path, 'utf8');
+      if (!src.includes('createRequire(import.meta.url)')) return undefined;
+      src = src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, '');
+      // Roboto is read from <bundle dir>/pdf/pdfmake/fonts/Roboto (copied below), not from node_modules.
+      src = src.replace("require.resolve('pdfmake/package.json')", "globalThis.__clinsafePdfDir + '/pdfmake/package.json'");
+      return { contents: src, loader: 'ts' };
+    });
+  },
+};
 
 async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   const result = await esbuild.build({
@@ -55,12 +89,21 @@ async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
     outfile,
     legalComments: 'none', // the licences go to licenses.txt beside the bundle, in full
     logLevel: 'warning',
-    banner: { js: REQUIRE_BANNER },
+    banner: { js: ACTION_BANNER },
+    define: { __dirname: 'globalThis.__clinsafePdfkitDir' },
+    plugins: [actionPlugin],
     metafile: true,
   });
+  // pdfkit reads <__dirname>/data/*.afm and the sRGB profile; the bundle sets __dirname to pdf/pdfkit.
+  const pdf = join(dirname(outfile), 'pdf');
+  rmSync(pdf, { recursive: true, force: true });
+  const pdfmake = dirname(createRequireResolve('pdfmake/package.json'));
+  mkdirSync(join(pdf, 'pdfmake', 'fonts'), { recursive: true });
+  cpSync(join(pdfmake, 'fonts', 'Roboto'), join(pdf, 'pdfmake', 'fonts', 'Roboto'), { recursive: true });
+  cpSync(join(ROOT, 'node_modules', 'pdfkit', 'js', 'data'), join(pdf, 'pdfkit', 'data'), { recursive: true });
   const lic = licenses(result.metafile);
-  writeFileSync(join(dirname(outfile), 'licenses.txt'), lic.text);
-  console.log(`${posix(relative(ROOT, outfile))} and licenses.txt beside it (${lic.count} packages)`);
+  writeFileSync(join(dirname(outfile), 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('pdf/pdfmake/fonts/Roboto')}`);
+  console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count + 1} packages)`);
 }
 
 /** Files the CLI reads at run time, as paths relative to the unpacked package root. */
@@ -199,7 +242,7 @@ async function buildCli(outdir) {
   const bytes = Buffer.from(loaderSource(files, assets.version));
   writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
   const lic = licenses(result.metafile);
-  writeFileSync(join(outdir, 'licenses.txt'), lic.text);
+  writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
   const sha = createHash('sha256').update(bytes).digest('hex');
   writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
   console.log(

@@ -35,7 +35,13 @@ export interface ReleasePorts {
 
 /** One delivery's view: the client, the repository, the bot's login, the safety folder. */
 export interface Scope {
-  app: Probot;
+  /** The Probot app, when the App runs this (the Action's release mode has none). */
+  app?: Probot;
+  /**
+   * Whether CSO sign-off commands are acted on (default true). The Action's release mode sets
+   * false: what it writes as github-actions[bot] any workflow author can imitate, so it never signs.
+   */
+  signOffs?: boolean;
   ports: ReleasePorts;
   client: GitHubClient;
   repo: RepoRef;

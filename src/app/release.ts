@@ -126,7 +126,11 @@ async function existingLink(s: Scope, release: ReleaseLike): Promise<Linked | { 
     : { problem: `the sign-off issue #${issue.number} belongs to release ${linked.release.tag_name}` };
 }
 
-async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void> {
+/**
+ * `release.published`: build and attach the documents at the tag, open and link the sign-off issue.
+ * Also run by the Action's release mode (action/release.ts), with the workflow's token as the bot.
+ */
+export async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void> {
   const release = (await s.client.request('GET /repos/{owner}/{repo}/releases/{release_id}', { ...s.repo, release_id: payloadRelease.id }))
     .data as ReleaseLike;
   if (release.draft) return;
@@ -169,6 +173,12 @@ async function onPublished(s: Scope, payloadRelease: ReleaseLike): Promise<void>
     if (linked) {
       const commit = await linkedCommit(s, linked);
       if ('problem' in commit) return failed(commit.problem);
+      if (s.signOffs === false) {
+        // The Action's release mode never acts on sign-off commands: the documents stay drafts.
+        await buildAndAttach(s, history, release, at, undefined);
+        await setReleaseNotes(s.client, s.repo, release.id, notesFor(undefined, issueUrl(release, linked.link.issue)));
+        return;
+      }
       await settle(s, history, linked, at); // re-published: rebuilt with the decision the comments record
       return;
     }

@@ -50,6 +50,8 @@ pre { background: #f0f4f5; padding: .6rem; overflow-x: auto; }
 nav.toc { border: 1px solid #d8dde0; padding: .5rem 1rem; margin: 1rem 0 2rem; }
 nav.toc h2 { margin-top: .4rem; }
 nav.toc ul { margin: .2rem 0; padding-left: 0; list-style: none; }
+nav.toc li { margin: .25rem 0; }
+nav.toc a { display: inline-block; min-height: 24px; line-height: 24px; }
 footer { margin-top: 3rem; font-size: .8rem; color: #4c6272; border-top: 1px solid #d8dde0; padding-top: .5rem; }
 @media print {
   @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -60,6 +62,8 @@ footer { margin-top: 3rem; font-size: .8rem; color: #4c6272; border-top: 1px sol
   tr, blockquote { break-inside: avoid; page-break-inside: avoid; }
   nav.toc { break-after: page; }
   a { color: inherit; text-decoration: none; }
+  nav.toc li { margin: 0; }
+  nav.toc a { min-height: 0; line-height: inherit; }
 }
 `.trim();
 

@@ -61,16 +61,25 @@ export async function freePort(): Promise<number> {
  */
 export const DELIVERY_TIMEOUT_MS = 120_000;
 
+export interface StartAppOptions {
+  /**
+   * Probot's `redisConfig` (REDIS_URL when deployed): octokit's throttling plugin is then left ON and
+   * its Bottleneck limiters are clustered through this Redis, as several deployed instances run.
+   */
+  redisConfig?: string;
+}
+
 /** Probot as deployed, except that its webhook middleware answers when the handlers are done. */
-function testProbot(baseUrl: string): typeof Probot {
-  // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock.
+function testProbot(baseUrl: string, opts: StartAppOptions = {}): typeof Probot {
+  // GitHub's pacing of writes (octokit's throttling plugin: one write a second) is for GitHub, not for a loopback mock,
+  // unless the test is about that pacing shared through Redis.
   const Base = Probot.defaults({
     appId: 1,
     privateKey: appPrivateKey(),
     secret: WEBHOOK_SECRET,
     baseUrl,
     log: quiet,
-    Octokit: unthrottled,
+    ...(opts.redisConfig ? { Octokit: ProbotOctokit, redisConfig: opts.redisConfig } : { Octokit: unthrottled }),
   });
   return class extends Base {
     override async getNodeMiddleware(options: { path?: string } = {}) {
@@ -84,11 +93,11 @@ function testProbot(baseUrl: string): typeof Probot {
   };
 }
 
-export async function startApp(appFn: ApplicationFunction, github?: MockGitHub): Promise<RunningApp> {
+export async function startApp(appFn: ApplicationFunction, github?: MockGitHub, opts: StartAppOptions = {}): Promise<RunningApp> {
   const gh = github ?? new MockGitHub();
   if (!gh.baseUrl) await gh.start();
   const server = new Server({
-    Probot: testProbot(gh.baseUrl),
+    Probot: testProbot(gh.baseUrl, opts),
     port: await freePort(),
     host: '127.0.0.1',
     log: quiet,

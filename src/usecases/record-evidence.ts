@@ -43,6 +43,11 @@ export interface CollectOptions {
   env: Record<string, string | undefined>;
   /** Where diagnostics of an invalid safety folder go. */
   report(line: string): void;
+  /**
+   * When the record is made (default: now). Documents built from reports pass a time the reports
+   * themselves fix, so the same reports give byte-identical documents.
+   */
+  when?: 'now' | 'from-reports';
 }
 
 /** Read the reports and match them at `commit`; undefined when the safety folder is invalid (diagnostics reported). */
@@ -78,7 +83,8 @@ export async function collectEvidence(o: CollectOptions): Promise<EvidenceRecord
     results: reports.flatMap((r) => r.cases.map((c) => withRepoPath(c, o.root))),
     reports: reports.length,
     commit: o.commit,
-    when: new Date().toISOString(),
+    // From the reports: the last test run's own timestamp; the Unix epoch when no report says when it ran.
+    when: o.when === 'from-reports' ? (stamps.at(-1) ?? '1970-01-01T00:00:00.000Z') : new Date().toISOString(),
     ...(where ? { where } : {}),
     ...(stamps[0] ? { ranAt: stamps[0] } : {}),
   });

@@ -154,7 +154,17 @@ async function evidenceFor(
       missing: `The JUnit reports given with --junit are taken to come from the work tree's HEAD (${head}), not from the release commit ${commit}: they are not evidence for this release. Check out the release commit, run the tests, and run clinsafe report again.`,
     };
   try {
-    const record = await collectEvidence({ junit: opts.junit, cwd: io.cwd, root, commit, dir, env: process.env, report: io.err });
+    // The record's time comes from the reports, so the same reports give byte-identical documents.
+    const record = await collectEvidence({
+      junit: opts.junit,
+      cwd: io.cwd,
+      root,
+      commit,
+      dir,
+      env: process.env,
+      report: io.err,
+      when: 'from-reports',
+    });
     return record ? { record } : null;
   } catch (e) {
     if (e instanceof EvidenceInputError) throw new UsageError(e.message);

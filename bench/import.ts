@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { emitRow } from './lib/rows.js';
 import { readWorkbook } from '../src/adapters/xlsx.js';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder } from '../src/core/folder.js';
@@ -193,6 +194,14 @@ async function main(): Promise<void> {
       const bestA = Math.min(...ours.map((m) => m.ms));
       const bestB = Math.min(...floor.map((m) => m.ms));
       const ms = (x: number, best: number) => `${x.toFixed(0)} (${best.toFixed(0)}) ms`;
+      emitRow({
+        path: `import, ${rows.toLocaleString('en-GB')} rows`,
+        clinsafe: `${(a / 1000).toFixed(2)} s`,
+        floor: `exceljs streaming reader: ${(b / 1000).toFixed(2)} s, ${mb(Math.max(...floor.map((m) => m.peakMB)))}`,
+        ratio: a / b,
+        peakMiB: Math.max(...ours.map((m) => m.peakMB)),
+        goal: 1.5,
+      });
       console.log(
         `${String(rows).padEnd(8)}${`${(bytes.length / 1048576).toFixed(1)} MB`.padStart(9)}${ms(a, bestA).padStart(17)}${ms(b, bestB).padStart(17)}${`${(a / b).toFixed(2)} (${(bestA / bestB).toFixed(2)})×`.padStart(14)}${mb(Math.max(...ours.map((m) => m.peakMB))).padStart(15)}${mb(Math.max(...floor.map((m) => m.peakMB))).padStart(12)}  ${ours[0]!.outcome}`,
       );

@@ -9,6 +9,7 @@ import type { Root, RootContent, PhrasingContent } from 'mdast';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { serializeMarkdown } from '../src/core/markdown-serializer.js';
+import { emitRow } from './lib/rows.js';
 import { code, heading, inlineCode, list, paragraph, root, strong, table } from '../src/core/markdown.js';
 
 const HAZARDS = Number(process.env.BENCH_HAZARDS ?? 1000);
@@ -99,3 +100,11 @@ console.log(row('floor: no escaping (naive)', floor));
 console.log(row('clinsafe serializeMarkdown', fast));
 console.log(row('clinsafe, tables aligned', fastAligned));
 console.log(row('mdast-util-to-markdown (before)', reference));
+emitRow({
+  path: `Markdown serialisation, ${HAZARDS} hazards`,
+  clinsafe: `${fast.ms.toFixed(0)} ms`,
+  floor: `no-escaping serialiser: ${floor.ms.toFixed(0)} ms`,
+  ratio: fast.ms / floor.ms,
+  peakMiB: process.resourceUsage().maxRSS / 1024,
+  goal: 2,
+});

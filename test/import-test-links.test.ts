@@ -14,6 +14,7 @@ import { parseTestLinkLine, testLinkLine } from '../src/core/evidence.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
 import { hazardLogXlsx } from '../src/export/hazard-log-table.js';
 import { importHazardLog } from '../src/import/nhs.js';
+import { hazardYaml, hazardYamlDocument } from '../src/import/write.js';
 import { cli } from './helpers/cli.js';
 import { EXAMPLE_PRODUCT, emptyRepo, type TempRepo } from './helpers/repo.js';
 
@@ -63,6 +64,43 @@ describe('test links through the hazard-log workbook', () => {
     const file = readdirSync(join(r.dir, 'back/hazards')).find((f) => f.startsWith('H-001-'))!;
     const yml = readFileSync(join(r.dir, 'back/hazards', file), 'utf8');
     expect(yml).toContain('    tests:\n      - test/patient-context.spec.ts\n      - file: test/patient-context.spec.ts\n        name: ');
+  });
+
+  it('the hazard file writer gives the same bytes as yaml’s document model for test links of every form', () => {
+    const base = {
+      id: 'H-001',
+      title: 'T',
+      description: 'D',
+      clinicalImpact: 'C',
+      causes: [],
+      existingControls: [],
+      initial: { severity: 'Major', likelihood: 'Low' },
+      residual: { severity: 'Major', likelihood: 'Low' },
+      status: 'open' as const,
+      operationalConstraints: [],
+      actions: [],
+      assumptions: [],
+      triggers: { paths: [], labels: [] },
+    };
+    const hazard = {
+      ...base,
+      controls: [
+        {
+          id: 'H-001-C01',
+          description: 'c',
+          type: 'design' as const,
+          owner: 'manufacturer',
+          status: 'verified' as const,
+          causes: [],
+          evidence: ['test/a.spec.ts'],
+          tests: ['test/a.spec.ts::a > *', { file: 'test/b.spec.ts', name: 'b: "x" #1' }, { tag: 'H-001-C01' }, '{odd} name: #x'],
+        },
+      ],
+    };
+    expect(hazardYaml(hazard as never)).toBe(hazardYamlDocument(hazard as never));
+    expect(hazardYaml(hazard as never)).toContain(
+      '    tests:\n      - test/a.spec.ts::a > *\n      - file: test/b.spec.ts\n        name: \'b: "x" #1\'\n      - tag: H-001-C01\n',
+    );
   });
 
   it('a link for a control the hazard log does not list, or a line that is not one, is reported and the import is incomplete', async () => {

@@ -126,6 +126,18 @@ describe('workflow_run.completed in app mode', () => {
     expect(app.github.writes()).toEqual([]);
   });
 
+  it('an installation that refuses the artifact listing (no actions: read yet): the delivery succeeds and nothing is written', async () => {
+    await app.deliver('pull_request', opened());
+    app.github.on('GET', '/repos/acme/medrec/actions/runs/{id}/artifacts', () => ({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    }));
+    const writes = app.github.writes().length;
+    const res = await app.deliver('workflow_run', workflowRun(4242, [{ number: pr.number, head: { sha: head } }]));
+    expect([200, 202]).toContain(res.status);
+    expect(app.github.writes().length).toBe(writes);
+  });
+
   it("a fork's run (GitHub lists no pull request) finds the open pull request by its head", async () => {
     await app.deliver('pull_request', opened());
     mockActions(app.github, [await ciRun(4343)]);

@@ -44,10 +44,19 @@ export function registerWorkflowRuns(app: Probot, ctx: AppContext, gate: GatePor
     if (!/^[0-9a-f]{40}$/i.test(run.head_sha ?? '')) return;
     const client = context.octokit as unknown as GitHubClient;
     const repo: RepoRef = { owner: payload.repository.owner.login, repo: payload.repository.name };
-    // Only a run that recorded evidence for its head commit can change the comment.
-    const uploaded = (await runArtifacts(client, repo, run.id, evidenceArtifactName(run.head_sha))).filter((a) => !a.expired);
-    if (uploaded.length === 0) return;
-    const numbers = await pullsOf(client, repo, run);
+    // Only a run that recorded evidence for its head commit can change the comment. A refusal here
+    // (an installation that has not granted actions: read yet) changes nothing the gate wrote: logged.
+    let numbers: number[];
+    try {
+      const uploaded = (await runArtifacts(client, repo, run.id, evidenceArtifactName(run.head_sha))).filter((a) => !a.expired);
+      if (uploaded.length === 0) return;
+      numbers = await pullsOf(client, repo, run);
+    } catch (e) {
+      context.log.warn(
+        `clinsafe: workflow run ${run.id}: could not look for test results of ${run.head_sha.slice(0, 7)}: ${(e as Error)?.message ?? String(e)}`,
+      );
+      return;
+    }
     if (numbers.length === 0) return;
     const bot = await ctx.botLogin(app);
     for (const n of numbers)

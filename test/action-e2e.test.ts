@@ -196,7 +196,12 @@ describe('the README recipe', () => {
       expect(HANDLED[event], event).toBeDefined();
       for (const t of spec?.types ?? []) expect(HANDLED[event], `${event}.${t}`).toContain(t);
     }
-    expect(gate.on.workflow_run!.workflows).toEqual([trigger.name]);
+    // The review trigger, and the CI workflow of docs/evidence.md that records test results for the head commit.
+    const evidenceDoc = readFileSync(join(REPO_ROOT, 'docs/evidence.md'), 'utf8');
+    const ci = parse(/```yaml\n(name: [\s\S]*?)```/.exec(evidenceDoc)![1]!) as { name: string; on: Record<string, unknown> };
+    expect(Object.keys(ci.on)).toContain('pull_request');
+    expect(gate.on.workflow_run!.workflows).toEqual([trigger.name, ci.name]);
+    expect((gate.permissions as Record<string, string>).actions).toBe('read');
     const steps = Object.values(gate.jobs).flatMap((j) => j.steps);
     expect(steps.some((s) => String(s.uses ?? '').startsWith('actions/checkout'))).toBe(false);
     expect(steps.some((s) => 'run' in s)).toBe(false);

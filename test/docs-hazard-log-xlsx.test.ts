@@ -70,7 +70,11 @@ describe('hazard-log workbook', () => {
   it('keeps trigger globs and the draft flag on the Developer sheet, and import reads them back', async () => {
     const bytes = await hazardLogXlsx(folder, { release });
     const dev = values((await open(bytes)).getWorksheet('Developer')!);
-    expect(dev[0]).toEqual(['Num', 'Draft', 'Trigger paths', 'Trigger labels']);
+    expect(dev[0]).toEqual(['Num', 'Draft', 'Trigger paths', 'Trigger labels', 'Control tests']);
+    // Each control's test links (issue 15), one "CONTROL: link" line each (test/import-test-links.test.ts reads them back).
+    expect(dev.find((r) => r[0] === 'H-004')![4]).toBe(
+      'H-004-C01: test/dose-units.spec.ts::dose units (H-004) > *\nH-004-C01: test/gp-connect-mapper.spec.ts',
+    );
     const h4 = folder.hazards.find((h) => h.id === 'H-004')!;
     expect(h4.triggers.paths.length).toBeGreaterThan(0);
     expect(dev.find((r) => r[0] === 'H-004')![2]).toBe(h4.triggers.paths.join('\n'));

@@ -34,6 +34,7 @@ import type { Review } from '../src/core/approval.js';
 import { buildDocuments, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
 import { readJUnitFiles } from '../src/adapters/junit.js';
 import { matchEvidence } from '../src/core/evidence.js';
+import { headEvidence, type HeadEvidenceLookup } from '../src/core/head-evidence.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 const DIR = 'clinical-safety';
@@ -427,5 +428,45 @@ describe('the release documents of the example product', () => {
   it('rejected by a CSO (the CSCR says so)', async () => {
     const docs = await markdown(rejected, false); // no test results supplied: the CSCR says so
     await expect(docs.get('cscr.md')).toMatchFileSnapshot(golden('rejected-cscr'));
+  });
+});
+
+describe('the gate comment: test results on the head commit (issue 15)', () => {
+  /** The fixture's real JUnit report, as the CI recorded it for the pull request's head commit. */
+  const recorded = (): HeadEvidenceLookup => ({
+    record: matchEvidence({
+      hazards: folder.hazards,
+      results: readJUnitFiles([{ path: join(EXAMPLE_PRODUCT, 'reports/junit/vitest.xml'), label: 'reports/junit/vitest.xml' }])[0]!.cases,
+      reports: 1,
+      commit: HEAD,
+      when: '2026-11-29T10:05:00Z',
+      where: RUN_URL,
+    }),
+  });
+  // The GP Connect mapper touches H-002, H-003 and H-004, whose controls link tests.
+  const mapperPull = () => gate({ changes: [{ status: 'modified', filename: 'src/gp-connect/mapper.ts' }] });
+  const comment = (r: GateResult, lookup: HeadEvidenceLookup) =>
+    renderGateComment(r, { prNumber: 12, runUrl: RUN_URL, headEvidence: headEvidence(r.impacted, folder.hazards, HEAD, lookup)! });
+
+  it('results: a failing control named, each linked test that did not pass listed', async () => {
+    const r = mapperPull();
+    expect(r.decision).toBe('pending');
+    await expect(comment(r, recorded())).toMatchFileSnapshot(golden('gate-comment-head-evidence-results'));
+  });
+
+  it('every linked test passed (approved by a CSO)', async () => {
+    const r = gate({ changes: [{ status: 'modified', filename: 'src/medications/dose.ts' }], reviews: [approvedBy('dr-tom-hughes')] });
+    expect(r.decision).toBe('approved');
+    await expect(comment(r, recorded())).toMatchFileSnapshot(golden('gate-comment-head-evidence-passed'));
+  });
+
+  it('no results recorded yet, and results that could not be read', async () => {
+    const r = mapperPull();
+    await expect(comment(r, { absent: `no artifact named clinsafe-evidence-${HEAD}` })).toMatchFileSnapshot(
+      golden('gate-comment-head-evidence-absent'),
+    );
+    await expect(comment(r, { problem: `evidence.json in the artifact clinsafe-evidence-${HEAD} is not JSON` })).toMatchFileSnapshot(
+      golden('gate-comment-head-evidence-unreadable'),
+    );
   });
 });

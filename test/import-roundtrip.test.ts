@@ -85,8 +85,8 @@ describe('import → export → import yields the same folder', () => {
         ...(deliveredResidual
           ? { deliveredResidual: { severity: deliveredResidual.severity, likelihood: deliveredResidual.likelihood } }
           : {}),
-        // Test links (issue 15) live in the YAML only: the NHS hazard log layout has no column to carry them back.
-        controls: h.controls.map(({ tests: _tests, ...c }) => ({
+        // Test links (issue 15) come back from the Developer sheet, as written.
+        controls: h.controls.map((c) => ({
           ...c,
           owner: c.owner.toLowerCase() === 'manufacturer' ? 'manufacturer' : c.owner,
         })),

@@ -12,6 +12,7 @@ import type { GitHubClient } from '../github/client.js';
 import { ensureComment, ensureIssue } from '../github/idempotent-writes.js';
 import { registerPulls } from './pulls.js';
 import { registerReleases } from './release.js';
+import { registerWorkflowRuns } from './workflow-runs.js';
 
 export type { AppContext, AppDeps } from './context.js';
 
@@ -106,6 +107,7 @@ export function clinsafeApp(deps: AppDeps): ApplicationFunction {
     });
 
     if (deps.gate) registerPulls(app, ctx, deps.gate, deps.gateMode ?? 'status');
+    if (deps.gate) registerWorkflowRuns(app, ctx, deps.gate, deps.gateMode ?? 'status');
     if (deps.gate && deps.docs) registerReleases(app, ctx, { gate: deps.gate, docs: deps.docs });
   };
 }

@@ -361,3 +361,36 @@ export function runUrlFromEnv(env: Record<string, string | undefined>): string |
   const attempt = env.GITHUB_RUN_ATTEMPT;
   return `${server}/${repo}/actions/runs/${run}${attempt && /^\d+$/.test(attempt) && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
+
+const NEEDS_JSON = /^[\s{"]|\s$|[\r\n]/;
+
+/**
+ * One test link as a line of text, for the hazard-log workbook's Developer sheet (read back by
+ * `clinsafe import`): the string form as written; an object, or a string that would not survive a
+ * line of a cell (leading `{` or `"`, surrounding spaces, a line break), as JSON.
+ */
+export function testLinkLine(entry: string | TestLink): string {
+  if (typeof entry === 'string') return NEEDS_JSON.test(entry) ? JSON.stringify(entry) : entry;
+  return JSON.stringify({
+    ...(entry.file !== undefined ? { file: entry.file } : {}),
+    ...(entry.name !== undefined ? { name: entry.name } : {}),
+    ...(entry.tag !== undefined ? { tag: entry.tag } : {}),
+  });
+}
+
+/** The link a `testLinkLine` wrote; undefined when the text is not one. */
+export function parseTestLinkLine(line: string): string | TestLink | undefined {
+  if (!/^[{"]/.test(line)) return line;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof v === 'string') return v;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (Object.keys(o).some((k) => k !== 'file' && k !== 'name' && k !== 'tag') || Object.keys(o).length === 0) return undefined;
+  if (Object.values(o).some((x) => typeof x !== 'string')) return undefined;
+  return o as TestLink;
+}

@@ -7,6 +7,8 @@
 import type { PhrasingContent, Root, RootContent } from 'mdast';
 import { describeContribution, describeIgnored, describeKept } from './approval.js';
 import type { GateResult } from './gate.js';
+import { headEvidenceBlock } from './gate-comment-evidence.js';
+import type { HeadEvidence } from './head-evidence.js';
 import { details, heading, inlineCode, list, markerNode, paragraph, root, serialize, strong, table, text } from './markdown.js';
 import {
   capped,
@@ -32,6 +34,8 @@ export interface GateCommentContext {
   compact?: boolean;
   /** The review request the gate made of the roster's CSOs: who was asked, or why nobody could be. */
   reviewRequest?: ReviewRequest;
+  /** Test results on the head commit for the impacted controls that link tests (issue 15); information only. */
+  headEvidence?: HeadEvidence;
 }
 
 export type { ReviewRequest };
@@ -278,6 +282,8 @@ export function gateCommentTree(r: GateResult, ctx: GateCommentContext = {}): Ro
     else if (ctx.compact) out.push(paragraph(`${r.reverify.length} evidence files (run clinsafe check locally for the list).`));
     else out.push(...details(`${r.reverify.length} evidence files`, [body]));
   }
+
+  out.push(...headEvidenceBlock(ctx.headEvidence, ctx.compact));
 
   if (r.decision !== 'not-required' && r.decision !== 'approved') out.push(...approveBlock(r, ctx));
   if (ctx.prNumber !== undefined) out.push(markerNode('gate-comment', `pr-${ctx.prNumber}`));

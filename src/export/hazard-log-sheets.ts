@@ -3,9 +3,10 @@
  * commit, status draft/approved, approver) with the version history — the CSO approves each
  * version of the hazard log (DCB0129 3.3.2) — the print set-up (A4 landscape, header row repeated,
  * fit to width), a filled header, risk cells coloured by rating, and the developer-only columns
- * (trigger globs, draft flag) on a sheet of their own. `clinsafe import` reads that sheet back.
+ * (trigger globs, draft flag, each control's test links) on a sheet of their own. `clinsafe import` reads that sheet back.
  */
 import type ExcelJS from 'exceljs';
+import { testLinkLine } from '../core/evidence.js';
 import type { SafetyFolder } from '../core/folder.js';
 import type { RiskScheme } from '../core/risk.js';
 
@@ -13,7 +14,7 @@ export const COVER_SHEET = 'Cover';
 export const DEVELOPER_SHEET = 'Developer';
 /** Columns only developers need: they move from the hazard-log sheet to the Developer sheet. */
 export const DEVELOPER_KEYS = ['draft', 'triggerPaths', 'triggerLabels'] as const;
-export const DEVELOPER_HEADER = ['Num', 'Draft', 'Trigger paths', 'Trigger labels'] as const;
+export const DEVELOPER_HEADER = ['Num', 'Draft', 'Trigger paths', 'Trigger labels', 'Control tests'] as const;
 
 /** The release a workbook is issued for, and its approval; absent for a plain export. */
 export interface HazardLogIssue {
@@ -112,13 +113,18 @@ export function addCoverSheet(wb: ExcelJS.Workbook, folder: SafetyFolder, issue:
   ws.pageSetup.orientation = 'portrait';
 }
 
+/** Each control's test links (issue 15), one `CONTROL: link` line each (core/evidence.ts testLinkLine); `clinsafe import` reads them back. */
+function controlTestsCell(h: SafetyFolder['hazards'][number]): string {
+  return h.controls.flatMap((c) => (c.tests ?? []).map((t) => `${c.id}: ${testLinkLine(t)}`)).join('\n');
+}
+
 /** The developer-only columns, one row per hazard, on their own sheet. */
 export function addDeveloperSheet(wb: ExcelJS.Workbook, folder: SafetyFolder): void {
   const ws = wb.addWorksheet(DEVELOPER_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  ws.columns = [{ width: 10 }, { width: 8 }, { width: 50 }, { width: 24 }];
+  ws.columns = [{ width: 10 }, { width: 8 }, { width: 50 }, { width: 24 }, { width: 70 }];
   ws.addRow([...DEVELOPER_HEADER]);
   for (const h of folder.hazards)
-    ws.addRow([h.id, h.draft ? 'yes' : '', h.triggers.paths.join('\n'), h.triggers.labels.join('\n')]).alignment = {
+    ws.addRow([h.id, h.draft ? 'yes' : '', h.triggers.paths.join('\n'), h.triggers.labels.join('\n'), controlTestsCell(h)]).alignment = {
       wrapText: true,
       vertical: 'top',
     };

@@ -3,6 +3,7 @@
  * bootstrap rule, gather the facts, decide with the pure core — then re-read the pull request and
  * refuse the verdict if the head or the base moved meanwhile. Writes nothing but "pending".
  */
+import type { EvidenceHazard } from '../core/evidence.js';
 import { DEFAULT_STATUS_CONTEXT, evaluateGate, type GateResult, type Review } from '../core/gate.js';
 import { explainApiError } from '../github/api/errors.js';
 import { getDefaultBranch } from '../github/api/get-default-branch.js';
@@ -22,7 +23,7 @@ export interface JudgeOptions {
 
 /** What the facts said, before anything is written. */
 export type Verdict =
-  | { kind: 'decided'; result: GateResult; pr: PullInfo; reviews: Review[] }
+  | { kind: 'decided'; result: GateResult; pr: PullInfo; reviews: Review[]; headHazards?: EvidenceHazard[] }
   | { kind: 'not-yet-active'; pr: PullInfo; addsFolder: boolean; safetyDir: string }
   | { kind: 'problem'; problem: string; context?: string }
   | { kind: 'moved'; why: string };
@@ -51,7 +52,8 @@ export async function judge(c: GitHubClient, repo: RepoRef, pr: PullInfo, opts: 
     // A configured context is marked pending as soon as the base configuration names it.
     await writer.pending(context);
     const facts = await collectPullFacts(c, repo, pr, base, safetyDir, blobCache);
-    return { kind: 'decided', result: evaluateGate(facts), pr, reviews: facts.reviews };
+    const headHazards = (facts.head.folder ?? facts.base.folder)?.hazards; // which tests controls link at the head (issue 15)
+    return { kind: 'decided', result: evaluateGate(facts), pr, reviews: facts.reviews, ...(headHazards ? { headHazards } : {}) };
   } catch (e) {
     return { kind: 'problem', problem: problemOf(e, 'collecting the pull request facts'), ...(context ? { context } : {}) };
   }

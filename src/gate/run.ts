@@ -12,6 +12,7 @@
  */
 import { DEFAULT_STATUS_CONTEXT, statusFor, type GateDecision, type GateResult } from '../core/gate.js';
 import { gateProblemTree, noLongerImpactedTree, renderGateComment, type ReviewRequest } from '../core/gate-comment.js';
+import type { HeadEvidence } from '../core/head-evidence.js';
 import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
 import type { Root } from 'mdast';
@@ -21,6 +22,7 @@ import type { StatusReport } from '../github/api/set-commit-status.js';
 import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sticky-comment.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
+import { headEvidenceFor } from './head-evidence.js';
 import { judgeStable, problemOf, type Verdict } from './judge.js';
 import { requestCsoReview } from './review-request.js';
 import { StatusWriter } from './status-writer.js';
@@ -65,12 +67,21 @@ export interface GateOutcome {
   notYetActive?: boolean;
 }
 
-function commentFor(v: Verdict, n: number, reviewRequest?: ReviewRequest): { body?: string; create: boolean; full?: string } {
+function commentFor(
+  v: Verdict,
+  n: number,
+  reviewRequest?: ReviewRequest,
+  headEvidence?: HeadEvidence,
+): { body?: string; create: boolean; full?: string } {
   const s = (t: Root) => serialize(t);
   switch (v.kind) {
     case 'decided': {
       const impacted = v.result.decision !== 'not-required';
-      const full = renderGateComment(v.result, { prNumber: n, ...(reviewRequest ? { reviewRequest } : {}) });
+      const full = renderGateComment(v.result, {
+        prNumber: n,
+        ...(reviewRequest ? { reviewRequest } : {}),
+        ...(headEvidence ? { headEvidence } : {}),
+      });
       return { body: impacted ? full : s(noLongerImpactedTree(n)), create: impacted, full };
     }
     case 'not-yet-active':
@@ -167,6 +178,10 @@ export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number
   return outcome;
 }
 
+function evidenceWanted(v: Verdict): v is Extract<Verdict, { kind: 'decided' }> {
+  return v.kind === 'decided' && v.result.decision !== 'not-required' && v.result.decision !== 'error';
+}
+
 /** Comment, label and the decision on the one head SHA; any failure here turns the decision into failure. */
 async function publish(
   c: GitHubClient,
@@ -179,7 +194,11 @@ async function publish(
 ): Promise<void> {
   // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
   const reviewRequest = verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result) : undefined;
-  const comment = commentFor(verdict, pullNumber, reviewRequest);
+  // Test results on the head commit, for the CSO (issue 15): looked up only when an impacted control links tests; never decides.
+  const headEvidence = evidenceWanted(verdict)
+    ? await headEvidenceFor(c, repo, writer.sha, verdict.result.impacted, verdict.headHazards ?? [])
+    : undefined;
+  const comment = commentFor(verdict, pullNumber, reviewRequest, headEvidence);
   outcome.commentBody = comment.full ?? comment.body;
   try {
     outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', `pr-${pullNumber}`, comment.body!, {

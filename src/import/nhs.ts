@@ -11,7 +11,7 @@
  * are met, in that order.
  */
 import { cellRef, type WorkbookData } from '../core/workbook.js';
-import { developerColumns } from './developer-sheet.js';
+import { applyTestLinks, developerColumns } from './developer-sheet.js';
 import { assessHazard } from './steps/assessment.js';
 import { groupByHazard, type HazardBuild, type ImportContext } from './steps/context.js';
 import { readControlsAndActions } from './steps/controls.js';
@@ -74,6 +74,7 @@ export function importHazardLog(wb: WorkbookData, opts: ImportOptions): ImportRe
     const dev = developer.get(h.id);
     if (dev?.draft) h.draft = true;
     if (dev && !h.triggers.paths.length && !h.triggers.labels.length) h.triggers = { paths: dev.paths, labels: dev.labels };
+    if (dev) applyTestLinks(h, dev, findings);
   }
   const hazards = builds.map((b) => b.hazard).filter((h) => h.initial.severity && h.residual.severity);
 

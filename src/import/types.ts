@@ -32,6 +32,8 @@ export interface ImportedControl {
   status: ImportedControlStatus;
   causes: string[];
   evidence: string[];
+  /** Test links (issue 15), read back from the Developer sheet of clinsafe's own export. */
+  tests?: (string | { file?: string; name?: string; tag?: string })[];
   introducedIn?: string;
 }
 

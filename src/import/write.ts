@@ -41,6 +41,7 @@ export function hazardYamlDocument(h: ImportedHazard): string {
       const out: Record<string, unknown> = { id: c.id, description: c.description, type: c.type, owner: c.owner, status: c.status };
       if (c.causes.length) out.causes = c.causes;
       if (c.evidence.length) out.evidence = c.evidence;
+      if (c.tests?.length) out.tests = c.tests.map((t) => (typeof t === 'string' ? t : { ...t }));
       if (c.introducedIn !== undefined) out.introducedIn = c.introducedIn;
       return out;
     });
@@ -119,6 +120,18 @@ class HazardWriter {
   inline(indent: number, key: string, items: readonly string[]): void {
     this.line(indent, `${key}: [${items.join(', ')}]`);
   }
+  /** Test links: a string as a list item, an object as a mapping item (file, name, tag in that order). */
+  links(indent: number, key: string, items: readonly (string | { file?: string; name?: string; tag?: string })[]): void {
+    this.key(indent, key);
+    for (const i of items) {
+      if (typeof i === 'string') {
+        this.line(indent + 2, `- ${scalar(i, indent + 2)}`);
+        continue;
+      }
+      this.dashAt = indent + 2;
+      for (const k of ['file', 'name', 'tag'] as const) if (i[k] !== undefined) this.field(indent + 4, k, i[k]);
+    }
+  }
   key(indent: number, key: string): void {
     this.line(indent, `${key}:`);
   }
@@ -146,6 +159,7 @@ function writeControl(c: ImportedHazard['controls'][number], w: HazardWriter, at
   w.field(at, 'status', c.status);
   if (c.causes.length) w.inline(at, 'causes', c.causes);
   if (c.evidence.length) w.list(at, 'evidence', c.evidence);
+  if (c.tests?.length) w.links(at, 'tests', c.tests);
   if (c.introducedIn !== undefined) w.field(at, 'introducedIn', c.introducedIn);
 }
 

@@ -62,6 +62,16 @@ export function mockActions(gh: MockGitHub, runs: MockRun[]): void {
     const list = run.artifacts.filter((a) => !name || a.name === name).map((a) => artifactJson(run, a));
     return { status: 200, body: { total_count: list.length, artifacts: list } };
   });
+  // The repository's artifacts by name (newest first), as the gate looks up a head commit's record.
+  gh.on('GET', `${repoPath}/actions/artifacts`, (req) => {
+    const name = req.query.get('name');
+    const per = Number(req.query.get('per_page') ?? 30);
+    const list = runs
+      .flatMap((r) => r.artifacts.filter((a) => !name || a.name === name).map((a) => artifactJson(r, a)))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .slice(0, per);
+    return { status: 200, body: { total_count: list.length, artifacts: list } };
+  });
   gh.on('GET', `${repoPath}/actions/artifacts/{id}/zip`, (_req, p) => {
     const found = runs.flatMap((r) => r.artifacts).find((a) => a.id === Number(p.id));
     if (!found) return { status: 404, body: { message: 'Not Found' } };

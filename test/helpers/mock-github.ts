@@ -210,6 +210,7 @@ export class MockGitHub {
     // Issues
     // No CI evidence unless a test serves some (test/helpers/mock-actions.ts): no workflow run of any commit.
     this.on('GET', `${repoPath}/actions/runs`, () => ({ status: 200, body: { total_count: 0, workflow_runs: [] } }));
+    this.on('GET', `${repoPath}/actions/artifacts`, () => ({ status: 200, body: { total_count: 0, artifacts: [] } }));
     this.on('GET', `${repoPath}/issues`, (req) => {
       const creator = req.query.get('creator');
       const state = req.query.get('state') ?? 'open';

@@ -13,6 +13,7 @@ import { FORMATS, TemplateError, type Artefact, type Format, type ReleaseInfo } 
 import { buildRelease, releaseFolder } from '../../usecases/build-release.js';
 import { collectEvidence, EvidenceInputError } from '../../usecases/record-evidence.js';
 import { type CliIO, UsageError } from '../io.js';
+import { dirtyRefusal, untrackedWarning, workTreeState } from './report-worktree.js';
 
 export function parseFormats(value: string | undefined): Format[] {
   if (!value) return [...FORMATS];
@@ -153,6 +154,12 @@ async function evidenceFor(
     return {
       missing: `The JUnit reports given with --junit are taken to come from the work tree's HEAD (${head}), not from the release commit ${commit}: they are not evidence for this release. Check out the release commit, run the tests, and run clinsafe report again.`,
     };
+  // Reports of a work tree with uncommitted changes are not results of the release commit: refuse (report-worktree.ts).
+  const tree = workTreeState(root, io.cwd, opts.junit, opts.out);
+  const refusal = dirtyRefusal(tree, commit);
+  if (refusal) throw new UsageError(refusal);
+  const untracked = untrackedWarning(tree);
+  if (untracked) io.err(untracked);
   try {
     // The record's time comes from the reports, so the same reports give byte-identical documents.
     const record = await collectEvidence({
@@ -187,7 +194,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--document-version <version>', 'document version (default: the release tag)')
     .option(
       '--junit <glob>',
-      "JUnit XML reports of the tests run on this checkout (repeatable), e.g. 'reports/**/*.xml'; evidence only when HEAD is the release commit",
+      "JUnit XML reports of the tests run on this checkout (repeatable), e.g. 'reports/**/*.xml'; evidence only when HEAD is the release commit; refused when tracked files have uncommitted changes",
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
     .option(

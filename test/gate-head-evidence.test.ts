@@ -137,6 +137,16 @@ describe('the gate comment: test results on the head commit', () => {
     );
   });
 
+  it("an artifact named for the head but uploaded by another commit's run is not looked at", async () => {
+    // Any workflow can name its artifact clinsafe-evidence-<any SHA>: only a run of the head itself counts.
+    const head = pullWith('src/gp-connect/mapper.ts');
+    const forged = await ciArtifact(head);
+    mockActions(gh, [{ ...forged, head_sha: base }]);
+    await gate();
+    expect(gh.comments[0]!.body).toContain(`**No test results recorded for head commit** \`${head.slice(0, 7)}\` **yet.**`);
+    expect(actionsRequests().map((r) => r.path)).toEqual(['/repos/acme/medrec/actions/artifacts']);
+  });
+
   it('an unreadable artifact or a failing API: "could not read test results", never a pass, never a gate failure', async () => {
     const head = pullWith('src/gp-connect/mapper.ts');
     mockActions(gh, [await ciArtifact(head, 502, { 'evidence.json': '{ not json' })]);

@@ -41,7 +41,7 @@ export async function lookUpHeadEvidence(
     return { problem: explain(e, `listing the artifacts named ${name}`) };
   }
   const usable = artifacts
-    .filter((a) => !a.expired && (!a.workflow_run?.head_sha || a.workflow_run.head_sha === sha))
+    .filter((a) => !a.expired && a.workflow_run?.head_sha === sha)
     .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
   const artifact = usable[0];
   if (!artifact)

@@ -1,0 +1,72 @@
+/**
+ * The Action's cold start (issue 13) against actions/labeler's bundle, measured in the same run.
+ *
+ *   npm run bench:action-start     (RUNS=15 pairs after a warm-up; BENCH_ACTION_BUNDLE=path/index.js
+ *                                   times an existing bundle instead of building one — how "before"
+ *                                   was measured)
+ *
+ * clinsafe's bundle is built from the current source with the real bundle script into a temp folder
+ * (`node scripts/bundle.mjs action --outfile <tmp>/index.js`; never into action/dist). The floor is
+ * labeler v7.0.0's committed dist/index.js (bench/floors/labeler/, with its licence).
+ *
+ * What is measured: a whole `node index.js` process under /usr/bin/time, as the runner starts it, in
+ * an environment with no Actions variables and no inputs, so each exits early and cleanly with an
+ * error annotation and status 1: labeler on its missing `configuration-path` input, clinsafe's gate
+ * mode on the missing GITHUB_EVENT_PATH. Both have loaded and initialised their whole module graph
+ * for the default mode by then, and done no work: the figure is Node's start-up plus reading,
+ * compiling and initialising the bundle (the module-load cost), plus peak resident memory.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { comparePair, printPairs, type Cmd } from './lib/measure.js';
+import { emitRow } from './lib/rows.js';
+import { packageRoot } from '../src/paths.js';
+
+const ROOT = packageRoot();
+const RUNS = Number(process.env.RUNS ?? 15);
+
+/** Only what Node needs: no GITHUB_* or INPUT_* variables, so both actions stop at their first check. */
+const bareEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), LANG: 'C.UTF-8' });
+
+function ourBundle(tmp: string): string {
+  const given = process.env.BENCH_ACTION_BUNDLE;
+  if (given) return given;
+  const outfile = join(tmp, 'index.js');
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), 'action', '--outfile', outfile], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`bundling the Action failed: ${r.stderr}`);
+  return outfile;
+}
+
+const mib = (file: string) => (statSync(file).size / 1048576).toFixed(2);
+
+function main(): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'clinsafe-action-start-'));
+  try {
+    const bundle = ourBundle(tmp);
+    const labeler = join(ROOT, 'bench', 'floors', 'labeler', 'index.js');
+    const ours: Cmd = { name: 'clinsafe Action', argv: [process.execPath, bundle], cwd: tmp, env: bareEnv(), okCodes: [1] };
+    const floor: Cmd = { name: 'actions/labeler v7.0.0', argv: [process.execPath, labeler], cwd: tmp, env: bareEnv(), okCodes: [1] };
+    const node: Cmd = { name: 'node -e 0', argv: [process.execPath, '-e', '0'], cwd: tmp, env: bareEnv() };
+    console.log(`Action cold start: ${RUNS} pairs after a warm-up, alternating; bundle ${mib(bundle)} MiB, labeler's ${mib(labeler)} MiB`);
+    const p = comparePair('Action cold start (gate mode, exits at its first check)', ours, floor, RUNS);
+    const n = comparePair('labeler vs bare Node', floor, node, Math.min(RUNS, 5));
+    printPairs([p, n]);
+    emitRow({
+      path: 'Action cold start (bundle loaded, exits at its first check)',
+      clinsafe: `${p.clinsafe.wall.toFixed(3)} s wall, ${p.clinsafe.cpu.toFixed(3)} s cpu, ${mib(bundle)} MiB bundle`,
+      floor: `actions/labeler v7.0.0 bundle: ${p.floor.wall.toFixed(3)} s wall, ${p.floor.cpu.toFixed(3)} s cpu, ${p.floor.rssMiB.toFixed(0)} MiB peak`,
+      ratio: p.ratioWall,
+      peakMiB: p.clinsafe.rssMiB,
+      goal: 1.0,
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main();

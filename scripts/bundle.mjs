@@ -1,8 +1,11 @@
 /**
- * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
+ * Bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
- *   node scripts/bundle.mjs action  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs action  →  action/dist/index.js + chunk-*.js + pdf/ (fonts) + licenses.txt (committed; CI checks freshness)
  *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
+ *
+ * CLINSAFE_METAFILE=<file> also writes esbuild's metafile of the Action bundle (what each package
+ * weighs; see docs/performance.md, Action cold start).
  *
  * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
  * PDF fonts) and unpacks them once into a cache folder (~/.cache/clinsafe/<version>-<hash>, or

@@ -78,55 +78,67 @@ function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence)
     actionDue: a.due ?? '',
   });
 
-  const rows: Row[] = [];
+  // Each row is an array in column order from the start, its cells written in place: no object
+  // spreads per row (they made a new hidden class per row, which the garbage collector keeps in old
+  // space until its next full collection — memory that grew with the number of rows).
+  const rows: string[][] = [];
+  const row = (...parts: Row[]): string[] => {
+    const cells = toCells(common, ...parts);
+    rows.push(cells);
+    return cells;
+  };
   const usedActions = new Set<number>();
   const usedCauses = new Set<string>();
   for (const c of h.controls) {
     const number = controlNumber(h.id, c.id);
     const linked = h.actions.map((a, i) => [a, i] as const).filter(([a]) => a.control === c.id);
     c.causes.forEach((id) => usedCauses.add(id));
-    const row: Row = {
-      ...causeCell(c.causes),
+    const release = c.introducedIn ?? h.introducedIn ?? '';
+    const [firstAction, ...more] = linked;
+    const cells = row(causeCell(c.causes), {
       control: number ? `${number} ${c.description}` : c.description,
       controlId: c.id,
       controlType: CONTROL_TYPE_LABELS[c.type],
       controlOwner: ownerLabel(folder, c.owner),
       controlStatus: c.status,
       evidence: lines(c.evidence),
-      ...(evidence ? { testResults: controlResultText(evidence, h.id, c.id) } : {}),
-      release: c.introducedIn ?? h.introducedIn ?? '',
-    };
-    const [firstAction, ...more] = linked;
+      release,
+    });
+    if (evidence) put(cells, { testResults: controlResultText(evidence, h.id, c.id) });
     if (firstAction) {
-      Object.assign(row, actionCells(firstAction[0]));
+      put(cells, actionCells(firstAction[0]));
       usedActions.add(firstAction[1]);
     }
-    rows.push(row);
     for (const [a, i] of more) {
-      rows.push({ controlId: c.id, ...actionCells(a), release: c.introducedIn ?? h.introducedIn ?? '' });
+      put(row({ controlId: c.id, release }), actionCells(a));
       usedActions.add(i);
     }
   }
   for (const cause of h.causes) {
-    if (!usedCauses.has(cause.id)) rows.push({ ...causeCell([cause.id]), release: h.introducedIn ?? '' });
+    if (!usedCauses.has(cause.id)) row(causeCell([cause.id]), { release: h.introducedIn ?? '' });
   }
   h.actions.forEach((a, i) => {
-    if (!usedActions.has(i)) rows.push({ ...actionCells(a), release: h.introducedIn ?? '' });
+    if (!usedActions.has(i)) row(actionCells(a), { release: h.introducedIn ?? '' });
   });
-  if (rows.length === 0) rows.push({ release: h.introducedIn ?? '' });
-  return rows.map((r, i) => (i === 0 ? toCells(common, first, r) : toCells(common, r)));
+  if (rows.length === 0) row({ release: h.introducedIn ?? '' });
+  put(rows[0]!, first);
+  return rows;
 }
 
 const COLUMN_INDEX = new Map(HAZARD_LOG_COLUMNS.map((c, i) => [c.key, i]));
 
-/** The cells of one row in column order; a later part's value wins, as in an object spread. */
+/** Write a part's values into a row's cells (the hazard's own columns, a control's, an action's: no two parts share a column). */
+function put(cells: string[], part: Row): void {
+  for (const key in part) {
+    const i = COLUMN_INDEX.get(key as ColumnKey);
+    if (i !== undefined) cells[i] = part[key as ColumnKey] ?? '';
+  }
+}
+
+/** The cells of one row in column order, from its parts. */
 function toCells(...parts: Row[]): string[] {
   const out = new Array<string>(HAZARD_LOG_COLUMNS.length).fill('');
-  for (const part of parts)
-    for (const key in part) {
-      const i = COLUMN_INDEX.get(key as ColumnKey);
-      if (i !== undefined) out[i] = part[key as ColumnKey] ?? '';
-    }
+  for (const part of parts) put(out, part);
   return out;
 }
 

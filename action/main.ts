@@ -15,8 +15,9 @@ import { retryOptions, throttleOptions } from '../src/github/api/client-policy.j
 import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
-import { recordEvidence } from './evidence.js';
-import { releaseSkip, runRelease } from './release.js';
+// The evidence and release modes (JUnit reading, documents, PDF fonts) are loaded only when their
+// mode runs: the gate, run on every pull request, does not pay their start-up (issue 13).
+type ReleaseModule = typeof import('./release.js');
 
 export { HANDLED } from './events.js';
 
@@ -51,7 +52,7 @@ async function report(outcome: GateOutcome): Promise<void> {
 
 export async function main(): Promise<void> {
   const mode = core.getInput('mode').trim() || 'gate';
-  if (mode === 'evidence') return recordEvidence();
+  if (mode === 'evidence') return (await import('./evidence.js')).recordEvidence();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set: this action runs inside a GitHub Actions job');
@@ -95,7 +96,8 @@ export async function main(): Promise<void> {
 
 /** `mode: release`: the documents and the sign-off issue for a published release (action/release.ts). */
 async function releaseMode(eventName: string, payload: unknown): Promise<void> {
-  const p = payload as Parameters<typeof releaseSkip>[1];
+  const { releaseSkip, runRelease } = await import('./release.js');
+  const p = payload as Parameters<ReleaseModule['releaseSkip']>[1];
   const skip = releaseSkip(eventName, p);
   if (skip) {
     if (eventName !== 'release') core.setFailed(`clinsafe release: ${skip}`);

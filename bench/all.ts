@@ -20,7 +20,7 @@ const BENCHES: [string, string[]][] = [
   ['check', []],
   ['gate', []],
   ['app', ['--expose-gc']],
-  ['xlsx', []],
+  ['xlsx', ['--expose-gc']],
   ['import', []],
   ['pdf', []],
   ['release-history', []],

@@ -1,8 +1,11 @@
 /**
- * Single-file bundles, built with esbuild, each with the licences of the third-party code it contains:
+ * Bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
- *   node scripts/bundle.mjs action  →  action/dist/index.js + pdf/ (fonts) + licenses.txt   (committed; CI checks freshness)
+ *   node scripts/bundle.mjs action  →  action/dist/index.js + chunk-*.js + pdf/ (fonts) + licenses.txt (committed; CI checks freshness)
  *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
+ *
+ * CLINSAFE_METAFILE=<file> also writes esbuild's metafile of the Action bundle (what each package
+ * weighs; see docs/performance.md, Action cold start).
  *
  * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
  * PDF fonts) and unpacks them once into a cache folder (~/.cache/clinsafe/<version>-<hash>, or
@@ -11,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -64,6 +67,45 @@ const ACTION_BANNER = [
   'globalThis.__clinsafePdfkitDir = __clinsafeJoin(globalThis.__clinsafePdfDir, "pdfkit");',
 ].join(' ');
 
+/**
+ * What the Action loads at start, trimmed (issue 13, cold start):
+ * - zod's 40-odd message locales: clinsafe only ever uses English (zod configures `en` itself), so
+ *   `zod/v4/locales/index.js` exports only `en`.
+ * - undici (a third of the gate's code): @actions/github and @actions/http-client import `fetch` and
+ *   `ProxyAgent` from it. They get a small module instead: `fetch` is Node's own global fetch
+ *   (undici inside Node) unless a proxy dispatcher is passed; the bundled undici (a chunk of its
+ *   own) is loaded at start only when the runner has a proxy configured — the same variables
+ *   @actions/http-client reads to decide whether to make a ProxyAgent — and then serves both, as
+ *   it did before.
+ */
+const UNDICI_SHIM = 'clinsafe-undici-on-demand';
+function undiciShim() {
+  const real = JSON.stringify(join(ROOT, 'node_modules', 'undici', 'index.js'));
+  return [
+    `const proxied = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((k) => process.env[k]);`,
+    `const undici = proxied ? ((m) => m.default ?? m)(await import(${real})) : undefined;`,
+    `export const fetch = (url, opts) => (opts && opts.dispatcher && undici ? undici.fetch(url, opts) : globalThis.fetch(url, opts));`,
+    `export class ProxyAgent {`,
+    `  constructor(options) {`,
+    `    if (!undici) throw new Error('a proxy was configured after the clinsafe Action started; set https_proxy/http_proxy in the job environment');`,
+    `    return new undici.ProxyAgent(options);`,
+    `  }`,
+    `}`,
+  ].join('\n');
+}
+
+const trimPlugin = {
+  name: 'clinsafe-trim',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: UNDICI_SHIM, namespace: UNDICI_SHIM }));
+    build.onLoad({ filter: /.*/, namespace: UNDICI_SHIM }, () => ({ contents: undiciShim(), loader: 'js', resolveDir: ROOT }));
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: 'js',
+    }));
+  },
+};
+
 const actionPlugin = {
   name: 'clinsafe-action',
   setup(build) {
@@ -79,21 +121,31 @@ const actionPlugin = {
 };
 
 async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
+  // index.js is the gate (every pull request); the evidence and release modes, which action/main.ts
+  // imports only when it runs them, are chunks beside it (chunk-*.js, same folder, so each chunk's
+  // import.meta.url finds pdf/ the same way). Chunks of an earlier build are removed first.
+  const outdir = dirname(outfile);
+  mkdirSync(outdir, { recursive: true });
+  for (const f of readdirSync(outdir)) if (/^chunk-[A-Za-z0-9_-]+\.js$/.test(f)) rmSync(join(outdir, f));
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ['action/main.ts'],
+    entryPoints: { [basename(outfile, '.js')]: 'action/main.ts' },
     bundle: true,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    outfile,
+    outdir,
+    minify: true, // less for Node to read and compile at every start (cold start: issue 13)
     legalComments: 'none', // the licences go to licenses.txt beside the bundle, in full
     logLevel: 'warning',
     banner: { js: ACTION_BANNER },
     define: { __dirname: 'globalThis.__clinsafePdfkitDir' },
-    plugins: [actionPlugin],
+    plugins: [trimPlugin, actionPlugin],
     metafile: true,
   });
+  if (process.env.CLINSAFE_METAFILE) writeFileSync(process.env.CLINSAFE_METAFILE, JSON.stringify(result.metafile));
   // pdfkit reads <__dirname>/data/*.afm and the sRGB profile; the bundle sets __dirname to pdf/pdfkit.
   const pdf = join(dirname(outfile), 'pdf');
   rmSync(pdf, { recursive: true, force: true });

@@ -53,7 +53,7 @@ const STANDS_ON: Record<Layer, Layer[]> = {
 /** Modules that do I/O: never in the core nor in the document layer. */
 const IO_MODULES = [/^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|dgram|tls)$/, /^probot$/, /^@actions\//, /^@?octokit/];
 /** Heavy format libraries, also kept out of the core (documents and adapters use them). */
-const FORMAT_LIBS = [/^exceljs$/, /^pdfmake/, /^pdfkit$/, /^fontkit$/];
+const FORMAT_LIBS = [/^exceljs$/, /^yazl$/, /^pdfmake/, /^pdfkit$/, /^fontkit$/];
 const FORBIDDEN: Partial<Record<Layer, RegExp[]>> = { core: [...IO_MODULES, ...FORMAT_LIBS], documents: IO_MODULES };
 
 const MAX_FILE_LINES = 400;

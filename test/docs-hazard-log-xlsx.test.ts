@@ -41,7 +41,8 @@ describe('hazard-log workbook', () => {
     expect(cover).toContainEqual(['Commit', release.commit]);
     expect(cover).toContainEqual(['Status', 'Approved']);
     expect(cover).toContainEqual(['Approver', 'Dr Amara Okafor (Pharmacist, GPhC 2087654), Clinical Safety Officer, 2026-11-03']);
-    expect(cover).toContainEqual(['v2.3.2', '2026-02-06', '', 'Previous issue']);
+    // no commit is recorded for the previous issue: that cell is blank
+    expect(cover).toContainEqual(['v2.3.2', '2026-02-06', undefined, 'Previous issue']);
     expect(cover).toContainEqual(['v2.4.0', '2026-10-20', '43a898e47702', 'Issued with release v2.4.0']);
     const draft = values((await open(await hazardLogXlsx(folder, { release }))).getWorksheet('Cover')!);
     expect(draft).toContainEqual(['Status', 'DRAFT awaiting CSO sign-off: not approved']);

@@ -2,16 +2,19 @@
  * The hazard-log workbook's own furniture (issue 11 §2 and §4): a cover sheet (product, version,
  * commit, status draft/approved, approver) with the version history — the CSO approves each
  * version of the hazard log (DCB0129 3.3.2) — the print set-up (A4 landscape, header row repeated,
- * fit to width), a filled header, risk cells coloured by rating, and the developer-only columns
- * (trigger globs, draft flag, each control's test links) on a sheet of their own. `clinsafe import` reads that sheet back.
+ * fit to width), a filled header, risk cells coloured by rating, the declared risk matrix, and the
+ * developer-only columns (trigger globs, draft flag, each control's test links) on a sheet of their own. `clinsafe import`
+ * reads that sheet back. Each sheet is a list of rows for ./xlsx-writer.ts.
  */
-import type ExcelJS from 'exceljs';
+import { acceptabilityCriteria, residualQualifier } from '../core/acceptability.js';
 import { testLinkLine } from '../core/evidence.js';
 import type { SafetyFolder } from '../core/folder.js';
 import type { RiskScheme } from '../core/risk.js';
+import type { Style, XRow, XSheet } from './xlsx-writer.js';
 
 export const COVER_SHEET = 'Cover';
 export const DEVELOPER_SHEET = 'Developer';
+export const RISK_MATRIX_SHEET = 'Risk Matrix';
 /** Columns only developers need: they move from the hazard-log sheet to the Developer sheet. */
 export const DEVELOPER_KEYS = ['draft', 'triggerPaths', 'triggerLabels'] as const;
 export const DEVELOPER_HEADER = ['Num', 'Draft', 'Trigger paths', 'Trigger labels', 'Control tests'] as const;
@@ -24,42 +27,11 @@ export interface HazardLogIssue {
     | { state: 'rejected'; by: string; at: string };
 }
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E2EC' } };
-const TONE_FILL = { low: 'FFCCE5D8', medium: 'FFFFF3B0', high: 'FFFFD0A0', unacceptable: 'FFF4B6B0' } as const;
-
-function toneOf(scheme: RiskScheme, value: number): keyof typeof TONE_FILL {
+/** The fill of a rating cell: green, yellow, orange, red by the scheme's thresholds. */
+export function toneOf(scheme: RiskScheme, value: number): Style {
   if (value >= scheme.unacceptableFrom) return 'unacceptable';
   if (value > scheme.justifyFrom) return 'high';
   return value === scheme.justifyFrom ? 'medium' : 'low';
-}
-
-/** A4 landscape, the header row on every page, one page wide. */
-export function printSetup(ws: ExcelJS.Worksheet, titleRows = '1:1'): void {
-  ws.pageSetup = {
-    paperSize: 9,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    printTitlesRow: titleRows,
-    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
-  };
-}
-
-/** Header row filled and bold; rating cells (numbers) filled by the rating's tone. */
-export function styleLogSheet(ws: ExcelJS.Worksheet, scheme: RiskScheme, riskColumns: number[]): void {
-  const header = ws.getRow(1);
-  header.eachCell((c) => {
-    c.fill = HEADER_FILL;
-    c.font = { bold: true };
-  });
-  for (let r = 2; r <= ws.rowCount; r++)
-    for (const col of riskColumns) {
-      const cell = ws.getRow(r).getCell(col);
-      if (typeof cell.value === 'number')
-        cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: TONE_FILL[toneOf(scheme, cell.value)] } };
-    }
-  printSetup(ws);
 }
 
 const statusOf = (issue: HazardLogIssue | undefined): string => {
@@ -68,16 +40,14 @@ const statusOf = (issue: HazardLogIssue | undefined): string => {
   return s.state === 'approved' ? 'Approved' : 'NOT approved: sign-off rejected';
 };
 
-/** The cover sheet: what this workbook is, its status and approver, and its version history. */
-export function addCoverSheet(wb: ExcelJS.Workbook, folder: SafetyFolder, issue: HazardLogIssue | undefined): void {
-  const ws = wb.addWorksheet(COVER_SHEET);
-  ws.columns = [{ width: 26 }, { width: 70 }, { width: 16 }, { width: 50 }];
+const BLANK: XRow = { cells: [] };
+const header = (cells: string[]): XRow => ({ cells, cellStyles: cells.map(() => 'header') });
+
+function coverRows(folder: SafetyFolder, issue: HazardLogIssue | undefined): XRow[] {
   const p = folder.config.product;
   const s = issue?.signOff;
   const r = issue?.release;
-  ws.addRow([`${p.name} hazard log`]).font = { bold: true, size: 14 };
-  ws.addRow([]);
-  const rows: [string, string][] = [
+  const facts: [string, string][] = [
     ['Product', p.name],
     ['Manufacturer', p.manufacturer],
     ['Product version', p.version ?? 'not stated'],
@@ -94,23 +64,18 @@ export function addCoverSheet(wb: ExcelJS.Workbook, folder: SafetyFolder, issue:
           : 'none yet',
     ],
   ];
-  for (const [k, v] of rows) {
-    const row = ws.addRow([k, v]);
-    row.getCell(1).font = { bold: true };
-    row.alignment = { wrapText: true, vertical: 'top' };
-  }
-  ws.addRow([]);
-  ws.addRow(['Version history']).font = { bold: true };
-  const head = ws.addRow(['Version', 'Date', 'Commit', 'Change']);
-  head.eachCell((c) => {
-    c.fill = HEADER_FILL;
-    c.font = { bold: true };
-  });
-  if (r?.previousTag) ws.addRow([r.previousTag, r.previousDate?.slice(0, 10) ?? 'not known', '', 'Previous issue']);
-  if (r) ws.addRow([r.documentVersion ?? r.tag, r.date.slice(0, 10), r.commit.slice(0, 12), `Issued with release ${r.tag}`]);
-  else ws.addRow(['', '', '', 'Exported from the safety folder; not an issued version']);
-  printSetup(ws, '1:1');
-  ws.pageSetup.orientation = 'portrait';
+  const rows: XRow[] = [{ cells: [`${p.name} hazard log`], style: 'title' }, BLANK];
+  for (const [k, v] of facts) rows.push({ cells: [k, v], style: 'wrap', cellStyles: ['boldWrap'] });
+  rows.push(BLANK, { cells: ['Version history'], style: 'bold' }, header(['Version', 'Date', 'Commit', 'Change']));
+  if (r?.previousTag) rows.push({ cells: [r.previousTag, r.previousDate?.slice(0, 10) ?? 'not known', '', 'Previous issue'] });
+  if (r) rows.push({ cells: [r.documentVersion ?? r.tag, r.date.slice(0, 10), r.commit.slice(0, 12), `Issued with release ${r.tag}`] });
+  else rows.push({ cells: ['', '', '', 'Exported from the safety folder; not an issued version'] });
+  return rows;
+}
+
+/** The cover sheet: what this workbook is, its status and approver, and its version history. */
+export function coverSheet(folder: SafetyFolder, issue: HazardLogIssue | undefined): XSheet {
+  return { name: COVER_SHEET, widths: [26, 70, 16, 50], print: 'portrait', rows: coverRows(folder, issue) };
 }
 
 /** Each control's test links (issue 15), one `CONTROL: link` line each (core/evidence.ts testLinkLine); `clinsafe import` reads them back. */
@@ -119,18 +84,76 @@ function controlTestsCell(h: SafetyFolder['hazards'][number]): string {
 }
 
 /** The developer-only columns, one row per hazard, on their own sheet. */
-export function addDeveloperSheet(wb: ExcelJS.Workbook, folder: SafetyFolder): void {
-  const ws = wb.addWorksheet(DEVELOPER_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  ws.columns = [{ width: 10 }, { width: 8 }, { width: 50 }, { width: 24 }, { width: 70 }];
-  ws.addRow([...DEVELOPER_HEADER]);
-  for (const h of folder.hazards)
-    ws.addRow([h.id, h.draft ? 'yes' : '', h.triggers.paths.join('\n'), h.triggers.labels.join('\n'), controlTestsCell(h)]).alignment = {
-      wrapText: true,
-      vertical: 'top',
-    };
-  ws.getRow(1).eachCell((c) => {
-    c.fill = HEADER_FILL;
-    c.font = { bold: true };
-  });
-  printSetup(ws);
+export function developerSheet(folder: SafetyFolder): XSheet {
+  function* rows(): Generator<XRow> {
+    yield header([...DEVELOPER_HEADER]);
+    for (const h of folder.hazards)
+      yield {
+        cells: [h.id, h.draft ? 'yes' : '', h.triggers.paths.join('\n'), h.triggers.labels.join('\n'), controlTestsCell(h)],
+        style: 'wrap',
+      };
+  }
+  return { name: DEVELOPER_SHEET, widths: [10, 8, 50, 24, 70], frozenHeader: true, print: 'landscape', rows: rows() };
+}
+
+/**
+ * The declared risk scheme in force, as the NHS template carries it, with its definitions word for
+ * word (the whole severity ladder by number of patients) and the acceptability criteria; then the
+ * residual risks that count planned controls.
+ */
+export function riskMatrixSheet(folder: SafetyFolder): XSheet {
+  const { scheme } = folder;
+  const rows: XRow[] = [];
+  const bold = (cells: (string | number)[]) => rows.push({ cells, style: 'bold' });
+  const wrap = (cells: (string | number)[]) => rows.push({ cells, style: 'wrap' });
+  bold([scheme.name]);
+  wrap([
+    scheme.source
+      ? `Definitions quoted word for word from the ${scheme.source}.`
+      : 'Scheme declared by the manufacturer in clinsafe.yml; definitions are the manufacturer’s own.',
+  ]);
+  rows.push(BLANK);
+  bold(['Likelihood \\ Severity', ...scheme.severities]);
+  for (const l of [...scheme.likelihoods].reverse())
+    rows.push({ cells: [l, ...scheme.severities.map((s) => scheme.matrix[l]?.[s] ?? '')] });
+  rows.push(BLANK);
+  bold(['Rating', 'Definition', 'Acceptable as a residual risk for release?']);
+  for (const r of [...scheme.ratings].reverse())
+    wrap([
+      r.value,
+      r.meaning,
+      r.value >= scheme.unacceptableFrom
+        ? 'Not acceptable for release'
+        : r.value >= scheme.justifyFrom
+          ? 'Only with a recorded justification that further risk reduction is impractical'
+          : 'Acceptable',
+    ]);
+  rows.push(BLANK);
+  bold(['Acceptability criteria']);
+  for (const c of acceptabilityCriteria(folder)) wrap(['', c]);
+  if (Object.values(scheme.likelihoodMeanings).some(Boolean)) {
+    rows.push(BLANK);
+    bold(['Likelihood', 'Definition']);
+    for (const l of [...scheme.likelihoods].reverse()) wrap([l, scheme.likelihoodMeanings[l] ?? '']);
+  }
+  if (scheme.severityLadder?.length) {
+    rows.push(BLANK);
+    bold(['Severity', 'Consequence', 'Patients affected']);
+    for (const l of scheme.severityLadder)
+      wrap([l.severity, l.consequence, l.patients === 'single' ? 'Single patient' : 'Multiple patients']);
+  } else if (Object.values(scheme.severityMeanings).some(Boolean)) {
+    rows.push(BLANK);
+    bold(['Severity', 'Definition']);
+    for (const l of [...scheme.severities].reverse()) wrap([l, scheme.severityMeanings[l] ?? '']);
+  }
+  const qualified = folder.hazards
+    .filter((h) => h.status !== 'retired')
+    .map((h) => [h.id, residualQualifier(folder, h)] as const)
+    .filter(([, q]) => q);
+  if (qualified.length) {
+    rows.push(BLANK);
+    bold(['Hazard', 'Residual risk and planned controls']);
+    for (const [id, q] of qualified) wrap([id, q]);
+  }
+  return { name: RISK_MATRIX_SHEET, widths: [18, 60, ...scheme.severities.slice(2).map(() => 16)], rows };
 }

@@ -3,16 +3,16 @@
  * Deterministic: the same folder always gives the same bytes. `clinsafe import` reads these back
  * into the same folder (import → export → import round trip).
  */
-import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
-import { acceptabilityCriteria, residualQualifier } from '../core/acceptability.js';
+import { residualQualifier } from '../core/acceptability.js';
 import type { Hazard, SafetyFolder } from '../core/folder.js';
 import { isManufacturerOwner } from '../core/owners.js';
 import { controlResultText, type ReleaseEvidence } from '../core/evidence-release.js';
 import { causeNumber, CONTROL_TYPE_LABELS, controlNumber, HAZARD_LOG_COLUMNS, type ColumnKey } from '../core/nhs-layout.js';
-import { addCoverSheet, addDeveloperSheet, DEVELOPER_KEYS, styleLogSheet, type HazardLogIssue } from './hazard-log-sheets.js';
+import { coverSheet, developerSheet, DEVELOPER_KEYS, riskMatrixSheet, toneOf, type HazardLogIssue } from './hazard-log-sheets.js';
+import { writeXlsx, type Style, type XNote, type XRow, type XSheet } from './xlsx-writer.js';
 
 export type { HazardLogIssue };
+export { RISK_MATRIX_SHEET } from './hazard-log-sheets.js';
 
 type Row = Partial<Record<ColumnKey, string>>;
 
@@ -32,7 +32,7 @@ function ownerLabel(folder: SafetyFolder, owner: string): string {
   return isManufacturerOwner(folder.config, owner) ? manufacturerOwnerCell(folder) : owner;
 }
 
-function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence): Row[] {
+function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence): string[][] {
   const lines = (items: readonly string[]) => items.join('\n');
   const common: Row = {
     hazardId: h.id,
@@ -78,43 +78,68 @@ function hazardRows(folder: SafetyFolder, h: Hazard, evidence?: ReleaseEvidence)
     actionDue: a.due ?? '',
   });
 
-  const rows: Row[] = [];
+  // Each row is an array in column order from the start, its cells written in place: no object
+  // spreads per row (they made a new hidden class per row, which the garbage collector keeps in old
+  // space until its next full collection — memory that grew with the number of rows).
+  const rows: string[][] = [];
+  const row = (...parts: Row[]): string[] => {
+    const cells = toCells(common, ...parts);
+    rows.push(cells);
+    return cells;
+  };
   const usedActions = new Set<number>();
   const usedCauses = new Set<string>();
   for (const c of h.controls) {
     const number = controlNumber(h.id, c.id);
     const linked = h.actions.map((a, i) => [a, i] as const).filter(([a]) => a.control === c.id);
     c.causes.forEach((id) => usedCauses.add(id));
-    const row: Row = {
-      ...causeCell(c.causes),
+    const release = c.introducedIn ?? h.introducedIn ?? '';
+    const [firstAction, ...more] = linked;
+    const cells = row(causeCell(c.causes), {
       control: number ? `${number} ${c.description}` : c.description,
       controlId: c.id,
       controlType: CONTROL_TYPE_LABELS[c.type],
       controlOwner: ownerLabel(folder, c.owner),
       controlStatus: c.status,
       evidence: lines(c.evidence),
-      ...(evidence ? { testResults: controlResultText(evidence, h.id, c.id) } : {}),
-      release: c.introducedIn ?? h.introducedIn ?? '',
-    };
-    const [firstAction, ...more] = linked;
+      release,
+    });
+    if (evidence) put(cells, { testResults: controlResultText(evidence, h.id, c.id) });
     if (firstAction) {
-      Object.assign(row, actionCells(firstAction[0]));
+      put(cells, actionCells(firstAction[0]));
       usedActions.add(firstAction[1]);
     }
-    rows.push(row);
     for (const [a, i] of more) {
-      rows.push({ controlId: c.id, ...actionCells(a), release: c.introducedIn ?? h.introducedIn ?? '' });
+      put(row({ controlId: c.id, release }), actionCells(a));
       usedActions.add(i);
     }
   }
   for (const cause of h.causes) {
-    if (!usedCauses.has(cause.id)) rows.push({ ...causeCell([cause.id]), release: h.introducedIn ?? '' });
+    if (!usedCauses.has(cause.id)) row(causeCell([cause.id]), { release: h.introducedIn ?? '' });
   }
   h.actions.forEach((a, i) => {
-    if (!usedActions.has(i)) rows.push({ ...actionCells(a), release: h.introducedIn ?? '' });
+    if (!usedActions.has(i)) row(actionCells(a), { release: h.introducedIn ?? '' });
   });
-  if (rows.length === 0) rows.push({ release: h.introducedIn ?? '' });
-  return rows.map((r, i) => ({ ...common, ...(i === 0 ? first : {}), ...r }));
+  if (rows.length === 0) row({ release: h.introducedIn ?? '' });
+  put(rows[0]!, first);
+  return rows;
+}
+
+const COLUMN_INDEX = new Map(HAZARD_LOG_COLUMNS.map((c, i) => [c.key, i]));
+
+/** Write a part's values into a row's cells (the hazard's own columns, a control's, an action's: no two parts share a column). */
+function put(cells: string[], part: Row): void {
+  for (const key in part) {
+    const i = COLUMN_INDEX.get(key as ColumnKey);
+    if (i !== undefined) cells[i] = part[key as ColumnKey] ?? '';
+  }
+}
+
+/** The cells of one row in column order, from its parts. */
+function toCells(...parts: Row[]): string[] {
+  const out = new Array<string>(HAZARD_LOG_COLUMNS.length).fill('');
+  for (const part of parts) put(out, part);
+  return out;
 }
 
 /** `dr-login on 2026-11-01: reason` — read back by `clinsafe import` (PLANNED_ACCEPTANCE). */
@@ -122,11 +147,24 @@ export function plannedAcceptanceCell(r: { by: string; on: string; reason: strin
   return `${r.by} on ${r.on}: ${r.reason.replace(/\s+/g, ' ').trim()}`;
 }
 
+/** The hazard log's body rows as text, hazard by hazard, one row per control (a hazard with no controls still gets one row). */
+export function* hazardLogBody(
+  folder: SafetyFolder,
+  evidence?: ReleaseEvidence,
+): Generator<{ hazard: Hazard; first: boolean; cells: string[] }> {
+  for (const h of folder.hazards) {
+    let first = true;
+    for (const cells of hazardRows(folder, h, evidence)) {
+      yield { hazard: h, first, cells };
+      first = false;
+    }
+  }
+}
+
 /** The hazard log as a table of text: header row first; one row per control (a hazard with no controls still gets one row). */
 export function hazardLogRows(folder: SafetyFolder, evidence?: ReleaseEvidence): string[][] {
   const header = HAZARD_LOG_COLUMNS.map((c) => c.header);
-  const body = folder.hazards.flatMap((h) => hazardRows(folder, h, evidence)).map((r) => HAZARD_LOG_COLUMNS.map((c) => r[c.key] ?? ''));
-  return [header, ...body];
+  return [header, ...[...hazardLogBody(folder, evidence)].map((r) => r.cells)];
 }
 
 /** A cell a spreadsheet would read as a formula (=, +, -, @, or a leading tab/CR) gets a leading apostrophe. */
@@ -155,134 +193,68 @@ export function hazardLogCsv(folder: SafetyFolder, evidence?: ReleaseEvidence): 
 export const HAZARD_LOG_SHEET = 'Hazard Log';
 
 /**
- * The hazard log as an XLSX workbook in the NHS layout: sheet "Hazard Log", frozen and filtered
- * header row, wrapped text, column widths to suit; risk ratings as numbers, everything else as
- * text (versions stay "1.10", never 1.1). Metadata and zip entry dates are fixed, so the bytes
- * depend only on the folder.
+ * The hazard-log sheet: frozen and filtered header row, wrapped text, column widths to suit; risk
+ * ratings as numbers filled by their rating's tone, everything else as text (versions stay "1.10",
+ * never 1.1); the developer-only columns left out. Rows are made hazard by hazard as the zip asks
+ * for them. Where the residual counts planned controls, its cell carries a note saying so (the cell
+ * itself stays a number, so the log imports back unchanged).
  */
-export async function hazardLogXlsx(folder: SafetyFolder, issue?: HazardLogIssue, evidence?: ReleaseEvidence): Promise<Buffer> {
+function logSheet(folder: SafetyFolder, evidence?: ReleaseEvidence): XSheet {
   // Developer-only columns (trigger globs, draft flag) live on the Developer sheet, not in the log.
   const keep = HAZARD_LOG_COLUMNS.map((c, i) => ((DEVELOPER_KEYS as readonly string[]).includes(c.key) ? -1 : i)).filter((i) => i >= 0);
-  const COLUMNS = keep.map((i) => HAZARD_LOG_COLUMNS[i]!);
-  const rows = hazardLogRows(folder, evidence).map((r) => keep.map((i) => r[i]!));
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'clinsafe';
-  wb.lastModifiedBy = 'clinsafe';
-  wb.created = EXPORT_EPOCH;
-  wb.modified = EXPORT_EPOCH;
-  wb.title = `${folder.config.product.name} hazard log`;
-  addCoverSheet(wb, folder, issue);
-  const ws = wb.addWorksheet(HAZARD_LOG_SHEET, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  ws.columns = COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const riskCols = new Set(COLUMNS.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
-  // Where the residual counts planned controls, its cell carries a note saying so (the cell itself
-  // stays a number, so the log imports back unchanged).
-  const idCol = COLUMNS.findIndex((c) => c.key === 'hazardId');
-  const residualCol = COLUMNS.findIndex((c) => c.key === 'residualRisk');
-  const notes = new Map(folder.hazards.filter((h) => h.status !== 'retired').map((h) => [h.id, residualQualifier(folder, h)]));
-  const noted = new Set<string>();
-  rows.forEach((r, i) => {
-    const values = r.map((v, j) => (i > 0 && riskCols.has(j) && /^\d+$/.test(v) ? Number(v) : v));
-    const row = ws.addRow(values);
-    row.alignment = { wrapText: true, vertical: 'top' };
-    if (i === 0) row.font = { bold: true };
-    const id = r[idCol] ?? '';
-    const note = i > 0 ? notes.get(id) : undefined;
-    if (note && !noted.has(id)) {
-      row.getCell(residualCol + 1).note = note;
-      noted.add(id);
+  const columns = keep.map((i) => HAZARD_LOG_COLUMNS[i]!);
+  const riskCols = new Set(columns.map((c, i) => (c.key === 'initialRisk' || c.key === 'residualRisk' ? i : -1)).filter((i) => i >= 0));
+  const residualCol = columns.findIndex((c) => c.key === 'residualRisk');
+  const qualifier = (h: Hazard) => (h.status === 'retired' ? '' : residualQualifier(folder, h));
+  const notes: XNote[] = [];
+  function* rows(): Generator<XRow> {
+    const head = columns.map((c) => c.header);
+    yield { cells: head, style: 'boldWrap', cellStyles: head.map(() => 'headerWrap') };
+    let r = 1;
+    for (const { hazard, first, cells } of hazardLogBody(folder, evidence)) {
+      r += 1;
+      const styles: (Style | undefined)[] = [];
+      const values = keep.map((k, j) => {
+        const v = cells[k]!;
+        if (riskCols.has(j) && /^\d+$/.test(v)) {
+          const n = Number(v);
+          styles[j] = toneOf(folder.scheme, n);
+          return n;
+        }
+        return v === '' ? undefined : v;
+      });
+      if (first) {
+        const note = qualifier(hazard);
+        if (note) notes.push({ row: r, col: residualCol, text: note });
+      }
+      yield { cells: values, style: 'wrap', cellStyles: styles };
     }
-  });
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
-  styleLogSheet(
-    ws,
-    folder.scheme,
-    [...riskCols].map((i) => i + 1),
-  );
-  addRiskMatrix(wb, folder);
-  addDeveloperSheet(wb, folder);
-  // Opens on the hazard log itself; the cover sheet is the first tab.
-  wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 1, visibility: 'visible' }];
-  const raw = Buffer.from(await wb.xlsx.writeBuffer());
-  return rezip(raw);
+  }
+  const noted = folder.hazards.some((h) => qualifier(h));
+  return {
+    name: HAZARD_LOG_SHEET,
+    widths: columns.map((c) => c.width),
+    frozenHeader: true,
+    autoFilter: true,
+    print: 'landscape',
+    rows: rows(),
+    ...(noted ? { notes: () => notes } : {}),
+  };
 }
-
-export const RISK_MATRIX_SHEET = 'Risk Matrix';
 
 /**
- * Second sheet: the declared risk scheme in force, as the NHS template carries it, with its
- * definitions word for word (the whole severity ladder by number of patients) and the
- * acceptability criteria; then the residual risks that count planned controls.
+ * The hazard log as an XLSX workbook in the NHS layout: a cover sheet, the "Hazard Log" sheet, the
+ * risk matrix in force and the Developer sheet. Written in one deterministic zip pass
+ * (./xlsx-writer.ts) with the rows streamed: the bytes depend only on the folder, and memory does
+ * not grow with the number of rows beyond the finished file.
  */
-function addRiskMatrix(wb: ExcelJS.Workbook, folder: SafetyFolder): void {
-  const { scheme } = folder;
-  const ws = wb.addWorksheet(RISK_MATRIX_SHEET);
-  ws.columns = [{ width: 18 }, { width: 60 }, ...scheme.severities.slice(2).map(() => ({ width: 16 }))];
-  const bold = (values: (string | number)[]) => {
-    ws.addRow(values).font = { bold: true };
-  };
-  const wrap = (values: (string | number)[]) => {
-    ws.addRow(values).alignment = { wrapText: true, vertical: 'top' };
-  };
-  bold([scheme.name]);
-  wrap([
-    scheme.source
-      ? `Definitions quoted word for word from the ${scheme.source}.`
-      : 'Scheme declared by the manufacturer in clinsafe.yml; definitions are the manufacturer’s own.',
-  ]);
-  ws.addRow([]);
-  bold(['Likelihood \\ Severity', ...scheme.severities]);
-  for (const l of [...scheme.likelihoods].reverse()) ws.addRow([l, ...scheme.severities.map((s) => scheme.matrix[l]?.[s] ?? '')]);
-  ws.addRow([]);
-  bold(['Rating', 'Definition', 'Acceptable as a residual risk for release?']);
-  for (const r of [...scheme.ratings].reverse())
-    wrap([
-      r.value,
-      r.meaning,
-      r.value >= scheme.unacceptableFrom
-        ? 'Not acceptable for release'
-        : r.value >= scheme.justifyFrom
-          ? 'Only with a recorded justification that further risk reduction is impractical'
-          : 'Acceptable',
-    ]);
-  ws.addRow([]);
-  bold(['Acceptability criteria']);
-  for (const c of acceptabilityCriteria(folder)) wrap(['', c]);
-  if (Object.values(scheme.likelihoodMeanings).some(Boolean)) {
-    ws.addRow([]);
-    bold(['Likelihood', 'Definition']);
-    for (const l of [...scheme.likelihoods].reverse()) wrap([l, scheme.likelihoodMeanings[l] ?? '']);
-  }
-  if (scheme.severityLadder?.length) {
-    ws.addRow([]);
-    bold(['Severity', 'Consequence', 'Patients affected']);
-    for (const l of scheme.severityLadder)
-      wrap([l.severity, l.consequence, l.patients === 'single' ? 'Single patient' : 'Multiple patients']);
-  } else if (Object.values(scheme.severityMeanings).some(Boolean)) {
-    ws.addRow([]);
-    bold(['Severity', 'Definition']);
-    for (const l of [...scheme.severities].reverse()) wrap([l, scheme.severityMeanings[l] ?? '']);
-  }
-  const qualified = folder.hazards
-    .filter((h) => h.status !== 'retired')
-    .map((h) => [h.id, residualQualifier(folder, h)] as const)
-    .filter(([, q]) => q);
-  if (qualified.length) {
-    ws.addRow([]);
-    bold(['Hazard', 'Residual risk and planned controls']);
-    for (const [id, q] of qualified) wrap([id, q]);
-  }
-}
-
-/** Re-pack a zip with every entry dated EXPORT_EPOCH, in name order, so output is byte-stable. */
-async function rezip(bytes: Buffer): Promise<Buffer> {
-  const input = await JSZip.loadAsync(bytes);
-  const out = new JSZip();
-  const names = Object.keys(input.files)
-    .filter((n) => !input.files[n]!.dir)
-    .sort((a, b) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    out.file(name, await input.files[name]!.async('uint8array'), { date: EXPORT_EPOCH, createFolders: false });
-  }
-  return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, platform: 'UNIX' });
+export async function hazardLogXlsx(folder: SafetyFolder, issue?: HazardLogIssue, evidence?: ReleaseEvidence): Promise<Buffer> {
+  return writeXlsx({
+    title: `${folder.config.product.name} hazard log`,
+    creator: 'clinsafe',
+    date: EXPORT_EPOCH,
+    // Opens on the hazard log itself; the cover sheet is the first tab.
+    activeSheet: 1,
+    sheets: [coverSheet(folder, issue), logSheet(folder, evidence), riskMatrixSheet(folder), developerSheet(folder)],
+  });
 }

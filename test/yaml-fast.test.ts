@@ -244,6 +244,13 @@ const HOSTILE: string[] = [
   '- [a]\n',
   'a:\n  - {b: 1}\n',
   'a:\n  [b]: 1\n',
+  '[a]\n: 1\n',
+  '- [a]\n  : 1\n',
+  '[a,\n b]: 1\n',
+  '{a: 1}\n: 2\n',
+  'a:\n  - { name: x, b: [c, d] }\n  - {name: y}\n',
+  'a:\n  - [x, y]\n  - []\n',
+  '- {a: 1}: 2\n',
 ];
 
 describe('fast YAML read agrees with the full parse', () => {

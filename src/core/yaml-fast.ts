@@ -44,12 +44,11 @@ const FAST_SCHEMA = new JsSchema({ implicit: [coreScalar], explicit: [] });
  * conservatively (false alarms only cost the fast path): an anchor, alias or tag indicator where
  * a node can start (a line's first character, or after `-`, `:`, `,`, `?`, `[` or `{` and blanks), a
  * comment not separated from a quote or bracket before it (which `yaml` refuses), a flow
- * collection where a key can start (a line's first node, or right after `{` or `,`: js-yaml turns
- * such a key into text, `yaml` keeps it a collection), an explicit key `? `, a flow collection used as a key, a directive, a tab,
+ * collection right after `{` or `,` or followed by `:` (where it can be a key: js-yaml turns such a
+ * key into text, `yaml` keeps it a collection), an explicit key `? `, a directive, a tab,
  * a CR that is not part of CRLF, and Unicode line breaks YAML 1.1 and 1.2 treat differently.
  */
-const NOT_PLAIN =
-  /(?:^|[-:,?[{])[ \t]*[&*!]|["'\]},]#|\?(?:\s|$)|[\]}][ \t]*:|^[ \t]*(?:-[ \t]+)*[[{]|[{,]\s*[[{]|^%|\t|\r(?!\n)|[\u0085\u2028\u2029\ufeff]/m;
+const NOT_PLAIN = /(?:^|[-:,?[{])[ \t]*[&*!]|["'\]},]#|\?(?:\s|$)|[\]}][ \t]*:|[{,]\s*[[{]|^%|\t|\r(?!\n)|[\u0085\u2028\u2029\ufeff]/m;
 
 /** One `---` line may open the file; any other line starting `---` or `...` (a document marker, or not) goes to the full parse. */
 const DOCUMENT_START = /^---[ \t]*\r?\n/;

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fastParse } from '../src/core/yaml-fast.js';
+import { CORE_TAG_PATTERNS, fastParse, MAY_START_CORE_VALUE } from '../src/core/yaml-fast.js';
 import { MAX_NESTING, parseYaml, parseYamlFull, splitFrontMatter } from '../src/core/yaml.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -296,6 +296,19 @@ describe('fast YAML read agrees with the full parse', () => {
       'a:\tb\n',
     ])
       expect(fastParse(text, MAX_NESTING), text).toBeUndefined();
+  });
+
+  it("tells text from core-schema values by the first character exactly as yaml's own patterns do", () => {
+    // Every printable ASCII and some other first characters, alone and followed by digits and letters.
+    const firsts = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), 'é', '∞', '\u00a0'];
+    for (const c of firsts)
+      for (const rest of ['', '1', 'ull', 'rue', 'alse', 'inf', 'nan', 'x1F', 'o17', '.5', 'e3'])
+        if (CORE_TAG_PATTERNS.some((re) => re.test(c + rest))) expect(MAY_START_CORE_VALUE.has(c), JSON.stringify(c + rest)).toBe(true);
+    for (const c of MAY_START_CORE_VALUE)
+      expect(
+        CORE_TAG_PATTERNS.some((re) => ['', '1', 'ull', 'rue', 'alse', 'inf', 'nan', '.5'].some((r) => re.test(c + r))),
+        c,
+      ).toBe(true);
   });
 
   it('on seeded random mutations of the fixtures', () => {

@@ -22,9 +22,18 @@ const CORE_TAGS = (new Schema({ schema: 'core' }).tags as unknown as CoreTag[]).
 const RESOLVE_OPTIONS = { intAsBigInt: false };
 
 function coreTagOf(source: string): CoreTag | undefined {
+  if (source.length > 0 && !MAY_START_CORE_VALUE.has(source[0]!)) return undefined;
   for (const t of CORE_TAGS) if (t.test!.test(source)) return t;
   return undefined;
 }
+
+/**
+ * The first characters any of those tags' patterns can match (`~`, null, true/false, digits,
+ * signs, `.inf`/`.nan`): most plain scalars are text and are told apart by their first character.
+ * test/yaml-fast.test.ts checks this set against the patterns themselves.
+ */
+export const MAY_START_CORE_VALUE = new Set('~nNtTfF0123456789+-.');
+export const CORE_TAG_PATTERNS = CORE_TAGS.map((t) => t.test!);
 
 /** One implicit type: a plain scalar that one of `yaml`'s core tags matches becomes what that tag makes of it. */
 const coreScalar = new Type('tag:clinsafe,2026:core-plain-scalar', {

@@ -74,6 +74,13 @@ const isWhite = (c: number): boolean =>
   c === 0x3000 ||
   c === 0xfeff;
 
+/** Whether the text holds more `[` and `{` than MAX_NESTING (else flow collections cannot nest too deep; counted natively). */
+function mayNestTooDeep(text: string): boolean {
+  let n = 0;
+  for (const open of ['[', '{']) for (let i = text.indexOf(open); i >= 0 && n <= MAX_NESTING; i = text.indexOf(open, i + 1)) n++;
+  return n > MAX_NESTING;
+}
+
 /** Depth of a parsed value (lists and mappings), stopping as soon as it passes `limit`. */
 function depthOver(value: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
@@ -172,7 +179,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
 }
 
 function parseYamlUnguarded(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
-  if (flowNestingOffset(text) < 0) {
+  if (!mayNestTooDeep(text) || flowNestingOffset(text) < 0) {
     const fast = fastParse(text, MAX_NESTING);
     if (fast) return { parsed: new LazyParsedYaml(file, fast.value, lineOffset, { text }), diagnostics: [] };
   }

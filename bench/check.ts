@@ -6,11 +6,13 @@
  *     the same folder (each file version parsed once: base and head share their unchanged blobs);
  *  3. `clinsafe check` on a 20,000-file repository with a 3,000-file PR  vs  `git diff` + picomatch
  *     in 20 lines (bench/floors/git-diff-picomatch.ts): goal ≤ 1.3×.
- * Prints one table; never fails on a figure. RUNS=n sets the runs per pair (default 5); BENCH_KEEP=1
- * keeps the generated repositories (for profiling).
+ * When the single-file bundle exists (npm run build:cli → dist-cli/clinsafe.mjs), 1 and 3 are also
+ * run from it (its own `--version` as the start-up floor). Prints one table and one emitRow per
+ * figure (wall and CPU ratios); never fails on a figure. RUNS=n sets the runs per pair (default 5);
+ * BENCH_KEEP=1 keeps the generated repositories (for profiling).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +20,16 @@ import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder } from '../src/core/folder.js';
 import { exampleProductDir, packageRoot } from '../src/paths.js';
 import { comparePair, printPairs, type Cmd, type Pair } from './lib/measure.js';
+import { emitRow } from './lib/rows.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const ROOT = packageRoot();
 /** BENCH_CLI: another build's main.js (e.g. a copy of dist/ made before a change), for before/after figures. */
 const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const BUNDLE = process.env.BENCH_CLI ? undefined : join(ROOT, 'dist-cli', 'clinsafe.mjs');
 const FLOOR = join(dirname(fileURLToPath(import.meta.url)), 'floors', 'git-diff-picomatch.js');
-const env = { ...process.env, GITHUB_ACTIONS: '', CI: '' };
+const cliCache = mkdtempSync(join(tmpdir(), 'clinsafe-bench-cli-cache-'));
+const env = { ...process.env, GITHUB_ACTIONS: '', CI: '', CLINSAFE_CACHE_DIR: cliCache };
 const gitEnv = {
   ...env,
   GIT_AUTHOR_NAME: 'b',
@@ -106,27 +111,48 @@ const node = (name: string, args: string[], cwd?: string, okCodes = [0]): Cmd =>
 });
 
 const pairs: Pair[] = [];
-const cleanup: string[] = [];
+const goals = new Map<Pair, number>();
+const cleanup: string[] = [cliCache];
+const builds: [string, string][] = [['', CLI], ...(BUNDLE && existsSync(BUNDLE) ? [[' (bundle)', BUNDLE] as [string, string]] : [])];
 try {
   console.error('setting up a 1,000-hazard repository…');
   const big = bigFolderRepo();
   cleanup.push(big);
-  const validate = node('clinsafe validate', [CLI, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big]);
-  pairs.push(comparePair('validate, 1,000 hazards', validate, node('clinsafe --version (start-up)', [CLI, '--version']), RUNS));
-  const check1k = node('clinsafe check', [CLI, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], big, [0, 2]);
-  pairs.push(comparePair('check, 1,000 hazards, 100-file PR', check1k, { ...validate, name: 'clinsafe validate (one parse)' }, RUNS));
+  for (const [label, cli] of builds) {
+    const validate = node(`clinsafe validate${label}`, [cli, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big]);
+    const startup = node(`clinsafe --version${label} (start-up)`, [cli, '--version']);
+    const pair = comparePair(`validate, 1,000 hazards${label}`, validate, startup, RUNS);
+    pairs.push(pair);
+    goals.set(pair, 3);
+    if (label) continue;
+    const check1k = node('clinsafe check', [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], big, [0, 2]);
+    pairs.push(comparePair('check, 1,000 hazards, 100-file PR', check1k, { ...validate, name: 'clinsafe validate (one parse)' }, RUNS));
+  }
 
   console.error('setting up a 20,000-file repository…');
   const repo = bigRepo();
   cleanup.push(repo);
   const globs = triggersJson(repo);
   cleanup.push(globs);
-  const check20k = node('clinsafe check', [CLI, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], repo, [0, 2]);
-  pairs.push(
-    comparePair('check, 20k-file repo, 3,000-file PR', check20k, node('git diff + picomatch', [FLOOR, repo, 'main', 'pr', globs]), RUNS),
-  );
+  const floor = node('git diff + picomatch', [FLOOR, repo, 'main', 'pr', globs]);
+  for (const [label, cli] of builds) {
+    const check20k = node(`clinsafe check${label}`, [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], repo, [0, 2]);
+    const pair = comparePair(`check, 20k-file repo, 3,000-file PR${label}`, check20k, floor, RUNS);
+    pairs.push(pair);
+    goals.set(pair, 1.3);
+  }
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept: ${cleanup.join(' ')}`);
   else for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 }
 printPairs(pairs);
+for (const p of pairs) {
+  const row = {
+    clinsafe: `${p.clinsafe.wall.toFixed(2)} s wall, ${p.clinsafe.cpu.toFixed(2)} s cpu`,
+    floor: `${p.floorName}: ${p.floor.wall.toFixed(2)} s wall, ${p.floor.cpu.toFixed(2)} s cpu`,
+    peakMiB: p.clinsafe.rssMiB,
+    ...(goals.has(p) ? { goal: goals.get(p)! } : {}),
+  };
+  emitRow({ path: `clinsafe ${p.path}, wall`, ...row, ratio: p.ratioWall });
+  emitRow({ path: `clinsafe ${p.path}, cpu`, ...row, ratio: p.ratioCpu });
+}

@@ -1,14 +1,17 @@
 /**
  * Start-up of the CLI against the floor it names, measured in the same run, runs interleaved:
- * `node -e 0` (Node itself) beside `clinsafe --version` and `clinsafe validate` on the example
- * product — from dist/, and from the single-file bundle when dist-cli/clinsafe.mjs exists
- * (npm run build:cli). Run: npm run bench:startup. Prints medians and ratios; never fails on a figure.
+ * `node -e 0` (Node itself) beside `clinsafe --version` (goal ≤ 2×) and `clinsafe validate` on the
+ * example product (goal ≤ 4×) — from dist/, and from the single-file bundle when
+ * dist-cli/clinsafe.mjs exists (npm run build:cli). Each run is a whole process under GNU time
+ * (bench/lib/measure.ts): wall and CPU seconds, peak memory. Run: npm run bench:startup.
+ * Prints medians and ratios (one emitRow per figure); never fails on a figure.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
+import { median, runOnce, type Cmd, type Run } from './lib/measure.js';
+import { emitRow } from './lib/rows.js';
 
 const ROOT = packageRoot();
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -18,49 +21,45 @@ const cache = mkdtempSync(join(tmpdir(), 'clinsafe-bench-cache-'));
 const env = { ...process.env, CLINSAFE_CACHE_DIR: cache, GITHUB_ACTIONS: '' };
 
 interface Case {
-  name: string;
-  args: string[];
+  cmd: Cmd;
+  goal?: number;
 }
+const node = (name: string, args: string[]): Cmd => ({ name, argv: [process.execPath, ...args], env });
+const floor: Case = { cmd: node('node -e 0', ['-e', '0']) };
+const main = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const cases: Case[] = [
-  { name: 'node -e 0 (floor)', args: ['-e', '0'] },
-  { name: 'clinsafe --version (dist)', args: [join(ROOT, 'dist', 'src', 'cli', 'main.js'), '--version'] },
-  { name: 'clinsafe validate, example (dist)', args: [join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...validateArgs] },
+  { cmd: node('clinsafe --version (dist)', [main, '--version']), goal: 2 },
+  { cmd: node('clinsafe validate, example (dist)', [main, ...validateArgs]), goal: 4 },
 ];
 const bundle = join(ROOT, 'dist-cli', 'clinsafe.mjs');
 if (existsSync(bundle)) {
-  cases.push({ name: 'clinsafe --version (bundle)', args: [bundle, '--version'] });
-  cases.push({ name: 'clinsafe validate, example (bundle)', args: [bundle, ...validateArgs] });
+  cases.push({ cmd: node('clinsafe --version (bundle)', [bundle, '--version']), goal: 2 });
+  cases.push({ cmd: node('clinsafe validate, example (bundle)', [bundle, ...validateArgs]), goal: 4 });
 }
 
-function once(c: Case): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, c.args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
-for (const c of cases) once(c); // warm-up (and the bundle unpacks its assets once)
-const times = new Map<Case, number[]>(cases.map((c) => [c, []]));
-const ratios = new Map<Case, number[]>(cases.map((c) => [c, []]));
+for (const c of [floor, ...cases]) runOnce(c.cmd); // warm-up (and the bundle unpacks its assets once)
+const floorRuns: Run[] = [];
+const runs = new Map<Case, Run[]>(cases.map((c) => [c, []]));
 for (let i = 0; i < RUNS; i++) {
-  let floor = 0;
-  for (const c of cases) {
-    const ms = once(c);
-    if (c === cases[0]) floor = ms;
-    times.get(c)!.push(ms);
-    ratios.get(c)!.push(ms / floor);
-  }
+  floorRuns.push(runOnce(floor.cmd));
+  for (const c of cases) runs.get(c)!.push(runOnce(c.cmd));
 }
 rmSync(cache, { recursive: true, force: true });
 
-console.log(`Start-up, ${RUNS} interleaved runs each (median wall time; ratio to node -e 0 taken pair by pair), Node ${process.version}`);
-console.log('| path | median ms | floor ms | ratio |');
-console.log('|---|---:|---:|---:|');
-const floorMs = median(times.get(cases[0]!)!);
-for (const c of cases)
-  console.log(`| ${c.name} | ${median(times.get(c)!).toFixed(0)} | ${floorMs.toFixed(0)} | ${median(ratios.get(c)!).toFixed(2)}× |`);
+const fmt = (rs: Run[]) =>
+  `${(median(rs.map((r) => r.wall)) * 1000).toFixed(0)} ms wall, ${(median(rs.map((r) => r.cpu)) * 1000).toFixed(0)} ms cpu`;
+const peak = (rs: Run[]) => Math.max(...rs.map((r) => r.rssMiB));
+console.log(`Start-up, ${RUNS} interleaved runs each (medians; ratios to node -e 0 taken run by run), Node ${process.version}`);
+console.log('| path | clinsafe (median) | floor: node -e 0 (median) | ratio wall / cpu | goal | peak memory |');
+console.log('|---|---|---|---|---|---|');
+for (const c of cases) {
+  const rs = runs.get(c)!;
+  const wall = median(rs.map((r, i) => r.wall / floorRuns[i]!.wall));
+  const cpu = median(rs.map((r, i) => r.cpu / floorRuns[i]!.cpu));
+  console.log(
+    `| ${c.cmd.name} | ${fmt(rs)} | ${fmt(floorRuns)} | ${wall.toFixed(2)}× / ${cpu.toFixed(2)}× | ≤ ${c.goal}× | ${peak(rs).toFixed(0)} MiB (floor ${peak(floorRuns).toFixed(0)} MiB) |`,
+  );
+  const row = { clinsafe: fmt(rs), floor: `node -e 0: ${fmt(floorRuns)}`, peakMiB: peak(rs), ...(c.goal ? { goal: c.goal } : {}) };
+  emitRow({ path: `${c.cmd.name}, wall`, ...row, ratio: wall });
+  emitRow({ path: `${c.cmd.name}, cpu`, ...row, ratio: cpu });
+}

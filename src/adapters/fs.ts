@@ -141,18 +141,29 @@ export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
   };
   walk(realDir, 0);
 
+  // Hazards cite the same evidence files many times: each path is looked up once per snapshot.
+  const known = new Map<string, boolean>();
   return {
     dir: dirRel,
     files,
     exists(path: string): boolean {
-      const abs = resolve(realRoot, path);
-      if (!inside(realRoot, abs)) return false;
-      try {
-        statSync(abs);
-        return true;
-      } catch {
-        return false;
+      let found = known.get(path);
+      if (found === undefined) {
+        found = existsUnder(realRoot, path);
+        known.set(path, found);
       }
+      return found;
     },
   };
+}
+
+function existsUnder(realRoot: string, path: string): boolean {
+  const abs = resolve(realRoot, path);
+  if (!inside(realRoot, abs)) return false;
+  try {
+    statSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,7 +2,7 @@
  * Git adapter: reads a safety folder and file lists at any commit of a local repository,
  * without touching the work tree. Gathers facts only; the core decides.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
 import type { ChangedFile } from '../core/impact.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
@@ -21,6 +21,25 @@ export function git(root: string, args: string[], input?: string | Buffer): Buff
 
 export function gitText(root: string, args: string[]): string {
   return git(root, args).toString('utf8');
+}
+
+/** `git` as a child process that runs while this process (and other git processes) work on. */
+export function gitAsync(root: string, args: string[], input?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new GitError(`git could not be run: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) return resolve(Buffer.concat(out));
+      const msg = Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? '';
+      reject(new GitError(`git ${args[0]} failed: ${msg}`));
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading its input; its exit status says why
+    child.stdin.end(input);
+  });
 }
 
 /** Full SHA of a ref, or a clear error naming the ref. */
@@ -46,9 +65,16 @@ interface TreeEntry {
 
 /** Every blob in the tree of `commit` (recursive), with sizes. */
 export function listTree(root: string, commit: string, under?: string): TreeEntry[] {
+  return parseTree(gitText(root, listTreeArgs(commit, under)));
+}
+
+function listTreeArgs(commit: string, under?: string): string[] {
   const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--long', commit];
   if (under) args.push('--', under);
-  const out = gitText(root, args);
+  return args;
+}
+
+function parseTree(out: string): TreeEntry[] {
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
     if (!rec) continue;
@@ -63,7 +89,11 @@ export function listTree(root: string, commit: string, under?: string): TreeEntr
 export function readBlobs(root: string, shas: string[]): Map<string, Buffer> {
   const result = new Map<string, Buffer>();
   if (shas.length === 0) return result;
-  const out = git(root, ['cat-file', '--batch'], `${shas.join('\n')}\n`);
+  return parseBatch(git(root, ['cat-file', '--batch'], `${shas.join('\n')}\n`), shas);
+}
+
+function parseBatch(out: Buffer, shas: string[]): Map<string, Buffer> {
+  const result = new Map<string, Buffer>();
   let pos = 0;
   for (const sha of shas) {
     const nl = out.indexOf(0x0a, pos);
@@ -93,33 +123,79 @@ export function snapshotAtRef(root: string, ref: string, dir: string, opts: Snap
  */
 export function snapshotAtCommit(root: string, commit: string, dir: string, opts: SnapshotReadOptions = {}): Snapshot {
   const clean = dir.replace(/\/+$/, '');
+  const { inDir, toRead } = folderEntries(listTree(root, commit, `${clean}/`), clean);
+  const cache = opts.blobCache ?? new Map<string, Buffer>();
+  for (const [sha, bytes] of readBlobs(root, missingShas(toRead, cache))) cache.set(sha, bytes);
+  let known: Set<string> | undefined;
+  return folderSnapshot(clean, inDir, cache, (p) => {
+    known ??= treeNames(root, commit);
+    return known.has(p);
+  });
+}
+
+/**
+ * The safety folder at several commits at once (the base and head of a change): the folder
+ * listing and the whole tree's names of every commit are read by git processes running side by
+ * side, then the blobs none of them had read yet in one `cat-file --batch`. The same snapshots
+ * as `snapshotAtCommit` for each commit.
+ */
+export async function snapshotsAtCommits(
+  root: string,
+  commits: string[],
+  dir: string,
+  opts: SnapshotReadOptions = {},
+): Promise<Snapshot[]> {
+  const clean = dir.replace(/\/+$/, '');
+  const cache = opts.blobCache ?? new Map<string, Buffer>();
+  const listings = Promise.all(
+    commits.map(async (c) => folderEntries(parseTree((await gitAsync(root, listTreeArgs(c, `${clean}/`))).toString('utf8')), clean)),
+  );
+  const names = Promise.all(commits.map(async (c) => parseNames((await gitAsync(root, treeNamesArgs(c))).toString('utf8'))));
+  const blobs = listings.then(async (ls) => {
+    const missing = [...new Set(ls.flatMap((l) => missingShas(l.toRead, cache)))];
+    if (missing.length === 0) return;
+    const out = await gitAsync(root, ['cat-file', '--batch'], `${missing.join('\n')}\n`);
+    for (const [sha, bytes] of parseBatch(out, missing)) cache.set(sha, bytes);
+  });
+  const [ls, ns] = await Promise.all([listings, names, blobs]);
+  return ls.map((l, i) => folderSnapshot(clean, l.inDir, cache, (p) => ns[i]!.has(p)));
+}
+
+/** The entries of a folder listing: those to read as files, and the rest (reported as they are). */
+function folderEntries(listing: TreeEntry[], clean: string): { inDir: TreeEntry[]; toRead: TreeEntry[] } {
   const prefix = `${clean}/`;
-  const inDir = listTree(root, commit, prefix).filter((e) => e.path.startsWith(prefix));
+  const inDir = listing.filter((e) => e.path.startsWith(prefix));
+  return { inDir, toRead: inDir.filter(readable) };
+}
+
+const readable = (e: TreeEntry) => e.mode !== '120000' && e.type === 'blob' && e.size <= MAX_FILE_BYTES;
+
+function missingShas(toRead: TreeEntry[], cache: Map<string, Buffer>): string[] {
+  return [...new Set(toRead.map((e) => e.sha).filter((sha) => !cache.has(sha)))];
+}
+
+function folderSnapshot(clean: string, inDir: TreeEntry[], cache: Map<string, Buffer>, has: (path: string) => boolean): Snapshot {
   const files: SnapshotFile[] = [];
-  const toRead: TreeEntry[] = [];
   for (const e of inDir) {
     if (e.mode === '120000') files.push({ path: e.path, problem: 'not-a-file', detail: 'symbolic link' });
     else if (e.type !== 'blob') files.push({ path: e.path, problem: 'not-a-file' });
     else if (e.size > MAX_FILE_BYTES) files.push({ path: e.path, problem: 'too-large', detail: formatBytes(e.size) });
-    else toRead.push(e);
+    else files.push({ path: e.path, bytes: cache.get(e.sha)!, sha: e.sha });
   }
-  const cache = opts.blobCache ?? new Map<string, Buffer>();
-  const missing = [...new Set(toRead.map((e) => e.sha).filter((sha) => !cache.has(sha)))];
-  for (const [sha, bytes] of readBlobs(root, missing)) cache.set(sha, bytes);
-  for (const e of toRead) files.push({ path: e.path, bytes: cache.get(e.sha)!, sha: e.sha });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  let known: Set<string> | undefined;
-  const exists = (p: string): boolean => {
-    known ??= treeNames(root, commit);
-    return known.has(p.replace(/\/+$/, ''));
-  };
-  return { dir: clean, files, exists };
+  return { dir: clean, files, exists: (p: string) => has(p.replace(/\/+$/, '')) };
 }
 
 /** Every path in the tree of `commit`, files and the folders that hold them (names only: no object sizes are looked up). */
 function treeNames(root: string, commit: string): Set<string> {
+  return parseNames(gitText(root, treeNamesArgs(commit)));
+}
+
+const treeNamesArgs = (commit: string) => ['ls-tree', '-r', '-t', '-z', '--name-only', commit];
+
+function parseNames(out: string): Set<string> {
   const names = new Set<string>();
-  for (const p of gitText(root, ['ls-tree', '-r', '-t', '-z', '--name-only', commit]).split('\0')) if (p) names.add(p);
+  for (const p of out.split('\0')) if (p) names.add(p);
   return names;
 }
 
@@ -138,6 +214,24 @@ export function resolveRefs(root: string, refs: string[]): string[] {
   return refs.map((r) => resolveRef(root, r));
 }
 
+/**
+ * The work tree's top level and several refs resolved to commit SHAs, in one git process run in
+ * `cwd`; undefined when any of that fails (the caller then asks separately, to name what failed).
+ */
+export function topLevelAndRefs(cwd: string, refs: string[]): { root: string; shas: string[] } | undefined {
+  if (refs.some((r) => r.startsWith('-'))) return undefined;
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel', ...refs.map((ref) => `${ref}^{commit}`)], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (r.error || r.status !== 0) return undefined;
+  const lines = r.stdout.toString('utf8').split('\n');
+  if (lines.pop() !== '' || lines.length < refs.length + 1) return undefined;
+  const shas = lines.splice(lines.length - refs.length);
+  const root = lines.join('\n');
+  return root && shas.every((s) => /^[0-9a-f]{40,64}$/.test(s)) ? { root, shas } : undefined;
+}
+
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */
 export function changedFilesBetween(root: string, base: string, head: string): ChangedFile[] {
   const [b, h] = resolveRefs(root, [base, head]) as [string, string];
@@ -146,7 +240,18 @@ export function changedFilesBetween(root: string, base: string, head: string): C
 
 /** `git diff --name-status -z -M from to`, parsed: renames and copies keep their previous name. */
 export function diffNameStatus(root: string, from: string, to?: string): ChangedFile[] {
-  const parts = gitText(root, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, ...(to ? [to] : [])]).split('\0');
+  return parseDiff(gitText(root, diffArgs(from, to)));
+}
+
+/** `diffNameStatus`, in a git process that runs while this process works on. */
+export async function diffNameStatusAsync(root: string, from: string, to?: string): Promise<ChangedFile[]> {
+  return parseDiff((await gitAsync(root, diffArgs(from, to))).toString('utf8'));
+}
+
+const diffArgs = (from: string, to?: string) => ['diff', '--name-status', '-z', '-M', '--no-ext-diff', from, ...(to ? [to] : [])];
+
+function parseDiff(out: string): ChangedFile[] {
+  const parts = out.split('\0');
   const { files, next } = parseNameStatus(parts, 0, parts.length);
   // A record this parser does not know must not silently drop the files after it (the gate fails closed).
   if (parts.slice(next).some(Boolean)) throw new GitError(`git diff printed a status clinsafe does not know: ${parts[next]!.slice(0, 20)}`);

@@ -273,8 +273,10 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
 
 /** Natural order: H-2 before H-10. */
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+  return ID_ORDER.compare(a, b);
 }
+/** `localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })`, with the collator made once rather than per comparison. */
+const ID_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 type Report = (file: string, pos: { line: number; col: number }, code: string, message: string, severity?: 'error' | 'warning') => void;
 

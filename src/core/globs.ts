@@ -25,6 +25,18 @@ export interface TriggerPattern {
 
 /** Why a trigger pattern is not usable, or undefined when it is fine. */
 export function globProblem(pattern: string): string | undefined {
+  // Hazards of one log share most of their patterns: each is compiled once per run.
+  if (problems.has(pattern)) return problems.get(pattern);
+  const problem = findGlobProblem(pattern);
+  if (problems.size >= MAX_REMEMBERED) problems.clear();
+  problems.set(pattern, problem);
+  return problem;
+}
+
+const problems = new Map<string, string | undefined>();
+const MAX_REMEMBERED = 2_000;
+
+function findGlobProblem(pattern: string): string | undefined {
   const body = pattern.startsWith('!') ? pattern.slice(1) : pattern;
   if (body.trim() === '') return 'is empty; write a path pattern such as src/patient/**';
   if (body.includes('\\')) return 'contains a backslash; use forward slashes (/) between folders';

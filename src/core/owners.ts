@@ -11,6 +11,22 @@ export type OwnerKind = 'manufacturer' | 'other-manufacturer' | 'deploying-organ
  * organisation ("Deploying organisations." and "deploying organisation" are one).
  */
 export function organisationKey(name: string): string {
+  if (name.length > MAX_REMEMBERED_LENGTH) return computeOrganisationKey(name);
+  let key = keys.get(name);
+  if (key === undefined) {
+    key = computeOrganisationKey(name);
+    if (keys.size >= MAX_REMEMBERED) keys.clear();
+    keys.set(name, key);
+  }
+  return key;
+}
+
+/** Keys already computed: a hazard log names the same few organisations on thousands of controls. */
+const keys = new Map<string, string>();
+const MAX_REMEMBERED = 1_000;
+const MAX_REMEMBERED_LENGTH = 200;
+
+function computeOrganisationKey(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()

@@ -4,9 +4,9 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { fastParse } from './yaml-fast.js';
 
-/** Largest file clinsafe will parse. Hazard files are a few kilobytes; anything this big is a mistake or an attack. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -26,28 +26,59 @@ const TOO_DEEP = `lists and mappings nest more than ${MAX_NESTING} levels deep h
  */
 export function flowNestingOffset(text: string): number {
   let depth = 0;
-  let quote = '';
-  let comment = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (comment) {
-      if (c === '\n') comment = false;
-      continue;
-    }
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const prev = text[i - 1];
-      if (prev === undefined || /[\s[{,:]/.test(prev)) quote = c;
-    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
-    else if (c === '[' || c === '{') {
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      // A comment: from `#` at the start or after white space to the end of the line.
+      if (i === 0 || isWhite(text.charCodeAt(i - 1))) {
+        const eol = text.indexOf('\n', i);
+        if (eol < 0) break;
+        i = eol;
+      }
+    } else if (c === DQUOTE || c === SQUOTE) {
+      if (i === 0 || QUOTE_OPENERS.has(text.charCodeAt(i - 1)) || isWhite(text.charCodeAt(i - 1))) {
+        // Quoted text: to the closing quote (a backslash escapes one character inside "…").
+        let j = i + 1;
+        for (; j < text.length; j++) {
+          const q = text.charCodeAt(j);
+          if (q === BACKSLASH && c === DQUOTE) j++;
+          else if (q === c) break;
+        }
+        if (j >= text.length) break;
+        i = j;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
       if (++depth > MAX_NESTING) return i;
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
   return -1;
+}
+
+const HASH = 0x23;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const BACKSLASH = 0x5c;
+/** `[`, `{`, `,` and `:` may come right before a quote that opens quoted text. */
+const QUOTE_OPENERS = new Set([0x5b, 0x7b, 0x2c, 0x3a]);
+/** What JavaScript's `\s` matches (the characters the scan treated as white space before). */
+const isWhite = (c: number): boolean =>
+  c === 0x20 ||
+  (c >= 0x09 && c <= 0x0d) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+
+/** Whether the text holds more `[` and `{` than MAX_NESTING (else flow collections cannot nest too deep; counted natively). */
+function mayNestTooDeep(text: string): boolean {
+  let n = 0;
+  for (const open of ['[', '{']) for (let i = text.indexOf(open); i >= 0 && n <= MAX_NESTING; i = text.indexOf(open, i + 1)) n++;
+  return n > MAX_NESTING;
 }
 
 /** Depth of a parsed value (lists and mappings), stopping as soon as it passes `limit`. */
@@ -67,10 +98,44 @@ const isStackOverflow = (e: unknown) => e instanceof RangeError || /call stack/i
 export interface ParsedYaml {
   file: string;
   value: unknown;
-  doc: Document;
-  lineCounter: LineCounter;
+  /** The document model with source ranges. Read from a fast parse, it is built on first use (only to place a diagnostic). */
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
   /** Lines before the YAML text within the file (front matter starts after `---`). */
   lineOffset: number;
+}
+
+/**
+ * A file read by the fast path (`fastParse`): the value now, the document model only when a
+ * diagnostic needs a position. The full parse of a file the fast path accepted gives the same
+ * value and no errors (test/yaml-fast.test.ts); if it ever did not, reading a position fails
+ * loudly (an internal error, so a command or the gate fails closed) rather than pointing nowhere.
+ */
+class LazyParsedYaml implements ParsedYaml {
+  constructor(
+    readonly file: string,
+    readonly value: unknown,
+    readonly lineOffset: number,
+    private readonly source: { text: string; full?: ParsedYaml },
+  ) {}
+  private full(): ParsedYaml {
+    if (!this.source.full) {
+      const { parsed } = parseYamlFull(this.file, this.source.text, this.lineOffset);
+      if (!parsed) throw new Error(`${this.file}: the full YAML parse refused a file the fast parse accepted`);
+      this.source.full = parsed;
+    }
+    return this.source.full;
+  }
+  get doc(): Document {
+    return this.full().doc;
+  }
+  get lineCounter(): LineCounter {
+    return this.full().lineCounter;
+  }
+  /** The same file under another path (a cached parse of the same blob), sharing the document model. */
+  withFile(file: string): LazyParsedYaml {
+    return new LazyParsedYaml(file, this.value, this.lineOffset, this.source);
+  }
 }
 
 export type Segment = string | number;
@@ -78,107 +143,6 @@ export type Segment = string | number;
 export interface Position {
   line: number;
   col: number;
-}
-
-/** Offset of the first byte that is not valid UTF-8, or -1. */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    let extra: number;
-    let min: number;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) {
-      extra = 1;
-      min = 0x80;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      extra = 2;
-      min = 0x800;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      extra = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + extra >= bytes.length) return i;
-    let cp = b & (0xff >> (extra + 2));
-    for (let k = 1; k <= extra; k++) {
-      const c = bytes[i + k]!;
-      if ((c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += extra + 1;
-  }
-  return -1;
-}
-
-function positionOfByte(bytes: Uint8Array, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: offset - lineStart + 1 };
-}
-
-/**
- * Decode a file as UTF-8 text, refusing binary and oversized content.
- * Returns the text or a diagnostic explaining why the file cannot be read as text.
- */
-export function decodeText(file: string, bytes: Uint8Array): { text: string } | { error: Diagnostic } {
-  if (bytes.length > MAX_FILE_BYTES) {
-    return {
-      error: {
-        file,
-        line: 1,
-        col: 1,
-        severity: 'error',
-        code: 'file-too-large',
-        message: `file is ${formatBytes(bytes.length)}; safety files must be under ${formatBytes(MAX_FILE_BYTES)} — split it or remove the embedded data`,
-      },
-    };
-  }
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const pos = positionOfByte(bytes, nul);
-    return {
-      error: {
-        file,
-        ...pos,
-        severity: 'error',
-        code: 'binary-file',
-        message: 'file contains a NUL byte: it is binary, not YAML or Markdown text — save it as UTF-8 text',
-      },
-    };
-  }
-  const bad = invalidUtf8Offset(bytes);
-  if (bad >= 0) {
-    const pos = positionOfByte(bytes, bad);
-    return {
-      error: {
-        file,
-        ...pos,
-        severity: 'error',
-        code: 'not-utf8',
-        message: `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} is not valid UTF-8; save the file as UTF-8 (it may have been saved as Windows-1252 or Latin-1)`,
-      },
-    };
-  }
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
 }
 
 const YAML_HINTS: Record<string, string> = {
@@ -215,6 +179,15 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
 }
 
 function parseYamlUnguarded(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  if (!mayNestTooDeep(text) || flowNestingOffset(text) < 0) {
+    const fast = fastParse(text, MAX_NESTING);
+    if (fast) return { parsed: new LazyParsedYaml(file, fast.value, lineOffset, { text }), diagnostics: [] };
+  }
+  return parseYamlFull(file, text, lineOffset);
+}
+
+/** The full-fidelity parse: `yaml`'s document model, with every problem at its line and column. */
+export function parseYamlFull(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const deepAt = flowNestingOffset(text);
@@ -346,8 +319,9 @@ export function parseYamlCached(
     cache.set(cacheKey, hit);
   }
   if (hit.parsed?.file === file || (!hit.parsed && hit.diagnostics.every((d) => d.file === file))) return hit;
+  const parsed = hit.parsed instanceof LazyParsedYaml ? hit.parsed.withFile(file) : hit.parsed && { ...hit.parsed, file };
   return {
-    ...(hit.parsed ? { parsed: { ...hit.parsed, file } } : {}),
+    ...(parsed ? { parsed } : {}),
     diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
   };
 }

@@ -4,7 +4,7 @@
  * Exit 0 when no CSO approval is needed, 2 when it is, 1 on error.
  */
 import type { Command } from 'commander';
-import { diffNameStatus, GitError, gitText, resolveRefs, snapshotAtCommit } from '../../adapters/git.js';
+import { diffNameStatusAsync, GitError, gitText, resolveRefs, snapshotsAtCommits, topLevelAndRefs } from '../../adapters/git.js';
 import { DEFAULT_SAFETY_DIR, loadFolder } from '../../core/folder.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
@@ -118,9 +118,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     )
     .action(async (opts: CheckOptions) => {
       const format = chosenFormat(io, opts.format, CHECK_FORMATS);
+      const refs = [opts.base, opts.head ?? 'HEAD'];
+      // The top level and both refs in one git process; when that fails, each is asked on its own to say which.
+      const resolved = topLevelAndRefs(io.cwd, refs);
       let root: string;
       try {
-        root = gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();
+        root = resolved?.root ?? gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();
       } catch {
         throw new UsageError(`${io.cwd} is not inside a git repository; run clinsafe check in a checkout of the product repository`);
       }
@@ -128,14 +131,18 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       let result: GateResult;
       let headDiagnostics: Diagnostic[] = [];
       try {
-        // Each ref resolved once; the diff from the merge base in one process (base...head, as
-        // GitHub's pull-request diff); base and head share read blobs and parsed files.
-        const [baseSha, headSha] = resolveRefs(root, [opts.base, opts.head ?? 'HEAD']) as [string, string];
-        const changes = diffNameStatus(root, `${baseSha}...${headSha}`);
+        // Each ref resolved once; the diff from the merge base (base...head, as GitHub's
+        // pull-request diff) and both commits' listings run as git processes side by side; base
+        // and head share read blobs and parsed files.
+        const [baseSha, headSha] = (resolved?.shas ?? resolveRefs(root, refs)) as [string, string];
         const blobCache = new Map<string, Buffer>();
+        const [changes, [baseSnapshot, headSnapshot]] = await Promise.all([
+          diffNameStatusAsync(root, `${baseSha}...${headSha}`),
+          snapshotsAtCommits(root, [baseSha, headSha], dir, { blobCache }),
+        ]);
         const parseCache: ParseCache = new Map();
-        const base = loadFolder(snapshotAtCommit(root, baseSha, dir, { blobCache }), { parseCache });
-        const head = loadFolder(snapshotAtCommit(root, headSha, dir, { blobCache }), { parseCache });
+        const base = loadFolder(baseSnapshot!, { parseCache });
+        const head = loadFolder(headSnapshot!, { parseCache });
         headDiagnostics = head.diagnostics;
         const author = opts.author ?? '';
         result = evaluateGate({ changes, labels: opts.label, author, commitAuthors: [], headSha, base, head, reviews: [], safetyDir: dir });

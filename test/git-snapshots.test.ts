@@ -1,0 +1,56 @@
+/**
+ * `clinsafe check` reads base and head with git processes side by side (snapshotsAtCommits) and
+ * resolves the top level and both refs in one process (topLevelAndRefs): the same facts as the
+ * one-at-a-time reads, and undefined (so the caller names what failed) when anything is wrong.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveRefs, snapshotAtCommit, snapshotsAtCommits, topLevelAndRefs } from '../src/adapters/git.js';
+import type { Snapshot } from '../src/core/folder.js';
+import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => {
+  repo?.cleanup();
+  repo = undefined;
+});
+
+const facts = (s: Snapshot, probes: string[]) => ({
+  dir: s.dir,
+  files: s.files.map((f) => ({ ...f, bytes: f.bytes && Buffer.from(f.bytes).toString('base64') })),
+  exists: probes.map((p) => [p, s.exists(p)]),
+});
+
+describe('reading base and head side by side', () => {
+  it('gives the same snapshots as reading each commit on its own, sharing the blob cache', async () => {
+    repo = fixtureRepo();
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    const hazard = 'clinical-safety/hazards/H-001-wrong-patient-record.yml';
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write(hazard, repo.git('show', `HEAD:${hazard}`).replace(/^title: .*$/m, 'title: Re-worded'));
+    repo.write('src/new-evidence.ts', 'export {};\n');
+    repo.write('clinical-safety/hazards/notes.txt', 'stray\n');
+    const head = repo.commit('edit');
+    const probes = ['src/new-evidence.ts', 'src', 'src/', 'clinical-safety/hazards', 'nope.ts', hazard];
+
+    const blobCache = new Map<string, Buffer>();
+    const [b, h] = await snapshotsAtCommits(repo.dir, [base, head], 'clinical-safety/', { blobCache });
+    expect(facts(b!, probes)).toEqual(facts(snapshotAtCommit(repo.dir, base, 'clinical-safety'), probes));
+    expect(facts(h!, probes)).toEqual(facts(snapshotAtCommit(repo.dir, head, 'clinical-safety'), probes));
+    expect(h!.exists('src/new-evidence.ts')).toBe(true);
+    expect(b!.exists('src/new-evidence.ts')).toBe(false);
+    // Unchanged blobs read once for both commits.
+    const distinct = new Set([...b!.files, ...h!.files].map((f) => f.sha).filter(Boolean));
+    expect(blobCache.size).toBe(distinct.size);
+  });
+
+  it('resolves the top level and the refs in one process, or says nothing when any of it fails', () => {
+    repo = fixtureRepo();
+    repo.git('branch', 'other');
+    const both = topLevelAndRefs(join(repo.dir, 'clinical-safety'), ['main', 'other']);
+    expect(both?.shas).toEqual(resolveRefs(repo.dir, ['main', 'other']));
+    expect(both?.root).toBe(repo.git('rev-parse', '--show-toplevel').trim());
+    expect(topLevelAndRefs(repo.dir, ['main', 'no-such-branch'])).toBeUndefined();
+    expect(topLevelAndRefs(repo.dir, ['--all', 'main'])).toBeUndefined();
+  });
+});

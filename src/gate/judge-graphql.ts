@@ -27,7 +27,14 @@ import { commitLogins } from '../github/api/list-commit-facts.js';
 import { pathExists } from '../github/api/path-exists.js';
 import { recheckPull, type PullRecheck } from '../github/api/recheck-pull.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { cachedFolder, FolderReadLimitError, listFolderViaApi, loadListing, type FolderAtCommit, type FolderListing } from '../github/folder.js';
+import {
+  cachedFolder,
+  FolderReadLimitError,
+  listFolderViaApi,
+  loadListing,
+  type FolderAtCommit,
+  type FolderListing,
+} from '../github/folder.js';
 import { baseWithoutFolderProblem, gateActivity } from './bootstrap.js';
 import { MAX_CHANGED_SAFETY_FILES, normaliseDir, touchesFolder } from './collect.js';
 import { problemOf, type JudgeOptions, type Verdict } from './judge.js';

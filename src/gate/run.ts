@@ -237,7 +237,8 @@ async function publish(
   read: { recheck?: PullRecheck | undefined; requested?: string[] | undefined },
 ): Promise<void> {
   // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
-  const reviewRequest = verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result, read.requested) : undefined;
+  const reviewRequest =
+    verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result, read.requested) : undefined;
   const comment = commentFor(verdict, pullNumber, reviewRequest);
   outcome.commentBody = comment.full ?? comment.body;
   try {

@@ -132,7 +132,9 @@ export async function snapshotViaApi(
     for (const [sha, bytes] of await getBlobs(octokit, repo, listing.toFetch)) cache.set(sha, bytes);
   } else {
     for (let i = 0; i < listing.toFetch.length; i += CONCURRENCY) {
-      await Promise.all(listing.toFetch.slice(i, i + CONCURRENCY).map(async (sha) => cache.set(sha, await getBlobRest(octokit, repo, sha))));
+      await Promise.all(
+        listing.toFetch.slice(i, i + CONCURRENCY).map(async (sha) => cache.set(sha, await getBlobRest(octokit, repo, sha))),
+      );
     }
   }
   return { snapshot: fillListing(listing, cache), sha: listing.sha };

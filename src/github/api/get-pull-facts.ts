@@ -47,7 +47,9 @@ export function listField(name: ListName, after?: boolean): string {
   return `${name}: ${l.field}(first: 100${after ? ', after: $after' : ''}${l.args}) { ${PAGE} nodes { ${l.nodes} } }`;
 }
 
-const FACTS_QUERY = (withConfig: boolean) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${withConfig ? ', $config: String!' : ''}) {
+const FACTS_QUERY = (
+  withConfig: boolean,
+) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${withConfig ? ', $config: String!' : ''}) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number state isDraft url headRefOid baseRefOid baseRefName changedFiles
@@ -249,7 +251,9 @@ export async function getPullFacts(
   if (!p) throw Object.assign(new Error(`pull request #${pullNumber} was not found`), { status: 404 });
   const limits: string[] = [];
   const all = <N>(name: ListName, conn: Connection<N>, cap = MAX_PAGES * 100) =>
-    (conn.totalCount ?? 0) > cap ? Promise.resolve({ nodes: [] as N[], complete: false }) : readAll(client, repo, p.number, name, conn, what);
+    (conn.totalCount ?? 0) > cap
+      ? Promise.resolve({ nodes: [] as N[], complete: false })
+      : readAll(client, repo, p.number, name, conn, what);
   const [labels, reviews, commits, events] = await Promise.all([
     all('labels', p.labels),
     all('reviews', p.reviews),

@@ -20,7 +20,8 @@ interface GraphQLError {
 }
 
 const SCHEMA_CODES = new Set(['undefinedField', 'undefinedType', 'argumentNotAccepted', 'undefinedArgument', 'undefinedEnumValue']);
-const SCHEMA_MESSAGE = /doesn't exist on type|No such type|doesn't accept argument|has no argument|Expected type .* found|is not a defined input type|undefined enum value/i;
+const SCHEMA_MESSAGE =
+  /doesn't exist on type|No such type|doesn't accept argument|has no argument|Expected type .* found|is not a defined input type|undefined enum value/i;
 
 export function isSchemaError(e: GraphQLError): boolean {
   return SCHEMA_CODES.has(e.extensions?.code ?? '') || SCHEMA_MESSAGE.test(e.message ?? '');
@@ -36,7 +37,8 @@ export async function graphql<T>(
 ): Promise<T> {
   let res: { data?: T | null; errors?: GraphQLError[] };
   try {
-    res = (await client.request('POST /graphql', { query, variables: { owner: repo.owner, name: repo.repo, ...variables } })).data as typeof res;
+    res = (await client.request('POST /graphql', { query, variables: { owner: repo.owner, name: repo.repo, ...variables } }))
+      .data as typeof res;
   } catch (e) {
     // No GraphQL endpoint at this base URL (GitHub Enterprise Server serves it at /api/graphql, not /api/v3/graphql).
     if ((e as { status?: number }).status === 404) throw new GraphQLUnsupportedError('no GraphQL endpoint');

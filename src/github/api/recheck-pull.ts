@@ -55,11 +55,19 @@ interface Answer {
       reviews: Connection<Parameters<typeof toReviews>[0][number]>;
       comments: Connection<CommentNode>;
     } | null;
-    commit?: { status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null } | null;
+    commit?: {
+      status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null;
+    } | null;
   } & Record<string, unknown>;
 }
 
-export async function recheckPull(client: GitHubClient, repo: RepoRef, pullNumber: number, sha: string, blobShas: string[]): Promise<PullRecheck> {
+export async function recheckPull(
+  client: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+  sha: string,
+  blobShas: string[],
+): Promise<PullRecheck> {
   const what = `reading pull request #${pullNumber} again`;
   const d = await graphql<Answer>(client, repo, QUERY(blobShas), { number: pullNumber, sha }, what);
   const p = d.repository?.pullRequest;

@@ -34,8 +34,8 @@ export async function upsertStickyComment(
       'reading the pull request comments',
       async () =>
         (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...repo,
-        issue_number: issueNumber,
+          ...repo,
+          issue_number: issueNumber,
           per_page: 100,
         })) as Comment[],
     ));

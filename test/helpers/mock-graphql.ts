@@ -36,6 +36,22 @@ function blob(gh: MockGitHub, sha: string): Node | null {
   return blobCache.get(key) ?? null;
 }
 
+const expressions = new Map<string, Node | null>();
+
+/** `object(expression: "<commit sha>:<path>")`: never changes for a commit SHA, so answered once. */
+function configAt(gh: MockGitHub, expression: string): Node | null {
+  const key = `${gh.gitDir}\0${expression}`;
+  if (!expressions.has(key)) {
+    try {
+      const oid = git(gh, ['rev-parse', expression]).toString().trim();
+      expressions.set(key, { oid, ...(blob(gh, oid) ?? {}) });
+    } catch {
+      expressions.set(key, null);
+    }
+  }
+  return expressions.get(key) ?? null;
+}
+
 /** A login as GraphQL gives it: an app is a Bot named without `[bot]`. */
 function actor(login: string | undefined | null): Node | null {
   if (!login) return null;
@@ -168,14 +184,7 @@ export function answerGraphQL(gh: MockGitHub, state: PullsState, req: GraphQLReq
       };
     repository.pullRequest = pullNode(gh, pr, query, v.after);
     if (operation === 'ClinsafePullRecheck') repository.commit = statusesOf(gh, v.sha);
-    if (operation === 'ClinsafePullFacts' && typeof v.config === 'string') {
-      try {
-        const oid = git(gh, ['rev-parse', v.config]).toString().trim();
-        repository.config = { oid, ...(blob(gh, oid) ?? {}) };
-      } catch {
-        repository.config = null;
-      }
-    }
+    if (operation === 'ClinsafePullFacts' && typeof v.config === 'string') repository.config = configAt(gh, v.config);
   }
   for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) repository[m[1]!] = blob(gh, m[2]!);
   return { data: { repository } };

@@ -149,6 +149,15 @@ describe('the gate in app mode', () => {
     expect(app.github.comments.filter((c) => c.issue_number === 12 && c.user.type === 'Bot')).toHaveLength(1);
     expect(app.github.writes().filter((w) => w.path.includes('/comments'))).toEqual([]);
     expect(app.github.statuses.filter((s) => s.sha === head).at(-1)?.state).toBe('pending');
+    // Nothing at all is written again, in three reads: the commit's statuses, the pull request with
+    // its reviews, commits and events, and the final re-read (comments, statuses). The folder at the
+    // base commit and the files between the two commits come from caches keyed by SHA.
+    expect(app.github.writes().filter((w) => w.path !== '/graphql')).toEqual([]);
+    expect(app.github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/acme/medrec/commits/${head}/status`,
+      'POST /graphql',
+      'POST /graphql',
+    ]);
   });
 
   it('passes once a roster CSO approves the head commit', async () => {

@@ -221,7 +221,10 @@ export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number
   const verdict = judged.verdict;
   const outcome = outcomeOf(verdict, context, writer.sha);
   if (verdict.kind === 'moved') return outcome; // pending stays; the newer head's own event decides it
-  await publish(c, repo, pullNumber, opts, writer, verdict, outcome, { recheck: judged.recheck, requested: facts?.requested });
+  await publish(c, repo, pullNumber, opts, writer, verdict, outcome, {
+    recheck: judged.recheck,
+    requested: facts?.requested ?? pr.requested,
+  });
   return outcome;
 }
 

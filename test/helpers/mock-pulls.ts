@@ -126,6 +126,7 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
         changed_files: pr.changedFiles ?? pr.files.length,
         commits: pr.commitCount ?? pr.commits.length,
         html_url: `https://github.com/${gh.owner}/${gh.repo}/pull/${pr.number}`,
+        requested_reviewers: (pr.requested ?? []).map((login) => ({ login, type: 'User' })),
       },
     };
   });

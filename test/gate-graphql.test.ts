@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGate } from '../src/gate/run.js';
+import { enableFolderCache } from '../src/github/folder.js';
 import { MockGitHub } from './helpers/mock-github.js';
 import { filesFromRepo, mockClient, mockPulls, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
 import { fixtureRepo, type TempRepo } from './helpers/repo.js';
@@ -154,6 +155,36 @@ describe('the facts through GraphQL', () => {
     const out = await gate(head, {});
     expect(out.decision).toBe('not-required');
     expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(3);
+  });
+});
+
+describe('a server with folders cached by commit (the App)', () => {
+  it('reads nothing after the first query, which is then the last read; a review added meanwhile is seen; a read after it brings the re-read back', async () => {
+    enableFolderCache(8);
+    try {
+      const head = change('src/patient/banner.ts');
+      const p = pr(head);
+      expect((await gate(head)).decision).toBe('pending');
+      gh.requests.length = 0;
+      expect((await gate(head)).decision).toBe('pending');
+      expect(routes()).toEqual(['GET /repos/acme/medrec/commits/{sha}/status', 'POST /graphql']);
+      expect(writes()).toEqual([]);
+      p.reviews.push(review(CSO, 'APPROVED', head));
+      gh.requests.length = 0;
+      expect((await gate(head)).decision).toBe('approved');
+      expect(on(head).at(-1)).toMatchObject({ state: 'success' });
+      // A change to the safety folder needs the head folder: a read after the first query, so the pull request is read again.
+      const cfg = readFileSync(join(repo.dir, 'clinical-safety/clinsafe.yml'), 'utf8');
+      const edit = change('clinical-safety/clinsafe.yml', cfg.replace('cadenceMonths: 12', 'cadenceMonths: 6'));
+      pr(edit);
+      gh.requests.length = 0;
+      expect((await gate(edit)).decision).toBe('pending');
+      expect(
+        gh.requests.filter((r) => r.path === '/graphql').map((r) => /query (\w+)/.exec((r.json as { query: string }).query)![1]),
+      ).toEqual(['ClinsafePullFacts', 'ClinsafePullRecheck']);
+    } finally {
+      enableFolderCache(0);
+    }
   });
 });
 

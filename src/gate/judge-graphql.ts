@@ -11,7 +11,9 @@
  * 3. the head folder's tree, only when the pull request touches the folder or removes or renames files;
  * 4. `recheckPull`: the pull request as it is now, its comments, the commit's statuses, and the
  *    blobs still to read — after every other read, so the verdict is refused when the head or the
- *    base moved, and judged once more when the base SHA, labels or reviews changed.
+ *    base moved, and judged once more when the base SHA, labels or reviews changed. A server that
+ *    had every folder and the file list in its caches read nothing after the first query: when that
+ *    query also carried the comments and statuses (`final`), it is itself the last read.
  * Caps that make the facts incomplete fail closed, on the configured context too.
  */
 import { loadFolder } from '../core/folder.js';
@@ -84,7 +86,7 @@ function contextFrom(listing: FolderListing, bytes: Buffer): string {
 }
 
 export async function judgeViaGraphQL(
-  c: GitHubClient,
+  client: GitHubClient,
   repo: RepoRef,
   facts: PullFactsGraph,
   opts: JudgeOptions,
@@ -93,6 +95,12 @@ export async function judgeViaGraphQL(
 ): Promise<GraphJudgement> {
   const { pr } = facts;
   const dir = normaliseDir(opts.safetyDir);
+  // Every request made after the first query (none: that query is the run's last read).
+  let after = 0;
+  const c: GitHubClient = {
+    request: (route, params) => (after++, client.request(route, params)),
+    paginate: (route, params) => (after++, client.paginate(route, params)),
+  };
   const blobs = new Map<string, Buffer>();
   let context: string | undefined;
   const problem = (e: unknown): GraphJudgement => ({
@@ -144,7 +152,10 @@ export async function judgeViaGraphQL(
     const headNeeds = headListing ? headListing.wanted.map((w) => w.sha).filter((s) => !blobs.has(s)) : [];
     const toRead = [...new Set([...baseToRead, ...headNeeds])];
     if (toRead.length > BLOBS_IN_RECHECK) for (const [sha, bytes] of await getBlobs(c, repo, toRead)) blobs.set(sha, bytes);
-    const recheck = await recheckPull(c, repo, pr.number, writer.sha, toRead.length > BLOBS_IN_RECHECK ? [] : toRead);
+    const recheck =
+      after === 0 && toRead.length === 0 && facts.final
+        ? { ...facts.final, blobs: new Map(), complete: true }
+        : await recheckPull(c, repo, pr.number, writer.sha, toRead.length > BLOBS_IN_RECHECK ? [] : toRead);
     const fallback: string[] = [];
     for (const [sha, node] of recheck.blobs) {
       const bytes = blobBytes(node);

@@ -24,6 +24,7 @@ import type { PullRecheck } from '../github/api/recheck-pull.js';
 import type { StatusReport } from '../github/api/set-commit-status.js';
 import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sticky-comment.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import { folderCacheEnabled } from '../github/folder.js';
 import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
 import { normaliseDir } from './collect.js';
 import { judgeStable, problemOf, type Verdict } from './judge.js';
@@ -142,8 +143,13 @@ function addProblem(o: GateOutcome, why: string): void {
 async function readFacts(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<PullFactsGraph | undefined> {
   const configExpression =
     opts.baseSha && /^[0-9a-f]{40}$/i.test(opts.baseSha) ? `${opts.baseSha}:${normaliseDir(opts.safetyDir)}/clinsafe.yml` : undefined;
+  // A server that keeps folders by commit usually reads nothing else: this query may then be the last read.
+  const finalFor = folderCacheEnabled() && opts.headSha ? opts.headSha : undefined;
   try {
-    return await getPullFacts(c, repo, pullNumber, configExpression ? { configExpression } : {});
+    return await getPullFacts(c, repo, pullNumber, {
+      ...(configExpression ? { configExpression } : {}),
+      ...(finalFor ? { finalFor } : {}),
+    });
   } catch (e) {
     if (e instanceof GraphQLUnsupportedError) return undefined;
     throw e;

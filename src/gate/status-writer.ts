@@ -36,7 +36,11 @@ export class StatusWriter {
     return { ...s, ...(s.targetUrl === undefined && this.targetUrl ? { targetUrl: this.targetUrl } : {}) };
   }
 
+  /** Contexts this run has written on (their decision is always written). */
+  private readonly wrote = new Set<string>();
+
   private async write(s: StatusReport, summary: string): Promise<void> {
+    this.wrote.add(s.context);
     const withUrl = this.withUrl(s);
     if (this.mode === 'status') return setCommitStatus(this.client, this.repo, this.sha, withUrl);
     const id = this.checkRuns.get(s.context);
@@ -72,11 +76,12 @@ export class StatusWriter {
   }
 
   /**
-   * The decision on `status.context`; not written when `shown` — the commit's statuses read after
-   * every other read of this run — already has exactly it. Throws a GateApiError when it cannot be written.
+   * The decision on `status.context`; not written when this run wrote nothing on that context and
+   * `shown` — the commit's statuses in this run's last read — already has exactly it. Throws a
+   * GateApiError when it cannot be written.
    */
   async decide(status: StatusReport, summary: string, shown?: CommitStatuses): Promise<void> {
-    if (this.mode === 'status' && shown && sameStatus(shown.get(status.context), this.withUrl(status))) {
+    if (this.mode === 'status' && shown && !this.wrote.has(status.context) && sameStatus(shown.get(status.context), this.withUrl(status))) {
       this.marked.add(status.context);
       this.skipped++;
       return;

@@ -149,6 +149,11 @@ export async function snapshotViaApi(
 let folderCache: Map<string, FolderAtCommit> | undefined;
 let folderCacheSize = 0;
 
+/** Whether this process keeps folders (a long-running server). */
+export function folderCacheEnabled(): boolean {
+  return folderCache !== undefined;
+}
+
 export function enableFolderCache(entries = 64): void {
   folderCacheSize = entries;
   folderCache = entries > 0 ? new Map() : undefined;

@@ -183,7 +183,7 @@ export function answerGraphQL(gh: MockGitHub, state: PullsState, req: GraphQLReq
         errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a PullRequest with the number of ${String(v.number)}.` }],
       };
     repository.pullRequest = pullNode(gh, pr, query, v.after);
-    if (operation === 'ClinsafePullRecheck') repository.commit = statusesOf(gh, v.sha);
+    if (query.includes('commit: object(oid: $sha)')) repository.commit = statusesOf(gh, v.sha);
     if (operation === 'ClinsafePullFacts' && typeof v.config === 'string') repository.config = configAt(gh, v.config);
   }
   for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) repository[m[1]!] = blob(gh, m[2]!);

@@ -12,6 +12,7 @@ import type { Review } from '../../core/approval.js';
 import type { ChangedFile } from '../../core/impact.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import type { PullInfo } from './get-pull.js';
+import type { CommitStatuses } from './get-commit-statuses.js';
 import { graphql, loginOf, type Connection, type PageInfo } from './graphql.js';
 import { MAX_LISTED_COMMITS } from './list-commit-authors.js';
 import { MAX_LISTED_FILES } from './list-changed-files.js';
@@ -47,9 +48,12 @@ export function listField(name: ListName, after?: boolean): string {
   return `${name}: ${l.field}(first: 100${after ? ', after: $after' : ''}${l.args}) { ${PAGE} nodes { ${l.nodes} } }`;
 }
 
-const FACTS_QUERY = (
-  withConfig: boolean,
-) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${withConfig ? ', $config: String!' : ''}) {
+/** The commit statuses on the head commit `$sha`. */
+export const STATUS_FIELD = 'commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } } }';
+
+const FACTS_QUERY = (withConfig: boolean, final: boolean) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${
+  withConfig ? ', $config: String!' : ''
+}${final ? ', $sha: GitObjectID!' : ''}) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number state isDraft url headRefOid baseRefOid baseRefName changedFiles
@@ -60,8 +64,10 @@ const FACTS_QUERY = (
       ${listField('events')}
       files(first: 100) { ${PAGE} nodes { path changeType } }
       reviewRequests(first: 100) { nodes { requestedReviewer { __typename ... on User { login } } } }
+      ${final ? listField('comments') : ''}
     }
     ${withConfig ? 'config: object(expression: $config) { oid ... on Blob { text isBinary isTruncated } }' : ''}
+    ${final ? STATUS_FIELD : ''}
   }
 }`;
 
@@ -138,6 +144,19 @@ export interface PullFactsGraph {
   limits: string[];
   /** The base configuration blob at the event's base commit, when asked for. */
   config?: BlobAt | null;
+  /**
+   * With `final`: the comments and the head commit's statuses, from this same answer — when every
+   * list fitted in it, this answer can serve as the run's last read (see judge-graphql.ts).
+   */
+  final?: {
+    comments: StickyCandidate[];
+    statuses: CommitStatuses;
+    labels: string[];
+    reviews: Review[];
+    headSha: string;
+    baseSha: string;
+    baseRef: string;
+  };
 }
 
 /** Every node of one list: the first page as given, then page after page up to MAX_PAGES. */
@@ -237,14 +256,21 @@ export async function getPullFacts(
   client: GitHubClient,
   repo: RepoRef,
   pullNumber: number,
-  opts: { configExpression?: string } = {},
+  opts: { configExpression?: string; finalFor?: string } = {},
 ): Promise<PullFactsGraph> {
   const what = `reading pull request #${pullNumber}`;
-  const d = await graphql<{ repository: { pullRequest: PullNode | null; config?: BlobAt | null } | null }>(
+  const final = Boolean(opts.finalFor);
+  const d = await graphql<{
+    repository: {
+      pullRequest: (PullNode & { comments?: Connection<CommentNode> }) | null;
+      config?: BlobAt | null;
+      commit?: StatusNode;
+    } | null;
+  }>(
     client,
     repo,
-    FACTS_QUERY(Boolean(opts.configExpression)),
-    { number: pullNumber, ...(opts.configExpression ? { config: opts.configExpression } : {}) },
+    FACTS_QUERY(Boolean(opts.configExpression), final),
+    { number: pullNumber, ...(opts.configExpression ? { config: opts.configExpression } : {}), ...(final ? { sha: opts.finalFor } : {}) },
     what,
   );
   const p = d.repository?.pullRequest;
@@ -275,7 +301,22 @@ export async function getPullFacts(
   if (!labels.complete || !reviews.complete)
     limits.push(`this pull request has more labels or reviews than the gate reads (${MAX_PAGES * 100}); open a new pull request`);
   const files = completeFiles(p);
+  // Usable as the last read only when nothing was paged (every fact then comes from this one answer).
+  const onePage = [p.labels, p.reviews, p.commits, p.events, p.comments].every((c) => !c?.pageInfo?.hasNextPage);
+  const finalRead =
+    final && onePage && p.comments
+      ? {
+          comments: toComments(p.comments.nodes.filter((n): n is CommentNode => n !== null)),
+          statuses: toStatuses(d.repository?.commit),
+          labels: labels.nodes.map((l) => l.name),
+          reviews: toReviews(reviews.nodes),
+          headSha: p.headRefOid,
+          baseSha: p.baseRefOid,
+          baseRef: p.baseRefName,
+        }
+      : undefined;
   return {
+    ...(finalRead ? { final: finalRead } : {}),
     pr: {
       number: p.number,
       state: p.state === 'OPEN' ? 'open' : 'closed',
@@ -297,4 +338,36 @@ export async function getPullFacts(
     limits,
     ...(d.repository && 'config' in d.repository ? { config: d.repository.config ?? null } : {}),
   };
+}
+
+/** A comment in REST's shape (the sticky comment is found the same way on both paths). */
+export interface StickyCandidate {
+  id: number;
+  body?: string | null;
+  user?: { login: string } | null;
+  html_url?: string;
+}
+
+export function toComments(nodes: CommentNode[]): StickyCandidate[] {
+  return nodes.map((c) => ({
+    id: c.databaseId,
+    body: c.body ?? null,
+    user: { login: loginOf(c.author) },
+    ...(c.url ? { html_url: c.url } : {}),
+  }));
+}
+
+export interface StatusNode {
+  status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null;
+}
+
+export function toStatuses(commit: StatusNode | null | undefined): CommitStatuses {
+  const out: CommitStatuses = new Map();
+  for (const c of commit?.status?.contexts ?? [])
+    out.set(c.context, {
+      state: c.state.toLowerCase(),
+      description: c.description ?? '',
+      ...(c.targetUrl ? { targetUrl: c.targetUrl } : {}),
+    });
+  return out;
 }

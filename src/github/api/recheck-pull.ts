@@ -8,16 +8,19 @@
 import type { Review } from '../../core/approval.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import { blobFields, type BlobNode } from './get-blobs.js';
-import { listField, readAll, toReviews, type CommentNode } from './get-pull-facts.js';
-import { graphql, loginOf, type Connection } from './graphql.js';
+import {
+  listField,
+  readAll,
+  STATUS_FIELD,
+  toComments,
+  toReviews,
+  toStatuses,
+  type CommentNode,
+  type StatusNode,
+  type StickyCandidate,
+} from './get-pull-facts.js';
+import { graphql, type Connection } from './graphql.js';
 import type { CommitStatuses } from './get-commit-statuses.js';
-
-export interface StickyCandidate {
-  id: number;
-  body?: string | null;
-  user?: { login: string } | null;
-  html_url?: string;
-}
 
 export interface PullRecheck {
   headSha: string;
@@ -40,7 +43,7 @@ const QUERY = (shas: string[]) => `query ClinsafePullRecheck($owner: String!, $n
       ${listField('reviews')}
       ${listField('comments')}
     }
-    commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } } }
+    ${STATUS_FIELD}
     ${blobFields(shas)}
   }
 }`;
@@ -55,9 +58,7 @@ interface Answer {
       reviews: Connection<Parameters<typeof toReviews>[0][number]>;
       comments: Connection<CommentNode>;
     } | null;
-    commit?: {
-      status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null;
-    } | null;
+    commit?: StatusNode | null;
   } & Record<string, unknown>;
 }
 
@@ -77,13 +78,7 @@ export async function recheckPull(
     readAll(client, repo, pullNumber, 'reviews', p.reviews, what),
     readAll(client, repo, pullNumber, 'comments', p.comments, what),
   ]);
-  const statuses: CommitStatuses = new Map();
-  for (const c of d.repository.commit?.status?.contexts ?? [])
-    statuses.set(c.context, {
-      state: c.state.toLowerCase(),
-      description: c.description ?? '',
-      ...(c.targetUrl ? { targetUrl: c.targetUrl } : {}),
-    });
+  const statuses = toStatuses(d.repository.commit);
   const blobs = new Map<string, BlobNode | null>();
   blobShas.forEach((s, i) => blobs.set(s, (d.repository[`b${i}`] as BlobNode | null | undefined) ?? null));
   return {
@@ -92,12 +87,7 @@ export async function recheckPull(
     baseRef: p.baseRefName,
     labels: labels.nodes.map((l) => l.name),
     reviews: toReviews(reviews.nodes),
-    comments: comments.nodes.map((c) => ({
-      id: c.databaseId,
-      body: c.body ?? null,
-      user: { login: loginOf(c.author) },
-      ...(c.url ? { html_url: c.url } : {}),
-    })),
+    comments: toComments(comments.nodes),
     statuses,
     blobs,
     complete: labels.complete && reviews.complete && comments.complete,

@@ -20,7 +20,7 @@ export interface EventPayload {
   action?: string;
   changes?: { base?: unknown };
   repository?: { default_branch?: string };
-  pull_request?: { number: number; state?: string; head?: { sha?: string } };
+  pull_request?: { number: number; state?: string; head?: { sha?: string }; base?: { sha?: string } };
   workflow_run?: {
     event?: string;
     head_sha?: string;
@@ -37,6 +37,8 @@ export type Target =
   | {
       kind: 'pull';
       headSha: string;
+      /** The base commit the event names (a hint: the base configuration is read with the pull request). */
+      baseSha?: string;
       pullNumber?: number;
       /** A fork's pull request named only by its head (workflow_run). */
       fork?: { owner: string; branch: string };
@@ -81,5 +83,6 @@ export function targetOf(eventName: string, p: EventPayload): Target {
   if (!pr?.number) throw new Error(`the ${eventName} event payload has no pull_request`);
   if (pr.state === 'closed') return { skip: 'the pull request is closed; nothing to do' };
   if (!pr.head?.sha) throw new Error(`the ${eventName} event payload has no pull_request.head.sha`);
-  return { kind: 'pull', headSha: pr.head.sha, pullNumber: pr.number, ...dflt };
+  const baseSha = pr.base?.sha;
+  return { kind: 'pull', headSha: pr.head.sha, ...(baseSha ? { baseSha } : {}), pullNumber: pr.number, ...dflt };
 }

@@ -91,7 +91,13 @@ export async function main(): Promise<void> {
       return;
     }
   }
-  await report(await runGate(octokit, repo, pullNumber!, { ...common, headSha: target.headSha }));
+  await report(
+    await runGate(octokit, repo, pullNumber!, {
+      ...common,
+      headSha: target.headSha,
+      ...(target.baseSha ? { baseSha: target.baseSha } : {}),
+    }),
+  );
 }
 
 /** `mode: release`: the documents and the sign-off issue for a published release (action/release.ts). */

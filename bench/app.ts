@@ -16,6 +16,7 @@ import { MockGitHub } from '../test/helpers/mock-github.js';
 import { filesFromRepo, mockPulls } from '../test/helpers/mock-pulls.js';
 import { example, user } from '../test/helpers/payloads.js';
 import { fixtureRepo } from '../test/helpers/repo.js';
+import { emitRow } from './lib/rows.js';
 
 const deliveries = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 8);
@@ -28,7 +29,13 @@ interface Figures {
   rssMiB: number;
   heapMiB: number;
   apiRequests: number;
+  /** Writes (POST/PATCH/DELETE other than GraphQL queries) per delivery after warm-up. */
+  writes: number;
   failures: number;
+  /** Peak RSS sampled during the measured deliveries. */
+  peakMiB: number;
+  /** Heap after a full collection at 10% of the deliveries and at the end (flat memory: about equal). */
+  heapEarlyMiB: number;
 }
 
 const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
@@ -71,14 +78,25 @@ async function measure(name: string, appFn: ApplicationFunction): Promise<Figure
   // Warm up (JIT, installation token, first comment), then measure.
   for (let i = 0; i < 20; i++) await app.deliver('pull_request', payload);
   const before = gh.requestCount;
+  let writes = 0;
+  gh.on('POST', '(.*)', (req) => (req.path !== '/graphql' && (writes++, undefined)) || undefined);
+  gh.on('PATCH', '(.*)', () => (writes++, undefined));
+  const gc = (globalThis as { gc?: () => void }).gc;
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;
+  let peak = process.memoryUsage().rss;
+  let heapEarly = NaN;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < deliveries) {
         next++;
+        if (next === Math.floor(deliveries / 10) && gc) {
+          gc();
+          heapEarly = process.memoryUsage().heapUsed;
+        }
         const t = performance.now();
         const res = await app.deliver('pull_request', payload);
         latencies.push(performance.now() - t);
@@ -87,7 +105,8 @@ async function measure(name: string, appFn: ApplicationFunction): Promise<Figure
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  (globalThis as { gc?: () => void }).gc?.();
+  clearInterval(sampler);
+  gc?.();
   const mem = process.memoryUsage();
   await app.stop();
   repo.cleanup();
@@ -100,7 +119,10 @@ async function measure(name: string, appFn: ApplicationFunction): Promise<Figure
     rssMiB: mib(mem.rss),
     heapMiB: mib(mem.heapUsed),
     apiRequests: Math.round(((gh.requestCount - before) / deliveries) * 10) / 10,
+    writes: Math.round((writes / deliveries) * 100) / 100,
     failures,
+    peakMiB: mib(peak),
+    heapEarlyMiB: mib(heapEarly),
   };
 }
 
@@ -114,11 +136,25 @@ const rows = [
   await measure('clinsafe app (gate, status mode)', createApp({ gateMode: 'status' })),
 ];
 console.log('');
-console.log('| app | deliveries/s | p50 ms | p99 ms | API requests/delivery | RSS MiB after | heap MiB after | non-200 |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  '| app | deliveries/s | p50 ms | p99 ms | API requests/delivery | writes/delivery | peak RSS MiB | heap MiB at 10% → end | non-200 |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
-  console.log(`| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.rssMiB} | ${r.heapMiB} | ${r.failures} |`);
+  console.log(
+    `| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.peakMiB} | ${r.heapEarlyMiB} → ${r.heapMiB} | ${r.failures} |`,
+  );
 console.log('');
 console.log(
-  'Memory is the whole process (app server, mock API and load generator) after the run; run with node --expose-gc for heap after a full collection.',
+  'Memory is the whole process (app server, mock API and load generator); run with node --expose-gc for the heap after a full collection.',
 );
+const [floor, clinsafe] = rows as [Figures, Figures];
+emitRow({
+  path: `App, ${deliveries} pull_request.synchronize deliveries (share of a no-op Probot app's rate)`,
+  clinsafe: `${clinsafe.perSecond}/s, ${clinsafe.apiRequests} requests and ${clinsafe.writes} writes a delivery, heap ${clinsafe.heapEarlyMiB} → ${clinsafe.heapMiB} MiB`,
+  floor: `no-op Probot app: ${floor.perSecond}/s`,
+  ratio: clinsafe.perSecond / floor.perSecond,
+  peakMiB: clinsafe.peakMiB,
+  goal: 0.5,
+  higherIsBetter: true,
+});

@@ -3,8 +3,9 @@
  *  1. impact of 10,000 changed files against 2,000 trigger globs with the trigger index, beside the
  *     same work done by matching every file against every glob with minimatch (what
  *     actions/labeler does), as a ratio from one run; both must find the same matches;
- *  2. the number of GitHub API requests the gate makes for a 250-file pull request, by endpoint,
- *     and the floor.
+ *  2. the number of GitHub API requests the gate makes for a 250-file pull request, by endpoint, on
+ *     its first run and on a re-run with nothing changed (goal: ≤ 10 requests, 0 writes), through
+ *     GraphQL and through the REST fallback; and that a 3,000-file pull request is read completely.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { NHS_DCB0129 } from '../src/core/risk.js';
 import { runGate } from '../src/gate/run.js';
 import { MockGitHub } from '../test/helpers/mock-github.js';
 import { filesFromRepo, mockClient, mockPulls } from '../test/helpers/mock-pulls.js';
+import { emitRow } from './lib/rows.js';
 
 // Deterministic pseudo-random numbers.
 let seed = 42;
@@ -154,7 +156,7 @@ async function benchRequests(): Promise<void> {
   gh.gitDir = dir;
   await gh.start();
   const files = filesFromRepo(dir, base, head);
-  mockPulls(gh, [
+  const pullsState = mockPulls(gh, [
     {
       number: 1,
       author: 'dev',
@@ -168,17 +170,24 @@ async function benchRequests(): Promise<void> {
   ]);
   const runOnce = async () => {
     const before = gh.requests.length;
-    await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 1, { botLogin: gh.botLogin, report: 'status' });
+    // As the Action and the App call it: the event names the head and base commits.
+    await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 1, {
+      botLogin: gh.botLogin,
+      report: 'status',
+      headSha: head,
+      baseSha: base,
+    });
     return gh.requests.slice(before);
   };
   const first = await runOnce();
   const second = await runOnce();
+  const writes = (reqs: typeof first) => reqs.filter((r) => r.method !== 'GET' && r.path !== '/graphql').length;
   const groups = (reqs: typeof first) => {
     const m = new Map<string, number>();
     for (const r of reqs) {
       const key = `${r.method} ${r.path
         .replace(/\/repos\/[^/]+\/[^/]+/, '')
-        .replace(/\/[0-9a-f]{40}/, '/{sha}')
+        .replace(/[0-9a-f]{40}/g, '{sha}')
         .replace(/\/\d+/g, '/{n}')}`;
       m.set(key, (m.get(key) ?? 0) + 1);
     }
@@ -189,14 +198,55 @@ async function benchRequests(): Promise<void> {
     first.filter((r) => r.path.includes('/git/blobs/')).length +
     graphql.reduce((n, r) => n + [...((r.json as { query?: string } | undefined)?.query ?? '').matchAll(/object\(oid:/g)].length, 0);
   console.log(`API requests for a ${files.length}-file pull request (safety folder of ${blobs} files, not touched by the PR):`);
-  console.log(`  first run: ${first.length} requests\n${groups(first)}`);
-  console.log(`  re-run (comment unchanged so not rewritten, label already there): ${second.length} requests`);
+  console.log(`  first run: ${first.length} requests, ${writes(first)} writes\n${groups(first)}`);
+  console.log(`  re-run with nothing changed: ${second.length} requests, ${writes(second)} writes\n${groups(second)}`);
   console.log(
-    `  floor with the REST API: 1 pending status + 2 pull reads (before and after the listings, so the facts belong to one head SHA) + ${Math.ceil(files.length / 100)} file pages + 1 reviews + 1 commits + 1 base tree + ${Math.ceil(blobs / 100)} GraphQL query for the ${blobs} safety-folder blobs + 1 comment list + 1 status = ${1 + 2 + Math.ceil(files.length / 100) + 1 + 1 + 1 + Math.ceil(blobs / 100) + 1 + 1} (+1 comment write when it changes, +1 label the first time; +1 tree and the changed blobs when the PR edits the safety folder)`,
+    '  (GraphQL: one query for the pull request, labels, reviews, commits, events and the base configuration; the files of the exact (base, head) pair in one comparison; one final query re-reading the pull request with its comments, the commit statuses and the safety-folder blobs)',
   );
+  emitRow({
+    path: `API requests, first gate run on a ${files.length}-file PR (requests)`,
+    clinsafe: `${first.length} requests (${writes(first)} writes)`,
+    floor: 'goal: at most 10 requests (issue 13)',
+    ratio: first.length,
+    peakMiB: NaN,
+    goal: 10,
+  });
+  emitRow({
+    path: `API requests, gate re-run with nothing changed (writes)`,
+    clinsafe: `${second.length} requests, ${writes(second)} writes`,
+    floor: 'goal: 0 writes (issue 13)',
+    ratio: writes(second),
+    peakMiB: NaN,
+    goal: 0,
+  });
+
+  // The same pull request on an API without the gate's GraphQL queries (older GitHub Enterprise Server): REST.
+  pullsState.graphql = 'blobs';
+  gh.statuses.length = 0;
+  gh.comments.length = 0;
+  const rest = await runOnce();
+  const restAgain = await runOnce();
+  pullsState.graphql = 'full';
   console.log(
-    '  (the pull request is read afresh rather than trusted from the event payload, which is stale for review events; blobs GraphQL cannot give byte for byte — binary, truncated, not UTF-8 — cost one REST request each)',
+    `  REST fallback (GraphQL without the pull-request fields): first run ${rest.length} requests (${writes(rest)} writes), re-run ${restAgain.length} requests (${writes(restAgain)} writes)`,
   );
+
+  // Completeness: 3,000 changed files are all read (the comparison holds 300: the files are paged); 3,001 fail closed.
+  for (const count of [3000, 3001]) {
+    const many = Array.from({ length: count }, (_, i) => ({ filename: `src/feature/bulk/f${i}.ts`, status: 'modified' }));
+    pullsState.pulls.set(3, { number: 3, author: 'dev', headSha: head, baseSha: base, labels: [], files: many, reviews: [], commits: [] });
+    const before = gh.requests.length;
+    const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 3, {
+      botLogin: gh.botLogin,
+      report: 'status',
+      headSha: head,
+      baseSha: base,
+    });
+    const reqs = gh.requests.slice(before);
+    console.log(
+      `  a ${count}-file pull request: ${reqs.length} requests (${reqs.filter((r) => r.path.endsWith('/files')).length} file pages), decision ${out.decision}${out.problem ? ` — ${out.problem.slice(0, 90)}…` : ''}`,
+    );
+  }
 
   // A hostile pull request: hundreds of new files under the safety folder, read or not by the schema.
   for (const [label, make] of [

@@ -223,7 +223,9 @@ describe('the bundled Action, run as a runner runs it', () => {
     setPull(head);
     const r = await runAction('pull_request_target', prEvent(head));
     expect(r.code).toBe(0);
-    expect(gh.requests[0]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
+    // The one read before pending: the commit's own statuses (pending is written unless it already shows pending or failure).
+    expect(gh.requests[0]).toMatchObject({ method: 'GET', path: `/repos/acme/medrec/commits/${head}/status` });
+    expect(gh.requests[1]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
     expect(gh.statuses).toEqual([
       expect.objectContaining({ sha: head, state: 'pending', description: 'clinsafe is evaluating…' }),
       {
@@ -254,7 +256,8 @@ describe('the bundled Action, run as a runner runs it', () => {
     expect(r.outputs.decision).toBe('approved');
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]!.body).toContain('Approved by Clinical Safety Officer Dr Amara Okafor');
-    expect(onSha(head).map((s) => s.state)).toEqual(['pending', 'pending', 'pending', 'success']);
+    // The second run finds the commit pending already, so it does not mark it again: it decides.
+    expect(onSha(head).map((s) => s.state)).toEqual(['pending', 'pending', 'success']);
     expect(gh.requests.some((r) => r.path === '/repos/acme/medrec/pulls')).toBe(false);
   }, 60_000);
 
@@ -321,11 +324,11 @@ describe('the bundled Action, run as a runner runs it', () => {
     repo.write('docs/notes.md', 'notes\n');
     const head = repo.commit('docs');
     setPull(head);
-    gh.on('GET', '/repos/{owner}/{repo}/pulls/{n}/files', () => ({ status: 503, body: { message: 'unavailable' } }));
+    gh.on('POST', '/graphql', () => ({ status: 503, body: { message: 'unavailable' } }));
     const r = await runAction('pull_request_target', prEvent(head));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::clinsafe gate: GitHub's API kept failing \(HTTP 503\)/);
-    expect(gh.requests.filter((x) => x.path.endsWith('/files'))).toHaveLength(4);
+    expect(gh.requests.filter((x) => x.path === '/graphql')).toHaveLength(4);
     expect(onSha(head).map((s) => s.state)).toEqual(['pending', 'failure']);
   }, 90_000);
 

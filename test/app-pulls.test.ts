@@ -149,6 +149,15 @@ describe('the gate in app mode', () => {
     expect(app.github.comments.filter((c) => c.issue_number === 12 && c.user.type === 'Bot')).toHaveLength(1);
     expect(app.github.writes().filter((w) => w.path.includes('/comments'))).toEqual([]);
     expect(app.github.statuses.filter((s) => s.sha === head).at(-1)?.state).toBe('pending');
+    // Nothing at all is written again, in two reads: the commit's statuses (before anything else),
+    // then the pull request with its reviews, commits, events, comments and the commit's statuses in
+    // one query. The folder at the base commit comes from the cache keyed by its SHA, so nothing is
+    // read after that query: it is the run's last read (no second query needed).
+    expect(app.github.writes().filter((w) => w.path !== '/graphql')).toEqual([]);
+    expect(app.github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/acme/medrec/commits/${head}/status`,
+      'POST /graphql',
+    ]);
   });
 
   it('passes once a roster CSO approves the head commit', async () => {

@@ -35,6 +35,9 @@ beforeEach(async () => {
   gh.gitDir = repo.dir;
   await gh.start();
   pulls = mockPulls(gh);
+  // These tests name REST routes: they run the REST path (an API without the gate's GraphQL
+  // queries). The sweep below runs both paths; test/gate-graphql.test.ts covers GraphQL's own.
+  pulls.graphql = 'blobs';
 });
 
 afterEach(async () => {
@@ -64,8 +67,17 @@ function change(path: string, content = 'export const changed = true;\n'): strin
 }
 
 const gate = (headSha: string | undefined, client: GitHubClient = mockClient(gh), report: 'status' | 'check-run' = 'status') =>
-  runGate(client, { owner: gh.owner, repo: gh.repo }, 7, { botLogin: gh.botLogin, report, ...(headSha ? { headSha } : {}) });
+  runGate(client, { owner: gh.owner, repo: gh.repo }, 7, {
+    botLogin: gh.botLogin,
+    report,
+    ...(headSha ? { headSha } : {}),
+    // With GraphQL, the event's base SHA lets the base configuration come with the pull request.
+    ...(headSha && pulls.graphql === 'full' ? { baseSha: base } : {}),
+  });
 const on = (sha: string) => gh.statuses.filter((s) => s.sha === sha);
+
+/** GraphQL queries that read blobs. */
+const blobQueries = () => gh.requests.filter((r) => r.path === '/graphql' && /object\(oid:/.test((r.json as { query: string }).query));
 
 function reset(): void {
   gh.requests.length = 0;
@@ -79,7 +91,9 @@ describe('pending first', () => {
     pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
     const out = await gate(head);
     expect(out.decision).toBe('approved');
-    expect(gh.requests[0]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
+    // The only read before it: the commit's own statuses (a context already pending or failed is not marked again).
+    expect(gh.requests[0]).toMatchObject({ method: 'GET', path: `/repos/acme/medrec/commits/${head}/status` });
+    expect(gh.requests[1]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
     expect(on(head).map((s) => [s.state, s.description])).toEqual([
       ['pending', 'clinsafe is evaluating…'],
       ['success', expect.stringContaining(CSO)],
@@ -111,7 +125,11 @@ describe('pending first', () => {
   });
 });
 
-describe('a failure injected at each API call of a run never ends in success', () => {
+describe.each(['blobs', 'full'] as const)('a failure injected at each API call of a run never ends in success (GraphQL: %s)', (mode) => {
+  beforeEach(() => {
+    pulls.graphql = mode;
+  });
+
   /** Fail `route` (a METHOD /pattern) from its `from`-th call on, including every retry. */
   function inject(route: string, from: number): void {
     let seen = 0;
@@ -133,15 +151,16 @@ describe('a failure injected at each API call of a run never ends in success', (
     });
   }
 
-  // Adding the gate.label is cosmetic (a warning); deleting a duplicate comment is best effort.
-  const cosmetic = (route: string) => route.endsWith('/labels') || route.startsWith('DELETE ');
+  // Adding the gate.label is cosmetic (a warning); deleting a duplicate comment is best effort;
+  // reading the commit's statuses only saves writes (when it fails, pending and the decision are written).
+  const cosmetic = (route: string) => route.endsWith('/labels') || route.startsWith('DELETE ') || route.endsWith('/status');
 
   async function sweep(head: string, expected: GateOutcome['decision']): Promise<number> {
     reset();
     expect((await gate(head)).decision).toBe(expected);
     expect(on(head).at(-1)!.state).toBe('success');
     const plan = calls(gh.requests).filter((c) => !cosmetic(c.route));
-    expect(plan.length).toBeGreaterThan(6);
+    expect(plan.length).toBeGreaterThan(mode === 'full' ? 4 : 6);
     const mutable = gh as unknown as { routes: unknown[] };
     const routes = [...mutable.routes];
     for (const { route, from } of plan) {
@@ -206,7 +225,10 @@ describe('the commit it marks', () => {
     const out = await gate(old);
     expect(out.superseded).toMatch(/not the commit of this event/);
     expect(gh.statuses.map((s) => [s.sha, s.state])).toEqual([[old, 'pending']]);
-    expect(gh.requests.filter((r) => r.method === 'GET').map((r) => routePattern(r.path))).toEqual(['/repos/acme/medrec/pulls/{n}']);
+    expect(gh.requests.filter((r) => r.method === 'GET').map((r) => routePattern(r.path))).toEqual([
+      '/repos/acme/medrec/commits/{sha}/status',
+      '/repos/acme/medrec/pulls/{n}',
+    ]);
   });
 
   it('a CSO requests changes while an approval is being evaluated: blocked, not success', async () => {
@@ -284,8 +306,9 @@ describe('reading the head safety folder is bounded', () => {
     expect(on(head).at(-1)!.description).toMatch(/adds or changes 300 files in the safety folder, more than the 100/);
     // Pending, the pull request, the base tree and one batch of base blobs, the listings, the head
     // tree — and not one of the 300 blobs.
-    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(1);
-    expect(gh.requests.length).toBeLessThan(15);
+    expect(blobQueries()).toHaveLength(1);
+    // (+3 on this REST path: the pull-request query the API refuses, and two reads of the commit's statuses.)
+    expect(gh.requests.length).toBeLessThan(18);
   });
 
   it('files the schema does not read cost nothing to list', async () => {
@@ -294,10 +317,10 @@ describe('reading the head safety folder is bounded', () => {
     pr(head);
     const out = await gate(head);
     expect(out.decision).toBe('pending');
-    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(1);
+    expect(blobQueries()).toHaveLength(1);
     expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
     // 400 files listed in 4 pages; the comment and the label on top.
-    expect(gh.requests.length).toBeLessThan(20);
+    expect(gh.requests.length).toBeLessThan(23);
   });
 
   it('a blob GraphQL cannot give byte for byte (not UTF-8) is read through REST, so its encoding error is reported', async () => {

@@ -18,7 +18,14 @@ export interface GatePorts {
     client: GitHubClient,
     repo: RepoRef,
     pullNumber: number,
-    opts: { botLogin: string; safetyDir: string; report: 'status' | 'check-run'; headSha?: string; defaultBranch?: string },
+    opts: {
+      botLogin: string;
+      safetyDir: string;
+      report: 'status' | 'check-run';
+      headSha?: string;
+      baseSha?: string;
+      defaultBranch?: string;
+    },
   ): Promise<{ decision: string }>;
   /** The queued commit of a merge queue gets the decision of the pull request it carries. */
   mergeGroup(

@@ -53,7 +53,7 @@ export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mod
       const payload = context.payload as unknown as {
         action: string;
         changes?: { base?: unknown };
-        pull_request: { number: number; state: string; head: { sha: string } };
+        pull_request: { number: number; state: string; head: { sha: string }; base?: { sha?: string } };
         repository: { owner: { login: string }; name: string; default_branch?: string };
       };
       if (payload.pull_request.state !== 'open') return;
@@ -65,6 +65,7 @@ export function registerPulls(app: Probot, ctx: AppContext, gate: GatePorts, mod
         safetyDir: ctx.dir,
         report: mode,
         headSha: payload.pull_request.head.sha,
+        ...(payload.pull_request.base?.sha ? { baseSha: payload.pull_request.base.sha } : {}),
         ...(payload.repository.default_branch ? { defaultBranch: payload.repository.default_branch } : {}),
       });
     });

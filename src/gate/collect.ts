@@ -49,11 +49,13 @@ export async function readFolderAt(
   which: 'base' | 'head',
   safetyDir: string,
   blobCache: Map<string, Buffer>,
+  known?: ReadonlySet<string>,
 ): Promise<FolderAtCommit> {
   try {
     return await readFolderViaApi(client, repo, sha, safetyDir, {
       blobCache,
       batched: true,
+      ...(known ? { known } : {}),
       ...(which === 'head'
         ? {
             maxFetches: MAX_CHANGED_SAFETY_FILES,
@@ -89,7 +91,9 @@ export async function collectPullFacts(
   // The head folder is read only when the pull request touches the safety folder or removes or
   // renames files (evidence may have gone); otherwise it is the base folder.
   const needHead = changes.some((f) => touchesFolder(safetyDir, f) || f.status === 'removed' || f.status === 'renamed');
-  const head = needHead ? await readFolderAt(client, repo, pr.headSha, 'head', safetyDir, blobCache) : base;
+  // The base's blobs are not new to the head, even when the base came from a server's cache.
+  const known = new Set(base.blobShas ?? []);
+  const head = needHead ? await readFolderAt(client, repo, pr.headSha, 'head', safetyDir, blobCache, known) : base;
   return {
     changes,
     labels: pr.labels,

@@ -22,9 +22,13 @@ export async function requestCsoReview(
   repo: RepoRef,
   pullNumber: number,
   result: GateResult,
+  alreadyRequested: string[] = [],
 ): Promise<ReviewRequest | undefined> {
   const reviewers = reviewersToRequest(result);
   if (reviewers.length === 0) return undefined;
+  // Asked already (and not answered since): asking again would change nothing.
+  const asked = new Set(alreadyRequested.map((l) => l.toLowerCase()));
+  if (reviewers.every((r) => asked.has(r.toLowerCase()))) return { requested: reviewers };
   try {
     await client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
       ...repo,

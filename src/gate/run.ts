@@ -17,13 +17,20 @@ import type { ImpactedHazard } from '../core/impact.js';
 import { serialize } from '../core/markdown.js';
 import type { Root } from 'mdast';
 import { addLabels } from '../github/api/add-labels.js';
+import { getCommitStatuses, type CommitStatuses } from '../github/api/get-commit-statuses.js';
 import { getPull, type PullInfo } from '../github/api/get-pull.js';
+import { getPullFacts, type PullFactsGraph } from '../github/api/get-pull-facts.js';
+import { GraphQLUnsupportedError } from '../github/api/graphql.js';
+import type { PullRecheck } from '../github/api/recheck-pull.js';
 import type { StatusReport } from '../github/api/set-commit-status.js';
 import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sticky-comment.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import { folderCacheEnabled } from '../github/folder.js';
 import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
+import { normaliseDir } from './collect.js';
 import { headEvidenceFor } from './head-evidence.js';
 import { judgeStable, problemOf, type Verdict } from './judge.js';
+import { judgeViaGraphQL, type GraphJudgement } from './judge-graphql.js';
 import { requestCsoReview } from './review-request.js';
 import { StatusWriter } from './status-writer.js';
 
@@ -40,6 +47,11 @@ export interface RunGateOptions {
    * commit a status is written on. Without it (a manual run) the pull request's head as first read.
    */
   headSha?: string;
+  /**
+   * The base SHA named by the event: the base configuration is then read with the pull request
+   * (one request fewer when the pull request's base is still that commit). A hint, never trusted.
+   */
+  baseSha?: string;
   /** The repository's default branch, from the event (read through the API only when needed). */
   defaultBranch?: string;
 }
@@ -138,22 +150,70 @@ function addProblem(o: GateOutcome, why: string): void {
   o.status = { context: o.status.context, ...statusFor(undefined, o.problem) };
 }
 
+/** The pull request's facts through GraphQL; undefined when the API has no GraphQL for them (then REST). */
+async function readFacts(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<PullFactsGraph | undefined> {
+  const configExpression =
+    opts.baseSha && /^[0-9a-f]{40}$/i.test(opts.baseSha) ? `${opts.baseSha}:${normaliseDir(opts.safetyDir)}/clinsafe.yml` : undefined;
+  // A server that keeps folders by commit usually reads nothing else: this query may then be the last read.
+  const finalFor = folderCacheEnabled() && opts.headSha ? opts.headSha : undefined;
+  try {
+    return await getPullFacts(c, repo, pullNumber, {
+      ...(configExpression ? { configExpression } : {}),
+      ...(finalFor ? { finalFor } : {}),
+    });
+  } catch (e) {
+    if (e instanceof GraphQLUnsupportedError) return undefined;
+    throw e;
+  }
+}
+
+/** Judge through GraphQL; once more from a fresh read when the base SHA, labels or reviews changed meanwhile. */
+async function judgeGraphStable(
+  c: GitHubClient,
+  repo: RepoRef,
+  first: PullFactsGraph,
+  opts: RunGateOptions,
+  writer: StatusWriter,
+): Promise<GraphJudgement> {
+  let facts = first;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const judged = await judgeViaGraphQL(c, repo, facts, opts, writer);
+    if (!judged.again) return judged;
+    try {
+      facts = await getPullFacts(c, repo, facts.pr.number);
+    } catch (e) {
+      return { verdict: { kind: 'problem', problem: problemOf(e, `reading pull request #${facts.pr.number} again`) } };
+    }
+    if (facts.pr.headSha !== writer.sha)
+      return { verdict: { kind: 'moved', why: `the pull request's head moved to ${facts.pr.headSha.slice(0, 7)} while it was evaluated` } };
+  }
+  return {
+    verdict: {
+      kind: 'problem',
+      problem: `pull request #${facts.pr.number} kept changing (base branch, labels or reviews) while it was evaluated; re-run the job`,
+    },
+  };
+}
+
 export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<GateOutcome> {
   const context = DEFAULT_STATUS_CONTEXT;
   let writer = opts.headSha ? new StatusWriter(c, repo, opts.report, opts.headSha, opts.targetUrl) : undefined;
-  // 1. Pending first, on the commit the event names. If even that cannot be written, nothing this
-  //    run could write would be trusted: stop, and let the job fail.
+  // 1. Pending first, on the commit the event names (unless it already shows pending or failure).
+  //    If even that cannot be written, nothing this run could write would be trusted: stop, and let the job fail.
   if (writer) {
+    await writer.readCurrent();
     try {
       await writer.pending(context);
     } catch (e) {
       return { ...failed(problemOf(e, 'marking the commit pending'), context), reported: false, headSha: writer.sha };
     }
   }
-  // 2. The pull request as it is now.
+  // 2. The pull request as it is now (with its reviews, commits and events when the API has GraphQL).
   let pr: PullInfo;
+  let facts: PullFactsGraph | undefined;
   try {
-    pr = await getPull(c, repo, pullNumber);
+    facts = await readFacts(c, repo, pullNumber, opts);
+    pr = facts?.pr ?? (await getPull(c, repo, pullNumber));
   } catch (e) {
     const problem = problemOf(e, `reading pull request #${pullNumber}`);
     const out: GateOutcome = { ...failed(problem, context), reported: false, ...(writer ? { headSha: writer.sha } : {}) };
@@ -162,19 +222,26 @@ export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number
   }
   if (!writer) {
     writer = new StatusWriter(c, repo, opts.report, pr.headSha, opts.targetUrl);
+    await writer.readCurrent();
     try {
       await writer.pending(context);
     } catch (e) {
       return { ...failed(problemOf(e, 'marking the commit pending'), context), reported: false, headSha: pr.headSha };
     }
   }
-  const verdict: Verdict =
-    pr.headSha === writer.sha
-      ? await judgeStable(c, repo, pr, opts, writer)
-      : { kind: 'moved', why: `the pull request's head is now ${pr.headSha.slice(0, 7)}, not the commit of this event` };
+  const judged: GraphJudgement =
+    pr.headSha !== writer.sha
+      ? { verdict: { kind: 'moved', why: `the pull request's head is now ${pr.headSha.slice(0, 7)}, not the commit of this event` } }
+      : facts
+        ? await judgeGraphStable(c, repo, facts, opts, writer)
+        : { verdict: await judgeStable(c, repo, pr, opts, writer) };
+  const verdict = judged.verdict;
   const outcome = outcomeOf(verdict, context, writer.sha);
   if (verdict.kind === 'moved') return outcome; // pending stays; the newer head's own event decides it
-  await publish(c, repo, pullNumber, opts, writer, verdict, outcome);
+  await publish(c, repo, pullNumber, opts, writer, verdict, outcome, {
+    recheck: judged.recheck,
+    requested: facts?.requested ?? pr.requested,
+  });
   return outcome;
 }
 
@@ -191,9 +258,11 @@ async function publish(
   writer: StatusWriter,
   verdict: Exclude<Verdict, { kind: 'moved' }>,
   outcome: GateOutcome,
+  read: { recheck?: PullRecheck | undefined; requested?: string[] | undefined },
 ): Promise<void> {
   // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
-  const reviewRequest = verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result) : undefined;
+  const reviewRequest =
+    verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result, read.requested) : undefined;
   // Test results on the head commit, for the CSO (issue 15): looked up only when an impacted control links tests; never decides.
   const headEvidence = evidenceWanted(verdict)
     ? await headEvidenceFor(c, repo, writer.sha, verdict.result.impacted, verdict.headHazards ?? [])
@@ -203,6 +272,7 @@ async function publish(
   try {
     outcome.comment = await upsertStickyComment(c, repo, pullNumber, opts.botLogin, 'gate-comment', `pr-${pullNumber}`, comment.body!, {
       createIfMissing: comment.create,
+      ...(read.recheck ? { listed: read.recheck.comments } : {}),
     });
   } catch (e) {
     addProblem(outcome, problemOf(e, 'writing the safety comment'));
@@ -226,11 +296,14 @@ async function publish(
     for (const p of problems) addProblem(outcome, p);
     return;
   }
+  // What the commit shows now, read after every other read: an identical decision is not written again.
+  const shown: CommitStatuses | undefined =
+    read.recheck?.statuses ?? (opts.report === 'status' ? await getCommitStatuses(c, repo, writer.sha).catch(() => undefined) : undefined);
   try {
-    await writer.decide(outcome.status, outcome.commentBody ?? '');
+    await writer.decide(outcome.status, outcome.commentBody ?? '', shown);
     // A run that marked the default context but decided under a configured one leaves no stale pending.
     for (const other of [...writer.marked].filter((x) => x !== outcome.status.context))
-      await writer.decide({ ...outcome.status, context: other }, outcome.commentBody ?? '');
+      await writer.decide({ ...outcome.status, context: other }, outcome.commentBody ?? '', shown);
     outcome.reported = true;
   } catch (e) {
     addProblem(outcome, problemOf(e, 'setting the commit status'));

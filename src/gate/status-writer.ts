@@ -2,10 +2,15 @@
  * The gate's status (or check run) on ONE commit: the head SHA of the event being handled. It is
  * marked pending before anything is read; every context marked pending is later either decided
  * or set to failure — a context this run marked never goes back to an earlier success by itself.
+ * Writes that would change nothing are skipped: the commit's statuses are read first (the one read
+ * before "pending"; it decides nothing else), and a context already pending or failed is not marked
+ * again — one that shows success, or that could not be read, always is; a decision identical to
+ * what the commit shows in a read made after every other read of the run is not written again.
  */
 import { createCheckRun, updateCheckRun } from '../github/api/create-check-run.js';
 import { explainApiError } from '../github/api/errors.js';
-import { setCommitStatus, type StatusReport } from '../github/api/set-commit-status.js';
+import { getCommitStatuses, type CommitStatuses } from '../github/api/get-commit-statuses.js';
+import { clipDescription, isHttpUrl, setCommitStatus, type StatusReport } from '../github/api/set-commit-status.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 
 export const EVALUATING = 'clinsafe is evaluating…';
@@ -14,6 +19,10 @@ export class StatusWriter {
   /** Contexts this run marked pending (and must therefore decide or fail). */
   readonly marked = new Set<string>();
   private checkRuns = new Map<string, number>();
+  /** The commit's statuses before this run wrote anything (status mode; undefined when not read). */
+  private before?: CommitStatuses;
+  /** Writes this run skipped because the commit already showed them. */
+  skipped = 0;
 
   constructor(
     private readonly client: GitHubClient,
@@ -23,23 +32,60 @@ export class StatusWriter {
     private readonly targetUrl?: string,
   ) {}
 
+  private withUrl(s: StatusReport): StatusReport {
+    return { ...s, ...(s.targetUrl === undefined && this.targetUrl ? { targetUrl: this.targetUrl } : {}) };
+  }
+
+  /** Contexts this run has written on (their decision is always written). */
+  private readonly wrote = new Set<string>();
+
   private async write(s: StatusReport, summary: string): Promise<void> {
-    const withUrl = { ...s, ...(s.targetUrl === undefined && this.targetUrl ? { targetUrl: this.targetUrl } : {}) };
+    this.wrote.add(s.context);
+    const withUrl = this.withUrl(s);
     if (this.mode === 'status') return setCommitStatus(this.client, this.repo, this.sha, withUrl);
     const id = this.checkRuns.get(s.context);
     if (id) return updateCheckRun(this.client, this.repo, id, withUrl, summary);
     this.checkRuns.set(s.context, await createCheckRun(this.client, this.repo, this.sha, withUrl, summary));
   }
 
-  /** Mark `context` pending ("clinsafe is evaluating…"); throws a GateApiError when GitHub refuses. */
+  /** Read the commit's statuses (status mode). A failed read is no reason to stop: every context is then marked. */
+  async readCurrent(): Promise<void> {
+    if (this.mode !== 'status') return;
+    try {
+      this.before = await getCommitStatuses(this.client, this.repo, this.sha);
+    } catch {
+      this.before = undefined;
+    }
+  }
+
+  /**
+   * Mark `context` pending ("clinsafe is evaluating…") unless the commit already shows it pending
+   * or failed (nothing this run leaves behind can then be an earlier success); throws a
+   * GateApiError when GitHub refuses.
+   */
   async pending(context: string, description = EVALUATING): Promise<void> {
     if (this.marked.has(context) && description === EVALUATING) return;
+    const now = description === EVALUATING ? this.before?.get(context)?.state : undefined;
+    if (now === 'pending' || now === 'failure' || now === 'error') {
+      this.marked.add(context);
+      this.skipped++;
+      return;
+    }
     await this.write({ state: 'pending', description, context }, description);
     this.marked.add(context);
   }
 
-  /** The decision on `status.context`. Throws a GateApiError when it cannot be written. */
-  async decide(status: StatusReport, summary: string): Promise<void> {
+  /**
+   * The decision on `status.context`; not written when this run wrote nothing on that context and
+   * `shown` — the commit's statuses in this run's last read — already has exactly it. Throws a
+   * GateApiError when it cannot be written.
+   */
+  async decide(status: StatusReport, summary: string, shown?: CommitStatuses): Promise<void> {
+    if (this.mode === 'status' && shown && !this.wrote.has(status.context) && sameStatus(shown.get(status.context), this.withUrl(status))) {
+      this.marked.add(status.context);
+      this.skipped++;
+      return;
+    }
     await this.write(status, summary);
     this.marked.add(status.context);
   }
@@ -59,4 +105,13 @@ export class StatusWriter {
     }
     return problems;
   }
+}
+
+function sameStatus(shown: { state: string; description: string; targetUrl?: string } | undefined, s: StatusReport): boolean {
+  return (
+    shown !== undefined &&
+    shown.state === s.state &&
+    shown.description === clipDescription(s.description) &&
+    (shown.targetUrl ?? '') === (isHttpUrl(s.targetUrl) ? s.targetUrl : '')
+  );
 }

@@ -7,7 +7,7 @@
  */
 import { isSafetyFile, loadFolder, type LoadResult, type Snapshot, type SnapshotFile } from '../core/folder.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
-import { getBlobRest, getBlobs } from './api/get-blobs.js';
+import { getBlobRest, getBlobs, getBlobsRest } from './api/get-blobs.js';
 import type { RepoRef, GitHubClient } from './client.js';
 
 interface TreeItem {
@@ -35,23 +35,34 @@ export interface SnapshotOptions {
   tooMany?: (count: number, cap: number) => string;
   /** Read blobs in batches through GraphQL (up to 100 a request) rather than one REST request each. */
   batched?: boolean;
+  /** Blobs another read of the same run will fetch anyway: not counted against the cap, not fetched twice. */
+  known?: ReadonlySet<string>;
 }
 
 function relativeTo(dir: string, path: string): string | undefined {
   return path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : undefined;
 }
 
+/** The folder at a commit as its tree lists it: the files, and the blobs still to be read. */
+export interface FolderListing {
+  snapshot: Snapshot;
+  sha: string;
+  wanted: { sha: string; file: SnapshotFile }[];
+  /** Blob SHAs not in the cache, within the cap. */
+  toFetch: string[];
+}
+
 /**
- * `ref` may be a branch, tag or commit SHA. A full 40-hex commit SHA skips the commit lookup: the
- * trees endpoint resolves a commit to its tree, so the folder costs one tree request plus blobs.
+ * The tree at `ref` (one request; a full 40-hex commit SHA skips the commit lookup), the folder's
+ * files classified, and the cap on blobs to read checked before any is fetched.
  */
-export async function snapshotViaApi(
+export async function listFolderViaApi(
   octokit: GitHubClient,
   repo: RepoRef,
   ref: string,
   dir: string,
   opts: SnapshotOptions = {},
-): Promise<{ snapshot: Snapshot; sha: string }> {
+): Promise<FolderListing> {
   const folder = dir.replace(/\/+$/, '');
   const commit = /^[0-9a-f]{40}$/i.test(ref)
     ? { sha: ref, commit: { tree: { sha: ref } } }
@@ -68,7 +79,7 @@ export async function snapshotViaApi(
     );
   const paths = new Set(tree.tree.map((t) => t.path));
   const files: SnapshotFile[] = [];
-  const wanted: { item: TreeItem; file: SnapshotFile }[] = [];
+  const wanted: { sha: string; file: SnapshotFile }[] = [];
   for (const item of tree.tree) {
     const rel = relativeTo(folder, item.path);
     if (rel === undefined || item.type === 'tree') continue;
@@ -79,11 +90,11 @@ export async function snapshotViaApi(
     else {
       const file: SnapshotFile = { path: item.path };
       files.push(file);
-      wanted.push({ item, file });
+      wanted.push({ sha: item.sha, file });
     }
   }
-  const cache = opts.blobCache ?? new Map<string, Buffer>();
-  const toFetch = [...new Set(wanted.map((w) => w.item.sha).filter((sha) => !cache.has(sha)))];
+  const cache = opts.blobCache;
+  const toFetch = [...new Set(wanted.map((w) => w.sha).filter((sha) => !cache?.has(sha) && !opts.known?.has(sha)))];
   const cap = opts.maxFetches ?? MAX_BLOBS_PER_READ;
   if (toFetch.length > cap) {
     throw new FolderReadLimitError(
@@ -91,15 +102,42 @@ export async function snapshotViaApi(
         `the safety folder at ${commit.sha.slice(0, 7)} has ${toFetch.length} files to read, more than the ${cap} the gate reads in one run; split the folder's changes into smaller pull requests`,
     );
   }
-  if (opts.batched && toFetch.length) {
-    for (const [sha, bytes] of await getBlobs(octokit, repo, toFetch)) cache.set(sha, bytes);
+  return { snapshot: { dir: folder, files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha, wanted, toFetch };
+}
+
+/** The listed files given their bytes from `blobs` (every wanted blob must be there). */
+export function fillListing(listing: FolderListing, blobs: Map<string, Buffer>): Snapshot {
+  for (const w of listing.wanted) {
+    const bytes = blobs.get(w.sha);
+    if (!bytes) throw new Error(`blob ${w.sha.slice(0, 7)} of ${w.file.path} was not read`);
+    w.file.bytes = bytes;
+  }
+  return listing.snapshot;
+}
+
+/**
+ * `ref` may be a branch, tag or commit SHA. A full 40-hex commit SHA skips the commit lookup: the
+ * trees endpoint resolves a commit to its tree, so the folder costs one tree request plus blobs.
+ */
+export async function snapshotViaApi(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  ref: string,
+  dir: string,
+  opts: SnapshotOptions = {},
+): Promise<{ snapshot: Snapshot; sha: string }> {
+  const listing = await listFolderViaApi(octokit, repo, ref, dir, opts);
+  const cache = opts.blobCache ?? new Map<string, Buffer>();
+  if (opts.batched && listing.toFetch.length) {
+    for (const [sha, bytes] of await getBlobs(octokit, repo, listing.toFetch)) cache.set(sha, bytes);
   } else {
-    for (let i = 0; i < toFetch.length; i += CONCURRENCY) {
-      await Promise.all(toFetch.slice(i, i + CONCURRENCY).map(async (sha) => cache.set(sha, await getBlobRest(octokit, repo, sha))));
+    for (let i = 0; i < listing.toFetch.length; i += CONCURRENCY) {
+      await Promise.all(
+        listing.toFetch.slice(i, i + CONCURRENCY).map(async (sha) => cache.set(sha, await getBlobRest(octokit, repo, sha))),
+      );
     }
   }
-  for (const w of wanted) w.file.bytes = cache.get(w.item.sha)!;
-  return { snapshot: { dir: folder, files, exists: (p) => paths.has(p.replace(/\/+$/, '')) }, sha: commit.sha };
+  return { snapshot: fillListing(listing, cache), sha: listing.sha };
 }
 
 /**
@@ -111,13 +149,52 @@ export async function snapshotViaApi(
 let folderCache: Map<string, FolderAtCommit> | undefined;
 let folderCacheSize = 0;
 
+/** Whether this process keeps folders (a long-running server). */
+export function folderCacheEnabled(): boolean {
+  return folderCache !== undefined;
+}
+
 export function enableFolderCache(entries = 64): void {
   folderCacheSize = entries;
   folderCache = entries > 0 ? new Map() : undefined;
 }
 
-/** The folder loaded at a commit, and whether the folder is there at all (the gate's bootstrap rule). */
-export type FolderAtCommit = LoadResult & { present: boolean };
+/**
+ * The folder loaded at a commit, and whether the folder is there at all (the gate's bootstrap rule);
+ * `blobShas`: the blobs it was read from (a head read does not count them as new).
+ */
+export type FolderAtCommit = LoadResult & { present: boolean; blobShas?: string[] };
+
+function cacheKey(repo: RepoRef, ref: string, dir: string): string | undefined {
+  return folderCache && /^[0-9a-f]{40}$/i.test(ref) ? `${repo.owner}/${repo.repo}@${ref.toLowerCase()}:${dir}` : undefined;
+}
+
+/** The folder at a commit when this server has already loaded it (never for a branch or tag name). */
+export function cachedFolder(repo: RepoRef, ref: string, dir: string): FolderAtCommit | undefined {
+  const key = cacheKey(repo, ref, dir);
+  const hit = key ? folderCache!.get(key) : undefined;
+  if (key && hit) {
+    folderCache!.delete(key);
+    folderCache!.set(key, hit);
+  }
+  return hit;
+}
+
+/** Load a listed folder whose blobs were read, and keep it when the server caches folders. */
+export function loadListing(repo: RepoRef, ref: string, dir: string, listing: FolderListing, blobs: Map<string, Buffer>): FolderAtCommit {
+  const snapshot = fillListing(listing, blobs);
+  const loaded: FolderAtCommit = {
+    ...loadFolder(snapshot),
+    present: snapshot.exists(snapshot.dir),
+    blobShas: [...new Set(listing.wanted.map((w) => w.sha))],
+  };
+  const key = cacheKey(repo, ref, dir);
+  if (key && folderCache) {
+    folderCache.set(key, loaded);
+    if (folderCache.size > folderCacheSize) folderCache.delete(folderCache.keys().next().value!);
+  }
+  return loaded;
+}
 
 /** Load the folder at a ref. Failures throw (the caller fails closed); nothing here passes anything. */
 export async function readFolderViaApi(
@@ -127,18 +204,14 @@ export async function readFolderViaApi(
   dir: string,
   opts: SnapshotOptions = {},
 ): Promise<FolderAtCommit> {
-  const key = folderCache && /^[0-9a-f]{40}$/i.test(ref) ? `${repo.owner}/${repo.repo}@${ref.toLowerCase()}:${dir}` : undefined;
-  const hit = key ? folderCache!.get(key) : undefined;
-  if (key && hit) {
-    folderCache!.delete(key);
-    folderCache!.set(key, hit);
-    return hit;
-  }
-  const { snapshot } = await snapshotViaApi(octokit, repo, ref, dir, opts);
-  const loaded: FolderAtCommit = { ...loadFolder(snapshot), present: snapshot.exists(snapshot.dir) };
-  if (key && folderCache) {
-    folderCache.set(key, loaded);
-    if (folderCache.size > folderCacheSize) folderCache.delete(folderCache.keys().next().value!);
-  }
-  return loaded;
+  const hit = cachedFolder(repo, ref, dir);
+  if (hit) return hit;
+  const cache = opts.blobCache ?? new Map<string, Buffer>();
+  const listing = await listFolderViaApi(octokit, repo, ref, dir, { ...opts, blobCache: cache });
+  // Every blob the folder needs that this run has not read (a cap was checked on the new ones only).
+  const missing = [...new Set(listing.wanted.map((w) => w.sha).filter((sha) => !cache.has(sha)))];
+  if (opts.batched && missing.length) {
+    for (const [sha, bytes] of await getBlobs(octokit, repo, missing)) cache.set(sha, bytes);
+  } else await getBlobsRest(octokit, repo, missing, cache);
+  return loadListing(repo, ref, dir, listing, cache);
 }

@@ -290,6 +290,19 @@ export class MockGitHub {
       return { status: 201, body: { id: this.nextId++, ...j } };
     });
 
+    // The latest status of each context on a commit (GitHub's combined status).
+    this.on('GET', `${repoPath}/commits/{ref}/status`, (_req, p) => {
+      const latest = new Map<string, (typeof this.statuses)[number]>();
+      for (const st of this.statuses) if (st.sha === p.ref) latest.set(st.context, st);
+      const statuses = [...latest.values()].map((st) => ({ ...st, target_url: st.target_url ?? null }));
+      const state = statuses.some((st) => st.state === 'failure' || st.state === 'error')
+        ? 'failure'
+        : statuses.every((st) => st.state === 'success') && statuses.length
+          ? 'success'
+          : 'pending';
+      return { status: 200, body: { sha: p.ref, state, statuses } };
+    });
+
     // Releases and assets
     this.on('GET', `${repoPath}/releases/tags/{tag}`, (_req, p) => {
       const r = this.releases.find((x) => x.tag_name === p.tag);

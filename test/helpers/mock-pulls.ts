@@ -13,6 +13,7 @@ import { retryOptions, throttleOptions } from '../../src/github/api/client-polic
 import { changedFilesBetween } from '../../src/adapters/git.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import type { MockGitHub, RecordedRequest } from './mock-github.js';
+import { answerGraphQL, type GraphQLRequest } from './mock-graphql.js';
 
 export interface MockReview {
   user: { login: string } | null;
@@ -64,6 +65,8 @@ export interface MockPull {
   mergedAt?: string;
   /** `owner:branch` of the head, for GET /pulls?head= (fork pull requests found by workflow_run). */
   headLabel?: string;
+  /** Logins asked to review (POST requested_reviewers adds to it). */
+  requested?: string[];
 }
 
 export interface PullsState {
@@ -78,6 +81,12 @@ export interface PullsState {
   }[];
   /** The repository's default branch (GET /repos/{owner}/{repo}). */
   defaultBranch: string;
+  /**
+   * How much GraphQL the mock has: 'full' (github.com); 'blobs' (an older GitHub Enterprise
+   * Server: the pull-request queries get a schema error, so the gate reads them through REST);
+   * 'none' (no GraphQL endpoint: 404).
+   */
+  graphql: 'full' | 'blobs' | 'none';
 }
 
 function paginate<T>(gh: MockGitHub, req: RecordedRequest, items: T[]): { status: number; body: T[]; headers: Record<string, string> } {
@@ -94,7 +103,7 @@ function paginate<T>(gh: MockGitHub, req: RecordedRequest, items: T[]): { status
 
 /** Register the pull-request routes; returns the state the tests change between runs. */
 export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
-  const state: PullsState = { pulls: new Map(pulls.map((p) => [p.number, p])), checkRuns: [], defaultBranch: 'main' };
+  const state: PullsState = { pulls: new Map(pulls.map((p) => [p.number, p])), checkRuns: [], defaultBranch: 'main', graphql: 'full' };
   const repoPath = '/repos/{owner}/{repo}';
   const get = (n: string) => state.pulls.get(Number(n));
   gh.on('GET', `${repoPath}/pulls/{n}`, (_req, p) => {
@@ -117,6 +126,7 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
         changed_files: pr.changedFiles ?? pr.files.length,
         commits: pr.commitCount ?? pr.commits.length,
         html_url: `https://github.com/${gh.owner}/${gh.repo}/pull/${pr.number}`,
+        requested_reviewers: (pr.requested ?? []).map((login) => ({ login, type: 'User' })),
       },
     };
   });
@@ -177,20 +187,24 @@ export function mockPulls(gh: MockGitHub, pulls: MockPull[] = []): PullsState {
       open.map((pr) => ({ number: pr.number, head: { sha: pr.headSha, label: pr.headLabel } })),
     );
   });
-  // GraphQL, as the gate uses it: blobs by SHA (`bN: object(oid: "…") { ... on Blob { text isBinary isTruncated } }`).
+  gh.on('POST', `${repoPath}/pulls/{n}/requested_reviewers`, (req, p) => {
+    const pr = get(p.n!);
+    if (!pr) return { status: 404, body: { message: 'Not Found' } };
+    for (const l of (req.json as { reviewers?: string[] }).reviewers ?? []) if (!(pr.requested ??= []).includes(l)) pr.requested.push(l);
+    return { status: 201, body: { number: pr.number } };
+  });
+  // Comparing two commits: the pull request's own files when a pull request has exactly that pair
+  // (as the files route lists them), GitHub's cap of 300 files in a comparison.
+  gh.on('GET', `${repoPath}/compare/{basehead}`, (_req, p) => {
+    const [b, h] = p.basehead!.split('...');
+    const pr = [...state.pulls.values()].find((x) => x.baseSha === b && x.headSha === h);
+    if (!pr) return undefined;
+    return { status: 200, body: { status: 'ahead', total_commits: pr.commits.length, commits: [], files: pr.files.slice(0, 300) } };
+  });
+  // GraphQL, as the gate uses it: blobs by SHA, and the pull-request queries (graphql-queries in mock-graphql.ts).
   gh.on('POST', '/graphql', (req) => {
-    const query = (req.json as { query?: string }).query ?? '';
-    const repository: Record<string, unknown> = {};
-    for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) {
-      try {
-        const bytes = execFileSync('git', ['cat-file', 'blob', m[2]!], { cwd: gh.gitDir, stdio: ['ignore', 'pipe', 'ignore'] });
-        const isBinary = bytes.includes(0);
-        repository[m[1]!] = { text: isBinary ? null : bytes.toString('utf8'), isBinary, isTruncated: false };
-      } catch {
-        repository[m[1]!] = null;
-      }
-    }
-    return { status: 200, body: { data: { repository } } };
+    if (state.graphql === 'none') return { status: 404, body: { message: 'Not Found' } };
+    return { status: 200, body: answerGraphQL(gh, state, req.json as GraphQLRequest) };
   });
   gh.on('GET', repoPath, () => ({
     status: 200,

@@ -11,10 +11,10 @@ import type { GitHubClient, RepoRef } from '../client.js';
 /** Blobs per GraphQL query. */
 export const BLOBS_PER_QUERY = 100;
 
-interface BlobNode {
+export interface BlobNode {
   text?: string | null;
   isBinary?: boolean | null;
-  isTruncated?: boolean;
+  isTruncated?: boolean | null;
 }
 
 export async function getBlobRest(client: GitHubClient, repo: RepoRef, sha: string): Promise<Buffer> {
@@ -25,9 +25,20 @@ export async function getBlobRest(client: GitHubClient, repo: RepoRef, sha: stri
   return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
-async function queryBatch(client: GitHubClient, repo: RepoRef, shas: string[]): Promise<(BlobNode | null)[]> {
+/** `bN: object(oid: "…")` fields for a query, one per blob SHA (checked to be 40 hex digits). */
+export function blobFields(shas: string[]): string {
   for (const sha of shas) if (!/^[0-9a-f]{40}$/i.test(sha)) throw new Error(`not a blob SHA: ${sha.slice(0, 50)}`);
-  const fields = shas.map((sha, i) => `b${i}: object(oid: "${sha}") { ... on Blob { text isBinary isTruncated } }`).join(' ');
+  return shas.map((sha, i) => `b${i}: object(oid: "${sha}") { ... on Blob { text isBinary isTruncated } }`).join(' ');
+}
+
+/** The bytes GraphQL gave for a blob, when they are the blob byte for byte; undefined → read it through REST. */
+export function blobBytes(n: BlobNode | null | undefined): Buffer | undefined {
+  const text = n?.text;
+  return typeof text === 'string' && !n?.isBinary && !n?.isTruncated && !text.includes('\uFFFD') ? Buffer.from(text, 'utf8') : undefined;
+}
+
+async function queryBatch(client: GitHubClient, repo: RepoRef, shas: string[]): Promise<(BlobNode | null)[]> {
+  const fields = blobFields(shas);
   const query = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`;
   const res = (await client.request('POST /graphql', { query, variables: { owner: repo.owner, name: repo.repo } })).data as {
     data?: { repository?: Record<string, BlobNode | null> | null };
@@ -55,14 +66,18 @@ export async function getBlobs(client: GitHubClient, repo: RepoRef, shas: string
       nodes = batch.map(() => null);
     }
     batch.forEach((sha, k) => {
-      const n = nodes[k];
-      const text = n?.text;
-      if (typeof text === 'string' && !n?.isBinary && !n?.isTruncated && !text.includes('\uFFFD')) out.set(sha, Buffer.from(text, 'utf8'));
+      const bytes = blobBytes(nodes[k]);
+      if (bytes) out.set(sha, bytes);
       else fallback.push(sha);
     });
   }
-  for (let i = 0; i < fallback.length; i += 8) {
-    await Promise.all(fallback.slice(i, i + 8).map(async (sha) => out.set(sha, await getBlobRest(client, repo, sha))));
-  }
+  await getBlobsRest(client, repo, fallback, out);
   return out;
+}
+
+/** Blobs through REST, a few at a time, into `out`. */
+export async function getBlobsRest(client: GitHubClient, repo: RepoRef, shas: string[], out: Map<string, Buffer>): Promise<void> {
+  for (let i = 0; i < shas.length; i += 8) {
+    await Promise.all(shas.slice(i, i + 8).map(async (sha) => out.set(sha, await getBlobRest(client, repo, sha))));
+  }
 }

@@ -14,6 +14,8 @@ export interface PullInfo {
   changedFiles: number;
   commits: number;
   htmlUrl: string;
+  /** Logins already asked to review (not asked again). */
+  requested?: string[];
 }
 
 interface PullData {
@@ -27,6 +29,7 @@ interface PullData {
   changed_files: number;
   commits: number;
   html_url: string;
+  requested_reviewers?: { login: string }[];
 }
 
 export async function getPull(client: GitHubClient, repo: RepoRef, pullNumber: number): Promise<PullInfo> {
@@ -47,5 +50,6 @@ export async function getPull(client: GitHubClient, repo: RepoRef, pullNumber: n
     changedFiles: d.changed_files,
     commits: d.commits,
     htmlUrl: d.html_url,
+    requested: (d.requested_reviewers ?? []).map((u) => u.login),
   };
 }

@@ -1,13 +1,22 @@
 /**
  * One sticky comment per pull request, found by the hidden marker AND the bot's own login (a
  * comment planted by anyone else is ignored). Updated in place; nothing is written when the body
- * is unchanged; with `createIfMissing: false` nothing is created.
+ * is unchanged; with `createIfMissing: false` nothing is created. `listed`: the comments already read
+ * in the run's last read of the pull request (no request of their own).
  */
 import { hasMarker, type MarkerKind } from '../../core/markers.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import { step } from './errors.js';
 
 export type StickyAction = 'created' | 'updated' | 'unchanged' | 'none';
+
+/** A comment as listed (REST's shape; the GraphQL re-read gives the same fields). */
+export interface Comment {
+  id: number;
+  body?: string | null;
+  user?: { login: string } | null;
+  html_url?: string;
+}
 
 export async function upsertStickyComment(
   client: GitHubClient,
@@ -17,17 +26,19 @@ export async function upsertStickyComment(
   kind: MarkerKind,
   key: string,
   body: string,
-  opts: { createIfMissing: boolean },
+  opts: { createIfMissing: boolean; listed?: Comment[] },
 ): Promise<{ action: StickyAction; id?: number; url?: string }> {
-  const comments = await step(
-    'reading the pull request comments',
-    async () =>
-      (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...repo,
-        issue_number: issueNumber,
-        per_page: 100,
-      })) as { id: number; body?: string | null; user?: { login: string } | null; html_url?: string }[],
-  );
+  const comments =
+    opts.listed ??
+    (await step(
+      'reading the pull request comments',
+      async () =>
+        (await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          ...repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        })) as Comment[],
+    ));
   const all = comments.filter((c) => c.user?.login === botLogin && hasMarker(c.body, kind, key));
   const mine = all[0];
   // Two runs that raced may each have created one: keep the oldest, remove the others (best effort).

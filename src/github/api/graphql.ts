@@ -1,0 +1,76 @@
+/**
+ * POST /graphql, for the gate's batched reads. Two kinds of failure are told apart:
+ * - the API has no GraphQL, or not the fields the gate asks for (GitHub Enterprise Server before
+ *   they existed: HTTP 404, or a schema error naming an unknown field, type or argument) —
+ *   `GraphQLUnsupportedError`: the caller reads the same facts through REST instead;
+ * - anything else (an error in the answer, a missing repository or pull request, HTTP failures
+ *   after Octokit's retries) — a `GateApiError` in plain words: the gate fails closed. A partial
+ *   answer (data with errors) is never used.
+ */
+import type { GitHubClient, RepoRef } from '../client.js';
+import { explainApiError, GateApiError } from './errors.js';
+
+/** The API cannot answer this query (no GraphQL endpoint, or an older schema): use REST. */
+export class GraphQLUnsupportedError extends Error {}
+
+interface GraphQLError {
+  message?: string;
+  type?: string;
+  extensions?: { code?: string };
+}
+
+const SCHEMA_CODES = new Set(['undefinedField', 'undefinedType', 'argumentNotAccepted', 'undefinedArgument', 'undefinedEnumValue']);
+const SCHEMA_MESSAGE =
+  /doesn't exist on type|No such type|doesn't accept argument|has no argument|Expected type .* found|is not a defined input type|undefined enum value/i;
+
+export function isSchemaError(e: GraphQLError): boolean {
+  return SCHEMA_CODES.has(e.extensions?.code ?? '') || SCHEMA_MESSAGE.test(e.message ?? '');
+}
+
+/** Run one query; `what` says what was being read, for the plain-words failure. */
+export async function graphql<T>(
+  client: GitHubClient,
+  repo: RepoRef,
+  query: string,
+  variables: Record<string, unknown>,
+  what: string,
+): Promise<T> {
+  let res: { data?: T | null; errors?: GraphQLError[] };
+  try {
+    res = (await client.request('POST /graphql', { query, variables: { owner: repo.owner, name: repo.repo, ...variables } }))
+      .data as typeof res;
+  } catch (e) {
+    // No GraphQL endpoint at this base URL (GitHub Enterprise Server serves it at /api/graphql, not /api/v3/graphql).
+    if ((e as { status?: number }).status === 404) throw new GraphQLUnsupportedError('no GraphQL endpoint');
+    throw new GateApiError(explainApiError(e, what));
+  }
+  const errors = res?.errors ?? [];
+  if (errors.length && errors.every(isSchemaError)) throw new GraphQLUnsupportedError(errors[0]!.message ?? 'schema error');
+  if (errors.length || !res?.data) {
+    const first = errors[0];
+    const refused = first?.type === 'FORBIDDEN' || /not accessible|forbidden|permission/i.test(first?.message ?? '');
+    throw new GateApiError(
+      refused
+        ? `GitHub refused access while ${what} (${(first?.message ?? '').slice(0, 80)}); the token needs contents: read, issues: read, pull-requests: write and statuses: write`
+        : `GitHub's GraphQL API answered with an error while ${what} (${(first?.message ?? 'no data').slice(0, 80)}); re-run the job`,
+    );
+  }
+  return res.data;
+}
+
+/** A login as REST spells it: GraphQL names an app `slug`, REST `slug[bot]`. */
+export function loginOf(actor: { __typename?: string; login?: string } | null | undefined): string {
+  if (!actor?.login) return '';
+  return actor.__typename === 'Bot' && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection<N> {
+  totalCount?: number;
+  pageInfo?: PageInfo;
+  nodes: (N | null)[];
+}

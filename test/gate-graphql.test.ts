@@ -1,0 +1,289 @@
+/**
+ * The gate through GraphQL (issue 13): the same rules as the REST path, in fewer requests, end to
+ * end against the loopback GitHub backed by a real git repository. The mock answers the gate's
+ * queries from the same data as its REST routes (test/helpers/mock-graphql.ts).
+ * - the facts: path and rename impact, the safety folder read at base and head, approvals, a
+ *   dismissal judged by who did it (issue events), the bot's own sticky comment;
+ * - requests: a first run in a handful of requests, a re-run with nothing changed writes nothing;
+ * - the commit it marks: a head moved or a review arriving while the facts are read;
+ * - completeness: 301 files are paged through REST, more than 3,000 fail closed (on the configured
+ *   context too);
+ * - an API without those GraphQL fields (or without GraphQL) is read through REST and decides the
+ *   same; any other GraphQL error fails closed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runGate } from '../src/gate/run.js';
+import { enableFolderCache } from '../src/github/folder.js';
+import { MockGitHub } from './helpers/mock-github.js';
+import { filesFromRepo, mockClient, mockPulls, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
+import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+
+const CSO = 'dr-amara-okafor';
+const CSO2 = 'dr-tom-hughes';
+const DEV = 'dev-sam';
+
+let gh: MockGitHub;
+let repo: TempRepo;
+let pulls: PullsState;
+let base: string;
+
+beforeEach(async () => {
+  repo = fixtureRepo();
+  base = repo.git('rev-parse', 'HEAD').trim();
+  repo.git('checkout', '-q', '-b', 'feature');
+  gh = new MockGitHub();
+  gh.gitDir = repo.dir;
+  await gh.start();
+  pulls = mockPulls(gh);
+});
+
+afterEach(async () => {
+  await gh.stop();
+  repo.cleanup();
+});
+
+function pr(head: string, extra: Partial<MockPull> = {}): MockPull {
+  const p: MockPull = {
+    number: 7,
+    author: DEV,
+    headSha: head,
+    baseSha: base,
+    labels: [],
+    files: filesFromRepo(repo.dir, base, head),
+    reviews: [],
+    commits: [{ author: { login: DEV }, committer: { login: DEV }, sha: head }],
+    ...extra,
+  };
+  pulls.pulls.set(p.number, p);
+  return p;
+}
+
+function change(path: string, content = 'export const changed = true;\n'): string {
+  repo.write(path, content);
+  return repo.commit(`change ${path}`);
+}
+
+const gate = (head: string, extra: { baseSha?: string } = { baseSha: base }) =>
+  runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, { botLogin: gh.botLogin, report: 'status', headSha: head, ...extra });
+const on = (sha: string) => gh.statuses.filter((s) => s.sha === sha);
+const writes = () => gh.writes().filter((r) => r.path !== '/graphql');
+const routes = () => gh.requests.map((r) => `${r.method} ${routePattern(r.path)}`);
+
+describe('the facts through GraphQL', () => {
+  it('path impact: pending, one comment, the label, the CSOs asked — in 10 requests (one looks for the head’s test results); a re-run writes nothing', async () => {
+    const head = change('src/patient/banner.ts');
+    const p = pr(head);
+    const out = await gate(head);
+    expect(out.decision).toBe('pending');
+    expect(out.impacted.map((h) => h.id)).toContain('H-001');
+    expect(routes()).toEqual([
+      `GET /repos/acme/medrec/commits/{sha}/status`,
+      `POST /repos/acme/medrec/statuses/{sha}`,
+      'POST /graphql', // the pull request, labels, reviews, commits, events, files, the base configuration
+      `GET /repos/acme/medrec/git/trees/{sha}`,
+      'POST /graphql', // the pull request again, its comments, the commit's statuses, the base blobs
+      `POST /repos/acme/medrec/pulls/{n}/requested_reviewers`,
+      `GET /repos/acme/medrec/actions/artifacts`, // H-001's controls link tests: the head's results (information, never a fact of the decision)
+      `POST /repos/acme/medrec/issues/{n}/comments`,
+      `POST /repos/acme/medrec/issues/{n}/labels`,
+      `POST /repos/acme/medrec/statuses/{sha}`,
+    ]);
+    expect(p.requested).toEqual([CSO, CSO2]);
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]!.body).toContain('<!-- clinsafe:gate-comment:pr-7 -->');
+    expect(on(head).map((s) => s.state)).toEqual(['pending', 'pending']);
+
+    gh.requests.length = 0;
+    const again = await gate(head);
+    expect(again.decision).toBe('pending');
+    expect(writes()).toEqual([]);
+    expect(again.comment?.action).toBe('unchanged');
+    expect(gh.requests).toHaveLength(5); // status, GraphQL, tree, GraphQL, the head’s test results
+  });
+
+  it('a re-run on a commit that shows success marks it pending first, then writes the same success again only if it changed', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    pr(head);
+    await gate(head);
+    expect(on(head).map((s) => s.state)).toEqual(['pending', 'success']);
+    await gate(head);
+    // Success is never left standing while a run reads: pending, then the decision again.
+    expect(on(head).map((s) => s.state)).toEqual(['pending', 'success', 'pending', 'success']);
+  });
+
+  it('a rename out of a hazard path is impacted (the comparison gives the old name)', async () => {
+    repo.git('mv', 'src/audit', 'src/old-audit');
+    const head = repo.commit('move audit out');
+    pr(head);
+    const out = await gate(head);
+    const h = out.impacted.find((x) => x.id === 'H-011');
+    expect(h?.reasons.some((r) => r.kind === 'path' && r.detail.includes('renamed to src/old-audit'))).toBe(true);
+    expect(gh.requests.filter((r) => r.path.includes('/compare/'))).toHaveLength(1);
+  });
+
+  it('an approved edit to the safety folder: base and head read, the blobs in the final query', async () => {
+    const cfg = readFileSync(join(repo.dir, 'clinical-safety/clinsafe.yml'), 'utf8');
+    const head = change('clinical-safety/clinsafe.yml', cfg.replace('cadenceMonths: 12', 'cadenceMonths: 6'));
+    pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
+    const out = await gate(head);
+    expect(out.decision).toBe('approved');
+    expect(out.result?.safetyFolderChanges).toEqual(['clinical-safety/clinsafe.yml']);
+    expect(gh.requests.filter((r) => r.path.includes('/git/trees/'))).toHaveLength(2);
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(2);
+    expect(on(head).at(-1)).toMatchObject({ state: 'success' });
+  });
+
+  it("a CSO's block dismissed by a developer stays; dismissed by a CSO it is lifted (issue events through GraphQL)", async () => {
+    const head = change('src/patient/banner.ts');
+    const dismissed = { ...review(CSO, 'DISMISSED', head), state: 'DISMISSED' as const };
+    const event = (actor: string) => ({
+      event: 'review_dismissed',
+      actor: { login: actor },
+      created_at: '2026-11-23T10:30:00Z',
+      dismissed_review: { review_id: 1, state: 'changes_requested' },
+    });
+    pr(head, { reviews: [dismissed], events: [event(DEV)] });
+    expect((await gate(head)).decision).toBe('blocked');
+    pr(head, { reviews: [dismissed], events: [event(CSO2)] });
+    expect((await gate(head)).decision).toBe('pending');
+  });
+
+  it('the first run without the event base SHA reads the base blobs before marking a configured context', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    pr(head);
+    const out = await gate(head, {});
+    expect(out.decision).toBe('not-required');
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(3);
+  });
+});
+
+describe('a server with folders cached by commit (the App)', () => {
+  it('reads nothing after the first query, which is then the last read; a review added meanwhile is seen; a read after it brings the re-read back', async () => {
+    enableFolderCache(8);
+    try {
+      const head = change('src/patient/banner.ts');
+      const p = pr(head);
+      expect((await gate(head)).decision).toBe('pending');
+      gh.requests.length = 0;
+      expect((await gate(head)).decision).toBe('pending');
+      // The artifact lookup comes after the decision and is not one of its facts (the head's test results are information).
+      expect(routes()).toEqual([
+        'GET /repos/acme/medrec/commits/{sha}/status',
+        'POST /graphql',
+        'GET /repos/acme/medrec/actions/artifacts',
+      ]);
+      expect(writes()).toEqual([]);
+      p.reviews.push(review(CSO, 'APPROVED', head));
+      gh.requests.length = 0;
+      expect((await gate(head)).decision).toBe('approved');
+      expect(on(head).at(-1)).toMatchObject({ state: 'success' });
+      // A change to the safety folder needs the head folder: a read after the first query, so the pull request is read again.
+      const cfg = readFileSync(join(repo.dir, 'clinical-safety/clinsafe.yml'), 'utf8');
+      const edit = change('clinical-safety/clinsafe.yml', cfg.replace('cadenceMonths: 12', 'cadenceMonths: 6'));
+      pr(edit);
+      gh.requests.length = 0;
+      expect((await gate(edit)).decision).toBe('pending');
+      expect(
+        gh.requests.filter((r) => r.path === '/graphql').map((r) => /query (\w+)/.exec((r.json as { query: string }).query)![1]),
+      ).toEqual(['ClinsafePullFacts', 'ClinsafePullRecheck']);
+    } finally {
+      enableFolderCache(0);
+    }
+  });
+});
+
+describe('the commit it marks', () => {
+  it('a force-push while the facts are read: no success on either commit', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    const p = pr(head);
+    const pushed = change('src/patient/banner.ts');
+    gh.on('GET', '/repos/{owner}/{repo}/git/trees/{sha}', () => {
+      p.headSha = pushed;
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(out.superseded).toMatch(/head moved to/);
+    expect(gh.statuses.map((s) => [s.sha, s.state])).toEqual([[head, 'pending']]);
+    expect(gh.comments).toHaveLength(0);
+  });
+
+  it('a CSO requests changes while an approval is being evaluated: judged again, blocked', async () => {
+    const head = change('src/patient/banner.ts');
+    const p = pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
+    let once = true;
+    gh.on('GET', '/repos/{owner}/{repo}/git/trees/{sha}', () => {
+      if (once) p.reviews.push(review(CSO2, 'CHANGES_REQUESTED', head, 5));
+      once = false;
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(out.decision).toBe('blocked');
+    expect(on(head).some((s) => s.state === 'success')).toBe(false);
+  });
+});
+
+describe('every file, or fail closed', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => ({ filename: `src/bulk/f${i}.ts`, status: 'modified' }));
+
+  it('301 files: more than a comparison holds, so the pull request files are paged through REST', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    pr(head, { files: [...many(300), { filename: 'src/patient/banner.ts', status: 'modified' }] });
+    const out = await gate(head);
+    expect(out.impacted.map((h) => h.id)).toContain('H-001');
+    expect(gh.requests.filter((r) => r.path.endsWith('/pulls/7/files'))).toHaveLength(4);
+  });
+
+  it('more than 3,000 files: failure, on the configured context as well, before any file is listed', async () => {
+    const cfg = readFileSync(join(repo.dir, 'clinical-safety/clinsafe.yml'), 'utf8');
+    repo.git('checkout', '-q', 'main');
+    repo.write('clinical-safety/clinsafe.yml', cfg.replace('statusContext: clinsafe/cso-approval', 'statusContext: acme/safety'));
+    base = repo.commit('own context');
+    repo.git('checkout', '-q', '-b', 'wide');
+    const head = change('docs/notes.md', 'notes\n');
+    gh.statuses.push({ sha: head, state: 'success', context: 'acme/safety', description: 'an earlier success' });
+    pr(head, { files: many(3001) });
+    const out = await gate(head);
+    expect(out.decision).toBe('error');
+    expect(out.problem).toMatch(/changes 3001 files, but GitHub lists at most 3000/);
+    const safety = on(head).filter((s) => s.context === 'acme/safety');
+    expect(safety.map((s) => s.state)).toEqual(['success', 'pending', 'failure']);
+    expect(gh.requests.some((r) => r.path.endsWith('/files') || r.path.includes('/compare/'))).toBe(false);
+  });
+});
+
+describe('APIs without these GraphQL fields', () => {
+  it('a schema error (older GitHub Enterprise Server): the same decision through REST', async () => {
+    const head = change('src/patient/banner.ts');
+    pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
+    pulls.graphql = 'blobs';
+    const out = await gate(head);
+    expect(out.decision).toBe('approved');
+    expect(routes()).toContain('GET /repos/acme/medrec/pulls/{n}/reviews');
+    expect(routes()).toContain('GET /repos/acme/medrec/issues/{n}/events');
+  });
+
+  it('no GraphQL endpoint (404): REST throughout, the same decision', async () => {
+    const head = change('src/patient/banner.ts');
+    pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
+    pulls.graphql = 'none';
+    const out = await gate(head);
+    expect(out.decision).toBe('approved');
+    expect(gh.requests.filter((r) => r.path.includes('/git/blobs/')).length).toBeGreaterThan(5);
+  });
+
+  it('any other GraphQL error (the token may not read events): failure, never the REST path or success', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    pr(head);
+    gh.on('POST', '/graphql', () => ({
+      status: 200,
+      body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] },
+    }));
+    const out = await gate(head);
+    expect(out.decision).toBe('error');
+    expect(out.problem).toMatch(/refused access while reading pull request #7/);
+    expect(on(head).at(-1)!.state).toBe('failure');
+    expect(routes()).not.toContain('GET /repos/acme/medrec/pulls/{n}');
+  });
+});

@@ -4,9 +4,9 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import type { Position } from './text-decode.js';
 import { fastParse } from './yaml-fast.js';
 
-import type { Position } from './text-decode.js';
 export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;

@@ -3,7 +3,12 @@
  * YAML or Markdown parser sees them. Pure: bytes in, text or a file:line:col diagnostic out.
  */
 import type { Diagnostic } from './diagnostics.js';
-import type { Position } from './yaml.js';
+
+/** A place in a file, 1-based. */
+export interface Position {
+  line: number;
+  col: number;
+}
 
 /** Largest file clinsafe will parse. Hazard files are a few kilobytes; anything this big is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;

@@ -4,9 +4,10 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import type { Position } from './text-decode.js';
 import { fastParse } from './yaml-fast.js';
 
-export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES } from './text-decode.js';
+export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -139,11 +140,6 @@ class LazyParsedYaml implements ParsedYaml {
 }
 
 export type Segment = string | number;
-
-export interface Position {
-  line: number;
-  col: number;
-}
 
 const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'each key may appear only once in a mapping; remove or rename the repeated key',

@@ -152,11 +152,12 @@ describe('the gate in app mode', () => {
     // Nothing at all is written again, in two reads: the commit's statuses (before anything else),
     // then the pull request with its reviews, commits, events, comments and the commit's statuses in
     // one query. The folder at the base commit comes from the cache keyed by its SHA, so nothing is
-    // read after that query: it is the run's last read (no second query needed).
+    // read after that query: it is the run’s last read for the decision (no second query needed).
     expect(app.github.writes().filter((w) => w.path !== '/graphql')).toEqual([]);
     expect(app.github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/acme/medrec/commits/${head}/status`,
       'POST /graphql',
+      'GET /repos/acme/medrec/actions/artifacts', // the head's test results: information, looked up after the decision
     ]);
   });
 

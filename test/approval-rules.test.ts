@@ -306,7 +306,8 @@ describe('the facts are fetched from GitHub (end to end over the loopback API)',
     expect((await run()).decision).toBe('pending');
   });
 
-  it('an events listing that fails fails the gate closed', async () => {
+  it('an events listing that fails fails the gate closed (REST, on a GitHub without the GraphQL fields)', async () => {
+    pulls.graphql = 'none'; // the GraphQL path's refused read is tested in test/gate-graphql.test.ts
     repo.write('src/patient/banner.ts', 'x\n');
     const head = repo.commit('banner');
     pulls.pulls.set(7, {

@@ -104,32 +104,56 @@ export function columnName(i: number): string {
   return s;
 }
 
+/** ` s="N"` for each style index (the attribute's opening quote closes the cell reference's). */
+const STYLE_ATTR = Object.values(STYLE_INDEX).map((i) => `" s="${i}`);
 const LETTERS = Array.from({ length: 256 }, (_, i) => columnName(i));
 const letter = (i: number) => LETTERS[i] ?? columnName(i);
 
 function rowXml(r: number, row: XRow): string {
   const rowStyle = row.style ? STYLE_INDEX[row.style] : 0;
-  let out = rowStyle ? `<row r="${r}" s="${rowStyle}" customFormat="1">` : `<row r="${r}">`;
+  const rs = String(r);
+  const parts: string[] = [rowStyle ? `<row r="${rs}" s="${rowStyle}" customFormat="1">` : `<row r="${rs}">`];
   const { cells, cellStyles } = row;
   for (let j = 0; j < cells.length; j++) {
     const v = cells[j];
     if (v === undefined || v === '') continue; // an empty cell is no cell
     const st = cellStyles?.[j];
     const s = st ? STYLE_INDEX[st] : rowStyle;
-    const sAttr = s ? ` s="${s}"` : '';
-    if (typeof v === 'number') out += `<c r="${letter(j)}${r}"${sAttr}><v>${v}</v></c>`;
-    else out += `<c r="${letter(j)}${r}"${sAttr} t="inlineStr"><is><t xml:space="preserve">${xmlText(v)}</t></is></c>`;
+    parts.push('<c r="', letter(j), rs, s ? STYLE_ATTR[s]! : '');
+    if (typeof v === 'number') parts.push('"><v>', String(v), '</v></c>');
+    else parts.push('" t="inlineStr"><is><t xml:space="preserve">', xmlText(v), '</t></is></c>');
   }
-  return out + '</row>';
+  parts.push('</row>');
+  return parts.join('');
 }
 
 function colsXml(widths: readonly number[]): string {
   return `<cols>${widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>`;
 }
 
-/** The worksheet XML, in chunks of about 64 kB, pulled as the zip deflates them. */
-function* sheetChunks(sheet: XSheet, hasNotes: boolean, notesOut: { notes: readonly XNote[] }): Generator<Buffer> {
-  const head =
+const CHUNK = 1 << 16;
+
+/**
+ * Strings written into 64 kB buffers as they come: each piece (a row, a note) dies young, so the
+ * garbage collector never promotes a growing string of many rows (memory stays flat in rows).
+ */
+function* inChunks(parts: Iterable<string>): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  for (const s of parts) {
+    if (used + s.length * 3 > chunk.length) {
+      if (used) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK, s.length * 3));
+      used = 0;
+    }
+    used += chunk.write(s, used);
+  }
+  if (used) yield chunk.subarray(0, used);
+}
+
+/** The worksheet XML, piece by piece, pulled as the zip deflates it. */
+function* sheetParts(sheet: XSheet, hasNotes: boolean, notesOut: { notes: readonly XNote[] }): Generator<string> {
+  yield (
     HEAD +
     `<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
     (sheet.print ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '') +
@@ -138,36 +162,22 @@ function* sheetChunks(sheet: XSheet, hasNotes: boolean, notesOut: { notes: reado
       : '') +
     '<sheetFormatPr defaultRowHeight="15"/>' +
     colsXml(sheet.widths) +
-    '<sheetData>';
-  // Each row's XML goes straight into a 64 kB buffer: the row's string dies young, so the garbage
-  // collector never promotes a growing string of many rows (memory stays flat in rows).
-  const SIZE = 1 << 16;
-  let chunk = Buffer.allocUnsafe(SIZE);
-  let used = chunk.write(head, 0);
+    '<sheetData>'
+  );
   let r = 0;
   for (const row of sheet.rows) {
     r += 1;
-    if (row.cells.length === 0) continue;
-    const xml = rowXml(r, row);
-    if (used + xml.length * 3 > SIZE) {
-      yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafe(Math.max(SIZE, xml.length * 3));
-      used = 0;
-    }
-    used += chunk.write(xml, used);
+    if (row.cells.length > 0) yield rowXml(r, row);
   }
-  yield chunk.subarray(0, used);
-  let buf = '';
-  buf += '</sheetData>';
-  if (sheet.autoFilter) buf += `<autoFilter ref="A1:${letter(sheet.widths.length - 1)}1"/>`;
+  let tail = '</sheetData>';
+  if (sheet.autoFilter) tail += `<autoFilter ref="A1:${letter(sheet.widths.length - 1)}1"/>`;
   if (sheet.print)
-    buf +=
+    tail +=
       '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>' +
       `<pageSetup paperSize="9" orientation="${sheet.print}" fitToWidth="1" fitToHeight="0"/>`;
   notesOut.notes = sheet.notes?.() ?? [];
-  if (hasNotes) buf += '<legacyDrawing r:id="rId1"/>';
-  buf += '</worksheet>';
-  yield Buffer.from(buf, 'utf8');
+  if (hasNotes) tail += '<legacyDrawing r:id="rId1"/>';
+  yield tail + '</worksheet>';
 }
 
 const FILLS = ['FFD9E2EC', 'FFCCE5D8', 'FFFFF3B0', 'FFFFD0A0', 'FFF4B6B0'];
@@ -274,33 +284,27 @@ function appXml(wb: XWorkbook): string {
   );
 }
 
-function commentsXml(notes: readonly XNote[]): string {
-  const list = notes
-    .map(
-      (n) =>
-        `<comment ref="${letter(n.col)}${n.row}" authorId="0"><text><r><t xml:space="preserve">${xmlText(n.text)}</t></r></text></comment>`,
-    )
-    .join('');
-  return HEAD + `<comments xmlns="${MAIN_NS}"><authors><author>clinsafe</author></authors><commentList>${list}</commentList></comments>`;
+function* commentsParts(notes: readonly XNote[]): Generator<string> {
+  yield HEAD + `<comments xmlns="${MAIN_NS}"><authors><author>clinsafe</author></authors><commentList>`;
+  for (const n of notes)
+    yield `<comment ref="${letter(n.col)}${n.row}" authorId="0"><text><r><t xml:space="preserve">${xmlText(n.text)}</t></r></text></comment>`;
+  yield '</commentList></comments>';
 }
 
 /** The legacy drawing Excel needs to show notes: one hidden text box per note, anchored beside its cell. */
-function vmlXml(notes: readonly XNote[], sheetNo: number): string {
-  const shapes = notes
-    .map(
-      (n, i) =>
-        `<v:shape id="_x0000_s${sheetNo * 1024 + i + 1}" type="#_x0000_t202" style="position:absolute;margin-left:105pt;margin-top:10pt;width:140pt;height:60pt;z-index:${i + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">` +
-        '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox>' +
-        `<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${n.col + 1}, 15, ${n.row - 1}, 10, ${n.col + 3}, 15, ${n.row + 3}, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>${n.row - 1}</x:Row><x:Column>${n.col}</x:Column></x:ClientData></v:shape>`,
-    )
-    .join('');
-  return (
+function* vmlParts(notes: readonly XNote[], sheetNo: number): Generator<string> {
+  yield (
     '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">' +
     `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="${sheetNo}"/></o:shapelayout>` +
-    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>' +
-    shapes +
-    '</xml>'
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
   );
+  for (const [i, n] of notes.entries())
+    yield (
+      `<v:shape id="_x0000_s${sheetNo * 1024 + i + 1}" type="#_x0000_t202" style="position:absolute;margin-left:105pt;margin-top:10pt;width:140pt;height:60pt;z-index:${i + 1};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">` +
+      '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox>' +
+      `<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${n.col + 1}, 15, ${n.row - 1}, 10, ${n.col + 3}, 15, ${n.row + 3}, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>${n.row - 1}</x:Row><x:Column>${n.col}</x:Column></x:ClientData></v:shape>`
+    );
+  yield '</xml>';
 }
 
 /**
@@ -339,7 +343,7 @@ export function writeXlsx(wb: XWorkbook): Promise<Buffer> {
     const n = i + 1;
     const out = { notes: [] as readonly XNote[] };
     const hasNotes = noted.includes(i);
-    zip.addReadStreamLazy(`xl/worksheets/sheet${n}.xml`, opts, (cb) => cb(null, Readable.from(sheetChunks(sheet, hasNotes, out))));
+    zip.addReadStreamLazy(`xl/worksheets/sheet${n}.xml`, opts, (cb) => cb(null, Readable.from(inChunks(sheetParts(sheet, hasNotes, out)))));
     if (!hasNotes) return;
     text(
       rels([
@@ -349,8 +353,8 @@ export function writeXlsx(wb: XWorkbook): Promise<Buffer> {
       `xl/worksheets/_rels/sheet${n}.xml.rels`,
     );
     // Asked for when the zip reaches them, after the sheet's rows (and so its notes) are written.
-    zip.addReadStreamLazy(`xl/comments${n}.xml`, opts, (cb) => cb(null, Readable.from([Buffer.from(commentsXml(out.notes))])));
-    zip.addReadStreamLazy(`xl/drawings/vmlDrawing${n}.vml`, opts, (cb) => cb(null, Readable.from([Buffer.from(vmlXml(out.notes, n))])));
+    zip.addReadStreamLazy(`xl/comments${n}.xml`, opts, (cb) => cb(null, Readable.from(inChunks(commentsParts(out.notes)))));
+    zip.addReadStreamLazy(`xl/drawings/vmlDrawing${n}.vml`, opts, (cb) => cb(null, Readable.from(inChunks(vmlParts(out.notes, n)))));
   });
   zip.end();
   return new Promise<Buffer>((resolve, reject) => {

@@ -41,9 +41,11 @@ export function evidenceAtRelease(hazards: readonly EvidenceHazard[], commit: st
       `The test results found are for commit ${r.resultsCommit ?? r.commit}, not the release commit ${commit}: they are not evidence for this release.`,
     );
   const byControl = new Map(r.controls.map((c) => [`${c.hazard}\0${c.control}`, c]));
+  const hazardById = new Map<string, (typeof hazards)[number]>();
+  for (const h of hazards) if (!hazardById.has(h.id)) hazardById.set(h.id, h);
   const controls = base.controls.map((c): ControlEvidence => {
     const recorded = byControl.get(`${c.hazard}\0${c.control}`);
-    const linked = (hazards.find((h) => h.id === c.hazard)?.controls.find((x) => x.id === c.control)?.tests ?? []).map(linkLabel);
+    const linked = (hazardById.get(c.hazard)?.controls.find((x) => x.id === c.control)?.tests ?? []).map(linkLabel);
     // The folder at the release commit says which tests count; a record's other links are ignored.
     const tests = linked.map((label) => recorded?.tests.find((t) => t.label === label) ?? c.tests.find((t) => t.label === label)!);
     const state = tests.length === 0 ? 'no-tests-linked' : stateOf(tests);
@@ -108,8 +110,21 @@ export function testIssueBlockers(e: ReleaseEvidence, statement?: string): strin
 }
 
 /** One control's linked tests and results at the release commit, as plain text (hazard log spreadsheet cell). */
+type RecordControl = ReleaseEvidence['record']['controls'][number];
+/** Each record's controls by hazard and control id, built once: a lookup per cell stays O(1) on a 5,000-control log. */
+const controlIndex = new WeakMap<ReleaseEvidence['record'], Map<string, RecordControl>>();
+export function recordControl(e: ReleaseEvidence, hazard: string, control: string): RecordControl | undefined {
+  let index = controlIndex.get(e.record);
+  if (!index) {
+    index = new Map();
+    for (const x of e.record.controls) if (!index.has(`${x.hazard}\0${x.control}`)) index.set(`${x.hazard}\0${x.control}`, x);
+    controlIndex.set(e.record, index);
+  }
+  return index.get(`${hazard}\0${control}`);
+}
+
 export function controlResultText(e: ReleaseEvidence, hazard: string, control: string): string {
-  const c = e.record.controls.find((x) => x.hazard === hazard && x.control === control);
+  const c = recordControl(e, hazard, control);
   if (!c) return '';
   const claim = c.unsupportedClaim ? ' STATUS SAYS VERIFIED; THE TEST RESULTS AT THE RELEASE COMMIT DO NOT SUPPORT IT.' : '';
   if (c.tests.length === 0) return `no tests linked.${claim}`.trim();

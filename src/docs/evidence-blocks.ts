@@ -7,7 +7,13 @@
  */
 import type { PhrasingContent, RootContent } from 'mdast';
 import type { ControlEvidence, LinkResult } from '../core/evidence.js';
-import { ACCEPT_TEST_ISSUES_PHRASE, acceptsTestIssues, testIssueFindings, type ReleaseEvidence } from '../core/evidence-release.js';
+import {
+  ACCEPT_TEST_ISSUES_PHRASE,
+  acceptsTestIssues,
+  recordControl,
+  testIssueFindings,
+  type ReleaseEvidence,
+} from '../core/evidence-release.js';
 import { inlineCode, link, paragraph, strong, text } from '../core/markdown.js';
 import { grid, oneLine, type Cell } from './mdast.js';
 
@@ -53,7 +59,7 @@ function testsCell(c: ControlEvidence): PhrasingContent[] {
 
 /** The evidence of one control, for the safety-requirements table ("Test results at release"). */
 export function controlTestCell(ctx: Ctx, hazard: string, control: string): Cell {
-  const c = ctx.evidence?.record.controls.find((x) => x.hazard === hazard && x.control === control);
+  const c = ctx.evidence ? recordControl(ctx.evidence, hazard, control) : undefined;
   if (!c || c.state === 'no-tests-linked') return c?.unsupportedClaim ? [strong(`No tests linked. ${UNSUPPORTED}.`)] : 'no tests linked';
   return [...stateCell(c), text(' — '), ...testsCell(c)];
 }

@@ -164,6 +164,9 @@ export async function judgeViaGraphQL(
     }
     await getBlobsRest(c, repo, fallback, blobs);
     base ??= loadListing(repo, pr.baseSha, dir, baseListing!, blobs);
+    // The context read from the configuration blob alone is the folder's own; should they ever differ, mark this one too.
+    const named = base.folder?.config.gate.statusContext ?? DEFAULT_STATUS_CONTEXT;
+    if (named !== context) await writer.pending((context = named));
     const head = !needHead ? base : (cachedHead ?? loadListing(repo, pr.headSha, dir, headListing!, blobs));
     const moved = movedOrChanged(recheck, facts, expectedHead);
     if (moved) return moved;

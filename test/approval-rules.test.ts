@@ -320,6 +320,8 @@ describe('the facts are fetched from GitHub (end to end over the loopback API)',
       reviews: [review(CSO, 'APPROVED', head)],
       commits: [{ sha: head, author: { login: DEV }, committer: { login: DEV } }],
     });
+    // The REST path's events listing (a GraphQL refusal fails closed too: test/gate-graphql.test.ts).
+    pulls.graphql = 'blobs';
     gh.on('GET', '/repos/{owner}/{repo}/issues/{n}/events', () => ({
       status: 403,
       body: { message: 'Resource not accessible by integration' },

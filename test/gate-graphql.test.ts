@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGate } from '../src/gate/run.js';
+import { isSchemaError, loginOf } from '../src/github/api/graphql.js';
 import { enableFolderCache } from '../src/github/folder.js';
 import { MockGitHub } from './helpers/mock-github.js';
 import { filesFromRepo, mockClient, mockPulls, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
@@ -285,5 +286,24 @@ describe('APIs without these GraphQL fields', () => {
     expect(out.problem).toMatch(/refused access while reading pull request #7/);
     expect(on(head).at(-1)!.state).toBe('failure');
     expect(routes()).not.toContain('GET /repos/acme/medrec/pulls/{n}');
+  });
+});
+
+describe('telling an older schema from a failure', () => {
+  it('unknown fields, types and arguments are a schema the API lacks; anything else is not', () => {
+    expect(
+      isSchemaError({ message: "Field 'timelineItems' doesn't exist on type 'PullRequest'", extensions: { code: 'undefinedField' } }),
+    ).toBe(true);
+    expect(isSchemaError({ message: "No such type LabeledEvent, so it can't be a fragment condition" })).toBe(true);
+    expect(isSchemaError({ message: "Field 'timelineItems' doesn't accept argument 'itemTypes'" })).toBe(true);
+    expect(isSchemaError({ type: 'FORBIDDEN', message: 'Resource not accessible by integration' })).toBe(false);
+    expect(isSchemaError({ type: 'RATE_LIMITED', message: 'API rate limit exceeded' })).toBe(false);
+    expect(isSchemaError({ type: 'NOT_FOUND', message: 'Could not resolve to a PullRequest with the number of 7.' })).toBe(false);
+  });
+
+  it("an app's login is spelled as REST spells it, so a user named like the app is not the app", () => {
+    expect(loginOf({ __typename: 'Bot', login: 'clinsafe' })).toBe('clinsafe[bot]');
+    expect(loginOf({ __typename: 'User', login: 'clinsafe' })).toBe('clinsafe');
+    expect(loginOf(null)).toBe('');
   });
 });

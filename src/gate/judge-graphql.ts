@@ -17,7 +17,7 @@
  * Caps that make the facts incomplete fail closed, on the configured context too.
  */
 import { loadFolder } from '../core/folder.js';
-import { DEFAULT_STATUS_CONTEXT, evaluateGate, type Review } from '../core/gate.js';
+import { DEFAULT_STATUS_CONTEXT, evaluateGate, type GateInputs, type Review } from '../core/gate.js';
 import type { ChangedFile } from '../core/impact.js';
 import { compareFiles } from '../github/api/compare-files.js';
 import { GateApiError } from '../github/api/errors.js';
@@ -34,6 +34,7 @@ import {
   FolderReadLimitError,
   listFolderViaApi,
   loadListing,
+  folderCacheEnabled,
   type FolderAtCommit,
   type FolderListing,
 } from '../github/folder.js';
@@ -41,6 +42,7 @@ import { baseWithoutFolderProblem, gateActivity } from './bootstrap.js';
 import { MAX_CHANGED_SAFETY_FILES, normaliseDir, touchesFolder } from './collect.js';
 import { problemOf, type JudgeOptions, type Verdict } from './judge.js';
 import type { StatusWriter } from './status-writer.js';
+import { evaluateOnce } from './verdict-cache.js';
 
 /** Blobs read in the final query; more go in queries of their own first. */
 const BLOBS_IN_RECHECK = 100;
@@ -164,10 +166,13 @@ export async function judgeViaGraphQL(
     }
     await getBlobsRest(c, repo, fallback, blobs);
     base ??= loadListing(repo, pr.baseSha, dir, baseListing!, blobs);
+    // The context read from the configuration blob alone is the folder's own; should they ever differ, mark this one too.
+    const named = base.folder?.config.gate.statusContext ?? DEFAULT_STATUS_CONTEXT;
+    if (named !== context) await writer.pending((context = named));
     const head = !needHead ? base : (cachedHead ?? loadListing(repo, pr.headSha, dir, headListing!, blobs));
     const moved = movedOrChanged(recheck, facts, expectedHead);
     if (moved) return moved;
-    const result = evaluateGate({
+    const inputs: GateInputs = {
       changes,
       labels: pr.labels,
       author: pr.author,
@@ -179,7 +184,15 @@ export async function judgeViaGraphQL(
       safetyDir: dir,
       commits: facts.commits,
       events: facts.events,
-    });
+    };
+    // A server evaluates the same facts once (the folders are named by their commit SHAs).
+    const result = folderCacheEnabled()
+      ? evaluateOnce(
+          { repo: `${repo.owner}/${repo.repo}`, baseSha: pr.baseSha, headFolderSha: needHead ? pr.headSha : pr.baseSha },
+          inputs,
+          evaluateGate,
+        )
+      : evaluateGate(inputs);
     const headHazards = (head.folder ?? base.folder)?.hazards; // which tests controls link at the head (issue 15)
     return { verdict: { kind: 'decided', result, pr, reviews: facts.reviews, ...(headHazards ? { headHazards } : {}) }, recheck };
   } catch (e) {

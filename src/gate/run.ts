@@ -33,6 +33,7 @@ import { judgeStable, problemOf, type Verdict } from './judge.js';
 import { judgeViaGraphQL, type GraphJudgement } from './judge-graphql.js';
 import { requestCsoReview } from './review-request.js';
 import { StatusWriter } from './status-writer.js';
+import { renderOnce } from './verdict-cache.js';
 
 export { collectGateInputs } from './collect.js';
 
@@ -89,11 +90,12 @@ function commentFor(
   switch (v.kind) {
     case 'decided': {
       const impacted = v.result.decision !== 'not-required';
-      const full = renderGateComment(v.result, {
+      const ctx = {
         prNumber: n,
         ...(reviewRequest ? { reviewRequest } : {}),
         ...(headEvidence ? { headEvidence } : {}),
-      });
+      };
+      const full = renderOnce(v.result, JSON.stringify(ctx), () => renderGateComment(v.result, ctx));
       return { body: impacted ? full : s(noLongerImpactedTree(n)), create: impacted, full };
     }
     case 'not-yet-active':

@@ -1,7 +1,7 @@
 /**
  * Markdown serialisation of the CSCR for a large synthetic hazard log: clinsafe's serialiser vs
  * mdast-util-to-markdown (what it replaced) vs a floor that writes the same tree with no escaping
- * at all (the least any serialiser must do). Same tree, same process, best of 3.
+ * at all (the least any serialiser must do). Same tree, same process, best of RUNS (default 10; the floor takes ~15 ms, so a few runs are noise).
  *
  *   npm run bench:markdown      (BENCH_HAZARDS=1000 by default)
  */
@@ -13,6 +13,7 @@ import { emitRow } from './lib/rows.js';
 import { code, heading, inlineCode, list, paragraph, root, strong, table } from '../src/core/markdown.js';
 
 const HAZARDS = Number(process.env.BENCH_HAZARDS ?? 1000);
+const TRIES = Math.max(10, Number(process.env.RUNS ?? 10));
 
 /** A CSCR-shaped tree: a summary table, then per hazard a heading, paragraphs, a control table and a list. */
 function tree(): Root {
@@ -77,7 +78,7 @@ function naive(node: Root | RootContent | PhrasingContent): string {
 function best(fn: () => string): { ms: number; chars: number } {
   let ms = Infinity;
   let chars = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < TRIES; i++) {
     const t = performance.now();
     chars = fn().length;
     ms = Math.min(ms, performance.now() - t);
@@ -94,7 +95,7 @@ const reference = best(() =>
 );
 const row = (name: string, r: { ms: number; chars: number }) =>
   `| ${name.padEnd(38)} | ${r.ms.toFixed(0).padStart(7)} ms | ${(r.ms / floor.ms).toFixed(2).padStart(6)}× | ${String(r.chars).padStart(10)} |`;
-console.log(`Markdown serialisation, ${HAZARDS} hazards (best of 3)`);
+console.log(`Markdown serialisation, ${HAZARDS} hazards (best of ${TRIES})`);
 console.log('| serialiser                             |      time |  ratio |      chars |');
 console.log(row('floor: no escaping (naive)', floor));
 console.log(row('clinsafe serializeMarkdown', fast));

@@ -36,7 +36,8 @@ function known(node: Nodes): boolean {
   if (node.type === 'link' && node.title) return false;
   if (!PHRASING_KNOWN.has(node.type) && !BLOCK_KNOWN.has(node.type)) return false;
   const children = (node as { children?: Nodes[] }).children;
-  return !children || children.every(known);
+  if (children) for (let i = 0; i < children.length; i++) if (!known(children[i]!)) return false;
+  return true;
 }
 
 function fallback(node: RootContent): string {
@@ -54,6 +55,9 @@ interface TextContext {
   heading: boolean;
 }
 
+/** Every character escapeText's loop writes other than as itself. */
+const NEEDS_ESCAPE = /[\n\\`*_[\]~|<&:.]/;
+
 /**
  * Escape a text node. Punctuation that can open a construct anywhere is backslash-escaped;
  * what only matters at the start of a line (block markers) is escaped there; spaces at a line's
@@ -66,8 +70,10 @@ function escapeText(value: string, ctx: TextContext, atLineStart: boolean): stri
   lines.forEach((line, li) => {
     if (li > 0) out += '\n';
     const start = li > 0 || atLineStart;
-    let body = '';
-    for (let i = 0; i < line.length; i++) {
+    // Most text has none of the characters escaped below: it is written as it is (same bytes as the loop).
+    const plain = !NEEDS_ESCAPE.test(line);
+    let body = plain ? line : '';
+    for (let i = 0; !plain && i < line.length; i++) {
       const ch = line[i]!;
       switch (ch) {
         case '\n':

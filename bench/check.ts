@@ -11,16 +11,16 @@
  * figure (wall and CPU ratios); never fails on a figure. RUNS=n sets the runs per pair (default 5);
  * BENCH_KEEP=1 keeps the generated repositories (for profiling).
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder } from '../src/core/folder.js';
-import { exampleProductDir, packageRoot } from '../src/paths.js';
+import { packageRoot } from '../src/paths.js';
 import { comparePair, printPairs, type Cmd, type Pair } from './lib/measure.js';
 import { emitRow } from './lib/rows.js';
+import { commitAll, git, productWith, writeFiles } from './lib/product-repo.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const ROOT = packageRoot();
@@ -30,47 +30,9 @@ const BUNDLE = process.env.BENCH_CLI ? undefined : join(ROOT, 'dist-cli', 'clins
 const FLOOR = join(dirname(fileURLToPath(import.meta.url)), 'floors', 'git-diff-picomatch.js');
 const cliCache = mkdtempSync(join(tmpdir(), 'clinsafe-bench-cli-cache-'));
 const env = { ...process.env, GITHUB_ACTIONS: '', CI: '', CLINSAFE_CACHE_DIR: cliCache };
-const gitEnv = {
-  ...env,
-  GIT_AUTHOR_NAME: 'b',
-  GIT_AUTHOR_EMAIL: 'b@example.com',
-  GIT_COMMITTER_NAME: 'b',
-  GIT_COMMITTER_EMAIL: 'b@example.com',
-};
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, maxBuffer: 1 << 28 }).toString('utf8');
-
-/** The example product with its 12 hazards cloned to `count` (ids H-001 …, triggers kept). */
-function productWith(count: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-check-'));
-  cpSync(exampleProductDir(), dir, { recursive: true });
-  const hz = join(dir, 'clinical-safety', 'hazards');
-  const names = readdirSync(hz).sort();
-  const texts = names.map((f) => readFileSync(join(hz, f), 'utf8'));
-  for (const f of names) rmSync(join(hz, f));
-  for (let i = 0; i < count; i++) {
-    const oldId = names[i % names.length]!.slice(0, 5);
-    const id = `H-${String(i + 1).padStart(3, '0')}`;
-    writeFileSync(join(hz, `${id}-bench.yml`), texts[i % texts.length]!.split(oldId).join(id));
-  }
-  git(dir, 'init', '-q', '-b', 'main');
-  return dir;
-}
-
-function writeFiles(dir: string, paths: string[], content: (p: string) => string): void {
-  for (const p of paths) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), content(p));
-  }
-}
-
-function commitAll(dir: string, message: string): void {
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-}
-
 /** 1,000 hazards; a PR that changes 99 source files and one hazard. */
 function bigFolderRepo(): string {
-  const dir = productWith(1000);
+  const dir = productWith(1000, 'clinsafe-bench-check-');
   const src = Array.from({ length: 400 }, (_, i) => `src/module${i % 40}/file${i}.ts`);
   writeFiles(dir, src, (p) => `export const x = '${p}';\n`);
   commitAll(dir, 'base');

@@ -41,6 +41,16 @@ export function touchesFolder(dir: string, f: { filename: string; previousFilena
   return inDir(dir, f.filename) || inDir(dir, f.previousFilename);
 }
 
+/** At the head, the gate reads at most MAX_CHANGED_SAFETY_FILES new blobs, and says why when there are more. */
+export function headReadLimits(which: 'base' | 'head'): { maxFetches?: number; tooMany?: (n: number, cap: number) => string } {
+  if (which !== 'head') return {};
+  return {
+    maxFetches: MAX_CHANGED_SAFETY_FILES,
+    tooMany: (n, cap) =>
+      `this pull request adds or changes ${n} files in the safety folder, more than the ${cap} the gate reads in one run, so it cannot check them all; split it into smaller pull requests`,
+  };
+}
+
 /** The safety folder at one commit; API failures and read limits become a GateApiError with a plain message. */
 export async function readFolderAt(
   client: GitHubClient,
@@ -56,13 +66,7 @@ export async function readFolderAt(
       blobCache,
       batched: true,
       ...(known ? { known } : {}),
-      ...(which === 'head'
-        ? {
-            maxFetches: MAX_CHANGED_SAFETY_FILES,
-            tooMany: (n: number, cap: number) =>
-              `this pull request adds or changes ${n} files in the safety folder, more than the ${cap} the gate reads in one run, so it cannot check them all; split it into smaller pull requests`,
-          }
-        : {}),
+      ...headReadLimits(which),
     });
   } catch (e) {
     if (e instanceof FolderReadLimitError) throw new GateApiError(e.message);

@@ -17,7 +17,7 @@
  * Caps that make the facts incomplete fail closed, on the configured context too.
  */
 import { loadFolder } from '../core/folder.js';
-import { DEFAULT_STATUS_CONTEXT, evaluateGate, type GateInputs, type Review } from '../core/gate.js';
+import { DEFAULT_STATUS_CONTEXT, evaluateGate, type GateInputs } from '../core/gate.js';
 import type { ChangedFile } from '../core/impact.js';
 import { compareFiles } from '../github/api/compare-files.js';
 import { GateApiError } from '../github/api/errors.js';
@@ -39,8 +39,8 @@ import {
   type FolderListing,
 } from '../github/folder.js';
 import { baseWithoutFolderProblem, gateActivity } from './bootstrap.js';
-import { MAX_CHANGED_SAFETY_FILES, normaliseDir, touchesFolder } from './collect.js';
-import { problemOf, type JudgeOptions, type Verdict } from './judge.js';
+import { headReadLimits, normaliseDir, touchesFolder } from './collect.js';
+import { problemOf, sameLabels, sameReviews, type JudgeOptions, type Verdict } from './judge.js';
 import type { StatusWriter } from './status-writer.js';
 import { evaluateOnce } from './verdict-cache.js';
 
@@ -59,13 +59,7 @@ async function listAt(c: GitHubClient, repo: RepoRef, sha: string, which: 'base'
   try {
     return await listFolderViaApi(c, repo, sha, dir, {
       ...(known ? { known } : {}),
-      ...(which === 'head'
-        ? {
-            maxFetches: MAX_CHANGED_SAFETY_FILES,
-            tooMany: (n: number, cap: number) =>
-              `this pull request adds or changes ${n} files in the safety folder, more than the ${cap} the gate reads in one run, so it cannot check them all; split it into smaller pull requests`,
-          }
-        : {}),
+      ...headReadLimits(which),
     });
   } catch (e) {
     if (e instanceof FolderReadLimitError) throw new GateApiError(e.message);
@@ -216,18 +210,4 @@ function movedOrChanged(now: PullRecheck, facts: PullFactsGraph, expectedHead: s
   if (now.baseSha !== facts.pr.baseSha || !sameLabels(now.labels, facts.pr.labels) || !sameReviews(now.reviews, facts.reviews))
     return { verdict: { kind: 'moved', why: 'changed' }, again: true };
   return undefined;
-}
-
-function sameLabels(a: string[], b: string[]): boolean {
-  const norm = (l: string[]) =>
-    [...l]
-      .map((x) => x.toLowerCase())
-      .sort()
-      .join('\n');
-  return norm(a) === norm(b);
-}
-
-function sameReviews(a: Review[], b: Review[]): boolean {
-  const key = (r: Review[]) => JSON.stringify(r.map((x) => [x.id ?? 0, x.reviewer, x.state, x.commitId, x.submittedAt ?? '']));
-  return key(a) === key(b);
 }

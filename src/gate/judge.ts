@@ -105,7 +105,8 @@ export async function judgeStable(
   };
 }
 
-function sameLabels(a: string[], b: string[]): boolean {
+/** The same labels, whatever their case and order. */
+export function sameLabels(a: string[], b: string[]): boolean {
   const norm = (l: string[]) =>
     [...l]
       .map((x) => x.toLowerCase())
@@ -114,7 +115,8 @@ function sameLabels(a: string[], b: string[]): boolean {
   return norm(a) === norm(b);
 }
 
-function sameReviews(a: Review[], b: Review[]): boolean {
-  const key = (r: Review[]) => JSON.stringify(r.map((x) => [x.reviewer, x.state, x.commitId, x.submittedAt ?? '']));
+/** The same reviews in the same order (ids too, where the API gives them: a review replaced by an identical one counts as a change). */
+export function sameReviews(a: Review[], b: Review[]): boolean {
+  const key = (r: Review[]) => JSON.stringify(r.map((x) => [x.id ?? 0, x.reviewer, x.state, x.commitId, x.submittedAt ?? '']));
   return key(a) === key(b);
 }

@@ -13,6 +13,7 @@ import { GitError, resolveRef } from '../src/adapters/git.js';
 import { needsAttention } from '../src/core/evidence.js';
 import { countsLine, evidenceMarkdown } from '../src/core/evidence-summary.js';
 import { collectEvidence, evidenceArtifactName, EvidenceInputError, evidenceJson } from '../src/usecases/record-evidence.js';
+import { DEFAULT_SAFETY_DIR } from '../src/core/folder.js';
 
 export async function recordEvidence(): Promise<void> {
   const junit = core
@@ -24,7 +25,7 @@ export async function recordEvidence(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const root = gitTopLevel(workspace);
   if (!root) throw new Error(`${workspace} is not a git checkout: run actions/checkout and your tests before this step`);
-  const dir = relative(root, resolve(workspace, core.getInput('safety-dir') || 'clinical-safety'))
+  const dir = relative(root, resolve(workspace, core.getInput('safety-dir') || DEFAULT_SAFETY_DIR))
     .split('\\')
     .join('/');
   if (dir.startsWith('..')) throw new Error(`safety-dir is outside the repository ${root}`);

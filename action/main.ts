@@ -15,6 +15,7 @@ import { retryOptions, throttleOptions } from '../src/github/api/client-policy.j
 import { findOpenPull } from '../src/github/api/find-open-pull.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import { targetOf, type EventPayload } from './events.js';
+import { DEFAULT_SAFETY_DIR } from '../src/core/folder.js';
 // The evidence and release modes (JUnit reading, documents, PDF fonts) are loaded only when their
 // mode runs: the gate, run on every pull request, does not pay their start-up (issue 13).
 type ReleaseModule = typeof import('./release.js');
@@ -73,7 +74,7 @@ export async function main(): Promise<void> {
   const runId = process.env.GITHUB_RUN_ID;
   const common = {
     botLogin: core.getInput('bot-login') || 'github-actions[bot]',
-    safetyDir: core.getInput('safety-dir') || 'clinical-safety',
+    safetyDir: core.getInput('safety-dir') || DEFAULT_SAFETY_DIR,
     ...(runId ? { targetUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
     ...(target.defaultBranch ? { defaultBranch: target.defaultBranch } : {}),
     report: 'status' as const,
@@ -115,7 +116,7 @@ async function releaseMode(eventName: string, payload: unknown): Promise<void> {
   try {
     await runRelease(client(core.getInput('github-token', { required: true })), { owner, repo: name }, p.release!, {
       botLogin: core.getInput('bot-login') || 'github-actions[bot]',
-      safetyDir: core.getInput('safety-dir') || 'clinical-safety',
+      safetyDir: core.getInput('safety-dir') || DEFAULT_SAFETY_DIR,
     });
   } catch (e) {
     core.setFailed(`clinsafe release: ${(e as Error)?.message ?? String(e)}`);

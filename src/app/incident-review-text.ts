@@ -8,6 +8,7 @@ import { describeRisk } from '../core/risk.js';
 import type { ReviewDue } from '../core/review-due.js';
 import { code, details, heading, inlineCode, link, list, paragraph, root, serialize, strong, table, text } from '../core/markdown.js';
 import { stringify } from 'yaml';
+import { DEFAULT_SAFETY_DIR } from '../core/folder.js';
 
 const STOP = new Set([
   'with',
@@ -120,7 +121,7 @@ export function incidentGuidance(
   }
   children.push(
     heading(4, 'Incident log entry to add'),
-    paragraph(inlineCode(`${folder?.dir ?? 'clinical-safety'}/incidents/${reference}.yml`)),
+    paragraph(inlineCode(`${folder?.dir ?? DEFAULT_SAFETY_DIR}/incidents/${reference}.yml`)),
     code(stringify(entry, { lineWidth: 0 }), 'yaml'),
   );
   return serialize(root(children));

@@ -10,6 +10,7 @@ import { type CliIO, UsageError } from '../io.js';
 import { loadFromDisk } from '../load.js';
 import { report } from './report.js';
 import { hazardTable } from './validate.js';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 
 /**
  * A throw-away git repository holding the example product with a short, fixed history:
@@ -60,7 +61,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--out <dir>', 'where to write the documents (default: a clinsafe-demo folder in the system temp directory)')
     .action(async (opts: { out?: string }) => {
       const root = exampleProductDir();
-      const dir = join(root, 'clinical-safety');
+      const dir = join(root, DEFAULT_SAFETY_DIR);
       io.out(`Example product: ${relative(io.cwd, root) || root}`);
       const result = loadFromDisk(io, { dir, root });
       for (const d of result.diagnostics) io.out(formatDiagnostic(d));
@@ -84,7 +85,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           {
             ref: 'v2.4.0',
             previousRef: 'v2.3.2',
-            dir: 'clinical-safety',
+            dir: DEFAULT_SAFETY_DIR,
             out: outDir,
             phase: 'Major release',
             // The example product's own test run (a committed fixture) as the release commit's results.

@@ -5,6 +5,7 @@ import { hazardLogCsv, hazardLogXlsx } from '../../export/hazard-log-table.js';
 import { type CliIO, UsageError } from '../io.js';
 import { loadFromDisk } from '../load.js';
 import { formatForOutput } from '../output-format.js';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 
 /** `clinsafe export`: the hazard log as XLSX or CSV in the NHS layout (imports back unchanged). */
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -15,7 +16,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     )
     .requiredOption('--out <file>', 'the file to write')
     .option('--format <format>', 'xlsx or csv (default: from the --out extension)')
-    .option('--dir <dir>', 'the safety folder', 'clinical-safety')
+    .option('--dir <dir>', 'the safety folder', DEFAULT_SAFETY_DIR)
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .action(async (opts: { out: string; format?: string; dir: string; root?: string }) => {
       // The format from --format, else from the file name: never an XLSX written under another extension.

@@ -4,6 +4,7 @@ import type { Finding, ImportResult } from '../../import/types.js';
 import { provenanceSummary } from '../../import/report.js';
 import { ImportInputError, runImport, type RunImportOutcome } from '../../usecases/import-hazard-log.js';
 import { type CliIO, UsageError } from '../io.js';
+import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 
 const KIND_TITLES: Record<Finding['kind'], string> = {
   unplaced: 'Could not be placed (import refused)',
@@ -100,7 +101,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     )
     .argument('<file>', 'the hazard log workbook (.xlsx)')
     .option('--sheet <name>', 'the sheet that holds the hazard log (default: found by name or by its header row)')
-    .option('--out <dir>', 'the safety folder to write', 'clinical-safety')
+    .option('--out <dir>', 'the safety folder to write', DEFAULT_SAFETY_DIR)
     .option('--map <file>', 'YAML mapping of your column names and values onto the NHS layout (see docs/import.md)')
     .option(
       '--manufacturer <names...>',

@@ -2,6 +2,7 @@
  * The set-up the gate's end-to-end tests share: a real git repository of the example product with a
  * branch checked out for the change, served as git data by the loopback GitHub with its pulls routes;
  * a pull request built from that repository; the gate run against it.
+ * Start one in beforeEach and stop it in afterEach.
  */
 import { runGate, type GateOutcome } from '../../src/gate/run.js';
 import type { GitHubClient } from '../../src/github/client.js';
@@ -19,11 +20,11 @@ export interface GateHarness {
   stop(): Promise<void>;
 }
 
-/** The example product's repository on a new `branch` (default `feature`), and the loopback GitHub serving it. */
-export async function startGateHarness(opts: { branch?: string; botLogin?: string } = {}): Promise<GateHarness> {
+/** The example product's repository on a new branch `feature`, and the loopback GitHub serving it (as `botLogin`, if given). */
+export async function startGateHarness(opts: { botLogin?: string } = {}): Promise<GateHarness> {
   const repo = fixtureRepo();
   const base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', opts.branch ?? 'feature');
+  repo.git('checkout', '-q', '-b', 'feature');
   const gh = new MockGitHub();
   gh.gitDir = repo.dir;
   if (opts.botLogin) gh.botLogin = opts.botLogin;

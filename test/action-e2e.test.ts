@@ -7,19 +7,17 @@
  * every event of the README's workflow recipe — which is itself checked against what the Action
  * handles.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HANDLED } from '../action/events.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockPulls, review, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
-
-const run = promisify(execFile);
+import { bundleAction, runBundledAction } from './helpers/action-run.js';
+import { pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { review, type MockPull, type PullsState } from './helpers/mock-pulls.js';
+import { REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as {
   name: string;
@@ -34,6 +32,7 @@ function example(event: string, action: string): Record<string, any> {
 const CSO = 'dr-amara-okafor';
 let bundleDir: string;
 let bundle: string;
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
@@ -48,88 +47,43 @@ beforeAll(() => {
     'build:action'
   ]!;
   expect(script).toBe('node scripts/bundle.mjs action');
-  execFileSync(process.execPath, ['scripts/bundle.mjs', 'action', '--outfile', bundle], { cwd: REPO_ROOT, stdio: 'pipe' });
+  bundleAction(bundle);
 }, 120_000);
 
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  gh.botLogin = 'github-actions[bot]';
-  await gh.start();
-  pulls = mockPulls(gh);
+  ({ gh, repo, pulls, base } = h = await startGateHarness({ botLogin: 'github-actions[bot]' }));
   work = tempDir('clinsafe-action-');
 });
 
 afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
+  await h.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function runAction(eventName: string, payload: Record<string, any>, inputs: Record<string, string> = {}) {
-  const eventPath = join(work, 'event.json');
-  const outputPath = join(work, 'output');
-  const summaryPath = join(work, 'summary.md');
-  writeFileSync(eventPath, JSON.stringify(payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? work,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-    GITHUB_API_URL: gh.baseUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_GRAPHQL_URL: `${gh.baseUrl}/graphql`,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SHA: base,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_WORKFLOW: 'clinical safety gate',
-    GITHUB_ACTOR: 'dev-sam',
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: work,
-    NO_PROXY: '127.0.0.1,localhost',
-    'INPUT_GITHUB-TOKEN': 'ghs_test',
-    'INPUT_SAFETY-DIR': 'clinical-safety',
-    'INPUT_BOT-LOGIN': 'github-actions[bot]',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  let code = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await run(process.execPath, [bundle], { env, cwd: work, timeout: 60_000 }));
-  } catch (e) {
-    const err = e as { code: number; stdout: string };
-    code = err.code;
-    stdout = err.stdout;
-  }
-  const outputs: Record<string, string> = {};
-  const raw = readFileSync(outputPath, 'utf8');
-  for (const m of raw.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  return { code, stdout, outputs, summary: readFileSync(summaryPath, 'utf8') };
-}
-
-function setPull(head: string, extra: Partial<Parameters<typeof pulls.pulls.set>[1]> = {}) {
-  pulls.pulls.set(7, {
-    number: 7,
-    author: 'dev-sam',
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' } }],
-    headLabel: 'dev-sam:feature',
-    ...extra,
+const runAction = (eventName: string, payload: Record<string, any>, inputs: Record<string, string> = {}) =>
+  runBundledAction({
+    bundle,
+    work,
+    timeoutMs: 60_000,
+    apiUrl: gh.baseUrl,
+    botLogin: 'github-actions[bot]',
+    eventName,
+    payload,
+    env: {
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_SHA: base,
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_WORKFLOW: 'clinical safety gate',
+      GITHUB_ACTOR: 'dev-sam',
+    },
+    inputs,
   });
+
+function setPull(head: string, extra: Partial<MockPull> = {}) {
+  pulls.pulls.set(7, pullFromRepo(repo, { number: 7, author: 'dev-sam', base, head }, { headLabel: 'dev-sam:feature', ...extra }));
 }
 
 function withRepository(payload: Record<string, any>): Record<string, any> {

@@ -11,18 +11,17 @@
  *      artifact of the CI run;
  *   4. the gate on workflow_run (the CI completed): the same comment now shows the results.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bundleAction, runBundledAction } from './helpers/action-run.js';
+import { pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
 import { mockActions, zipOf } from './helpers/mock-actions.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockPulls, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import type { PullsState } from './helpers/mock-pulls.js';
+import { tempDir, type TempRepo } from './helpers/repo.js';
 
-const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as {
   name: string;
@@ -41,6 +40,7 @@ function example(event: string, action: string): Record<string, any> {
 
 let bundleDir: string;
 let bundle: string;
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
@@ -51,80 +51,37 @@ let work: string;
 beforeAll(() => {
   bundleDir = tempDir('clinsafe-action-evidence-bundle-');
   bundle = join(bundleDir, 'index.js');
-  execFileSync(process.execPath, ['scripts/bundle.mjs', 'action', '--outfile', bundle], { cwd: REPO_ROOT, stdio: 'pipe' });
+  bundleAction(bundle);
 }, 180_000);
 
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
+  ({ gh, repo, pulls, base } = h = await startGateHarness({ botLogin: 'github-actions[bot]' }));
   repo.write('src/gp-connect/mapper.ts', 'export const changed = true;\n');
   head = repo.commit('change the GP Connect mapper'); // H-002, H-003, H-004: their controls link tests
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  gh.botLogin = 'github-actions[bot]';
-  await gh.start();
-  pulls = mockPulls(gh);
-  pulls.pulls.set(7, {
-    number: 7,
-    author: 'dev-sam',
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' } }],
-  });
+  pulls.pulls.set(7, pullFromRepo(repo, { number: 7, author: 'dev-sam', base, head }));
   work = tempDir('clinsafe-action-evidence-');
 });
 
 afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
+  await h.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function runAction(eventName: string, payload: Record<string, any>, inputs: Record<string, string>, cwd = work) {
-  const eventPath = join(work, 'event.json');
-  const outputPath = join(work, 'output');
-  const summaryPath = join(work, 'summary.md');
-  writeFileSync(eventPath, JSON.stringify(payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? work,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/medrec',
-    GITHUB_API_URL: gh.baseUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_GRAPHQL_URL: `${gh.baseUrl}/graphql`,
-    GITHUB_RUN_ID: '5151',
-    GITHUB_WORKSPACE: repo.dir,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: work,
-    NO_PROXY: '127.0.0.1,localhost',
-    'INPUT_GITHUB-TOKEN': 'ghs_test',
-    'INPUT_SAFETY-DIR': 'clinical-safety',
-    'INPUT_BOT-LOGIN': 'github-actions[bot]',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  let code = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await run(process.execPath, [bundle], { env, cwd, timeout: 60_000 }));
-  } catch (e) {
-    ({ code, stdout } = e as { code: number; stdout: string });
-  }
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputPath, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  return { code, stdout, outputs, summary: readFileSync(summaryPath, 'utf8') };
-}
+const runAction = (eventName: string, payload: Record<string, any>, inputs: Record<string, string>, cwd = work) =>
+  runBundledAction({
+    bundle,
+    work,
+    cwd,
+    timeoutMs: 60_000,
+    apiUrl: gh.baseUrl,
+    botLogin: 'github-actions[bot]',
+    eventName,
+    payload,
+    env: { GITHUB_REPOSITORY: 'acme/medrec', GITHUB_RUN_ID: '5151', GITHUB_WORKSPACE: repo.dir },
+    inputs,
+  });
 
 function prEvent(): Record<string, any> {
   const p = example('pull_request', 'opened');

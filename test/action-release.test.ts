@@ -6,16 +6,14 @@
  * git repository of the example product. It must attach the documents the App attaches and open
  * the CSOs' sign-off issue, as github-actions[bot]; a redelivery (re-run) writes nothing.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleAction, runBundledAction } from './helpers/action-run.js';
 import { MockGitHub, type MockRelease } from './helpers/mock-github.js';
 import { example, user } from './helpers/payloads.js';
 import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
 
-const run = promisify(execFile);
 const BOT = 'github-actions[bot]';
 const DOCUMENTS = ['cscr.md', 'cscr.html', 'cscr.pdf', 'crmp.pdf', 'hazard-log.csv', 'hazard-log.xlsx', 'manifest.json'];
 
@@ -31,14 +29,7 @@ beforeAll(async () => {
   for (const f of ['action.yml', 'package.json']) cpSync(join(REPO_ROOT, f), join(actionDir, f));
   cpSync(join(REPO_ROOT, 'templates'), join(actionDir, 'templates'), { recursive: true });
   // The real bundle script (package.json's build:action), into the copy instead of action/dist.
-  execFileSync(
-    process.execPath,
-    [join(REPO_ROOT, 'scripts', 'bundle.mjs'), 'action', '--outfile', join(actionDir, 'action', 'dist', 'index.js')],
-    {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-    },
-  );
+  bundleAction(join(actionDir, 'action', 'dist', 'index.js'));
   expect(existsSync(join(actionDir, 'node_modules'))).toBe(false);
 
   repo = fixtureRepo();
@@ -58,49 +49,24 @@ afterAll(async () => {
   for (const d of [actionDir, work]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-async function runAction(eventName: string, payload: object, inputs: Record<string, string>) {
-  const eventPath = join(work, 'event.json');
-  const outputPath = join(work, 'output');
-  const summaryPath = join(work, 'summary.md');
-  writeFileSync(eventPath, JSON.stringify(payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? work,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-    GITHUB_API_URL: gh.baseUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_GRAPHQL_URL: `${gh.baseUrl}/graphql`,
-    GITHUB_RUN_ID: '5150',
-    GITHUB_REF: 'refs/tags/v2.4.0',
-    GITHUB_WORKFLOW: 'clinical safety release',
-    GITHUB_ACTOR: 'release-manager',
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: work,
-    NO_PROXY: '127.0.0.1,localhost',
-    'INPUT_GITHUB-TOKEN': 'ghs_test',
-    'INPUT_SAFETY-DIR': 'clinical-safety',
-    'INPUT_BOT-LOGIN': BOT,
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  let code = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await run(process.execPath, [join(actionDir, 'action', 'dist', 'index.js')], { env, cwd: work, timeout: 120_000 }));
-  } catch (e) {
-    const err = e as { code: number; stdout: string };
-    code = err.code;
-    stdout = err.stdout;
-  }
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputPath, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  return { code, stdout, outputs, summary: readFileSync(summaryPath, 'utf8') };
-}
+const runAction = (eventName: string, payload: object, inputs: Record<string, string>) =>
+  runBundledAction({
+    bundle: join(actionDir, 'action', 'dist', 'index.js'),
+    work,
+    timeoutMs: 120_000,
+    apiUrl: gh.baseUrl,
+    botLogin: BOT,
+    eventName,
+    payload,
+    env: {
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_RUN_ID: '5150',
+      GITHUB_REF: 'refs/tags/v2.4.0',
+      GITHUB_WORKFLOW: 'clinical safety release',
+      GITHUB_ACTOR: 'release-manager',
+    },
+    inputs,
+  });
 
 function publishedPayload() {
   const p = example('release', 'published');

@@ -9,7 +9,8 @@ import { createApp } from '../src/app/wiring.js';
 import { collectEvidence, evidenceArtifactName, evidenceJson } from '../src/usecases/record-evidence.js';
 import { startApp, type RunningApp } from './helpers/app-server.js';
 import { mockActions, zipOf, type MockRun } from './helpers/mock-actions.js';
-import { filesFromRepo, mockPulls, type MockPull } from './helpers/mock-pulls.js';
+import { pullFromRepo } from './helpers/gate-harness.js';
+import { mockPulls, type MockPull } from './helpers/mock-pulls.js';
 import { example, user } from './helpers/payloads.js';
 import { fixtureRepo, type TempRepo } from './helpers/repo.js';
 
@@ -26,17 +27,7 @@ beforeEach(async () => {
   head = repo.commit('change the GP Connect mapper');
   app = await startApp(createApp());
   app.github.gitDir = repo.dir;
-  pr = {
-    number: 21,
-    author: 'dev-sam',
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' }, sha: head }],
-    headLabel: 'contributor:mapper',
-  };
+  pr = pullFromRepo(repo, { number: 21, author: 'dev-sam', base, head, commitSha: true }, { headLabel: 'contributor:mapper' });
   mockPulls(app.github, [pr]);
 }, 60_000);
 

@@ -11,10 +11,10 @@ import { coAuthors, suspiciousPath, type CommitFact, type PullEvent } from '../s
 import { loadFolder, type LoadResult } from '../src/core/folder.js';
 import { evaluateGate, type GateInputs, type Review } from '../src/core/gate.js';
 import { renderGateComment } from '../src/core/gate-comment.js';
-import { runGate } from '../src/gate/run.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockClient, mockPulls, review, type PullsState } from './helpers/mock-pulls.js';
-import { EXAMPLE_PRODUCT, fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { gateOn, pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { review, type PullsState } from './helpers/mock-pulls.js';
+import { EXAMPLE_PRODUCT, type TempRepo } from './helpers/repo.js';
 
 const CSO = 'dr-amara-okafor';
 const CSO2 = 'dr-tom-hughes';
@@ -234,59 +234,48 @@ describe('paths that look alike', () => {
 });
 
 describe('the facts are fetched from GitHub (end to end over the loopback API)', () => {
+  let h: GateHarness;
   let gh: MockGitHub;
   let repo: TempRepo;
   let pulls: PullsState;
   let baseSha: string;
   beforeEach(async () => {
-    repo = fixtureRepo();
-    baseSha = repo.git('rev-parse', 'HEAD').trim();
-    repo.git('checkout', '-q', '-b', 'feature');
-    gh = new MockGitHub();
-    gh.gitDir = repo.dir;
-    await gh.start();
-    pulls = mockPulls(gh);
+    ({ gh, repo, pulls, base: baseSha } = h = await startGateHarness());
   });
-  afterEach(async () => {
-    await gh.stop();
-    repo.cleanup();
-  });
-  const run = () =>
-    runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
-      botLogin: gh.botLogin,
-      report: 'status',
-    });
+  afterEach(() => h.stop());
+  const run = () => gateOn(gh, { report: 'status' });
 
   it('co-author trailer, non-CSO dismissal and a label removed by a developer all hold the gate', async () => {
     repo.write('docs/notes.md', 'notes\n');
     const head = repo.commit('docs');
-    pulls.pulls.set(7, {
-      number: 7,
-      author: DEV,
-      headSha: head,
-      baseSha,
-      labels: [],
-      files: filesFromRepo(repo.dir, baseSha, head),
-      reviews: [{ ...review(CSO, 'DISMISSED', head, 1) }, review(CSO2, 'APPROVED', head, 30)],
-      commits: [
+    pulls.pulls.set(
+      7,
+      pullFromRepo(
+        repo,
+        { number: 7, author: DEV, base: baseSha, head },
         {
-          sha: head,
-          author: { login: DEV },
-          committer: { login: 'web-flow' },
-          commit: { message: 'docs\n\nCo-authored-by: Dr Tom Hughes <tom@nhs.test>', author: { name: 'Sam', email: 'sam@dev.test' } },
+          reviews: [{ ...review(CSO, 'DISMISSED', head, 1) }, review(CSO2, 'APPROVED', head, 30)],
+          commits: [
+            {
+              sha: head,
+              author: { login: DEV },
+              committer: { login: 'web-flow' },
+              commit: { message: 'docs\n\nCo-authored-by: Dr Tom Hughes <tom@nhs.test>', author: { name: 'Sam', email: 'sam@dev.test' } },
+            },
+          ],
+          events: [
+            { event: 'labeled', actor: { login: DEV }, created_at: at(0), label: { name: 'patient-context' } },
+            { event: 'unlabeled', actor: { login: DEV }, created_at: at(2), label: { name: 'patient-context' } },
+            {
+              event: 'review_dismissed',
+              actor: { login: DEV },
+              created_at: at(3),
+              dismissed_review: { review_id: 1, state: 'changes_requested' },
+            },
+          ],
         },
-      ],
-      events: [
-        { event: 'labeled', actor: { login: DEV }, created_at: at(0), label: { name: 'patient-context' } },
-        { event: 'unlabeled', actor: { login: DEV }, created_at: at(2), label: { name: 'patient-context' } },
-        {
-          event: 'review_dismissed',
-          actor: { login: DEV },
-          created_at: at(3),
-          dismissed_review: { review_id: 1, state: 'changes_requested' },
-        },
-      ],
-    });
+      ),
+    );
     const out = await run();
     expect(out.decision).toBe('blocked');
     expect(gh.statuses.at(-1)).toMatchObject({ state: 'failure' });
@@ -310,16 +299,10 @@ describe('the facts are fetched from GitHub (end to end over the loopback API)',
     pulls.graphql = 'none'; // the GraphQL path's refused read is tested in test/gate-graphql.test.ts
     repo.write('src/patient/banner.ts', 'x\n');
     const head = repo.commit('banner');
-    pulls.pulls.set(7, {
-      number: 7,
-      author: DEV,
-      headSha: head,
-      baseSha,
-      labels: [],
-      files: filesFromRepo(repo.dir, baseSha, head),
-      reviews: [review(CSO, 'APPROVED', head)],
-      commits: [{ sha: head, author: { login: DEV }, committer: { login: DEV } }],
-    });
+    pulls.pulls.set(
+      7,
+      pullFromRepo(repo, { number: 7, author: DEV, base: baseSha, head, commitSha: true }, { reviews: [review(CSO, 'APPROVED', head)] }),
+    );
     // The REST path's events listing (a GraphQL refusal fails closed too: test/gate-graphql.test.ts).
     pulls.graphql = 'blobs';
     gh.on('GET', '/repos/{owner}/{repo}/issues/{n}/events', () => ({

@@ -13,50 +13,33 @@ import { ProbotOctokit } from 'probot';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGate, type GateOutcome } from '../src/gate/run.js';
+import type { GateOutcome } from '../src/gate/run.js';
 import type { GitHubClient } from '../src/github/client.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockClient, mockPulls, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { gateOn, pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { filesFromRepo, mockClient, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
+import type { TempRepo } from './helpers/repo.js';
 
 const CSO = 'dr-amara-okafor';
 const DEV = 'dev-sam';
 
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
 let base: string;
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  await gh.start();
-  pulls = mockPulls(gh);
+  ({ gh, repo, pulls, base } = h = await startGateHarness());
   // These tests name REST routes: they run the REST path (an API without the gate's GraphQL
   // queries). The sweep below runs both paths; test/gate-graphql.test.ts covers GraphQL's own.
   pulls.graphql = 'blobs';
 });
 
-afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
-});
+afterEach(() => h.stop());
 
 function pr(head: string, extra: Partial<MockPull> = {}): MockPull {
-  const p: MockPull = {
-    number: 7,
-    author: DEV,
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: DEV }, committer: { login: DEV } }],
-    ...extra,
-  };
+  const p = pullFromRepo(repo, { number: 7, author: DEV, base, head }, extra);
   pulls.pulls.set(p.number, p);
   return p;
 }
@@ -67,8 +50,8 @@ function change(path: string, content = 'export const changed = true;\n'): strin
 }
 
 const gate = (headSha: string | undefined, client: GitHubClient = mockClient(gh), report: 'status' | 'check-run' = 'status') =>
-  runGate(client, { owner: gh.owner, repo: gh.repo }, 7, {
-    botLogin: gh.botLogin,
+  gateOn(gh, {
+    client,
     report,
     ...(headSha ? { headSha } : {}),
     // With GraphQL, the event's base SHA lets the base configuration come with the pull request.

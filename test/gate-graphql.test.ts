@@ -14,49 +14,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGate } from '../src/gate/run.js';
 import { isSchemaError, loginOf } from '../src/github/api/graphql.js';
 import { enableFolderCache } from '../src/github/folder.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockClient, mockPulls, review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { gateOn, pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { review, routePattern, type MockPull, type PullsState } from './helpers/mock-pulls.js';
+import type { TempRepo } from './helpers/repo.js';
 
 const CSO = 'dr-amara-okafor';
 const CSO2 = 'dr-tom-hughes';
 const DEV = 'dev-sam';
 
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
 let base: string;
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  await gh.start();
-  pulls = mockPulls(gh);
+  ({ gh, repo, pulls, base } = h = await startGateHarness());
 });
 
-afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
-});
+afterEach(() => h.stop());
 
 function pr(head: string, extra: Partial<MockPull> = {}): MockPull {
-  const p: MockPull = {
-    number: 7,
-    author: DEV,
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: DEV }, committer: { login: DEV }, sha: head }],
-    ...extra,
-  };
+  const p = pullFromRepo(repo, { number: 7, author: DEV, base, head, commitSha: true }, extra);
   pulls.pulls.set(p.number, p);
   return p;
 }
@@ -66,8 +48,7 @@ function change(path: string, content = 'export const changed = true;\n'): strin
   return repo.commit(`change ${path}`);
 }
 
-const gate = (head: string, extra: { baseSha?: string } = { baseSha: base }) =>
-  runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, { botLogin: gh.botLogin, report: 'status', headSha: head, ...extra });
+const gate = (head: string, extra: { baseSha?: string } = { baseSha: base }) => gateOn(gh, { report: 'status', headSha: head, ...extra });
 const on = (sha: string) => gh.statuses.filter((s) => s.sha === sha);
 const writes = () => gh.writes().filter((r) => r.path !== '/graphql');
 const routes = () => gh.requests.map((r) => `${r.method} ${routePattern(r.path)}`);

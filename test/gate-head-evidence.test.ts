@@ -5,53 +5,36 @@
  * as the artifact clinsafe-evidence-<head SHA>. The status stays decided by CSO approval alone.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGate } from '../src/gate/run.js';
 import { collectEvidence, evidenceArtifactName, evidenceJson } from '../src/usecases/record-evidence.js';
 import { mockActions, zipOf, type MockRun } from './helpers/mock-actions.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockClient, mockPulls, review, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { gateOn, pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { review, type PullsState } from './helpers/mock-pulls.js';
+import type { TempRepo } from './helpers/repo.js';
 
 const CSO = 'dr-amara-okafor';
 const DEV = 'dev-sam';
 
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
 let base: string;
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  await gh.start();
-  pulls = mockPulls(gh);
+  ({ gh, repo, pulls, base } = h = await startGateHarness());
 });
 
-afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
-});
+afterEach(() => h.stop());
 
 function pullWith(path: string, reviews: ReturnType<typeof review>[] = []): string {
   repo.write(path, 'export const changed = true;\n');
   const head = repo.commit(`change ${path}`);
-  pulls.pulls.set(7, {
-    number: 7,
-    author: DEV,
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews,
-    commits: [{ author: { login: DEV }, committer: { login: DEV } }],
-  });
+  pulls.pulls.set(7, pullFromRepo(repo, { number: 7, author: DEV, base, head }, { reviews }));
   return head;
 }
 
-const gate = () => runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, { botLogin: gh.botLogin, report: 'status' });
+const gate = () => gateOn(gh, { report: 'status' });
 const actionsRequests = () => gh.requests.filter((r) => r.path.includes('/actions/') || r.path.startsWith('/blob-storage/'));
 
 /** The CI's record for `commit`: the example product's real JUnit report, matched at that commit. */

@@ -9,59 +9,37 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGate } from '../src/gate/run.js';
-import { MockGitHub } from './helpers/mock-github.js';
-import { filesFromRepo, mockClient, mockPulls, review, type MockPull, type PullsState } from './helpers/mock-pulls.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { gateOn, pullFromRepo, startGateHarness, type GateHarness } from './helpers/gate-harness.js';
+import type { MockGitHub } from './helpers/mock-github.js';
+import { review, type MockPull, type PullsState } from './helpers/mock-pulls.js';
+import type { TempRepo } from './helpers/repo.js';
 
 const CSO = 'dr-amara-okafor';
 const CSO2 = 'dr-tom-hughes';
 const DEV = 'dev-sam';
 
+let h: GateHarness;
 let gh: MockGitHub;
 let repo: TempRepo;
 let pulls: PullsState;
 let base: string;
 
 beforeEach(async () => {
-  repo = fixtureRepo();
-  base = repo.git('rev-parse', 'HEAD').trim();
-  repo.git('checkout', '-q', '-b', 'feature');
-  gh = new MockGitHub();
-  gh.gitDir = repo.dir;
-  await gh.start();
-  pulls = mockPulls(gh);
+  ({ gh, repo, pulls, base } = h = await startGateHarness());
   // These tests name REST routes: they run the REST path (an API without the gate's GraphQL
   // queries); test/gate-graphql.test.ts runs the same gate through GraphQL.
   pulls.graphql = 'blobs';
 });
 
-afterEach(async () => {
-  await gh.stop();
-  repo.cleanup();
-});
+afterEach(() => h.stop());
 
 function pr(head: string, extra: Partial<MockPull> = {}): MockPull {
-  const p: MockPull = {
-    number: 7,
-    author: DEV,
-    headSha: head,
-    baseSha: base,
-    labels: [],
-    files: filesFromRepo(repo.dir, base, head),
-    reviews: [],
-    commits: [{ author: { login: DEV }, committer: { login: DEV } }],
-    ...extra,
-  };
+  const p = pullFromRepo(repo, { number: 7, author: DEV, base, head }, extra);
   pulls.pulls.set(p.number, p);
   return p;
 }
 
-const gate = (n = 7) =>
-  runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, n, {
-    botLogin: gh.botLogin,
-    report: 'status',
-  });
+const gate = (n = 7) => gateOn(gh, { number: n, report: 'status' });
 const lastStatus = () => gh.statuses.at(-1)!;
 
 function change(path: string, content = 'export const changed = true;\n'): string {
@@ -417,10 +395,7 @@ describe('runGate: check-run mode (the App)', () => {
   it('creates a check run with the same mapping', async () => {
     const head = change('src/patient/banner.ts');
     pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
-    const out = await runGate(mockClient(gh), { owner: gh.owner, repo: gh.repo }, 7, {
-      botLogin: gh.botLogin,
-      report: 'check-run',
-    });
+    const out = await gateOn(gh, { report: 'check-run' });
     expect(out.decision).toBe('approved');
     expect(pulls.checkRuns).toEqual([
       expect.objectContaining({ head_sha: head, name: 'clinsafe/cso-approval', status: 'completed', conclusion: 'success' }),

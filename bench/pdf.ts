@@ -13,6 +13,7 @@
  * against orphan headings. The time printed is the time spent inside the renderer.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { PhrasingContent, Root, RootContent, Table } from 'mdast';
@@ -142,6 +143,9 @@ async function child(mode: string, n: number): Promise<void> {
   const total = Number(process.hrtime.bigint() - t0) / 1e6;
   const bytes = arts.reduce((s, a) => s + a.bytes.length, 0);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  // BENCH_PDF_HASH=1: each PDF's sha256 on stderr, to check that a memory change left the bytes alone.
+  if (process.env.BENCH_PDF_HASH)
+    for (const a of arts) console.error(`${mode} ${n} ${a.name} ${createHash('sha256').update(a.bytes).digest('hex')}`);
   console.log(
     JSON.stringify({ mode, hazards: n, ms: Math.round(Number(inside) / 1e6), totalMs: Math.round(total), peakRssMb: peak, bytes }),
   );

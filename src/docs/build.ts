@@ -290,12 +290,11 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
     }
   };
 
-  const cscr = render(input, ctx, 'cscr.md', 'Clinical Safety Case Report');
-  await emit(cscr, 'cscr', true);
-  const crmp = render(input, ctx, 'crmp.md', 'Clinical Risk Management Plan');
-  await emit(crmp, 'crmp', true);
-  const reqs = render(input, ctx, 'safety-requirements.md', 'Safety requirements');
-  await emit(reqs, 'safety-requirements', true);
+  // One document at a time, each tree let go once its files are made (a tree held in a local would
+  // stay alive while the next document is drawn: at 1,000 hazards the CSCR's alone is ~35 MiB).
+  await emit(render(input, ctx, 'cscr.md', 'Clinical Safety Case Report'), 'cscr', true);
+  await emit(render(input, ctx, 'crmp.md', 'Clinical Risk Management Plan'), 'crmp', true);
+  await emit(render(input, ctx, 'safety-requirements.md', 'Safety requirements'), 'safety-requirements', true);
   if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence)));
   if (formats.has('xlsx'))
     out.push(

@@ -118,12 +118,22 @@ function writePdf(tree: Root, opts: PdfOptions): Buffer {
 /**
  * The PDF bytes, gathered in 1 MiB blocks: pdfkit emits one small Buffer per object line, and
  * keeping hundreds of thousands of them would cost more memory than the PDF itself.
+ *
+ * The blocks are reused from one document to the next (a document set is rendered back to back):
+ * a 1 MiB block is an ArrayBuffer of its own, freed only by a full garbage collection, so fresh
+ * blocks for every document left the previous document's blocks lying in memory while the next
+ * was drawn. The spare blocks are let go once rendering stops (the next turn of the event loop).
  */
 class Collector {
   private static readonly BLOCK = 1 << 20;
+  private static spare: Buffer[] = [];
+  private static releasing = false;
   private readonly full: Buffer[] = [];
-  private block = Buffer.allocUnsafe(Collector.BLOCK);
+  private block = Collector.take();
   private used = 0;
+  private static take(): Buffer {
+    return Collector.spare.pop() ?? Buffer.allocUnsafe(Collector.BLOCK);
+  }
   add(b: Buffer): void {
     if (b.length > Collector.BLOCK / 4) {
       this.seal();
@@ -136,11 +146,25 @@ class Collector {
   }
   private seal(): void {
     if (this.used) this.full.push(this.block.subarray(0, this.used));
-    this.block = Buffer.allocUnsafe(Collector.BLOCK);
+    else Collector.spare.push(this.block);
+    this.block = Collector.take();
     this.used = 0;
   }
   bytes(): Buffer {
     this.seal();
-    return Buffer.concat(this.full);
+    const pdf = Buffer.concat(this.full);
+    // Only whole blocks go back (a large piece copied on its own is not one).
+    for (const b of this.full)
+      if (b.buffer.byteLength === Collector.BLOCK && b.byteOffset === 0) Collector.spare.push(Buffer.from(b.buffer, 0, Collector.BLOCK));
+    Collector.spare.push(this.block);
+    this.full.length = 0;
+    if (!Collector.releasing) {
+      Collector.releasing = true;
+      setImmediate(() => {
+        Collector.spare = [];
+        Collector.releasing = false;
+      }).unref();
+    }
+    return pdf;
   }
 }

@@ -21,32 +21,20 @@ import { hazardLogXlsx } from '../src/export/hazard-log-table.js';
 import { importHazardLog } from '../src/import/nhs.js';
 import { runImport } from '../src/usecases/import-hazard-log.js';
 import { packageRoot } from '../src/paths.js';
-import { bigSheetWorkbook, bombWorkbook, lyingBombWorkbook, manyEntriesWorkbook, simpleWorkbook } from '../test/helpers/workbooks.js';
+import {
+  NHS_HEADERS,
+  bigSheetWorkbook,
+  bombWorkbook,
+  lyingBombWorkbook,
+  manyEntriesWorkbook,
+  simpleWorkbook,
+} from '../test/helpers/workbooks.js';
 
 const CDS = () => join(packageRoot(), 'fixtures', 'nhs-cds-api', 'nhs-cds-api-hazard-log-v2.0.xlsx');
 const SIZES = [5_000, 20_000];
 const RUNS = 5;
 
-const HEADERS = [
-  'Num',
-  'Hazard Name',
-  'Hazard Description',
-  'Potential Clinical Impact',
-  'Existing Controls',
-  'Possible Causes',
-  'Initial Consequence',
-  'Initial Likelihood',
-  'Initial Risk',
-  'Additional controls',
-  'Control type',
-  'Control owner',
-  'Action',
-  'Action status',
-  'Residual Consequence',
-  'Residual Likelihood',
-  'Residual Risk',
-  'Release introduced',
-];
+const HEADERS = NHS_HEADERS;
 
 /** A hazard log of `rows` control rows: 40 rows (10 causes × 4 controls) per hazard. */
 async function largeLog(rows: number): Promise<Buffer> {

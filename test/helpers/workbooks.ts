@@ -194,31 +194,34 @@ export const MESSY_MAP = `columns:
 manufacturer: Acme Health
 `;
 
+/** The NHS hazard-log template's header row, as the workbooks here (and bench/import.ts) write it. */
+export const NHS_HEADERS = [
+  'Num',
+  'Hazard Name',
+  'Hazard Description',
+  'Potential Clinical Impact',
+  'Existing Controls',
+  'Possible Causes',
+  'Initial Consequence',
+  'Initial Likelihood',
+  'Initial Risk',
+  'Additional controls',
+  'Control type',
+  'Control owner',
+  'Action',
+  'Action status',
+  'Residual Consequence',
+  'Residual Likelihood',
+  'Residual Risk',
+  'Release introduced',
+];
+
 /** A small valid hazard log with one cell changed by `edit` (and other sheets added by `book`). */
 export async function simpleWorkbook(edit?: (ws: ExcelJS.Worksheet) => void, book?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   book?.(wb);
   const ws = wb.addWorksheet('Hazard Log');
-  ws.getRow(1).values = [
-    'Num',
-    'Hazard Name',
-    'Hazard Description',
-    'Potential Clinical Impact',
-    'Existing Controls',
-    'Possible Causes',
-    'Initial Consequence',
-    'Initial Likelihood',
-    'Initial Risk',
-    'Additional controls',
-    'Control type',
-    'Control owner',
-    'Action',
-    'Action status',
-    'Residual Consequence',
-    'Residual Likelihood',
-    'Residual Risk',
-    'Release introduced',
-  ];
+  ws.getRow(1).values = [...NHS_HEADERS];
   ws.getRow(2).values = [
     'H01',
     'Wrong patient',

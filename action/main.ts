@@ -97,6 +97,8 @@ export async function main(): Promise<void> {
       ...common,
       headSha: target.headSha,
       ...(target.baseSha ? { baseSha: target.baseSha } : {}),
+      // A workflow run completed: the head's test results may have just arrived, so they are looked up.
+      ...(eventName === 'workflow_run' ? { runCompleted: true } : {}),
     }),
   );
 }

@@ -196,7 +196,7 @@ async function benchRequests(): Promise<void> {
   const graphql = first.filter((r) => r.path === '/graphql');
   const blobs =
     first.filter((r) => r.path.includes('/git/blobs/')).length +
-    graphql.reduce((n, r) => n + [...((r.json as { query?: string } | undefined)?.query ?? '').matchAll(/object\(oid:/g)].length, 0);
+    graphql.reduce((n, r) => n + [...((r.json as { query?: string } | undefined)?.query ?? '').matchAll(/object\(oid: "/g)].length, 0);
   console.log(`API requests for a ${files.length}-file pull request (safety folder of ${blobs} files, not touched by the PR):`);
   console.log(`  first run: ${first.length} requests, ${writes(first)} writes\n${groups(first)}`);
   console.log(`  re-run with nothing changed: ${second.length} requests, ${writes(second)} writes\n${groups(second)}`);

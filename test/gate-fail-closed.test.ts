@@ -60,7 +60,7 @@ const gate = (headSha: string | undefined, client: GitHubClient = mockClient(gh)
 const on = (sha: string) => gh.statuses.filter((s) => s.sha === sha);
 
 /** GraphQL queries that read blobs. */
-const blobQueries = () => gh.requests.filter((r) => r.path === '/graphql' && /object\(oid:/.test((r.json as { query: string }).query));
+const blobQueries = () => gh.requests.filter((r) => r.path === '/graphql' && /object\(oid: "/.test((r.json as { query: string }).query));
 
 function reset(): void {
   gh.requests.length = 0;
@@ -74,9 +74,11 @@ describe('pending first', () => {
     pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
     const out = await gate(head);
     expect(out.decision).toBe('approved');
-    // The only read before it: the commit's own statuses (a context already pending or failed is not marked again).
-    expect(gh.requests[0]).toMatchObject({ method: 'GET', path: `/repos/acme/medrec/commits/${head}/status` });
-    expect(gh.requests[1]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
+    // The only read before it: the commit's own statuses (a context already pending or failed is not marked again),
+    // after the pull-request query this API refuses (a schema error: nothing read).
+    expect(gh.requests[0]).toMatchObject({ method: 'POST', path: '/graphql' });
+    expect(gh.requests[1]).toMatchObject({ method: 'GET', path: `/repos/acme/medrec/commits/${head}/status` });
+    expect(gh.requests[2]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
     expect(on(head).map((s) => [s.state, s.description])).toEqual([
       ['pending', 'clinsafe is evaluating…'],
       ['success', expect.stringContaining(CSO)],

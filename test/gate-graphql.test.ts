@@ -54,20 +54,20 @@ const writes = () => gh.writes().filter((r) => r.path !== '/graphql');
 const routes = () => gh.requests.map((r) => `${r.method} ${routePattern(r.path)}`);
 
 describe('the facts through GraphQL', () => {
-  it('path impact: pending, one comment, the label, the CSOs asked — in 10 requests (one looks for the head’s test results); a re-run writes nothing', async () => {
+  it('path impact: pending, one comment, the label, the CSOs asked — in 10 requests; a re-run reads 3 and writes nothing', async () => {
     const head = change('src/patient/banner.ts');
     const p = pr(head);
     const out = await gate(head);
     expect(out.decision).toBe('pending');
     expect(out.impacted.map((h) => h.id)).toContain('H-001');
     expect(routes()).toEqual([
-      `GET /repos/acme/medrec/commits/{sha}/status`,
-      `POST /repos/acme/medrec/statuses/{sha}`,
+      'POST /graphql', // the pull request and the commit's statuses (none yet): its facts are discarded
+      `POST /repos/acme/medrec/statuses/{sha}`, // pending, before any fact is used
       'POST /graphql', // the pull request, labels, reviews, commits, events, files, the base configuration
       `GET /repos/acme/medrec/git/trees/{sha}`,
       'POST /graphql', // the pull request again, its comments, the commit's statuses, the base blobs
       `POST /repos/acme/medrec/pulls/{n}/requested_reviewers`,
-      `GET /repos/acme/medrec/actions/artifacts`, // H-001's controls link tests: the head's results (information, never a fact of the decision)
+      // H-001's controls link tests, but no workflow run on the head has completed: no artifact lookup
       `POST /repos/acme/medrec/issues/{n}/comments`,
       `POST /repos/acme/medrec/issues/{n}/labels`,
       `POST /repos/acme/medrec/statuses/{sha}`,
@@ -75,6 +75,7 @@ describe('the facts through GraphQL', () => {
     expect(p.requested).toEqual([CSO, CSO2]);
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]!.body).toContain('<!-- clinsafe:gate-comment:pr-7 -->');
+    expect(gh.comments[0]!.body).toContain(`**No test results recorded for head commit** \`${head.slice(0, 7)}\` **yet.**`);
     expect(on(head).map((s) => s.state)).toEqual(['pending', 'pending']);
 
     gh.requests.length = 0;
@@ -82,7 +83,8 @@ describe('the facts through GraphQL', () => {
     expect(again.decision).toBe('pending');
     expect(writes()).toEqual([]);
     expect(again.comment?.action).toBe('unchanged');
-    expect(gh.requests).toHaveLength(5); // status, GraphQL, tree, GraphQL, the head’s test results
+    // The commit shows pending: the first answer's facts are used (no write was due between the two reads).
+    expect(routes()).toEqual(['POST /graphql', `GET /repos/acme/medrec/git/trees/{sha}`, 'POST /graphql']);
   });
 
   it('a re-run on a commit that shows success marks it pending first, then writes the same success again only if it changed', async () => {
@@ -113,7 +115,8 @@ describe('the facts through GraphQL', () => {
     expect(out.decision).toBe('approved');
     expect(out.result?.safetyFolderChanges).toEqual(['clinical-safety/clinsafe.yml']);
     expect(gh.requests.filter((r) => r.path.includes('/git/trees/'))).toHaveLength(2);
-    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(2);
+    // The first answer (discarded: the commit showed no status, so pending came first), the facts, the final query with the blobs.
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(3);
     expect(on(head).at(-1)).toMatchObject({ state: 'success' });
   });
 
@@ -137,7 +140,8 @@ describe('the facts through GraphQL', () => {
     pr(head);
     const out = await gate(head, {});
     expect(out.decision).toBe('not-required');
-    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(3);
+    // The first answer (discarded), the facts, the base blobs, the final query.
+    expect(gh.requests.filter((r) => r.path === '/graphql')).toHaveLength(4);
   });
 });
 
@@ -150,12 +154,9 @@ describe('a server with folders cached by commit (the App)', () => {
       expect((await gate(head)).decision).toBe('pending');
       gh.requests.length = 0;
       expect((await gate(head)).decision).toBe('pending');
-      // The artifact lookup comes after the decision and is not one of its facts (the head's test results are information).
-      expect(routes()).toEqual([
-        'GET /repos/acme/medrec/commits/{sha}/status',
-        'POST /graphql',
-        'GET /repos/acme/medrec/actions/artifacts',
-      ]);
+      // One query: the commit shows pending, so its facts are used and, with every folder cached, it is the last read;
+      // no workflow run on the head has completed, so no artifact lookup.
+      expect(routes()).toEqual(['POST /graphql']);
       expect(writes()).toEqual([]);
       p.reviews.push(review(CSO, 'APPROVED', head));
       gh.requests.length = 0;
@@ -169,10 +170,81 @@ describe('a server with folders cached by commit (the App)', () => {
       expect((await gate(edit)).decision).toBe('pending');
       expect(
         gh.requests.filter((r) => r.path === '/graphql').map((r) => /query (\w+)/.exec((r.json as { query: string }).query)![1]),
-      ).toEqual(['ClinsafePullFacts', 'ClinsafePullRecheck']);
+      ).toEqual(['ClinsafePullFacts', 'ClinsafePullFacts', 'ClinsafePullRecheck']); // a new commit: pending first, then the facts again
     } finally {
       enableFolderCache(0);
     }
+  });
+});
+
+describe('pending first, with the statuses in the first query', () => {
+  const operations = () =>
+    gh.requests.map((r) =>
+      r.path === '/graphql' ? /query (\w+)/.exec((r.json as { query: string }).query)![1]! : `${r.method} ${routePattern(r.path)}`,
+    );
+  const facts = (r: (typeof gh.requests)[number]) => (r.json as { query: string }).query;
+
+  it('a commit that shows success: pending is written, then the facts are read again — the first answer is never judged', async () => {
+    const head = change('src/patient/banner.ts');
+    const p = pr(head, { reviews: [review(CSO, 'APPROVED', head)] });
+    gh.statuses.push({ sha: head, state: 'success', context: 'clinsafe/cso-approval', description: 'an earlier success' });
+    // Between the first answer and the pending write, a second CSO requests changes: only the second read can see it.
+    gh.on('POST', '/repos/{owner}/{repo}/statuses/{sha}', () => {
+      if (p.reviews.length === 1) p.reviews.push(review(CSO2, 'CHANGES_REQUESTED', head, 5));
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(out.decision).toBe('blocked');
+    expect(operations().slice(0, 3)).toEqual(['ClinsafePullFacts', 'POST /repos/acme/medrec/statuses/{sha}', 'ClinsafePullFacts']);
+    expect(facts(gh.requests[0]!)).toContain('status { contexts');
+    expect(on(head).map((s) => s.state)).toEqual(['success', 'pending', 'failure']);
+  });
+
+  it('a commit that shows pending or failure: no write is due, so the first answer is the facts (one query)', async () => {
+    for (const state of ['pending', 'failure']) {
+      const head = change(`src/patient/banner-${state}.ts`);
+      pr(head);
+      gh.statuses.push({ sha: head, state, context: 'clinsafe/cso-approval', description: 'shown' });
+      gh.requests.length = 0;
+      expect((await gate(head)).decision).toBe('pending');
+      const ops = operations();
+      expect(
+        ops.filter((o) => o === 'ClinsafePullFacts'),
+        state,
+      ).toHaveLength(1);
+      expect(ops[0]).toBe('ClinsafePullFacts');
+      expect(ops[1], state).not.toBe('POST /repos/acme/medrec/statuses/{sha}'); // the base tree, not a write
+    }
+  });
+
+  it('a success forged on the context by a workflow (anyone who can push can post one) still gets pending first', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    const p = pr(head);
+    gh.statuses.push({ sha: head, state: 'success', context: 'clinsafe/cso-approval', description: 'Approved by CSO dr-amara-okafor' });
+    gh.on('POST', '/repos/{owner}/{repo}/statuses/{sha}', () => {
+      if (!p.labels.includes('patient-context')) p.labels.push('patient-context'); // H-001's trigger label, added meanwhile
+      return undefined;
+    });
+    const out = await gate(head);
+    expect(operations().slice(0, 3)).toEqual(['ClinsafePullFacts', 'POST /repos/acme/medrec/statuses/{sha}', 'ClinsafePullFacts']);
+    // The label read after pending is what was judged: impacted, so no success.
+    expect(out.decision).not.toBe('not-required');
+    expect(
+      on(head)
+        .slice(1)
+        .some((s) => s.state === 'success'),
+    ).toBe(false);
+  });
+
+  it('a first query that fails: pending is written and the facts are read again', async () => {
+    const head = change('docs/notes.md', 'notes\n');
+    pr(head);
+    let n = 0;
+    gh.on('POST', '/graphql', () => (n++ === 0 ? { status: 200, body: { errors: [{ message: 'Something went wrong' }] } } : undefined));
+    const out = await gate(head);
+    expect(out.decision).toBe('not-required');
+    expect(operations().slice(0, 3)).toEqual(['ClinsafePullFacts', 'POST /repos/acme/medrec/statuses/{sha}', 'ClinsafePullFacts']);
+    expect(on(head).map((s) => s.state)).toEqual(['pending', 'success']);
   });
 });
 

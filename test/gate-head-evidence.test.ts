@@ -152,3 +152,55 @@ describe('the gate comment: test results on the head commit', () => {
     expect(gh.comments[0]!.body).toContain('the token needs actions: read');
   });
 });
+
+describe('the lookup only when a workflow run on the head could have uploaded the record', () => {
+  // As the App and the Action run it: the event names the head commit, so the first query carries its check suites.
+  const gateAt = (head: string, runCompleted?: boolean) =>
+    gateOn(gh, { report: 'status', headSha: head, baseSha: base, ...(runCompleted ? { runCompleted } : {}) });
+  const none = (head: string) => `**No test results recorded for head commit** \`${head.slice(0, 7)}\` **yet.**`;
+
+  it('no workflow run on the head has completed: "none recorded yet", and not one Actions request', async () => {
+    const head = pullWith('src/gp-connect/mapper.ts');
+    const running = await ciArtifact(head);
+    mockActions(gh, [{ ...running, status: 'in_progress' }]); // its artifact may already be listed: still not looked up
+    const out = await gateAt(head);
+    expect(out.decision).toBe('pending');
+    expect(gh.comments[0]!.body).toContain(none(head));
+    expect(gh.comments[0]!.body).toContain('H-004-C01');
+    expect(actionsRequests()).toEqual([]);
+  });
+
+  it('a completed workflow run on the head: the record is looked up and shown', async () => {
+    const head = pullWith('src/gp-connect/mapper.ts');
+    mockActions(gh, [await ciArtifact(head)]);
+    await gateAt(head);
+    expect(gh.comments[0]!.body).toContain('From the test results the CI recorded for head commit');
+    expect(actionsRequests().map((r) => r.path)[0]).toBe('/repos/acme/medrec/actions/artifacts');
+  });
+
+  it('a completed run that uploaded nothing: one lookup, "none recorded yet"', async () => {
+    const head = pullWith('src/gp-connect/mapper.ts');
+    mockActions(gh, [{ id: 77, head_sha: head, event: 'pull_request', artifacts: [] }]);
+    await gateAt(head);
+    expect(gh.comments[0]!.body).toContain(none(head));
+    expect(actionsRequests().map((r) => r.path)).toEqual(['/repos/acme/medrec/actions/artifacts']);
+  });
+
+  it('check suites the token may not read (no checks: read): unknown, so the record is looked up; the gate still decides', async () => {
+    const head = pullWith('src/gp-connect/mapper.ts');
+    mockActions(gh, [await ciArtifact(head)]);
+    pulls.checkSuites = 'forbidden';
+    const out = await gateAt(head);
+    expect(out.decision).toBe('pending');
+    expect(out.problem).toBeUndefined();
+    expect(gh.comments[0]!.body).toContain('From the test results the CI recorded for head commit');
+  });
+
+  it('a workflow_run event (results may have just arrived): looked up whatever the check suites show', async () => {
+    const head = pullWith('src/gp-connect/mapper.ts');
+    const running = await ciArtifact(head);
+    mockActions(gh, [{ ...running, status: 'in_progress' }]);
+    await gateAt(head, true);
+    expect(gh.comments[0]!.body).toContain('From the test results the CI recorded for head commit');
+  });
+});

@@ -121,7 +121,7 @@ describe('runGate: impact', () => {
     expect(gh.requests.filter((r) => r.path.includes('/git/blobs/'))).toEqual([]);
     const batches = gh.requests
       .filter((r) => r.path === '/graphql')
-      .map((r) => [...(r.json as { query: string }).query.matchAll(/object\(oid:/g)].length)
+      .map((r) => [...(r.json as { query: string }).query.matchAll(/object\(oid: "/g)].length)
       .filter((n) => n > 0);
     const schemaFiles = repo
       .git('ls-tree', '-r', '--name-only', base, 'clinical-safety')

@@ -25,6 +25,8 @@ export interface GatePorts {
       headSha?: string;
       baseSha?: string;
       defaultBranch?: string;
+      /** A workflow run just completed on the head: its test results are looked up whatever else is known. */
+      runCompleted?: boolean;
     },
   ): Promise<{ decision: string }>;
   /** The queued commit of a merge queue gets the decision of the pull request it carries. */

@@ -65,6 +65,7 @@ export function registerWorkflowRuns(app: Probot, ctx: AppContext, gate: GatePor
         safetyDir: ctx.dir,
         report: mode,
         headSha: run.head_sha,
+        runCompleted: true, // this run uploaded the head's results: look them up whatever the first query shows
         ...(payload.repository.default_branch ? { defaultBranch: payload.repository.default_branch } : {}),
       });
   });

@@ -1,6 +1,7 @@
 /**
  * The gate's look-up of test results for a pull request's head commit (issue 15). Only when a
- * control of an impacted hazard links tests (otherwise no request at all); then at most two
+ * control of an impacted hazard links tests and a workflow run on the head commit may have
+ * uploaded them (otherwise no request at all); then at most two
  * requests: the repository's artifacts named clinsafe-evidence-<head SHA>, and the newest one's zip
  * (bounded as for a release). Whatever fails becomes a sentence in the comment — never a pass, never
  * a failure of the gate: the decision rests on a CSO's approval, not on these results.
@@ -71,9 +72,15 @@ export async function lookUpHeadEvidence(
   return { record: parsed.record };
 }
 
+/** Why nothing is looked up when no workflow run on the head commit has completed yet. */
+export const NO_RUN_COMPLETED = 'no workflow run on the head commit has completed yet';
+
 /**
  * The head commit's test results for the impacted controls that link tests, for the comment;
- * undefined (and no request made) when none links a test. Never throws.
+ * undefined (and no request made) when none links a test. `runCompleted: false` — the first query
+ * showed no completed workflow run on the head, so none can have uploaded the record yet — says
+ * "none recorded yet" without a request (the run that uploads it re-runs the gate when it
+ * completes: the App's workflow_run.completed handler, the Action's workflow_run trigger). Never throws.
  */
 export async function headEvidenceFor(
   client: GitHubClient,
@@ -81,9 +88,11 @@ export async function headEvidenceFor(
   headSha: string,
   impacted: readonly { id: string }[],
   hazards: readonly EvidenceHazard[],
+  runCompleted?: boolean,
 ): Promise<HeadEvidence | undefined> {
   try {
     if (!needsHeadEvidence(impacted, hazards)) return undefined;
+    if (runCompleted === false) return headEvidence(impacted, hazards, headSha, { absent: NO_RUN_COMPLETED });
     return headEvidence(impacted, hazards, headSha, await lookUpHeadEvidence(client, repo, headSha));
   } catch (e) {
     // A bug here must not cost the CSO the comment: say it, as no results.

@@ -55,6 +55,11 @@ export interface RunGateOptions {
   baseSha?: string;
   /** The repository's default branch, from the event (read through the API only when needed). */
   defaultBranch?: string;
+  /**
+   * A workflow run just completed (a workflow_run event): look up the head's test results whatever
+   * the first query said about the runs on the head commit.
+   */
+  runCompleted?: boolean;
 }
 
 export interface GateOutcome {
@@ -152,21 +157,63 @@ function addProblem(o: GateOutcome, why: string): void {
   o.status = { context: o.status.context, ...statusFor(undefined, o.problem) };
 }
 
-/** The pull request's facts through GraphQL; undefined when the API has no GraphQL for them (then REST). */
+/**
+ * The pull request's facts through GraphQL, with the head commit's statuses and check suites when
+ * the event named it; undefined when the API has no GraphQL for them (then REST).
+ */
 async function readFacts(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<PullFactsGraph | undefined> {
   const configExpression =
     opts.baseSha && /^[0-9a-f]{40}$/i.test(opts.baseSha) ? `${opts.baseSha}:${normaliseDir(opts.safetyDir)}/clinsafe.yml` : undefined;
-  // A server that keeps folders by commit usually reads nothing else: this query may then be the last read.
-  const finalFor = folderCacheEnabled() && opts.headSha ? opts.headSha : undefined;
   try {
     return await getPullFacts(c, repo, pullNumber, {
       ...(configExpression ? { configExpression } : {}),
-      ...(finalFor ? { finalFor } : {}),
+      ...(opts.headSha ? { headSha: opts.headSha } : {}),
+      // A server that keeps folders by commit usually reads nothing else: this query may then be the last read.
+      final: folderCacheEnabled(),
     });
   } catch (e) {
     if (e instanceof GraphQLUnsupportedError) return undefined;
     throw e;
   }
+}
+
+/** What pending-first left: facts read before "pending" that may be used, the REST path, or a refused pending write. */
+type PendingFirst = { reuse?: PullFactsGraph; rest?: boolean } | { refused: string };
+
+/**
+ * Pending first, on the commit the event names. In status mode the first query also carries the
+ * commit's statuses: when the context already shows pending or failure no write is due, and that
+ * answer's facts may be used — the old sequence (statuses, then facts) with no time between the two
+ * reads. Otherwise (success, none, or unreadable) pending is written and the caller reads the facts
+ * again: the answer read before it is discarded, never judged.
+ */
+async function pendingFirst(
+  c: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+  opts: RunGateOptions,
+  writer: StatusWriter,
+  context: string,
+): Promise<PendingFirst> {
+  let first: PullFactsGraph | undefined;
+  let rest = false;
+  if (opts.report === 'status') {
+    try {
+      first = await readFacts(c, repo, pullNumber, opts);
+      rest = first === undefined;
+    } catch {
+      first = undefined; // nothing could be read: pending is written, then the facts are read again
+    }
+    if (rest) await writer.readCurrent();
+    else writer.seen(first?.head?.statuses);
+  }
+  const reuse = first && !writer.mustMark(context) ? first : undefined;
+  try {
+    await writer.pending(context);
+  } catch (e) {
+    return { refused: problemOf(e, 'marking the commit pending') };
+  }
+  return { ...(reuse ? { reuse } : {}), rest };
 }
 
 /** Judge through GraphQL; once more from a fresh read when the base SHA, labels or reviews changed meanwhile. */
@@ -202,19 +249,16 @@ export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number
   let writer = opts.headSha ? new StatusWriter(c, repo, opts.report, opts.headSha, opts.targetUrl) : undefined;
   // 1. Pending first, on the commit the event names (unless it already shows pending or failure).
   //    If even that cannot be written, nothing this run could write would be trusted: stop, and let the job fail.
+  let first: PendingFirst = {};
   if (writer) {
-    await writer.readCurrent();
-    try {
-      await writer.pending(context);
-    } catch (e) {
-      return { ...failed(problemOf(e, 'marking the commit pending'), context), reported: false, headSha: writer.sha };
-    }
+    first = await pendingFirst(c, repo, pullNumber, opts, writer, context);
+    if ('refused' in first) return { ...failed(first.refused, context), reported: false, headSha: writer.sha };
   }
   // 2. The pull request as it is now (with its reviews, commits and events when the API has GraphQL).
   let pr: PullInfo;
   let facts: PullFactsGraph | undefined;
   try {
-    facts = await readFacts(c, repo, pullNumber, opts);
+    facts = first.reuse ?? (first.rest ? undefined : await readFacts(c, repo, pullNumber, opts));
     pr = facts?.pr ?? (await getPull(c, repo, pullNumber));
   } catch (e) {
     const problem = problemOf(e, `reading pull request #${pullNumber}`);
@@ -243,6 +287,7 @@ export async function runGate(c: GitHubClient, repo: RepoRef, pullNumber: number
   await publish(c, repo, pullNumber, opts, writer, verdict, outcome, {
     recheck: judged.recheck,
     requested: facts?.requested ?? pr.requested,
+    runCompleted: opts.runCompleted || facts?.head?.runCompleted,
   });
   return outcome;
 }
@@ -260,14 +305,15 @@ async function publish(
   writer: StatusWriter,
   verdict: Exclude<Verdict, { kind: 'moved' }>,
   outcome: GateOutcome,
-  read: { recheck?: PullRecheck | undefined; requested?: string[] | undefined },
+  read: { recheck?: PullRecheck | undefined; requested?: string[] | undefined; runCompleted?: boolean | undefined },
 ): Promise<void> {
   // Ask the CSOs who may approve for a review (a courtesy: a refusal is named in the comment, never fatal).
   const reviewRequest =
     verdict.kind === 'decided' ? await requestCsoReview(c, repo, pullNumber, verdict.result, read.requested) : undefined;
-  // Test results on the head commit, for the CSO (issue 15): looked up only when an impacted control links tests; never decides.
+  // Test results on the head commit, for the CSO (issue 15): looked up only when an impacted control links
+  // tests and a workflow run on the head may have uploaded them; never decides.
   const headEvidence = evidenceWanted(verdict)
-    ? await headEvidenceFor(c, repo, writer.sha, verdict.result.impacted, verdict.headHazards ?? [])
+    ? await headEvidenceFor(c, repo, writer.sha, verdict.result.impacted, verdict.headHazards ?? [], read.runCompleted)
     : undefined;
   const comment = commentFor(verdict, pullNumber, reviewRequest, headEvidence);
   outcome.commentBody = comment.full ?? comment.body;

@@ -2,9 +2,10 @@
  * The gate's status (or check run) on ONE commit: the head SHA of the event being handled. It is
  * marked pending before anything is read; every context marked pending is later either decided
  * or set to failure — a context this run marked never goes back to an earlier success by itself.
- * Writes that would change nothing are skipped: the commit's statuses are read first (the one read
- * before "pending"; it decides nothing else), and a context already pending or failed is not marked
- * again — one that shows success, or that could not be read, always is; a decision identical to
+ * Writes that would change nothing are skipped: the commit's statuses are read first (with the
+ * run's first query, or on their own on the REST path; they decide nothing else), and a context
+ * already pending or failed is not marked again — one that shows success, or that could not be
+ * read, always is; a decision identical to
  * what the commit shows in a read made after every other read of the run is not written again.
  */
 import { createCheckRun, updateCheckRun } from '../github/api/create-check-run.js';
@@ -58,6 +59,23 @@ export class StatusWriter {
     }
   }
 
+  /** The commit's statuses as the run's first query read them (undefined: they could not be read). Status mode only. */
+  seen(statuses: CommitStatuses | undefined): void {
+    if (this.mode !== 'status') return;
+    if (statuses) this.before = statuses;
+    else delete this.before;
+  }
+
+  /**
+   * Whether `pending(context)` would write: the commit does not already show that context pending
+   * or failed (it shows success, nothing, or its statuses could not be read), or this is a check run.
+   */
+  mustMark(context: string): boolean {
+    if (this.marked.has(context)) return false;
+    const now = this.before?.get(context)?.state;
+    return !(now === 'pending' || now === 'failure' || now === 'error');
+  }
+
   /**
    * Mark `context` pending ("clinsafe is evaluating…") unless the commit already shows it pending
    * or failed (nothing this run leaves behind can then be an earlier success); throws a
@@ -65,8 +83,7 @@ export class StatusWriter {
    */
   async pending(context: string, description = EVALUATING): Promise<void> {
     if (this.marked.has(context) && description === EVALUATING) return;
-    const now = description === EVALUATING ? this.before?.get(context)?.state : undefined;
-    if (now === 'pending' || now === 'failure' || now === 'error') {
+    if (description === EVALUATING && !this.mustMark(context)) {
       this.marked.add(context);
       this.skipped++;
       return;

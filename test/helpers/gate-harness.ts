@@ -69,7 +69,14 @@ export function pullFromRepo(
 /** runGate on pull request `number` (default 7) of the loopback repository, as its bot, through `client` (default the mock's). */
 export function gateOn(
   gh: MockGitHub,
-  opts: { number?: number; client?: GitHubClient; report: 'status' | 'check-run'; headSha?: string; baseSha?: string },
+  opts: {
+    number?: number;
+    client?: GitHubClient;
+    report: 'status' | 'check-run';
+    headSha?: string;
+    baseSha?: string;
+    runCompleted?: boolean;
+  },
 ): Promise<GateOutcome> {
   const { number = 7, client = mockClient(gh), ...rest } = opts;
   return runGate(client, { owner: gh.owner, repo: gh.repo }, number, { botLogin: gh.botLogin, ...rest });

@@ -31,7 +31,15 @@ export async function zipOf(files: Record<string, string | Buffer>): Promise<Buf
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
+const served = new WeakMap<MockGitHub, MockRun[]>();
+
+/** The workflow runs a test serves (none unless it called mockActions): the GraphQL mock's check suites come from them. */
+export function runsOf(gh: MockGitHub): MockRun[] {
+  return served.get(gh) ?? [];
+}
+
 export function mockActions(gh: MockGitHub, runs: MockRun[]): void {
+  served.set(gh, runs);
   const repoPath = `/repos/${gh.owner}/${gh.repo}`;
   const runJson = (r: MockRun) => ({
     id: r.id,

@@ -1,11 +1,13 @@
 /**
  * The loopback mock's GraphQL: the queries the gate sends, answered from the same data as the REST
  * routes (the pulls of mock-pulls.ts, the statuses and comments of mock-github.ts, blobs from the
- * real git repository). Queries are recognised by their operation name (ClinsafePullFacts,
- * ClinsafePullPage, ClinsafePullRecheck) and by their `bN: object(oid: "…")` blob fields; lists come
- * 100 at a time with cursors, as GitHub gives them.
+ * real git repository, the workflow runs of mock-actions.ts as the head commit's check suites).
+ * Queries are recognised by their operation name (ClinsafePullFacts, ClinsafePullPage,
+ * ClinsafePullRecheck) and by their `bN: object(oid: "…")` blob fields; lists come 100 at a time
+ * with cursors, as GitHub gives them.
  */
 import { execFileSync } from 'node:child_process';
+import { runsOf } from './mock-actions.js';
 import type { MockGitHub } from './mock-github.js';
 import type { MockPull, PullsState } from './mock-pulls.js';
 
@@ -146,6 +148,14 @@ function pullNode(gh: MockGitHub, pr: MockPull, query: string, after: unknown): 
   return node;
 }
 
+/** The head commit's check suites: one per workflow run of that commit (runs served by mock-actions.ts). */
+function checkSuitesOf(gh: MockGitHub, sha: unknown): Node {
+  const nodes = runsOf(gh)
+    .filter((r) => r.head_sha === sha)
+    .map((r) => ({ status: (r.status ?? 'completed').toUpperCase(), workflowRun: { databaseId: r.id } }));
+  return { pageInfo: { hasNextPage: false }, nodes };
+}
+
 function statusesOf(gh: MockGitHub, sha: unknown): Node {
   const latest = new Map<string, (typeof gh.statuses)[number]>();
   for (const s of gh.statuses) if (s.sha === sha) latest.set(s.context, s);
@@ -166,6 +176,7 @@ export function answerGraphQL(gh: MockGitHub, state: PullsState, req: GraphQLReq
   const v = req.variables ?? {};
   const operation = /^\s*query (\w+)/.exec(query)?.[1];
   const repository: Node = {};
+  const errors: Node[] = [];
   if (operation?.startsWith('ClinsafePull')) {
     if (state.graphql === 'blobs')
       return {
@@ -184,8 +195,18 @@ export function answerGraphQL(gh: MockGitHub, state: PullsState, req: GraphQLReq
       };
     repository.pullRequest = pullNode(gh, pr, query, v.after);
     if (query.includes('commit: object(oid: $sha)')) repository.commit = statusesOf(gh, v.sha);
+    if (repository.commit && /\bcheckSuites\(/.test(query)) {
+      if (state.checkSuites === 'forbidden') {
+        (repository.commit as Node).checkSuites = null;
+        errors.push({
+          type: 'FORBIDDEN',
+          path: ['repository', 'commit', 'checkSuites'],
+          message: 'Resource not accessible by integration',
+        });
+      } else (repository.commit as Node).checkSuites = checkSuitesOf(gh, v.sha);
+    }
     if (operation === 'ClinsafePullFacts' && typeof v.config === 'string') repository.config = configAt(gh, v.config);
   }
   for (const m of query.matchAll(/(\w+): object\(oid: "([0-9a-f]{40})"\)/g)) repository[m[1]!] = blob(gh, m[2]!);
-  return { data: { repository } };
+  return { data: { repository }, ...(errors.length ? { errors } : {}) };
 }

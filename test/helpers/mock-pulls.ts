@@ -87,6 +87,8 @@ export interface PullsState {
    * 'none' (no GraphQL endpoint: 404).
    */
   graphql: 'full' | 'blobs' | 'none';
+  /** A token without checks/actions: read — GraphQL refuses the head commit's check suites (FORBIDDEN, that field only). */
+  checkSuites?: 'forbidden';
 }
 
 function paginate<T>(gh: MockGitHub, req: RecordedRequest, items: T[]): { status: number; body: T[]; headers: Record<string, string> } {

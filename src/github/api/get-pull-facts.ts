@@ -13,7 +13,7 @@ import type { ChangedFile } from '../../core/impact.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import type { PullInfo } from './get-pull.js';
 import type { CommitStatuses } from './get-commit-statuses.js';
-import { graphql, loginOf, type Connection, type PageInfo } from './graphql.js';
+import { graphql, loginOf, type Connection, type GraphQLError, type PageInfo } from './graphql.js';
 import { MAX_LISTED_COMMITS } from './list-commit-authors.js';
 import { MAX_LISTED_FILES } from './list-changed-files.js';
 import { MAX_EVENT_PAGES } from './list-issue-events.js';
@@ -48,12 +48,26 @@ export function listField(name: ListName, after?: boolean): string {
   return `${name}: ${l.field}(first: 100${after ? ', after: $after' : ''}${l.args}) { ${PAGE} nodes { ${l.nodes} } }`;
 }
 
+/** Check suites of the head commit read in the first query (more: "unknown", so the test results are looked up). */
+const CHECK_SUITES = 50;
+
 /** The commit statuses on the head commit `$sha`. */
 export const STATUS_FIELD = 'commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } } }';
 
-const FACTS_QUERY = (withConfig: boolean, final: boolean) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${
+/**
+ * The head commit `$sha` as the first query carries it: its statuses (whether "pending" must be
+ * written before the facts may be used) and its check suites (whether a workflow run on it has
+ * completed, so could have uploaded test results — information only).
+ */
+export const HEAD_FIELD = `commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } checkSuites(first: ${CHECK_SUITES}) { pageInfo { hasNextPage } nodes { status workflowRun { databaseId } } } } }`;
+
+const FACTS_QUERY = (
+  withConfig: boolean,
+  head: boolean,
+  final: boolean,
+) => `query ClinsafePullFacts($owner: String!, $name: String!, $number: Int!${
   withConfig ? ', $config: String!' : ''
-}${final ? ', $sha: GitObjectID!' : ''}) {
+}${head ? ', $sha: GitObjectID!' : ''}) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number state isDraft url headRefOid baseRefOid baseRefName changedFiles
@@ -67,7 +81,7 @@ const FACTS_QUERY = (withConfig: boolean, final: boolean) => `query ClinsafePull
       ${final ? listField('comments') : ''}
     }
     ${withConfig ? 'config: object(expression: $config) { oid ... on Blob { text isBinary isTruncated } }' : ''}
-    ${final ? STATUS_FIELD : ''}
+    ${head ? HEAD_FIELD : ''}
   }
 }`;
 
@@ -144,6 +158,11 @@ export interface PullFactsGraph {
   limits: string[];
   /** The base configuration blob at the event's base commit, when asked for. */
   config?: BlobAt | null;
+  /**
+   * With `headSha`: the head commit as this answer shows it — its statuses (undefined when they
+   * could not be read) and whether a workflow run on it has completed (undefined: unknown).
+   */
+  head?: { sha: string; statuses?: CommitStatuses; runCompleted?: boolean };
   /**
    * With `final`: the comments and the head commit's statuses, from this same answer — when every
    * list fitted in it, this answer can serve as the run's last read (see judge-graphql.ts).
@@ -252,26 +271,42 @@ function completeFiles(pr: PullNode): ChangedFile[] | undefined {
   return out;
 }
 
+/** A refused check-suite read (the token lacks checks or actions: read): that field is then unknown, never a failure. */
+function checkSuitesRefused(e: GraphQLError): boolean {
+  const refused = e.type === 'FORBIDDEN' || /not accessible|forbidden|permission/i.test(e.message ?? '');
+  return refused && e.path?.[0] === 'repository' && e.path[1] === 'commit' && e.path[2] === 'checkSuites';
+}
+
+/** Whether a workflow run on the commit has completed: true, false, or undefined when the answer cannot tell. */
+function runCompleted(commit: HeadNode | null | undefined): boolean | undefined {
+  const suites = commit?.checkSuites;
+  if (!suites) return undefined;
+  if (suites.nodes.some((n) => n?.workflowRun && n.status === 'COMPLETED')) return true;
+  return suites.pageInfo?.hasNextPage ? undefined : false;
+}
+
 export async function getPullFacts(
   client: GitHubClient,
   repo: RepoRef,
   pullNumber: number,
-  opts: { configExpression?: string; finalFor?: string } = {},
+  opts: { configExpression?: string; headSha?: string; final?: boolean } = {},
 ): Promise<PullFactsGraph> {
   const what = `reading pull request #${pullNumber}`;
-  const final = Boolean(opts.finalFor);
+  const head = opts.headSha;
+  const final = Boolean(head && opts.final);
   const d = await graphql<{
     repository: {
       pullRequest: (PullNode & { comments?: Connection<CommentNode> }) | null;
       config?: BlobAt | null;
-      commit?: StatusNode;
+      commit?: HeadNode | null;
     } | null;
   }>(
     client,
     repo,
-    FACTS_QUERY(Boolean(opts.configExpression), final),
-    { number: pullNumber, ...(opts.configExpression ? { config: opts.configExpression } : {}), ...(final ? { sha: opts.finalFor } : {}) },
+    FACTS_QUERY(Boolean(opts.configExpression), Boolean(head), final),
+    { number: pullNumber, ...(opts.configExpression ? { config: opts.configExpression } : {}), ...(head ? { sha: head } : {}) },
     what,
+    checkSuitesRefused,
   );
   const p = d.repository?.pullRequest;
   if (!p) throw Object.assign(new Error(`pull request #${pullNumber} was not found`), { status: 404 });
@@ -315,7 +350,16 @@ export async function getPullFacts(
           baseRef: p.baseRefName,
         }
       : undefined;
+  const commit = d.repository?.commit;
+  const headRead = head
+    ? {
+        sha: head,
+        ...(commit?.status !== undefined ? { statuses: toStatuses(commit) } : {}),
+        ...optional('runCompleted', runCompleted(commit)),
+      }
+    : undefined;
   return {
+    ...(headRead ? { head: headRead } : {}),
     ...(finalRead ? { final: finalRead } : {}),
     pr: {
       number: p.number,
@@ -359,6 +403,17 @@ export function toComments(nodes: CommentNode[]): StickyCandidate[] {
 
 export interface StatusNode {
   status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null;
+}
+
+interface HeadNode extends StatusNode {
+  checkSuites?: {
+    pageInfo?: { hasNextPage: boolean };
+    nodes: ({ status: string; workflowRun?: { databaseId?: number | null } | null } | null)[];
+  } | null;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 export function toStatuses(commit: StatusNode | null | undefined): CommitStatuses {

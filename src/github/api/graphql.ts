@@ -13,9 +13,10 @@ import { explainApiError, GateApiError } from './errors.js';
 /** The API cannot answer this query (no GraphQL endpoint, or an older schema): use REST. */
 export class GraphQLUnsupportedError extends Error {}
 
-interface GraphQLError {
+export interface GraphQLError {
   message?: string;
   type?: string;
+  path?: (string | number)[];
   extensions?: { code?: string };
 }
 
@@ -27,13 +28,18 @@ export function isSchemaError(e: GraphQLError): boolean {
   return SCHEMA_CODES.has(e.extensions?.code ?? '') || SCHEMA_MESSAGE.test(e.message ?? '');
 }
 
-/** Run one query; `what` says what was being read, for the plain-words failure. */
+/**
+ * Run one query; `what` says what was being read, for the plain-words failure. `optional` names the
+ * errors that may be left out of an otherwise complete answer (a field that only informs, never
+ * decides — the caller reads it as unknown); any other error fails the whole answer.
+ */
 export async function graphql<T>(
   client: GitHubClient,
   repo: RepoRef,
   query: string,
   variables: Record<string, unknown>,
   what: string,
+  optional?: (e: GraphQLError) => boolean,
 ): Promise<T> {
   let res: { data?: T | null; errors?: GraphQLError[] };
   try {
@@ -44,7 +50,7 @@ export async function graphql<T>(
     if ((e as { status?: number }).status === 404) throw new GraphQLUnsupportedError('no GraphQL endpoint');
     throw new GateApiError(explainApiError(e, what));
   }
-  const errors = res?.errors ?? [];
+  const errors = (res?.errors ?? []).filter((e) => !optional?.(e));
   if (errors.length && errors.every(isSchemaError)) throw new GraphQLUnsupportedError(errors[0]!.message ?? 'schema error');
   if (errors.length || !res?.data) {
     const first = errors[0];

@@ -201,7 +201,7 @@ async function benchRequests(): Promise<void> {
   console.log(`  first run: ${first.length} requests, ${writes(first)} writes\n${groups(first)}`);
   console.log(`  re-run with nothing changed: ${second.length} requests, ${writes(second)} writes\n${groups(second)}`);
   console.log(
-    '  (GraphQL: one query for the pull request, labels, reviews, commits, events and the base configuration; the files of the exact (base, head) pair in one comparison; one final query re-reading the pull request with its comments, the commit statuses and the safety-folder blobs)',
+    "  (GraphQL: one query for the pull request, labels, reviews, commits, events, the base configuration and the head commit's statuses and check suites — on a first run the commit shows no status, so pending is written and that query made again, its first answer unused; the files of the exact (base, head) pair in one comparison; one final query re-reading the pull request with its comments, the commit statuses and the safety-folder blobs. No test-results lookup: no workflow run on the head has completed)",
   );
   emitRow({
     path: `API requests, first gate run on a ${files.length}-file PR (requests)`,

@@ -25,7 +25,7 @@ import type { PullRecheck } from '../github/api/recheck-pull.js';
 import type { StatusReport } from '../github/api/set-commit-status.js';
 import { upsertStickyComment, type StickyAction } from '../github/api/upsert-sticky-comment.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { folderCacheEnabled } from '../github/folder.js';
+import { cachedFolder, folderCacheEnabled } from '../github/folder.js';
 import { notYetActiveDescription, notYetActiveTree } from './bootstrap.js';
 import { normaliseDir } from './collect.js';
 import { headEvidenceFor } from './head-evidence.js';
@@ -162,8 +162,12 @@ function addProblem(o: GateOutcome, why: string): void {
  * the event named it; undefined when the API has no GraphQL for them (then REST).
  */
 async function readFacts(c: GitHubClient, repo: RepoRef, pullNumber: number, opts: RunGateOptions): Promise<PullFactsGraph | undefined> {
+  const dir = normaliseDir(opts.safetyDir);
+  // The base configuration by the event's base SHA, unless a server already holds that commit's folder.
   const configExpression =
-    opts.baseSha && /^[0-9a-f]{40}$/i.test(opts.baseSha) ? `${opts.baseSha}:${normaliseDir(opts.safetyDir)}/clinsafe.yml` : undefined;
+    opts.baseSha && /^[0-9a-f]{40}$/i.test(opts.baseSha) && !cachedFolder(repo, opts.baseSha, dir)
+      ? `${opts.baseSha}:${dir}/clinsafe.yml`
+      : undefined;
   try {
     return await getPullFacts(c, repo, pullNumber, {
       ...(configExpression ? { configExpression } : {}),

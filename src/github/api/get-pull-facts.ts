@@ -61,7 +61,7 @@ export const STATUS_FIELD = 'commit: object(oid: $sha) { ... on Commit { status 
  */
 export const HEAD_FIELD = `commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } checkSuites(first: ${CHECK_SUITES}) { pageInfo { hasNextPage } nodes { status workflowRun { databaseId } } } } }`;
 
-const FACTS_QUERY = (
+const factsQuery = (
   withConfig: boolean,
   head: boolean,
   final: boolean,
@@ -84,6 +84,15 @@ const FACTS_QUERY = (
     ${head ? HEAD_FIELD : ''}
   }
 }`;
+
+/** The query text for each combination, built and stripped of its layout once (less to send and to parse). */
+const factsQueries = new Map<string, string>();
+function FACTS_QUERY(withConfig: boolean, head: boolean, final: boolean): string {
+  const key = `${withConfig}${head}${final}`;
+  let q = factsQueries.get(key);
+  if (q === undefined) factsQueries.set(key, (q = factsQuery(withConfig, head, final).replace(/\s+/g, ' ').trim()));
+  return q;
+}
 
 const PAGE_QUERY = (name: ListName) => `query ClinsafePullPage($owner: String!, $name: String!, $number: Int!, $after: String!) {
   repository(owner: $owner, name: $name) { pullRequest(number: $number) { ${listField(name, true)} } }

@@ -1,5 +1,6 @@
 /** Shared by CLI commands: find and load the safety folder on disk. */
 import { relative, resolve } from 'node:path';
+import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder.js';
 import { type CliIO, UsageError } from './io.js';
@@ -8,6 +9,17 @@ export interface FolderOptions {
   /** The safety folder as the user gave it (relative to the working directory); default: `clinical-safety` at the repository root. */
   dir?: string;
   root?: string;
+  /**
+   * Keep each file's parse and schema check between runs (docs/cli.md, "The parse cache"); off with
+   * `--no-cache` (false here) or CLINSAFE_NO_CACHE=1. Commands that do not pass it do not use the cache.
+   */
+  cache?: boolean;
+}
+
+/** Whether the parse cache is on for these options and environment. */
+export function cacheWanted(io: CliIO, opts: FolderOptions): boolean {
+  const off = io.env?.CLINSAFE_NO_CACHE;
+  return opts.cache === true && !(off !== undefined && off !== '' && off !== '0');
 }
 
 /**
@@ -23,12 +35,19 @@ export function locateSafetyDir(cwd: string, dir: string | undefined): { dirAbs:
   return { dirAbs, shown: relative(cwd, dirAbs) || DEFAULT_SAFETY_DIR, repoRoot };
 }
 
-export function loadFromDisk(io: CliIO, opts: FolderOptions): LoadResult & { root: string; dirAbs: string; shown: string } {
+export function loadFromDisk(
+  io: CliIO,
+  opts: FolderOptions,
+): LoadResult & { root: string; dirAbs: string; shown: string; cache?: CacheStats & { file: string } } {
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
-    return { ...loadFolder(snapshot), root, dirAbs, shown };
+    if (!cacheWanted(io, opts)) return { ...loadFolder(snapshot), root, dirAbs, shown };
+    const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
+    const loaded = loadFolder(snapshot, { store: cache.store });
+    cache.save();
+    return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
   } catch (e) {
     if (e instanceof FolderNotFoundError) throw new UsageError(e.message.replace(dirAbs, shown));
     throw e;

@@ -9,10 +9,11 @@ import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
 import { loadProvenance, PROVENANCE_FILE } from './provenance.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
 import { configSchema, hazardSchema, incidentSchema, toRiskScheme, workshopSchema, type Config, type HazardFile } from './schema.js';
-import { validateShape } from './validate-shape.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
-import { decodeText, parseYamlCached, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml.js';
+import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml.js';
+import { checkedReader } from './checked-read.js';
+import type { CheckedFileStore } from './ports/checked-files.js';
 
 export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 export const CONFIG_FILE = 'clinsafe.yml';
@@ -47,13 +48,17 @@ export function isSafetyFile(rel: string): boolean {
 export interface LoadOptions {
   /** Parse results shared with other loads of the same run (base and head, the commits of a change record). */
   parseCache?: ParseCache;
+  /**
+   * Per-file parse and schema results kept between runs (the CLI's cache). Only per-file work is
+   * taken from it; every check across files or against the repository runs on the whole set.
+   */
+  store?: CheckedFileStore;
 }
 
 export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const shas = new Map<string, string>();
-  const parseYaml = (file: string, text: string, lineOffset = 0) =>
-    parseYamlCached(opts.parseCache, shas.get(file), file, text, lineOffset);
+  const read = checkedReader(opts.store, opts.parseCache, shas);
   const dir = snapshot.dir.replace(/\/+$/, '');
   const configPath = dir ? `${dir}/${CONFIG_FILE}` : CONFIG_FILE;
   const err = (file: string, pos: { line: number; col: number }, code: string, message: string, severity: 'error' | 'warning' = 'error') =>
@@ -98,13 +103,11 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       );
     }
   } else {
-    const { parsed, diagnostics: d } = parseYaml(configPath, configText);
+    const { parsed, data, diagnostics: d } = read('config', 'config', configSchema, configPath, configText);
     diagnostics.push(...d);
     if (parsed) {
       configParsed = parsed;
-      const shape = validateShape(parsed, configSchema);
-      diagnostics.push(...shape.diagnostics);
-      config = shape.data;
+      config = data;
     }
   }
 
@@ -121,6 +124,8 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     if (schemeOk) scheme = toRiskScheme(declared);
     checkConfig(config, configParsed, err);
   }
+  // The hazard and incident schemas depend on the scheme's severities and likelihoods.
+  const schemeName = JSON.stringify([scheme.severities, scheme.likelihoods]);
 
   // Hazards
   const hazards: Hazard[] = [];
@@ -145,13 +150,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     }
     const content = texts.get(path);
     if (content === undefined) continue;
-    const { parsed, diagnostics: d } = parseYaml(path, content);
+    const { parsed, data: h, diagnostics: d } = read('hazard', schemeName, hazardSchema(scheme), path, content);
     diagnostics.push(...d);
-    if (!parsed) continue;
-    const shape = validateShape(parsed, hazardSchema(scheme));
-    diagnostics.push(...shape.diagnostics);
-    if (!shape.data) continue;
-    const h = shape.data;
+    if (!parsed || !h) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
     if (base !== h.id && !base.startsWith(`${h.id}-`)) {
       err(
@@ -184,13 +185,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const incidentRefs = new Map<string, string>();
   for (const path of [...texts.keys()].filter((p) => relativeTo(dir, p)?.startsWith('incidents/')).sort()) {
     if (!YAML_EXT.test(path)) continue;
-    const { parsed, diagnostics: d } = parseYaml(path, texts.get(path)!);
+    const { parsed, data: inc, diagnostics: d } = read('incident', schemeName, incidentSchema(scheme), path, texts.get(path)!);
     diagnostics.push(...d);
-    if (!parsed) continue;
-    const shape = validateShape(parsed, incidentSchema(scheme));
-    diagnostics.push(...shape.diagnostics);
-    if (!shape.data) continue;
-    const inc = shape.data;
+    if (!parsed || !inc) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
     if (base !== inc.reference && !base.startsWith(`${inc.reference}-`)) {
       err(
@@ -241,13 +238,10 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       err(path, top, 'front-matter', 'workshop minutes need YAML front matter between --- lines (date, method, attendees, hazardsRaised)');
       continue;
     }
-    const { parsed, diagnostics: d } = parseYaml(path, fm.yaml, fm.lineOffset);
+    const { parsed, data: workshop, diagnostics: d } = read('workshop', 'workshop', workshopSchema, path, fm.yaml, fm.lineOffset);
     diagnostics.push(...d);
-    if (!parsed) continue;
-    const shape = validateShape(parsed, workshopSchema);
-    diagnostics.push(...shape.diagnostics);
-    if (!shape.data) continue;
-    shape.data.hazardsRaised.forEach((hid, i) => {
+    if (!parsed || !workshop) continue;
+    workshop.hazardsRaised.forEach((hid, i) => {
       if (!hazardIds.has(hid))
         err(
           path,
@@ -256,7 +250,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
           `hazard "${hid}" does not exist; list ids of hazards in hazards/`,
         );
     });
-    workshops.push({ ...shape.data, file: path, body: fm.body });
+    workshops.push({ ...workshop, file: path, body: fm.body });
   }
 
   hazards.sort((a, b) => compareIds(a.id, b.id));

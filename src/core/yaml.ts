@@ -115,7 +115,7 @@ export interface ParsedYaml {
 class LazyParsedYaml implements ParsedYaml {
   constructor(
     readonly file: string,
-    readonly value: unknown,
+    private known: { value: unknown } | undefined,
     readonly lineOffset: number,
     private readonly source: { text: string; full?: ParsedYaml },
   ) {}
@@ -127,6 +127,14 @@ class LazyParsedYaml implements ParsedYaml {
     }
     return this.source.full;
   }
+  /** Known from the fast parse; for a file whose checked result came from a store, read on first use. */
+  get value(): unknown {
+    if (!this.known) {
+      const fast = fastParse(this.source.text, MAX_NESTING);
+      this.known = fast ?? { value: this.full().value };
+    }
+    return this.known.value;
+  }
   get doc(): Document {
     return this.full().doc;
   }
@@ -135,8 +143,17 @@ class LazyParsedYaml implements ParsedYaml {
   }
   /** The same file under another path (a cached parse of the same blob), sharing the document model. */
   withFile(file: string): LazyParsedYaml {
-    return new LazyParsedYaml(file, this.value, this.lineOffset, this.source);
+    return new LazyParsedYaml(file, this.known, this.lineOffset, this.source);
   }
+}
+
+/**
+ * A file whose parse is known to succeed (a checked-file store said so for exactly this text):
+ * nothing is parsed now; the value and the document model are read from the text on first use.
+ * If the text did not parse after all, that use fails loudly (an internal error), never silently.
+ */
+export function parsedFromText(file: string, text: string, lineOffset = 0): ParsedYaml {
+  return new LazyParsedYaml(file, undefined, lineOffset, { text });
 }
 
 export type Segment = string | number;
@@ -177,7 +194,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
 function parseYamlUnguarded(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   if (!mayNestTooDeep(text) || flowNestingOffset(text) < 0) {
     const fast = fastParse(text, MAX_NESTING);
-    if (fast) return { parsed: new LazyParsedYaml(file, fast.value, lineOffset, { text }), diagnostics: [] };
+    if (fast) return { parsed: new LazyParsedYaml(file, fast, lineOffset, { text }), diagnostics: [] };
   }
   return parseYamlFull(file, text, lineOffset);
 }

@@ -4,9 +4,10 @@
  * text, the schema variant and where the text starts, under a digest of clinsafe's version and the
  * code that produces the results. It holds no decision: cross-file and repository checks always run.
  *
- * Where: `<git dir>/clinsafe-cache/` when the repository root has a `.git` directory (or a `.git`
- * file naming a worktree's git dir), else `$CLINSAFE_CACHE_DIR`, `$XDG_CACHE_HOME/clinsafe` or
- * `~/.cache/clinsafe`, under `folders/`. One file per safety folder, named by a hash of its path;
+ * Where: `$CLINSAFE_CACHE_DIR/folders/` when that is set (clinsafe's caches in one place: the
+ * single-file bundle unpacks there too); else `<git dir>/clinsafe-cache/` when the repository root
+ * has a `.git` directory (or a `.git` file naming a worktree's git dir); else
+ * `$XDG_CACHE_HOME/clinsafe/folders/` or `~/.cache/clinsafe/folders/`. One file per safety folder, named by a hash of its path;
  * at most MAX_CACHE_FILES in one folder (the least recently written are removed on a write).
  *
  * Safe to lose or damage: a file whose header, digest, checksum or framing is wrong — truncated,
@@ -48,13 +49,15 @@ export interface CheckCache {
   store: CheckedFileStore;
   /** Write the entries this run used, when they differ from what was read. Never throws. */
   save(): void;
+  /** Forget what this run used and counted (a load that stopped part-way is run again). */
+  restart(): void;
   readonly stats: CacheStats;
   readonly file: string;
 }
 
 /** Where the cache of the safety folder `safetyDirAbs` (in the repository at `repoRoot`, if any) lives. */
 export function cacheFileFor(safetyDirAbs: string, repoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const gitDir = repoRoot ? gitDirOf(repoRoot) : undefined;
+  const gitDir = !env.CLINSAFE_CACHE_DIR && repoRoot ? gitDirOf(repoRoot) : undefined;
   const base = gitDir ? join(gitDir, 'clinsafe-cache') : join(userCacheBase(env), 'folders');
   const name = createHash('sha256').update(resolve(safetyDirAbs)).digest('hex').slice(0, 16);
   return join(base, `validate-${name}.bin`);
@@ -137,7 +140,8 @@ export function openCheckCache(file: string, digest: Buffer = codeDigest()): Che
   const hashKey = (key: CheckedFileKey): string => {
     let k = keyOf.get(key);
     if (k === undefined) {
-      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${key.text}`, 'hex');
+      // The text hashed on its own: prefixing it would copy a megabyte-sized string to flatten it.
+      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${oneShotHash('sha256', key.text, 'hex')}`, 'hex');
       keyOf.set(key, k);
     }
     return k;
@@ -167,6 +171,11 @@ export function openCheckCache(file: string, digest: Buffer = codeDigest()): Che
     store,
     stats,
     file,
+    restart() {
+      used.clear();
+      stats.hits = 0;
+      stats.misses = 0;
+    },
     save() {
       if (!changed && used.size === stored.size) return;
       stats.written = writeEntries(file, digest, used);

@@ -1,53 +1,19 @@
 /** Shared by CLI commands: find and load the safety folder on disk. */
-import { relative, resolve } from 'node:path';
-import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
-import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
-import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder.js';
+import { resolve } from 'node:path';
+import { FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
+import { loadFolder, type LoadResult } from '../core/folder.js';
 import { type CliIO, UsageError } from './io.js';
+import { locateSafetyDir, type FolderOptions } from './load-cached.js';
 
-export interface FolderOptions {
-  /** The safety folder as the user gave it (relative to the working directory); default: `clinical-safety` at the repository root. */
-  dir?: string;
-  root?: string;
-  /**
-   * Keep each file's parse and schema check between runs (docs/cli.md, "The parse cache"); off with
-   * `--no-cache` (false here) or CLINSAFE_NO_CACHE=1. Commands that do not pass it do not use the cache.
-   */
-  cache?: boolean;
-}
+export { cacheWanted, locateSafetyDir, type FolderOptions } from './load-cached.js';
 
-/** Whether the parse cache is on for these options and environment. */
-export function cacheWanted(io: CliIO, opts: FolderOptions): boolean {
-  const off = io.env?.CLINSAFE_NO_CACHE;
-  return opts.cache === true && !(off !== undefined && off !== '' && off !== '0');
-}
-
-/**
- * Where the safety folder is, found as git finds its files: an explicit `--dir` is relative to the
- * working directory; without one, the folder is `clinical-safety` at the root of the repository
- * the working directory is in (so every command works from a subdirectory), or in the working
- * directory outside a repository. `shown` is how messages name it.
- */
-export function locateSafetyDir(cwd: string, dir: string | undefined): { dirAbs: string; shown: string; repoRoot?: string } {
-  const repoRoot = findRepoRoot(cwd);
-  if (dir !== undefined) return { dirAbs: resolve(cwd, dir), shown: dir, repoRoot };
-  const dirAbs = resolve(repoRoot ?? cwd, DEFAULT_SAFETY_DIR);
-  return { dirAbs, shown: relative(cwd, dirAbs) || DEFAULT_SAFETY_DIR, repoRoot };
-}
-
-export function loadFromDisk(
-  io: CliIO,
-  opts: FolderOptions,
-): LoadResult & { root: string; dirAbs: string; shown: string; cache?: CacheStats & { file: string } } {
+/** Load the safety folder on disk (no parse cache; `clinsafe validate` uses load-cached.ts). */
+export function loadFromDisk(io: CliIO, opts: FolderOptions): LoadResult & { root: string; dirAbs: string; shown: string } {
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
-    if (!cacheWanted(io, opts)) return { ...loadFolder(snapshot), root, dirAbs, shown };
-    const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
-    const loaded = loadFolder(snapshot, { store: cache.store });
-    cache.save();
-    return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
+    return { ...loadFolder(snapshot), root, dirAbs, shown };
   } catch (e) {
     if (e instanceof FolderNotFoundError) throw new UsageError(e.message.replace(dirAbs, shown));
     throw e;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import type { CheckedFileKind, CheckedFileStore } from './ports/checked-files.js';
 import { validateShape } from './validate-shape.js';
-import { parsedFromText, parseYamlCached, type ParseCache, type ParsedYaml } from './yaml.js';
+import { parsedFromText, parseYamlCached, type ParseCache, type ParsedYaml } from './yaml-core.js';
 
 export interface CheckedRead<T> {
   /** Absent when the YAML could not be read (the diagnostics say why). */
@@ -20,10 +20,14 @@ export interface CheckedRead<T> {
   diagnostics: Diagnostic[];
 }
 
+/** Files whose parsed value is read again after the schema check (clinsafe.yml's placeholder warnings). */
+const KEEPS_VALUE = new Set<CheckedFileKind>(['config']);
+
 export type CheckedReader = <S extends z.ZodType>(
   kind: CheckedFileKind,
   schemaName: string,
-  schema: S,
+  /** The schema, asked for only when the file is checked here (a stored result needs no zod). */
+  schema: () => S,
   path: string,
   text: string,
   lineOffset?: number,
@@ -43,21 +47,27 @@ export function checkedReader(
     const hit = key && store!.get(key);
     if (hit) {
       return {
-        ...(hit.parsed ? { parsed: parsedFromText(path, text, lineOffset) } : {}),
-        ...(hit.data !== undefined ? { data: hit.data as z.output<typeof schema> } : {}),
+        ...(hit.parsed ? { parsed: parsedFromText(path, text, lineOffset, 'value' in hit ? { value: hit.value } : undefined) } : {}),
+        ...(hit.data !== undefined ? { data: hit.data as z.output<ReturnType<typeof schema>> } : {}),
         // Content-addressed: the same text under another path gives the same findings, named by this path.
         diagnostics: hit.diagnostics.map((d) => (d.file === path ? d : { ...d, file: path })),
       };
     }
     const read = parseYamlCached(parseCache, shas.get(path), path, text, lineOffset);
     const diagnostics = [...read.diagnostics];
-    let data: z.output<typeof schema> | undefined;
+    let data: z.output<ReturnType<typeof schema>> | undefined;
     if (read.parsed) {
-      const shape = validateShape(read.parsed, schema);
+      const shape = validateShape(read.parsed, schema());
       diagnostics.push(...shape.diagnostics);
       data = shape.data;
     }
-    if (key) store!.put(key, { parsed: read.parsed !== undefined, ...(data !== undefined ? { data } : {}), diagnostics });
+    if (key)
+      store!.put(key, {
+        parsed: read.parsed !== undefined,
+        ...(data !== undefined ? { data } : {}),
+        ...(read.parsed && KEEPS_VALUE.has(kind) ? { value: read.parsed.value } : {}),
+        diagnostics,
+      });
     return { ...(read.parsed ? { parsed: read.parsed } : {}), ...(data !== undefined ? { data } : {}), diagnostics };
   };
 }

@@ -11,7 +11,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 
 /** Which schema a file is checked against. */
-export type CheckedFileKind = 'config' | 'hazard' | 'incident' | 'workshop';
+export type CheckedFileKind = 'config' | 'hazard' | 'incident' | 'workshop' | 'provenance';
 
 /** What one result is for: exactly this text, starting at this line of its file, checked against this schema. */
 export interface CheckedFileKey {
@@ -28,6 +28,8 @@ export interface CheckedFile {
   parsed: boolean;
   /** The schema's output, when the file passed it. */
   data?: unknown;
+  /** The parsed YAML value, kept only where it is read again (clinsafe.yml: placeholder checks). */
+  value?: unknown;
   diagnostics: Diagnostic[];
 }
 

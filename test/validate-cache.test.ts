@@ -5,7 +5,7 @@
  * CLINSAFE_NO_CACHE=1 write nothing; entries of files no longer present are dropped. Real files in
  * real git repositories in temp dirs; the cache's own report (CLINSAFE_CACHE_DEBUG=1) says what it did.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -187,7 +187,7 @@ describe('validate: the parse cache', () => {
         const p = spawn(process.execPath, [bin, 'validate'], {
           cwd: repo!.dir,
           stdio: ['ignore', 'ignore', 'pipe'],
-          env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1' },
+          env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
         });
         let err = '';
         p.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -204,6 +204,40 @@ describe('validate: the parse cache', () => {
       expect(after.err.replace(/^clinsafe cache:.*\n/m, '')).toBe(runs[0]!.err.replace(/^clinsafe cache:.*\n/m, ''));
     }
     expect(readdirSync(join(repo.dir, '.git', 'clinsafe-cache')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('from the built binary, a warm run loads no parser unless a diagnostic needs a position, and prints the same', () => {
+    repo = brokenProduct();
+    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+    const run1 = (args: string[], cwd = repo!.dir) => {
+      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
+      });
+      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
+      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
+    };
+    for (const args of [[], ['--format', 'json']]) {
+      const cold = run1([...args, '--no-cache']);
+      run1(args);
+      const warm = run1(args);
+      // Errors with line:col: every file from the cache, then the parser loaded to place them.
+      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, parsers loaded /);
+      expect({ ...warm, cache: '' }).toEqual({ ...cold, cache: '' });
+    }
+    // A valid folder: nothing parsed, no parser loaded, the same output.
+    const valid = fixtureRepo();
+    try {
+      const cold = run1(['--no-cache'], valid.dir);
+      run1([], valid.dir);
+      const warm = run1([], valid.dir);
+      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, parsers not loaded /);
+      expect({ ...warm, cache: '' }).toEqual({ ...cold, cache: '' });
+      expect(warm.code).toBe(0);
+    } finally {
+      valid.cleanup();
+    }
   });
 
   it('is used by the CLI only: the gate, the App and the Action never read it', () => {

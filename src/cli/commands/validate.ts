@@ -4,6 +4,7 @@ import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
 import { hazardsWithoutTriggers, noTriggersSummary } from '../../core/acceptability.js';
 import type { SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
+import { enginesLoaded } from '../../core/engines.js';
 import { loadFromDiskCached, type DiskLoad } from '../load-cached.js';
 import { chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
@@ -25,7 +26,8 @@ export function hazardTable(folder: SafetyFolder): string {
 /** One line for CLINSAFE_CACHE_DEBUG=1: what the parse cache did (tests and benchmarks read it). */
 function cacheReport(c: DiskLoad['cache']): string {
   if (!c) return 'clinsafe cache: off';
-  return `clinsafe cache: ${c.hits} hits, ${c.misses} misses, file ${c.found}, ${c.written ? 'written' : 'not written'} (${c.file})`;
+  const parsers = enginesLoaded() ? 'parsers loaded' : 'parsers not loaded';
+  return `clinsafe cache: ${c.hits} hits, ${c.misses} misses, file ${c.found}, ${c.written ? 'written' : 'not written'}, ${parsers} (${c.file})`;
 }
 
 export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;

@@ -1,7 +1,9 @@
 /**
  * Safety-folder reading at size (run: npm run bench:check). Each clinsafe command runs as a whole
  * process beside a floor run in the same process tree, in turn:
- *  1. `clinsafe validate` on 1,000 hazards  vs  `clinsafe --version` (start-up): goal ≤ 3×;
+ *  1. `clinsafe validate` on 1,000 hazards  vs  `clinsafe --version` (start-up): goal ≤ 3×; twice:
+ *     cold (CLINSAFE_NO_CACHE=1: every file parsed and schema-checked) and warm (the parse cache
+ *     written by the warm-up run, nothing changed since: no file parsed, every rule still run);
  *  2. `clinsafe check`, 1,000 hazards, a 100-file PR editing one hazard  vs  `clinsafe validate` of
  *     the same folder (each file version parsed once: base and head share their unchanged blobs);
  *  3. `clinsafe check` on a 20,000-file repository with a 3,000-file PR  vs  `git diff` + picomatch
@@ -64,11 +66,11 @@ function triggersJson(repo: string): string {
   return file;
 }
 
-const node = (name: string, args: string[], cwd?: string, okCodes = [0]): Cmd => ({
+const node = (name: string, args: string[], cwd?: string, okCodes = [0], extraEnv: NodeJS.ProcessEnv = {}): Cmd => ({
   name,
   argv: [process.execPath, ...args],
   ...(cwd ? { cwd } : {}),
-  env,
+  env: { ...env, ...extraEnv },
   okCodes,
 });
 
@@ -81,11 +83,18 @@ try {
   const big = bigFolderRepo();
   cleanup.push(big);
   for (const [label, cli] of builds) {
-    const validate = node(`clinsafe validate${label}`, [cli, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big]);
+    const validateArgs = [cli, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big];
+    // Cold by the environment rather than --no-cache, so that BENCH_CLI can name a build from before the flag.
+    const validate = node(`clinsafe validate, no cache${label}`, validateArgs, undefined, [0], { CLINSAFE_NO_CACHE: '1' });
+    const warm = node(`clinsafe validate, parse cache warm${label}`, validateArgs);
     const startup = node(`clinsafe --version${label} (start-up)`, [cli, '--version']);
-    const pair = comparePair(`validate, 1,000 hazards${label}`, validate, startup, RUNS);
+    const pair = comparePair(`validate, 1,000 hazards, cold (no cache)${label}`, validate, startup, RUNS);
     pairs.push(pair);
     goals.set(pair, 3);
+    // The pair's warm-up run writes the cache; every measured run then finds all 1,005 files in it.
+    const warmPair = comparePair(`validate, 1,000 hazards, warm (parse cache, nothing changed)${label}`, warm, startup, RUNS);
+    pairs.push(warmPair);
+    goals.set(warmPair, 3);
     if (label) continue;
     const check1k = node('clinsafe check', [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], big, [0, 2]);
     pairs.push(comparePair('check, 1,000 hazards, 100-file PR', check1k, { ...validate, name: 'clinsafe validate (one parse)' }, RUNS));

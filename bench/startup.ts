@@ -1,7 +1,8 @@
 /**
  * Start-up of the CLI against the floor it names, measured in the same run, runs interleaved:
  * `node -e 0` (Node itself) beside `clinsafe --version` (goal ≤ 2×) and `clinsafe validate` on the
- * example product (goal ≤ 4×) — from dist/, and from the single-file bundle when
+ * example product (goal ≤ 4×), the latter twice: with no parse cache (CLINSAFE_NO_CACHE=1) and with
+ * the cache the warm-up run wrote (nothing changed) — from dist/, and from the single-file bundle when
  * dist-cli/clinsafe.mjs exists (npm run build:cli). Each run is a whole process under GNU time
  * (bench/lib/measure.ts): wall and CPU seconds, peak memory. Run: npm run bench:startup.
  * Prints medians and ratios (one emitRow per figure); never fails on a figure.
@@ -24,17 +25,24 @@ interface Case {
   cmd: Cmd;
   goal?: number;
 }
-const node = (name: string, args: string[]): Cmd => ({ name, argv: [process.execPath, ...args], env });
+const node = (name: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Cmd => ({
+  name,
+  argv: [process.execPath, ...args],
+  env: { ...env, ...extraEnv },
+});
+const NO_CACHE = { CLINSAFE_NO_CACHE: '1' };
 const floor: Case = { cmd: node('node -e 0', ['-e', '0']) };
 const main = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const cases: Case[] = [
   { cmd: node('clinsafe --version (dist)', [main, '--version']), goal: 2 },
-  { cmd: node('clinsafe validate, example (dist)', [main, ...validateArgs]), goal: 4 },
+  { cmd: node('clinsafe validate, example, no cache (dist)', [main, ...validateArgs], NO_CACHE), goal: 4 },
+  { cmd: node('clinsafe validate, example, parse cache warm (dist)', [main, ...validateArgs]), goal: 4 },
 ];
 const bundle = join(ROOT, 'dist-cli', 'clinsafe.mjs');
 if (existsSync(bundle)) {
   cases.push({ cmd: node('clinsafe --version (bundle)', [bundle, '--version']), goal: 2 });
-  cases.push({ cmd: node('clinsafe validate, example (bundle)', [bundle, ...validateArgs]), goal: 4 });
+  cases.push({ cmd: node('clinsafe validate, example, no cache (bundle)', [bundle, ...validateArgs], NO_CACHE), goal: 4 });
+  cases.push({ cmd: node('clinsafe validate, example, parse cache warm (bundle)', [bundle, ...validateArgs]), goal: 4 });
 }
 
 for (const c of [floor, ...cases]) runOnce(c.cmd); // warm-up (and the bundle unpacks its assets once)

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORE_TAG_PATTERNS, fastParse, MAY_START_CORE_VALUE } from '../src/core/yaml-fast.js';
+import { CORE_TAG_PATTERNS, fastParse, LONGEST_CORE_WORD, MAY_START_CORE_VALUE, notPlain } from '../src/core/yaml-fast.js';
 import { MAX_NESTING, parseYaml, parseYamlFull, splitFrontMatter } from '../src/core/yaml.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -309,6 +309,70 @@ describe('fast YAML read agrees with the full parse', () => {
         CORE_TAG_PATTERNS.some((re) => ['', '1', 'ull', 'rue', 'alse', 'inf', 'nan', '.5'].some((r) => re.test(c + r))),
         c,
       ).toBe(true);
+  });
+
+  it('refuses words longer than the longest core-schema word when they start with a letter or ~', () => {
+    const words = ['~', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'];
+    for (const w of words)
+      expect(
+        CORE_TAG_PATTERNS.some((re) => re.test(w)),
+        w,
+      ).toBe(true);
+    expect(Math.max(...words.map((w) => w.length))).toBe(LONGEST_CORE_WORD);
+    // Any other word from those first characters, of any length up to 8, is text for every pattern.
+    const letters = [...MAY_START_CORE_VALUE].filter((c) => c.charCodeAt(0) > 0x40);
+    const tails = ['', 'u', 'ul', 'ull', 'ulls', 'rue', 'rues', 'alse', 'alsey', 'ALSE', 'ULL', 'RUE', 'x', '1', '.5', 'e3', 'an', 'inf'];
+    for (const c of letters)
+      for (const t of tails)
+        if (!words.includes(c + t))
+          expect(
+            CORE_TAG_PATTERNS.some((re) => re.test(c + t)),
+            c + t,
+          ).toBe(false);
+  });
+
+  it('finds text that is not plain exactly as the one regular expression it replaced', () => {
+    const reference = /(?:^|[-:,?[{])[ \t]*[&*!]|["'\]},]#|\?(?:\s|$)|[\]}][ \t]*:|[{,]\s*[[{]|^%|\t|\r(?!\n)|[\u0085\u2028\u2029\ufeff]/m;
+    const alphabet = [
+      'a',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '-',
+      ':',
+      ',',
+      '?',
+      '[',
+      '{',
+      ']',
+      '}',
+      '&',
+      '*',
+      '!',
+      '"',
+      "'",
+      '#',
+      '%',
+      '\u2028',
+      '\u0085',
+    ];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 50_000; i++) {
+      let s = '';
+      for (let n = rand(12); n > 0; n--) s += alphabet[rand(alphabet.length)];
+      expect(notPlain(s), JSON.stringify(s)).toBe(reference.test(s));
+    }
+    for (const { name, text } of [
+      ...yamlTexts(join(ROOT, 'fixtures')),
+      ...yamlTexts(join(ROOT, 'templates')),
+      ...HOSTILE.map((h) => ({ name: h, text: h })),
+    ])
+      expect(notPlain(text), name).toBe(reference.test(text));
   });
 
   it('on seeded random mutations of the fixtures', () => {

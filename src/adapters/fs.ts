@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
-import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
+import { formatBytes, MAX_FILE_BYTES } from '../core/text-decode.js';
 
 const MAX_FILES = 20_000;
 const MAX_DEPTH = 8;

@@ -5,7 +5,7 @@
 import { clinicalBlockers, isCsoRecord, type ClinicalFinding, type Rule } from './acceptability.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SafetyFolder } from './folder-types.js';
-import { positionOf, type ParsedYaml, type Segment } from './yaml.js';
+import { positionOf, type ParsedYaml, type Segment } from './yaml-core.js';
 
 /** How `validate` reports each rule; `undefined`: not a validate diagnostic (sign-off checklist only). */
 function validateSeverity(f: ClinicalFinding, draft: boolean): 'error' | 'warning' | undefined {

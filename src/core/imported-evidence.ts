@@ -7,7 +7,7 @@
  * the documents label the cell as a record, never as verification. Pure.
  */
 import type { Diagnostic } from './diagnostics.js';
-import { positionOf, type ParsedYaml } from './yaml.js';
+import { positionOf, type ParsedYaml } from './yaml-core.js';
 
 /** A cell reference into a spreadsheet: `path/log.xlsx#'Hazard Log'!N2` or `log.xlsx#Sheet1!A1`. */
 const SPREADSHEET_CELL = /\.(xlsx|xlsm|xls|ods|csv)#(?:'(?:[^']|'')+'|[^!#]+)![A-Z]{1,3}\d+$/i;

@@ -7,11 +7,7 @@
  * no cover page) must give back the same clinsafe.yml. Pure.
  */
 import { z } from 'zod';
-import type { Diagnostic } from './diagnostics.js';
-import { validateShape } from './validate-shape.js';
-import { parseYaml } from './yaml.js';
-
-export const PROVENANCE_FILE = 'provenance.yml';
+export { PROVENANCE_FILE } from './schema-values.js';
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });
 const cell = text.describe("Where the workbook states it, e.g. 'Cover Page'!D11");
@@ -41,16 +37,3 @@ export const provenanceSchema = z
 
 export type WorkbookProvenance = z.output<typeof workbookProvenanceSchema>;
 export type Provenance = z.output<typeof provenanceSchema>;
-
-/** Parse and check `<dir>/provenance.yml` when the folder has one (texts: path → text); diagnostics carry file:line:col. */
-export function loadProvenance(dir: string, texts: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): Provenance | undefined {
-  const path = dir ? `${dir}/${PROVENANCE_FILE}` : PROVENANCE_FILE;
-  const source = texts.get(path);
-  if (source === undefined) return undefined;
-  const { parsed, diagnostics: d } = parseYaml(path, source);
-  diagnostics.push(...d);
-  if (!parsed) return undefined;
-  const shape = validateShape(parsed, provenanceSchema);
-  diagnostics.push(...shape.diagnostics);
-  return shape.data;
-}

@@ -7,6 +7,7 @@ import { NHS_DCB0129, type RiskScheme } from './risk.js';
 import { releaseRecordFields } from './release-record-schema.js';
 import { GITHUB_LOGIN, id, isoDate, LIMITS, text, textList, title, versionText } from './schema-primitives.js';
 
+import { CONTROL_STATUSES, CONTROL_TYPES, HAZARD_STATUSES } from './schema-values.js';
 export { GITHUB_LOGIN, ID_PATTERN, isoDate, isRealIsoDate, LIMITS } from './schema-primitives.js';
 
 export const csoSchema = z
@@ -153,9 +154,7 @@ export const testLinkSchema = z.union([
     .describe('A test link naming at least one of file, name, tag'),
 ]);
 
-export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] as const;
-export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
-export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
+export { CONTROL_STATUSES, CONTROL_TYPES, HAZARD_STATUSES, toRiskScheme } from './schema-values.js';
 
 /** Schemas are built once per risk scheme: zod compiles a schema on first use, and a log has many files. */
 const hazardSchemas = new WeakMap<RiskScheme, ReturnType<typeof buildHazardSchema>>();
@@ -313,23 +312,5 @@ export function jsonSchemas(scheme: RiskScheme = NHS_DCB0129): Record<string, ob
     hazard: gen('hazard', hazardSchema(scheme)),
     incident: gen('incident', incidentSchema(scheme)),
     workshop: gen('workshop', workshopSchema),
-  };
-}
-
-/** Turn a declared custom scheme (already shape-checked) into a RiskScheme. */
-export function toRiskScheme(declared: Config['riskScheme']): RiskScheme {
-  if (declared === 'nhs-dcb0129') return NHS_DCB0129;
-  return {
-    id: 'custom',
-    name: declared.name,
-    severities: declared.severities,
-    likelihoods: declared.likelihoods,
-    matrix: declared.matrix,
-    ratings: [...declared.ratings].sort((a, b) => a.value - b.value),
-    justifyFrom: declared.justifyFrom,
-    unacceptableFrom: declared.unacceptableFrom,
-    severityMeanings: declared.severityMeanings ?? {},
-    likelihoodMeanings: declared.likelihoodMeanings ?? {},
-    ...(declared.severityLadder ? { severityLadder: declared.severityLadder } : {}),
   };
 }

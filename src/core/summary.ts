@@ -3,7 +3,7 @@ import type { Hazard, SafetyFolder } from './folder-types.js';
 import { residualBasis } from './acceptability.js';
 import { isManufacturerOwner, organisationKey } from './owners.js';
 import { describeRisk } from './risk.js';
-import { HAZARD_STATUSES } from './schema.js';
+import { HAZARD_STATUSES } from './schema-values.js';
 
 export interface FolderSummary {
   hazards: number;

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { positionOf, type ParsedYaml, type Segment } from './yaml.js';
+import { positionOf, type ParsedYaml, type Segment } from './yaml-core.js';
 
 type AnySchema = z.ZodType;
 

@@ -4,7 +4,8 @@ import { hazardRows, summarize, summaryLine } from '../../core/summary.js';
 import { hazardsWithoutTriggers, noTriggersSummary } from '../../core/acceptability.js';
 import type { SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
-import { loadFromDisk } from '../load.js';
+import { enginesLoaded } from '../../core/engines.js';
+import { loadFromDiskCached, type DiskLoad } from '../load-cached.js';
 import { chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
 export function hazardTable(folder: SafetyFolder): string {
@@ -22,6 +23,13 @@ export function hazardTable(folder: SafetyFolder): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/** One line for CLINSAFE_CACHE_DEBUG=1: what the parse cache did (tests and benchmarks read it). */
+function cacheReport(c: DiskLoad['cache']): string {
+  if (!c) return 'clinsafe cache: off';
+  const parsers = enginesLoaded() ? 'parsers loaded' : 'parsers not loaded';
+  return `clinsafe cache: ${c.hits} hits, ${c.misses} misses, file ${c.found}, ${c.written ? 'written' : 'not written'}, ${parsers} (${c.file})`;
+}
+
 export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -31,15 +39,17 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--dir <dir>', 'the safety folder (default: clinical-safety at the repository root)')
     .option('--root <dir>', 'the repository root evidence paths are relative to (default: the git work tree)')
     .option('--summary', 'also print the hazard summary table')
+    .option('--no-cache', 'neither read nor write the parse cache (also CLINSAFE_NO_CACHE=1); see README, The parse cache')
     .addOption(
       formatOption(
         VALIDATE_FORMATS,
         'text, json, or github (workflow-command annotations on each file and line; the default inside GitHub Actions)',
       ),
     )
-    .action((opts: { dir?: string; root?: string; summary?: boolean; format?: string }) => {
+    .action(async (opts: { dir?: string; root?: string; summary?: boolean; format?: string; cache: boolean }) => {
       const format = chosenFormat(io, opts.format, VALIDATE_FORMATS);
-      const result = loadFromDisk(io, opts);
+      const result = await loadFromDiskCached(io, opts);
+      if (io.env?.CLINSAFE_CACHE_DEBUG) io.err(cacheReport(result.cache));
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
       if (format === 'json') {

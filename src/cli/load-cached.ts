@@ -1,0 +1,76 @@
+/**
+ * Finding the safety folder, and loading it through the parse cache (src/adapters/check-cache.ts)
+ * without loading the YAML and schema libraries unless a file needs them: a warm `clinsafe
+ * validate` on an unchanged folder parses nothing, so it need not pay for loading `yaml`, js-yaml
+ * and zod either (see core/engines.ts). Kept apart from load.ts, which loads them for every
+ * other command.
+ */
+import { relative, resolve } from 'node:path';
+import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
+import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
+import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../core/engines.js';
+import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
+import { type CliIO, UsageError } from './io.js';
+
+export interface FolderOptions {
+  /** The safety folder as the user gave it (relative to the working directory); default: `clinical-safety` at the repository root. */
+  dir?: string;
+  root?: string;
+  /**
+   * Keep each file's parse and schema check between runs (README, "The parse cache"); off with
+   * `--no-cache` (false here) or CLINSAFE_NO_CACHE=1. Commands that do not pass it do not use the cache.
+   */
+  cache?: boolean;
+}
+
+/**
+ * Where the safety folder is, found as git finds its files: an explicit `--dir` is relative to the
+ * working directory; without one, the folder is `clinical-safety` at the root of the repository
+ * the working directory is in (so every command works from a subdirectory), or in the working
+ * directory outside a repository. `shown` is how messages name it.
+ */
+export function locateSafetyDir(cwd: string, dir: string | undefined): { dirAbs: string; shown: string; repoRoot?: string } {
+  const repoRoot = findRepoRoot(cwd);
+  if (dir !== undefined) return { dirAbs: resolve(cwd, dir), shown: dir, repoRoot };
+  const dirAbs = resolve(repoRoot ?? cwd, DEFAULT_SAFETY_DIR);
+  return { dirAbs, shown: relative(cwd, dirAbs) || DEFAULT_SAFETY_DIR, repoRoot };
+}
+
+/** Whether the parse cache is on for these options and environment. */
+export function cacheWanted(io: CliIO, opts: FolderOptions): boolean {
+  const off = io.env?.CLINSAFE_NO_CACHE;
+  return opts.cache === true && !(off !== undefined && off !== '' && off !== '0');
+}
+
+export type DiskLoad = LoadResult & { root: string; dirAbs: string; shown: string; cache?: CacheStats & { file: string } };
+
+/** Load the safety folder on disk, through the parse cache when `opts.cache` and the environment allow. */
+export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promise<DiskLoad> {
+  const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
+  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
+  try {
+    const snapshot = snapshotFromDisk(root, dirAbs);
+    if (!cacheWanted(io, opts)) {
+      await loadEngines();
+      return { ...loadFolder(snapshot), root, dirAbs, shown };
+    }
+    const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
+    // Nothing stored to read: every file will be parsed.
+    if (cache.stats.found !== 'loaded') await loadEngines();
+    let loaded: LoadResult;
+    try {
+      loaded = loadFolder(snapshot, { store: cache.store });
+    } catch (e) {
+      // A file to parse, or a position to place: load the libraries and load again (the load is pure).
+      if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
+      await loadEngines();
+      cache.restart();
+      loaded = loadFolder(snapshot, { store: cache.store });
+    }
+    cache.save();
+    return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
+  } catch (e) {
+    if (e instanceof FolderNotFoundError) throw new UsageError(e.message.replace(dirAbs, shown));
+    throw e;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Reading one safety file: its YAML parse, then its schema check — from a checked-file store when
+ * one holds the result for exactly this text and schema, else done here and given to the store.
+ * A stored result gives the same data and diagnostics as doing the work (the store's key names the
+ * text, the schema and, through the store's own digest, clinsafe's code); the file's value and
+ * positions are read from its text only if something later needs them (a diagnostic's line:col).
+ */
+import type { z } from 'zod';
+import type { Diagnostic } from './diagnostics.js';
+import type { CheckedFileKind, CheckedFileStore } from './ports/checked-files.js';
+import { validateShape } from './validate-shape.js';
+import { parsedFromText, parseYamlCached, type ParseCache, type ParsedYaml } from './yaml-core.js';
+
+export interface CheckedRead<T> {
+  /** Absent when the YAML could not be read (the diagnostics say why). */
+  parsed?: ParsedYaml;
+  /** The schema's output, when the file passed it. */
+  data?: T;
+  /** The parse's diagnostics, then the schema check's. */
+  diagnostics: Diagnostic[];
+}
+
+/** Files whose parsed value is read again after the schema check (clinsafe.yml's placeholder warnings). */
+const KEEPS_VALUE = new Set<CheckedFileKind>(['config']);
+
+export type CheckedReader = <S extends z.ZodType>(
+  kind: CheckedFileKind,
+  schemaName: string,
+  /** The schema, asked for only when the file is checked here (a stored result needs no zod). */
+  schema: () => S,
+  path: string,
+  text: string,
+  lineOffset?: number,
+) => CheckedRead<z.output<S>>;
+
+/**
+ * A reader for one load: `store` keeps results between runs (optional), `parseCache` shares parses
+ * within a run by blob SHA (`shas`: path → SHA, when the snapshot knows them).
+ */
+export function checkedReader(
+  store: CheckedFileStore | undefined,
+  parseCache: ParseCache | undefined,
+  shas: ReadonlyMap<string, string>,
+): CheckedReader {
+  return (kind, schemaName, schema, path, text, lineOffset = 0) => {
+    const key = store ? { kind, schema: schemaName, lineOffset, text } : undefined;
+    const hit = key && store!.get(key);
+    if (hit) {
+      return {
+        ...(hit.parsed ? { parsed: parsedFromText(path, text, lineOffset, 'value' in hit ? { value: hit.value } : undefined) } : {}),
+        ...(hit.data !== undefined ? { data: hit.data as z.output<ReturnType<typeof schema>> } : {}),
+        // Content-addressed: the same text under another path gives the same findings, named by this path.
+        diagnostics: hit.diagnostics.map((d) => (d.file === path ? d : { ...d, file: path })),
+      };
+    }
+    const read = parseYamlCached(parseCache, shas.get(path), path, text, lineOffset);
+    const diagnostics = [...read.diagnostics];
+    let data: z.output<ReturnType<typeof schema>> | undefined;
+    if (read.parsed) {
+      const shape = validateShape(read.parsed, schema());
+      diagnostics.push(...shape.diagnostics);
+      data = shape.data;
+    }
+    if (key)
+      store!.put(key, {
+        parsed: read.parsed !== undefined,
+        ...(data !== undefined ? { data } : {}),
+        ...(read.parsed && KEEPS_VALUE.has(kind) ? { value: read.parsed.value } : {}),
+        diagnostics,
+      });
+    return { ...(read.parsed ? { parsed: read.parsed } : {}), ...(data !== undefined ? { data } : {}), diagnostics };
+  };
+}

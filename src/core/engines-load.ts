@@ -1,0 +1,16 @@
+/**
+ * The heavy libraries behind reading a safety file, gathered for the registry in engines.ts:
+ * `loadEngines` imports this module dynamically; `yaml.ts` and `folder.ts` import it statically
+ * and register it, so whoever uses those has the engines.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { provenanceSchema } from './provenance.js';
+import { configSchema, hazardSchema, incidentSchema, workshopSchema } from './schema.js';
+import { fastParse } from './yaml-fast.js';
+
+export const ENGINES = {
+  yaml: { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit },
+  fastParse,
+  schema: { configSchema, hazardSchema, incidentSchema, workshopSchema },
+  provenanceSchema,
+};

@@ -1,0 +1,43 @@
+/**
+ * The values of the safety-file format that code needs without the zod schemas themselves (which
+ * are in schema.ts and re-export these): the closed lists, the provenance file's name and the
+ * mapping from a declared risk scheme to the one in force. No zod here, so the CLI's cached load
+ * can use them without loading it (engines.ts).
+ */
+import { NHS_DCB0129, type RiskScheme } from './risk.js';
+
+export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] as const;
+export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
+export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
+
+/** The file in the safety folder that records where an imported hazard log came from. */
+export const PROVENANCE_FILE = 'provenance.yml';
+
+/** A custom scheme as clinsafe.yml declares it (already shape-checked): schema.ts's `Config['riskScheme']` fits. */
+export type DeclaredScheme =
+  | 'nhs-dcb0129'
+  | (Pick<
+      RiskScheme,
+      'name' | 'severities' | 'likelihoods' | 'matrix' | 'ratings' | 'justifyFrom' | 'unacceptableFrom' | 'severityLadder'
+    > & {
+      severityMeanings?: Record<string, string> | undefined;
+      likelihoodMeanings?: Record<string, string> | undefined;
+    });
+
+/** Turn a declared custom scheme (already shape-checked) into a RiskScheme. */
+export function toRiskScheme(declared: DeclaredScheme): RiskScheme {
+  if (declared === 'nhs-dcb0129') return NHS_DCB0129;
+  return {
+    id: 'custom',
+    name: declared.name,
+    severities: declared.severities,
+    likelihoods: declared.likelihoods,
+    matrix: declared.matrix,
+    ratings: [...declared.ratings].sort((a, b) => a.value - b.value),
+    justifyFrom: declared.justifyFrom,
+    unacceptableFrom: declared.unacceptableFrom,
+    severityMeanings: declared.severityMeanings ?? {},
+    likelihoodMeanings: declared.likelihoodMeanings ?? {},
+    ...(declared.severityLadder ? { severityLadder: declared.severityLadder } : {}),
+  };
+}

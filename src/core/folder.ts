@@ -14,7 +14,7 @@ import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import { decodeText, parseYamlCached, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml.js';
 
-export const DEFAULT_SAFETY_DIR = 'clinical-safety';
+export { DEFAULT_SAFETY_DIR } from './folder-types.js';
 export const CONFIG_FILE = 'clinsafe.yml';
 
 export type { Assessment, Hazard, Incident, LoadResult, SafetyFolder, Snapshot, SnapshotFile, Workshop } from './folder-types.js';

@@ -94,11 +94,29 @@ function undiciShim() {
   ].join('\n');
 }
 
+/**
+ * - tunnel: both copies of @actions/http-client import it at start, and it loads Node's net, tls,
+ *   http and https and builds its agents' prototypes — for a proxy only. The shim's functions
+ *   load the bundled tunnel (kept whole, evaluated on first call) when a proxy agent is made.
+ */
+const TUNNEL_SHIM = 'clinsafe-tunnel-on-demand';
+function tunnelShim() {
+  const real = JSON.stringify(join(ROOT, 'node_modules', 'tunnel', 'index.js'));
+  const names = ['httpOverHttp', 'httpsOverHttp', 'httpOverHttps', 'httpsOverHttps'];
+  return [
+    `let real;`,
+    `const tunnel = () => (real ??= require(${real}));`,
+    ...names.map((n) => `export const ${n} = (options) => tunnel().${n}(options);`),
+  ].join('\n');
+}
+
 const trimPlugin = {
   name: 'clinsafe-trim',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: UNDICI_SHIM, namespace: UNDICI_SHIM }));
     build.onLoad({ filter: /.*/, namespace: UNDICI_SHIM }, () => ({ contents: undiciShim(), loader: 'js', resolveDir: ROOT }));
+    build.onResolve({ filter: /^tunnel$/ }, () => ({ path: TUNNEL_SHIM, namespace: TUNNEL_SHIM }));
+    build.onLoad({ filter: /.*/, namespace: TUNNEL_SHIM }, () => ({ contents: tunnelShim(), loader: 'js', resolveDir: ROOT }));
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
       contents: 'export { default as en } from "./en.js";\n',
       loader: 'js',

@@ -113,6 +113,33 @@ describe('the trigger index', () => {
     }
   });
 
+  it('gate.alwaysImpacted matches as picomatch does (literal patterns by string tests), in order, negations resetting', () => {
+    const rnd = random(11);
+    const always = ['src/**', 'docs/y.md', '!src/a', '*.ts', 'a/b', 'src', 'a/b', '!*.md', 'migrations', '/test/', 'é/**', 'src/[ab]/x.ts'];
+    for (const caseSensitivePaths of [false, true]) {
+      const key = (s: string) => (caseSensitivePaths ? s.normalize('NFC') : s.normalize('NFC').toLowerCase());
+      const folder = { hazards: [], config: { gate: { caseSensitivePaths, alwaysImpacted: always } } } as unknown as SafetyFolder;
+      const paths = Array.from({ length: 1500 }, () => pathFrom(rnd) + (rnd() < 0.1 ? '/' : ''));
+      paths.push('src/[ab]/x.ts', 'SRC/A', 'Docs/y.md');
+      const got = computeImpact(
+        folder,
+        paths.map((filename) => ({ status: 'modified' as const, filename })),
+        [],
+        'clinical-safety',
+      );
+      const want = paths.flatMap((file) => {
+        const hits: string[] = [];
+        for (const p of always)
+          if (matchingPatterns([key(p).replace(/^!/, '')], key(file)).length) {
+            if (p.startsWith('!')) hits.length = 0;
+            else hits.push(p);
+          }
+        return hits.map((pattern) => ({ file, pattern }));
+      });
+      expect(got.alwaysImpacted).toEqual(want);
+    }
+  });
+
   it('computeImpact finds safety-folder changes once each, in either case setting, renames on both names', () => {
     const folder = (caseSensitivePaths: boolean) =>
       ({ hazards: [hazard('H-1', ['src/**'])], config: { gate: { caseSensitivePaths, alwaysImpacted: [] } } }) as unknown as SafetyFolder;

@@ -112,10 +112,7 @@ export function compileTriggers(hazards: readonly Hazard[], opts: MatchOptions =
     if (h.status === 'retired') return;
     h.triggers.paths.forEach((original, order) => {
       const source = key(original);
-      const parsed = parseTriggerPattern(source);
-      const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
-      const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
-      const segments = body.split('/');
+      const { parsed, body, anchored, segments } = patternShape(source);
       let test = literalTest(body, anchored, segments);
       if (!test) {
         try {
@@ -151,6 +148,14 @@ export function compileTriggers(hazards: readonly Hazard[], opts: MatchOptions =
     }
   });
   return index;
+}
+
+/** A trigger pattern's parts: its globs, its body (no `!`, no leading or trailing `/`), whether it is anchored at the root. */
+function patternShape(source: string) {
+  const parsed = parseTriggerPattern(source);
+  const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
+  const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
+  return { parsed, body, anchored, segments: body.split('/') };
 }
 
 /** A test for a list of globs: their compiled regular expressions (what picomatch's matcher runs). */
@@ -321,13 +326,15 @@ export function computeImpact(
 
 function compileAlways(patterns: string[], key: (s: string) => string): (path: string) => string[] {
   const compiled = patterns.map((p) => {
-    const parsed = parseTriggerPattern(key(p));
-    let test: (s: string) => boolean;
-    try {
-      test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
-    } catch {
-      test = () => true;
-    }
+    const { parsed, body, anchored, segments } = patternShape(key(p));
+    // A literal path or `literal/**` is a string test (as for triggers); any other glob, picomatch's matcher.
+    let test = literalTest(body, anchored, segments);
+    if (!test)
+      try {
+        test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
+      } catch {
+        test = () => true;
+      }
     return { source: p, negated: parsed.negated, test };
   });
   return (path) => {

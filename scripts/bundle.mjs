@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,15 +95,33 @@ function undiciShim() {
   ].join('\n');
 }
 
+/**
+ * - tunnel: both copies of @actions/http-client import it at start, and it loads Node's net, tls,
+ *   http and https and builds its agents' prototypes — for a proxy only. The shim's functions
+ *   load the bundled tunnel (kept whole, evaluated on first call) when a proxy agent is made.
+ */
+const TUNNEL_SHIM = 'clinsafe-tunnel-on-demand';
+function tunnelShim() {
+  const real = JSON.stringify(join(ROOT, 'node_modules', 'tunnel', 'index.js'));
+  const names = ['httpOverHttp', 'httpsOverHttp', 'httpOverHttps', 'httpsOverHttps'];
+  return [
+    `let real;`,
+    `const tunnel = () => (real ??= require(${real}));`,
+    ...names.map((n) => `export const ${n} = (options) => tunnel().${n}(options);`),
+  ].join('\n');
+}
+
+const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const ZOD_EN_ONLY = 'export { default as en } from "./en.js";\n';
+
 const trimPlugin = {
   name: 'clinsafe-trim',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, () => ({ path: UNDICI_SHIM, namespace: UNDICI_SHIM }));
     build.onLoad({ filter: /.*/, namespace: UNDICI_SHIM }, () => ({ contents: undiciShim(), loader: 'js', resolveDir: ROOT }));
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
-      contents: 'export { default as en } from "./en.js";\n',
-      loader: 'js',
-    }));
+    build.onResolve({ filter: /^tunnel$/ }, () => ({ path: TUNNEL_SHIM, namespace: TUNNEL_SHIM }));
+    build.onLoad({ filter: /.*/, namespace: TUNNEL_SHIM }, () => ({ contents: tunnelShim(), loader: 'js', resolveDir: ROOT }));
+    build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: ZOD_EN_ONLY, loader: 'js' }));
   },
 };
 
@@ -194,10 +213,33 @@ function createRequireResolve(spec) {
 
 /**
  * The one file users run: a small loader followed by its payload (the code split into chunks, and
- * the assets) as string literals. The first run unpacks the payload into the cache folder; every
- * run then imports the entry chunk from there, so a command loads only its own chunks and Node
- * never compiles code the command does not use (`--version` stays near `node -e 0`).
+ * the assets), brotli-compressed, as one base64 string literal. The first run unpacks the payload
+ * into the cache folder; every run then imports the entry chunk from there, so a command loads only
+ * its own chunks and Node never compiles code the command does not use (`--version` stays near
+ * `node -e 0`). Node still reads, decodes and scans the whole file at every start: compressed, it
+ * is a third of the size it would be as plain text (issue 13).
+ *
+ * Payload layout (before compression): a 4-byte big-endian length, a JSON index of
+ * `[relative path, byte length]` pairs, then the files' bytes in that order.
  */
+function packPayload(files) {
+  const index = [];
+  const parts = [];
+  for (const [rel, [encoding, data]] of Object.entries(files)) {
+    const bytes = Buffer.from(data, encoding);
+    index.push([rel, bytes.length]);
+    parts.push(bytes);
+  }
+  const head = Buffer.from(JSON.stringify(index));
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(head.length);
+  const raw = Buffer.concat([size, head, ...parts]);
+  const packed = brotliCompressSync(raw, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  });
+  return packed.toString('base64');
+}
+
 function loaderSource(files, version) {
   const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12);
   return `#!/usr/bin/env node
@@ -218,12 +260,18 @@ function cacheBase() {
 }
 const root = join(cacheBase(), ${JSON.stringify(`${version}-${hash}`)});
 if (!existsSync(join(root, '.complete'))) {
+  const { brotliDecompressSync } = await import('node:zlib');
+  const raw = brotliDecompressSync(Buffer.from(payload(), 'base64'));
+  const headEnd = 4 + raw.readUInt32BE(0);
+  const index = JSON.parse(raw.subarray(4, headEnd).toString('utf8'));
   const tmp = root + '.tmp-' + process.pid;
   rmSync(tmp, { recursive: true, force: true });
-  for (const [rel, [encoding, data]] of Object.entries(payload())) {
+  let at = headEnd;
+  for (const [rel, size] of index) {
     const file = join(tmp, rel);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, Buffer.from(data, encoding));
+    writeFileSync(file, raw.subarray(at, at + size));
+    at += size;
   }
   writeFileSync(join(tmp, '.complete'), '');
   try {
@@ -238,7 +286,7 @@ globalThis.__clinsafeRequire = createRequire(entry);
 globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
 await import(pathToFileURL(entry).href);
 function payload() {
-  return ${JSON.stringify(files)};
+  return ${JSON.stringify(packPayload(files))};
 }
 `;
 }
@@ -258,6 +306,8 @@ async function buildCli(outdir) {
         if (!src.includes('createRequire(import.meta.url)')) return undefined;
         return { contents: src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, ''), loader: 'ts' };
       });
+      // zod's locales: English only, as in the Action (every command that reads the safety folder loads zod).
+      build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: ZOD_EN_ONLY, loader: 'js' }));
     },
   };
   const result = await esbuild.build({

@@ -2,8 +2,9 @@
  * The Action bundle's start-up trims (scripts/bundle.mjs, issue 13): the gate reads only its own
  * code — the release and evidence modes are chunks loaded when they run — and undici, which
  * @actions/github imports for `fetch` and a proxy agent, is loaded only when the job has a proxy
- * configured. Through a proxy the API requests still go through it (CONNECT), as before; without
- * one they go straight to the API with Node's own fetch.
+ * configured (tunnel, @actions/http-client's proxy agent, likewise only when one is made). Through a
+ * proxy the API requests still go through it (CONNECT), as before; without one they go straight to
+ * the API with Node's own fetch.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,24 @@ it('the gate loads neither the PDF/document code nor undici; they are chunks bes
     ).toBe(true);
   }
   expect(readFileSync(join(dir, 'licenses.txt'), 'utf8')).toContain('undici@');
+});
+
+it('tunnel (a proxy agent for @actions/http-client) is evaluated only when a proxy agent is made: no assert module at start', async () => {
+  const work = tempDir('clinsafe-action-modules-');
+  try {
+    const list = join(work, 'modules.txt');
+    const preload = join(work, 'record.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+    );
+    await run(process.execPath, ['-r', preload, bundle], { env: { PATH: process.env.PATH, HOME: work }, cwd: work }).catch(() => undefined);
+    const loaded = readFileSync(list, 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule https');
+    expect(loaded).not.toContain('NativeModule assert');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 interface Hits {

@@ -44,6 +44,21 @@ describe('reading base and head side by side', () => {
     expect(blobCache.size).toBe(distinct.size);
   });
 
+  it('answers whether a path exists the same by searching the listing and, past 64 distinct paths, from the set of names', async () => {
+    repo = fixtureRepo();
+    const files = Array.from({ length: 150 }, (_, i) => `src/m${i % 7}/f${i}.ts`);
+    for (const f of files) repo.write(f, `// ${f}\n`);
+    const head = repo.commit('many files');
+    // Files, folders, near misses (prefixes, suffixes, a trailing slash, an empty path), each asked twice.
+    const probes = [...files.slice(0, 90), 'src/m1', 'src/m1/', 'src/m', 'src/m1/f1', 'rc/m1/f1.ts', 'src/m1/f1.tsx', '', 'nope'];
+    const twice = [...probes, ...probes];
+    const [s] = await snapshotsAtCommits(repo.dir, [head], 'clinical-safety');
+    const reference = snapshotAtCommit(repo.dir, head, 'clinical-safety');
+    expect(twice.map((p) => [p, s!.exists(p)])).toEqual(twice.map((p) => [p, reference.exists(p)]));
+    expect(s!.exists('src/m1/f1.ts')).toBe(true);
+    expect(s!.exists('src/m1/f1')).toBe(false);
+  });
+
   it('resolves the top level and the refs in one process, or says nothing when any of it fails', () => {
     repo = fixtureRepo();
     repo.git('branch', 'other');

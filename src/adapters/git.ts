@@ -5,7 +5,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
 import type { ChangedFile } from '../core/impact.js';
-import { formatBytes, MAX_FILE_BYTES } from '../core/yaml.js';
+// text-decode, not yaml.js: `clinsafe check` loads this adapter before the YAML parsers, to start git early.
+import { formatBytes, MAX_FILE_BYTES } from '../core/text-decode.js';
 
 export class GitError extends Error {}
 
@@ -150,7 +151,7 @@ export async function snapshotsAtCommits(
   const listings = Promise.all(
     commits.map(async (c) => folderEntries(parseTree((await gitAsync(root, listTreeArgs(c, `${clean}/`))).toString('utf8')), clean)),
   );
-  const names = Promise.all(commits.map(async (c) => parseNames((await gitAsync(root, treeNamesArgs(c))).toString('utf8'))));
+  const names = Promise.all(commits.map(async (c) => treeLookup((await gitAsync(root, treeNamesArgs(c))).toString('utf8'))));
   const blobs = listings.then(async (ls) => {
     const missing = [...new Set(ls.flatMap((l) => missingShas(l.toRead, cache)))];
     if (missing.length === 0) return;
@@ -158,7 +159,7 @@ export async function snapshotsAtCommits(
     for (const [sha, bytes] of parseBatch(out, missing)) cache.set(sha, bytes);
   });
   const [ls, ns] = await Promise.all([listings, names, blobs]);
-  return ls.map((l, i) => folderSnapshot(clean, l.inDir, cache, (p) => ns[i]!.has(p)));
+  return ls.map((l, i) => folderSnapshot(clean, l.inDir, cache, ns[i]!));
 }
 
 /** The entries of a folder listing: those to read as files, and the rest (reported as they are). */
@@ -197,6 +198,34 @@ function parseNames(out: string): Set<string> {
   const names = new Set<string>();
   for (const p of out.split('\0')) if (p) names.add(p);
   return names;
+}
+
+/** Distinct paths answered by searching the listing's text before a set of every name is worth building. */
+const SEARCHES_BEFORE_SET = 64;
+
+/**
+ * Whether a path is in a `ls-tree -z --name-only` listing. A large tree's names are only needed
+ * for the few evidence paths a small folder cites (each cited by several controls): the first
+ * distinct paths are searched for in the text itself (`\0path\0`, about 0.1 ms for 20,000 names)
+ * and remembered; only a folder that asks about many builds the set of every name (same answers).
+ */
+function treeLookup(out: string): (path: string) => boolean {
+  const text = `\0${out}`;
+  const answers = new Map<string, boolean>();
+  let names: Set<string> | undefined;
+  return (p) => {
+    if (p === '' || p.includes('\0')) return false;
+    if (names) return names.has(p);
+    const known = answers.get(p);
+    if (known !== undefined) return known;
+    if (answers.size >= SEARCHES_BEFORE_SET) {
+      names = parseNames(out);
+      return names.has(p);
+    }
+    const found = text.includes(`\0${p}\0`);
+    answers.set(p, found);
+    return found;
+  };
 }
 
 /** Resolve several refs to commit SHAs with one git process; a bad ref is named on its own. */

@@ -2,7 +2,7 @@
  * One file out of a zip held in memory (an Actions artifact), bounded: entry count, the entry's
  * declared and real inflated size. yauzl validates sizes as it inflates.
  */
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -11,9 +11,12 @@ export interface ZipLimits {
 
 /** The bytes of `name` in the zip, undefined when it has no such entry; throws with a sentence on a bad or oversized zip. */
 export async function readZipEntry(bytes: Buffer, name: string, limits: ZipLimits): Promise<Buffer | undefined> {
+  // Loaded when a zip is read: the gate, on every pull request, imports this module but reads an
+  // artifact only when impacted controls link tests (the Action's cold start, issue 13).
+  const { fromBufferPromise } = (await import('yauzl')).default;
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromBufferPromise(bytes, {
+    zip = await fromBufferPromise(bytes, {
       lazyEntries: true,
       validateEntrySizes: true,
       decodeStrings: true,

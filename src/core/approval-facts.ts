@@ -181,11 +181,15 @@ const SUSPICIOUS: readonly [number, number][] = [
   [0xe0000, 0xe0fff],
 ];
 
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
 const isBidi = (cp: number) =>
   (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c;
 
 /** Why a changed path cannot be trusted to read as it is, or undefined. */
 export function suspiciousPath(path: string): string | undefined {
+  // Printable ASCII holds none of them: most paths are decided by one scan.
+  if (!NOT_PRINTABLE_ASCII.test(path)) return undefined;
   for (const ch of path) {
     const cp = ch.codePointAt(0)!;
     if (!SUSPICIOUS.some(([lo, hi]) => cp >= lo && cp <= hi)) continue;

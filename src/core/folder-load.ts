@@ -16,7 +16,7 @@ import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedY
 import { checkedReader } from './checked-read.js';
 import type { CheckedFileStore } from './ports/checked-files.js';
 
-export const DEFAULT_SAFETY_DIR = 'clinical-safety';
+export { DEFAULT_SAFETY_DIR } from './folder-types.js';
 export const CONFIG_FILE = 'clinsafe.yml';
 
 export type { Assessment, Hazard, Incident, LoadResult, SafetyFolder, Snapshot, SnapshotFile, Workshop } from './folder-types.js';

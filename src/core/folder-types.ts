@@ -1,12 +1,15 @@
 /**
  * The safety folder as the core sees it: the snapshot an adapter hands in and the loaded, typed
- * folder. Types only, in a module of their own so the rules (acceptability, diagnostics) and the
+ * folder. Types only (and the default folder's name), in a module of their own so the rules (acceptability, diagnostics) and the
  * loader can share them without importing each other.
  */
 import type { Diagnostic } from './diagnostics.js';
 import type { Provenance } from './provenance.js';
 import type { RiskScheme } from './risk.js';
 import type { Config, HazardFile, IncidentFile, WorkshopFile } from './schema.js';
+
+/** Where the safety folder is, relative to the repository root, unless configured (here so light modules can name it without loading the folder loader). */
+export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 
 /** One file of the safety folder as an adapter found it. */
 export interface SnapshotFile {

@@ -69,6 +69,8 @@ export interface TriggerIndex {
   patternCount: number;
   /** How a path or pattern is compared: NFC, and lower-cased unless matching is case-sensitive. */
   key: (s: string) => string;
+  /** Whether `key` keeps case (`gate.caseSensitivePaths`); otherwise it is `pathKey()`'s form. */
+  caseSensitive: boolean;
 }
 
 export interface MatchOptions {
@@ -104,15 +106,13 @@ export function compileTriggers(hazards: readonly Hazard[], opts: MatchOptions =
     labels: new Map(),
     patternCount: 0,
     key,
+    caseSensitive: Boolean(opts.caseSensitive),
   };
   hazards.forEach((h, hi) => {
     if (h.status === 'retired') return;
     h.triggers.paths.forEach((original, order) => {
       const source = key(original);
-      const parsed = parseTriggerPattern(source);
-      const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
-      const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
-      const segments = body.split('/');
+      const { parsed, body, anchored, segments } = patternShape(source);
       let test = literalTest(body, anchored, segments);
       if (!test) {
         try {
@@ -150,6 +150,14 @@ export function compileTriggers(hazards: readonly Hazard[], opts: MatchOptions =
   return index;
 }
 
+/** A trigger pattern's parts: its globs, its body (no `!`, no leading or trailing `/`), whether it is anchored at the root. */
+function patternShape(source: string) {
+  const parsed = parseTriggerPattern(source);
+  const body = (parsed.negated ? source.slice(1) : source).replace(/^\//, '').replace(/\/+$/, '');
+  const anchored = source.replace(/^!/, '').startsWith('/') || body.includes('/');
+  return { parsed, body, anchored, segments: body.split('/') };
+}
+
 /** A test for a list of globs: their compiled regular expressions (what picomatch's matcher runs). */
 function globsTest(globs: string[]): (p: string) => boolean {
   const res = globs.map((g) => picomatch.makeRe(g, PICOMATCH_OPTIONS));
@@ -178,34 +186,47 @@ function literalTest(body: string, anchored: boolean, segments: string[]): ((p: 
   return (p) => p === body || p.startsWith(first) || p.endsWith(last) || p.includes(mid);
 }
 
-/** Patterns that could match `path`, from the index. */
-function candidates(index: TriggerIndex, path: string): PatternEntry[] {
-  const out: PatternEntry[] = [...index.always];
-  const segments = path.split('/');
-  let prefix = '';
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    prefix = i === 0 ? seg : `${prefix}/${seg}`;
-    const p = index.byPrefix.get(prefix);
-    if (p) out.push(...p);
-    const n = index.byName.get(seg);
-    if (n) out.push(...n);
-    const dot = seg.lastIndexOf('.');
-    if (dot >= 0) {
-      const e = index.byExt.get(seg.slice(dot + 1));
-      if (e) out.push(...e);
+/**
+ * The patterns that could match `path` (from the index) and do. Each segment is looked up as it
+ * is found (no split, no copies): a PR's thousands of paths mostly have no candidate at all.
+ */
+function hitsFor(index: TriggerIndex, path: string): PatternEntry[] {
+  let out: PatternEntry[] | undefined;
+  const take = (list: PatternEntry[] | undefined) => {
+    if (list) for (const e of list) if (e.test(path)) (out ??= []).push(e);
+  };
+  take(index.always);
+  const checkNames = index.byName.size > 0;
+  const checkExts = index.byExt.size > 0;
+  let start = 0;
+  for (;;) {
+    const slash = path.indexOf('/', start);
+    const end = slash < 0 ? path.length : slash;
+    take(index.byPrefix.get(end === path.length ? path : path.slice(0, end)));
+    if (checkNames || checkExts) {
+      const seg = path.slice(start, end);
+      if (checkNames) take(index.byName.get(seg));
+      const dot = checkExts ? seg.lastIndexOf('.') : -1;
+      if (dot >= 0) take(index.byExt.get(seg.slice(dot + 1)));
     }
+    if (slash < 0) break;
+    start = slash + 1;
   }
-  return out;
+  return out ?? NO_HITS;
 }
+
+const NO_HITS: PatternEntry[] = [];
 
 /**
  * For one path: hazard index → the (non-negated) patterns that match it, honouring negation
  * within each hazard's ordered list (the last matching pattern wins, as in .gitignore).
  */
 export function matchPath(index: TriggerIndex, original: string): Map<number, string[]> {
-  const path = index.key(original);
-  const hits = candidates(index, path).filter((e) => e.test(path));
+  return byHazard(hitsFor(index, index.key(original)));
+}
+
+/** The patterns that matched, by hazard, the last matching pattern of each hazard deciding. */
+function byHazard(hits: PatternEntry[]): Map<number, string[]> {
   const result = new Map<number, string[]>();
   if (hits.length === 0) return result;
   hits.sort((a, b) => a.hazard - b.hazard || a.order - b.order);
@@ -234,10 +255,11 @@ export interface Impact {
   alwaysImpacted: { file: string; pattern: string }[];
 }
 
-function inDir(dir: string, path: string, key: (s: string) => string = (s) => s): boolean {
+/** Whether a path is the folder `dir` or inside it, both compared in `key`'s form. */
+function inDirTest(dir: string, key: (s: string) => string): (keyed: string) => boolean {
   const d = key(dir.replace(/^\.\/?/, '').replace(/\/+$/, ''));
-  const p = key(path);
-  return d === '' || p === d || p.startsWith(`${d}/`);
+  const under = `${d}/`;
+  return (p) => d === '' || p === d || p.startsWith(under);
 }
 
 /** Names a changed file is matched on: its name, and its previous name for a rename. */
@@ -265,12 +287,22 @@ export function computeImpact(
   const safetyFolderChanges: string[] = [];
   const always = folder.config.gate.alwaysImpacted.length ? compileAlways(folder.config.gate.alwaysImpacted, index.key) : undefined;
   const alwaysImpacted: { file: string; pattern: string }[] = [];
+  // The safety folder is matched case-insensitively and NFC-normalised whatever the setting: more impact, never less.
+  const folderKey = pathKey();
+  const inSafetyDir = inDirTest(safetyDir, folderKey);
+  const seen = new Set<string>();
   for (const f of changes) {
     for (const name of namesOf(f)) {
-      // The safety folder is matched case-insensitively and NFC-normalised whatever the setting: more impact, never less.
-      if (inDir(safetyDir, name, pathKey()) && !safetyFolderChanges.includes(name)) safetyFolderChanges.push(name);
-      if (always) for (const pattern of always(index.key(name))) alwaysImpacted.push({ file: name, pattern });
-      for (const [h, patterns] of matchPath(index, name)) {
+      const key = index.key(name);
+      // The default setting compares paths in the folder's own form: one key serves both.
+      if (inSafetyDir(index.caseSensitive ? folderKey(name) : key) && !seen.has(name)) {
+        seen.add(name);
+        safetyFolderChanges.push(name);
+      }
+      if (always) for (const pattern of always(key)) alwaysImpacted.push({ file: name, pattern });
+      const hits = hitsFor(index, key);
+      if (hits.length === 0) continue;
+      for (const [h, patterns] of byHazard(hits)) {
         const how = name === f.filename ? '' : ` (renamed to ${f.filename})`;
         for (const pattern of patterns) add(h, { kind: 'path', detail: `${name}${how} matches ${pattern}`, file: name, pattern });
       }
@@ -294,13 +326,15 @@ export function computeImpact(
 
 function compileAlways(patterns: string[], key: (s: string) => string): (path: string) => string[] {
   const compiled = patterns.map((p) => {
-    const parsed = parseTriggerPattern(key(p));
-    let test: (s: string) => boolean;
-    try {
-      test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
-    } catch {
-      test = () => true;
-    }
+    const { parsed, body, anchored, segments } = patternShape(key(p));
+    // A literal path or `literal/**` is a string test (as for triggers); any other glob, picomatch's matcher.
+    let test = literalTest(body, anchored, segments);
+    if (!test)
+      try {
+        test = picomatch(parsed.globs, PICOMATCH_OPTIONS);
+      } catch {
+        test = () => true;
+      }
     return { source: p, negated: parsed.negated, test };
   });
   return (path) => {
@@ -542,24 +576,39 @@ export function evidenceTouched(hazards: readonly Hazard[], changes: readonly Ch
   }
   const out: Reverify[] = [];
   if (byPath.size === 0) return out;
+  let firstAt: Map<string, ChangedFile> | undefined;
   for (const h of hazards) {
     for (const c of h.controls) {
       for (const e of c.evidence) {
         if (isUrl(e)) continue;
         const path = e.replace(/#.*$/, '').replace(/^\.\//, '').replace(/\/+$/, '');
-        for (const [changed, f] of byPath) {
-          if (changed === path || changed.startsWith(`${path}/`)) {
-            out.push({
-              hazard: h.id,
-              control: c.id,
-              evidence: e,
-              change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified',
-            });
-            break;
-          }
-        }
+        const f = (firstAt ??= firstChangeAt(byPath)).get(path);
+        if (f)
+          out.push({
+            hazard: h.id,
+            control: c.id,
+            evidence: e,
+            change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified',
+          });
       }
     }
   }
   return out;
+}
+
+/**
+ * For every changed path and every folder above it (each prefix ending before a `/`), the first
+ * change in `byPath`'s order at or under it: the change an evidence path `p` is touched by is the
+ * first `changed` with `changed === p` or `changed.startsWith(p + '/')`, found by one lookup.
+ */
+function firstChangeAt(byPath: Map<string, ChangedFile>): Map<string, ChangedFile> {
+  const first = new Map<string, ChangedFile>();
+  for (const [changed, f] of byPath) {
+    if (!first.has(changed)) first.set(changed, f);
+    for (let slash = changed.indexOf('/'); slash >= 0; slash = changed.indexOf('/', slash + 1)) {
+      const dir = changed.slice(0, slash);
+      if (!first.has(dir)) first.set(dir, f);
+    }
+  }
+  return first;
 }

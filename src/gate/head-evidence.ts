@@ -15,7 +15,7 @@ import { explainApiError } from '../github/api/errors.js';
 import { listArtifactsByName } from '../github/api/list-artifacts-by-name.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { EVIDENCE_LIMITS } from '../github/evidence-artifacts.js';
-import { evidenceArtifactName } from '../usecases/record-evidence.js';
+import { evidenceArtifactName } from '../core/evidence-artifact.js';
 
 function explain(e: unknown, what: string): string {
   const status = (e as { status?: unknown } | null)?.status;

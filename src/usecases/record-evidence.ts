@@ -18,10 +18,7 @@ export function evidenceJson(r: EvidenceRecord): object {
   return { format: 'clinsafe-evidence', version: 1, ...r };
 }
 
-/** The artifact name the Action records and the App looks for. */
-export function evidenceArtifactName(commit: string): string {
-  return `clinsafe-evidence-${commit}`;
-}
+export { evidenceArtifactName } from '../core/evidence-artifact.js';
 
 /** A report that names the test file by its absolute path in this checkout (jest-junit) gets the repository path. */
 function withRepoPath(c: TestCaseResult, root: string): TestCaseResult {

@@ -13,13 +13,16 @@
  * against orphan headings. The time printed is the time spent inside the renderer.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PhrasingContent, Root, RootContent, Table } from 'mdast';
 import { emitRow } from './lib/rows.js';
 import { syntheticFolder } from './lib/synthetic-folder.js';
-import { buildDocuments } from '../src/docs/build.js';
+import { OutputFolder } from '../src/cli/commands/report.js';
+import { buildDocuments, writeDocuments } from '../src/docs/build.js';
 import { plainText } from '../src/docs/html.js';
 import { fontFile, pdfSafe, type Face } from '../src/docs/pdf/fonts.js';
 import { renderer, type PdfOptions } from '../src/docs/pdf/index.js';
@@ -129,23 +132,48 @@ function floorPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
   return done;
 }
 
+/**
+ * One child. `clinsafe` and `floor` write the PDFs into files as `clinsafe report` does
+ * (writeDocuments into the CLI's OutputFolder, a temp folder removed afterwards); `buffers` builds
+ * them in memory as Buffers (buildDocuments: what the App and the Action upload as release assets).
+ */
 async function child(mode: string, n: number): Promise<void> {
   let inside = 0n;
-  const inner = mode === 'floor' ? floorPdf : renderer.toPdf;
+  const floor = mode === 'floor';
+  const toPdf = floor ? floorPdf : renderer.toPdf;
+  const writePdfTo = renderer.writePdfTo;
   renderer.toPdf = async (tree, opts) => {
     const t0 = process.hrtime.bigint();
-    const pdf = await inner(tree, opts);
+    const pdf = await toPdf(tree, opts);
     inside += process.hrtime.bigint() - t0;
     return pdf;
   };
+  renderer.writePdfTo = async (tree, opts, sink) => {
+    const t0 = process.hrtime.bigint();
+    if (floor) sink.write(await floorPdf(tree, opts));
+    else await writePdfTo(tree, opts, sink);
+    inside += process.hrtime.bigint() - t0;
+  };
+  const input = { folder: syntheticFolder(n), release: RELEASE, changeRecord: changeRecord(n), formats: ['pdf' as const] };
+  const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-pdf-'));
   const t0 = process.hrtime.bigint();
-  const arts = await buildDocuments({ folder: syntheticFolder(n), release: RELEASE, changeRecord: changeRecord(n), formats: ['pdf'] });
+  let arts: { name: string; size: number; sha256: string }[];
+  try {
+    if (mode === 'buffers') {
+      arts = (await buildDocuments(input)).map((a) => ({ name: a.name, size: a.bytes.length, sha256: a.sha256 }));
+    } else {
+      const output = new OutputFolder(dir);
+      arts = await writeDocuments(input, output);
+      output.commit();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const total = Number(process.hrtime.bigint() - t0) / 1e6;
-  const bytes = arts.reduce((s, a) => s + a.bytes.length, 0);
+  const bytes = arts.reduce((s, a) => s + a.size, 0);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
   // BENCH_PDF_HASH=1: each PDF's sha256 on stderr, to check that a memory change left the bytes alone.
-  if (process.env.BENCH_PDF_HASH)
-    for (const a of arts) console.error(`${mode} ${n} ${a.name} ${createHash('sha256').update(a.bytes).digest('hex')}`);
+  if (process.env.BENCH_PDF_HASH) for (const a of arts) console.error(`${mode} ${n} ${a.name} ${a.sha256}`);
   console.log(
     JSON.stringify({ mode, hazards: n, ms: Math.round(Number(inside) / 1e6), totalMs: Math.round(total), peakRssMb: peak, bytes }),
   );

@@ -4,7 +4,7 @@
  * to-markdown's output does.
  */
 import { join } from 'node:path';
-import type { Root, RootContent } from 'mdast';
+import type { Paragraph, PhrasingContent, Root, RootContent, Table, Text } from 'mdast';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import remarkGfm from 'remark-gfm';
@@ -16,17 +16,20 @@ import { loadFolder } from '../src/core/folder.js';
 import { code, details, emphasis, heading, inlineCode, link, list, paragraph, root, strong, table, text } from '../src/core/markdown.js';
 import { serializeMarkdown } from '../src/core/markdown-serializer.js';
 import { buildDocuments } from '../src/docs/build.js';
+import { serializeMarkdown as referenceSerializer } from './helpers/markdown-serializer-reference.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/** Positions dropped; a code span's line endings compared as the spaces they render as (CommonMark 6.1). */
+/** Positions dropped; a code span's line endings compared as the spaces they render as (CommonMark 6.1), CRLF and CR as LF. */
 function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) if (k !== 'position') out[k] = strip(v);
-  if (out.type === 'inlineCode' && typeof out.value === 'string') out.value = out.value.replace(/\n/g, ' ');
+  if (out.type === 'inlineCode' && typeof out.value === 'string') out.value = out.value.replace(/\r\n|\r|\n/g, ' ');
+  // Every line ending is the same line ending (the serialiser writes CRLF and CR as LF, or as a reference).
+  if (out.type === 'text' && typeof out.value === 'string') out.value = out.value.replace(/\r\n?/g, '\n');
   return out;
 }
 
@@ -42,7 +45,7 @@ function normalise(node: any, inCell = false): any {
   if (out.type === 'list') out.start = out.ordered ? (out.start ?? 1) : null;
   if (out.type === 'code') out.meta ??= null;
   if (out.type === 'link') out.title ??= null;
-  if (out.type === 'inlineCode') out.value = out.value.replace(/\n/g, ' ');
+  if (out.type === 'inlineCode') out.value = out.value.replace(/\r\n|\r|\n/g, ' ');
   if (Array.isArray(node.children)) {
     const cell = inCell || node.type === 'tableCell';
     const kids: any[] = [];
@@ -62,6 +65,12 @@ function normalise(node: any, inCell = false): any {
     out.children = kids;
   }
   return strip(out);
+}
+
+/** The fast paths write exactly what the reference loop (the serialiser before them) writes. */
+function expectSameBytes(tree: Root): void {
+  expect(serializeMarkdown(tree)).toBe(referenceSerializer(tree));
+  expect(serializeMarkdown(tree, { alignTables: true })).toBe(referenceSerializer(tree, { alignTables: true }));
 }
 
 /** Parsed back, the fast output is the tree itself. */
@@ -100,6 +109,9 @@ const HOSTILE = [
   'ends with hash #',
   '"quoted" (parens) {braces} !bang $dollar %percent ^caret',
   'emoji 🩺 and RTL \u202Egnp.exe',
+  'lone CR\r# heading-like\r- list-like\r| pipe',
+  'backslash before trailing space \\ ',
+  'tab after backslash \\\tend',
 ];
 
 describe('the fast serialiser means what to-markdown means', () => {
@@ -124,6 +136,7 @@ describe('the fast serialiser means what to-markdown means', () => {
         { type: 'thematicBreak' } as RootContent,
       ]);
       expectRoundTrip(tree);
+      expectSameBytes(tree);
       expect(parse(serializeMarkdown(tree, { alignTables: true }))).toEqual(parse(serializeMarkdown(tree)));
       // Collapsed sections: fixed HTML around escaped content.
       expectSameMeaning(root([...details(s, [paragraph(s)])]));
@@ -172,6 +185,7 @@ describe('the fast serialiser means what to-markdown means', () => {
       const tree = strip(parser.parse(doc.bytes.toString('utf8'))) as Root;
       expectSameMeaning(tree);
       expectRoundTrip(tree);
+      expectSameBytes(tree);
     }
   });
 
@@ -180,5 +194,211 @@ describe('the fast serialiser means what to-markdown means', () => {
       'Text with ![an image](x.png "t") and a [ref][r] and ~~gone~~.\n\n[r]: https://example.org\n\nA footnote[^1].\n\n[^1]: note\n',
     ) as Root;
     expectSameMeaning(strip(tree) as Root);
+    expectSameBytes(strip(tree) as Root);
+  });
+
+  it('hands a whole block to to-markdown when a node it does not know sits deep inside it', () => {
+    const image = { type: 'image', url: 'x.png', alt: 'a | *b*' } as unknown as PhrasingContent;
+    const titled = { type: 'link', url: 'https://example.org', title: 't', children: [{ type: 'text', value: 'a_b' }] } as PhrasingContent;
+    const raw = (...children: PhrasingContent[]): Paragraph => ({ type: 'paragraph', children });
+    for (const odd of [image, titled]) {
+      const tree: Root = {
+        type: 'root',
+        children: [
+          { type: 'list', ordered: false, spread: false, children: [{ type: 'listItem', spread: false, children: [raw(t('*x*'), odd)] }] },
+          { type: 'blockquote', children: [raw(t('# y'), { type: 'strong', children: [odd] })] },
+          {
+            type: 'table',
+            children: [
+              { type: 'tableRow', children: [{ type: 'tableCell', children: [t('a|b')] }] },
+              { type: 'tableRow', children: [{ type: 'tableCell', children: [odd] }] },
+            ],
+          },
+          raw(t('after _it_')),
+        ],
+      };
+      expectSameMeaning(tree);
+      expectSameBytes(tree);
+      // Only the blocks holding the odd node went to to-markdown: the last paragraph is still escaped the fast way.
+      expect(serializeMarkdown(tree)).toContain('after \\_it\\_');
+    }
+  });
+});
+
+/** A raw text node (no `defuse`): the serialiser must be safe for any value. */
+const t = (value: string): Text => ({ type: 'text', value });
+
+/**
+ * Seeded random text made of the pieces every escaping rule and fast path looks at: each special
+ * character, autolink schemes and `www.`, character references, list and heading markers, edge
+ * whitespace, line endings, backtick runs, non-ASCII.
+ */
+const PIECES = [
+  'a',
+  'b',
+  'word',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\\',
+  '\\*',
+  '`',
+  '``',
+  '*',
+  '**',
+  '_',
+  '[',
+  ']',
+  '~',
+  '|',
+  '<',
+  '>',
+  '<!--',
+  '&',
+  '&amp;',
+  '&#x41;',
+  '&#65;',
+  '&copy',
+  ';',
+  ':',
+  '.',
+  'https',
+  'http',
+  'HTTPS',
+  'ftp',
+  'mailto',
+  'xmpp',
+  '://',
+  'www',
+  'WwW',
+  'xwww',
+  '#',
+  '=',
+  '+',
+  '-',
+  '1',
+  '12',
+  '1234567890',
+  ')',
+  '!',
+  '"',
+  '@',
+  'é',
+  '🩺',
+  '\u202E',
+];
+
+function randomText(next: () => number): string {
+  let s = '';
+  const n = Math.floor(next() * 10);
+  for (let i = 0; i < n; i++) s += PIECES[Math.floor(next() * PIECES.length)]!;
+  return s;
+}
+
+/** mulberry32: a small deterministic generator, so a failure reproduces. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomTree(next: () => number): Root {
+  const s = () => randomText(next);
+  const phr = (): PhrasingContent[] => {
+    const kinds: (() => PhrasingContent)[] = [
+      () => t(s()),
+      () => t(s()),
+      () => ({ type: 'inlineCode', value: s() }),
+      () => ({ type: 'strong', children: [t(s())] }),
+      () => ({ type: 'emphasis', children: [t(s()), { type: 'inlineCode', value: s() }] }),
+      () => ({ type: 'link', url: s(), children: [t(s())] }),
+      () => ({ type: 'break' }),
+    ];
+    return Array.from({ length: 1 + Math.floor(next() * 3) }, () => kinds[Math.floor(next() * kinds.length)]!());
+  };
+  const para = (): Paragraph => ({ type: 'paragraph', children: phr() });
+  const cols = 1 + Math.floor(next() * 3);
+  return {
+    type: 'root',
+    children: [
+      { type: 'heading', depth: 2, children: phr() },
+      para(),
+      para(),
+      {
+        type: 'table',
+        align: [null, 'left', 'center'],
+        children: Array.from({ length: 1 + Math.floor(next() * 4) }, () => ({
+          type: 'tableRow',
+          children: Array.from({ length: 1 + Math.floor(next() * cols) }, () => ({ type: 'tableCell', children: phr() })),
+        })),
+      } as Table,
+      {
+        type: 'list',
+        ordered: next() < 0.5,
+        spread: false,
+        children: [
+          { type: 'listItem', spread: false, children: [para()] },
+          { type: 'listItem', spread: false, children: [para(), para()] },
+        ],
+      },
+      { type: 'code', lang: 'yaml', value: s() },
+    ],
+  };
+}
+
+describe('every fast path writes what the reference loop writes', () => {
+  it('for 3,000 seeded random trees of special pieces, in every construct', () => {
+    const next = seeded(13);
+    for (let i = 0; i < 3000; i++) expectSameBytes(randomTree(next));
+  });
+
+  it('for 500 random texts in every construct clinsafe generates, the output parses back to the tree', () => {
+    const next = seeded(29);
+    let tested = 0;
+    for (let i = 0; i < 500; i++) {
+      // Line endings at a text's edges are not kept (a paragraph cannot start or end with one).
+      const s = randomText(next).replace(/^[\r\n]+|[\r\n]+$/g, '');
+      // GFM turns URL-like text into links whatever the escaping (as GitHub does; see the URL test above).
+      // A blank line in a text is written as a paragraph break (descriptions are written with them).
+      if (!/[^\s]/.test(s) || /www|https?|ftp|mailto|xmpp|@/i.test(s) || /(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)/.test(s)) continue;
+      tested++;
+      expectRoundTrip(
+        root([
+          heading(2, t(s)),
+          paragraph(t(s)),
+          paragraph('x ', strong(t(s)), ' y ', emphasis(t(s))),
+          list([[paragraph(t(s))], [paragraph(t('a')), list([[paragraph(t(s))]])]]),
+          table(['h'], [[t(s)], [strong(t(s))]]),
+        ]),
+      );
+    }
+    expect(tested).toBeGreaterThan(150);
+  });
+
+  it('for the CSCR-shaped tree of the benchmark (tables, headings, bold runs, code spans, lists)', () => {
+    const tree = root([
+      heading(1, 'Clinical Safety Case Report'),
+      table(
+        ['Hazard', 'Title', 'Initial', 'Residual', 'Status'],
+        Array.from({ length: 50 }, (_, i) => [`H-${i}`, `Hazard ${i}: wrong patient | record *merged*`, '4', '2', 'open']),
+      ),
+      ...Array.from({ length: 50 }, (_, i) => [
+        heading(3, `H-${i} Wrong patient's record shown <after> merge`),
+        paragraph('Description: the clinician sees ', strong('another patient'), ' when the record at https://x.example/a_b is opened.'),
+        table(
+          ['Control', 'Type', 'Status', 'Evidence'],
+          Array.from({ length: 5 }, (_, c) => [`H-${i}-C0${c}`, 'design', 'verified', inlineCode(`test/hazard_${i}.spec.ts`)]),
+        ),
+        list([`Cause ${i}.1 — the index is stale`, `Cause ${i}.2 — \`cache\` not cleared`]),
+      ]).flat(),
+    ]);
+    expectSameBytes(tree);
+    expectSameMeaning(tree);
   });
 });

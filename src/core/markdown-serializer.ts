@@ -7,34 +7,42 @@
  * whole, so the output is always valid. `test/markdown-serializer.test.ts` re-parses the output of
  * every generated document and hostile text and compares it with what to-markdown's output parses to.
  */
-import type { Code, Heading, Html, List, ListItem, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
+import type { Code, Heading, Html, List, ListItem, Nodes, PhrasingContent, Root, RootContent, Table, TableCell, TableRow } from 'mdast';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
+import { escapeText, inlineCodeOf, isSpaceOrTab, linkUrl, ref, refs, type TextContext } from './markdown-escape.js';
 
 export interface SerializeOptions {
   /** Pad table cells so the pipes line up (readable raw; costly for huge tables). */
   alignTables?: boolean;
 }
 
-const PHRASING_KNOWN = new Set(['text', 'strong', 'emphasis', 'inlineCode', 'link', 'break', 'html']);
-const BLOCK_KNOWN = new Set([
-  'paragraph',
-  'heading',
-  'list',
-  'listItem',
-  'table',
-  'tableRow',
-  'tableCell',
-  'code',
-  'html',
-  'blockquote',
-  'thematicBreak',
-]);
-
 /** Can the fast path write this node and everything below it? */
 function known(node: Nodes): boolean {
-  if (node.type === 'link' && node.title) return false;
-  if (!PHRASING_KNOWN.has(node.type) && !BLOCK_KNOWN.has(node.type)) return false;
+  switch (node.type) {
+    case 'link':
+      if (node.title) return false;
+      break;
+    case 'text':
+    case 'inlineCode':
+    case 'break':
+    case 'html':
+    case 'thematicBreak':
+    case 'code':
+    case 'strong':
+    case 'emphasis':
+    case 'paragraph':
+    case 'heading':
+    case 'list':
+    case 'listItem':
+    case 'table':
+    case 'tableRow':
+    case 'tableCell':
+    case 'blockquote':
+      break;
+    default:
+      return false;
+  }
   const children = (node as { children?: Nodes[] }).children;
   if (children) for (let i = 0; i < children.length; i++) if (!known(children[i]!)) return false;
   return true;
@@ -43,105 +51,6 @@ function known(node: Nodes): boolean {
 function fallback(node: RootContent): string {
   const out = toMarkdown({ type: 'root', children: [node] }, { extensions: [gfmToMarkdown()], bullet: '-', fences: true, rule: '-' });
   return out.replace(/\n+$/, '');
-}
-
-/** `&#xHH;` for one character (a character reference survives every Markdown context). */
-const ref = (ch: string): string => `&#x${ch.codePointAt(0)!.toString(16).toUpperCase()};`;
-
-interface TextContext {
-  /** Inside a table cell: `|` and line breaks need care. */
-  cell: boolean;
-  /** Inside a heading: no line breaks. */
-  heading: boolean;
-}
-
-/** Every character escapeText's loop writes other than as itself. */
-const NEEDS_ESCAPE = /[\n\\`*_[\]~|<&:.]/;
-
-/**
- * Escape a text node. Punctuation that can open a construct anywhere is backslash-escaped;
- * what only matters at the start of a line (block markers) is escaped there; spaces at a line's
- * edges become character references so they are neither indentation nor a hard break.
- */
-function escapeText(value: string, ctx: TextContext, atLineStart: boolean): string {
-  let out = '';
-  // Tables and headings are one line: a line ending there is written as a character reference.
-  const lines = ctx.cell || ctx.heading ? [value.replace(/\r\n/g, '\n')] : value.split(/\r?\n/);
-  lines.forEach((line, li) => {
-    if (li > 0) out += '\n';
-    const start = li > 0 || atLineStart;
-    // Most text has none of the characters escaped below: it is written as it is (same bytes as the loop).
-    const plain = !NEEDS_ESCAPE.test(line);
-    let body = plain ? line : '';
-    for (let i = 0; !plain && i < line.length; i++) {
-      const ch = line[i]!;
-      switch (ch) {
-        case '\n':
-          body += '&#xA;';
-          continue;
-        case '\\':
-          // A backslash escapes only ASCII punctuation: written plain before anything else.
-          body += i + 1 >= line.length || /[!-/:-@[-`{-~]/.test(line[i + 1]!) ? '\\\\' : '\\';
-          continue;
-        case '`':
-        case '*':
-        case '_':
-        case '[':
-        case ']':
-        case '~':
-        case '|':
-          body += '\\' + ch;
-          continue;
-        case '<':
-          // A character reference, not `\\<`: the raw body then never holds `<!--` from user text.
-          body += '&lt;';
-          continue;
-        case '&':
-          body += /^&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);/.test(line.slice(i)) ? '\\&' : '&';
-          continue;
-        case ':':
-          // GFM autolink literals: `https://…` would become a link.
-          body += /(https?|ftp|mailto|xmpp)$/i.test(line.slice(Math.max(0, i - 6), i)) ? '\\:' : ':';
-          continue;
-        case '.':
-          body += /(^|[^A-Za-z0-9])[Ww]{3}$/.test(line.slice(Math.max(0, i - 4), i)) ? '\\.' : '.';
-          continue;
-        default:
-          body += ch;
-      }
-    }
-    if (start) body = escapeLineStart(body);
-    // Leading whitespace would indent (code block); trailing would make a hard break or be lost.
-    if (start) body = body.replace(/^[ \t]+/, (s) => [...s].map(ref).join(''));
-    if (li < lines.length - 1) body = body.replace(/[ \t]+$/, (s) => [...s].map(ref).join(''));
-    out += body;
-  });
-  return out;
-}
-
-/** Block markers at the start of a line: `#`, `>`, `-`/`+`/`*` lists, `1.` lists, setext `=`/`-`. */
-function escapeLineStart(line: string): string {
-  if (/^(#|>|=|\+|-)/.test(line)) return '\\' + line;
-  const ordered = /^(\d{1,9})([.)])/.exec(line);
-  if (ordered) return ordered[1] + '\\' + ordered[2] + line.slice(ordered[0].length);
-  return line;
-}
-
-function inlineCodeOf(value: string, ctx: TextContext): string {
-  // A line ending inside a code span renders as a space (CommonMark 6.1); written as one, it cannot start a block.
-  let v = value.replace(/\r?\n/g, ' ');
-  if (ctx.cell) v = v.replace(/\|/g, '\\|');
-  let fence = '`';
-  const runs: string[] = v.match(/`+/g) ?? [];
-  while (runs.includes(fence)) fence += '`';
-  const pad = /^[` ]|[` ]$/.test(v) && /[^ ]/.test(v) ? ' ' : '';
-  return fence + pad + v + pad + fence;
-}
-
-function linkUrl(url: string): string {
-  if (url === '') return '<>';
-  if (/[\s()<>\\]/.test(url) || /[\u0000-\u001f]/.test(url)) return '<' + url.replace(/([<>\\])/g, '\\$1').replace(/\n/g, '%0A') + '>';
-  return url;
 }
 
 const PUNCT = /[!-/:-@[-`{-~\p{P}\p{S}]/u;
@@ -162,6 +71,8 @@ const firstCodePoint = (s: string): string => (s ? String.fromCodePoint(s.codePo
  * (what to-markdown does too).
  */
 function phrasing(nodes: PhrasingContent[], ctx: TextContext, state: PhrasingState): string {
+  // One node: nothing before or after it to protect (and no later node reads the state).
+  if (nodes.length === 1) return phrasingNode(nodes[0]!, ctx, state);
   let out = '';
   let encodeNextFirst = false;
   for (const node of nodes) {
@@ -194,15 +105,15 @@ function phrasingNode(node: PhrasingContent, ctx: TextContext, state: PhrasingSt
     case 'break':
       return ctx.cell || ctx.heading ? ' ' : '\\\n';
     case 'html':
-      return ctx.cell || ctx.heading ? node.value.replace(/\r?\n/g, ' ') : node.value;
+      return ctx.cell || ctx.heading ? node.value.replace(/\r\n|\r|\n/g, ' ') : node.value;
     case 'strong':
     case 'emphasis': {
       if (node.children.length === 0) return '';
       const marker = node.type === 'strong' ? '**' : '*';
       // Edge spaces cannot sit inside the markers: written as character references.
-      const inner = phrasing(node.children, ctx, { atLineStart: false })
-        .replace(/^[ \t]+/, (w) => [...w].map(ref).join(''))
-        .replace(/[ \t]+$/, (w) => [...w].map(ref).join(''));
+      let inner = phrasing(node.children, ctx, { atLineStart: false });
+      if (isSpaceOrTab(inner, 0)) inner = inner.replace(/^[ \t]+/, refs);
+      inner = keepTrailingSpace(inner);
       return inner ? marker + inner + marker : '';
     }
     case 'link': {
@@ -217,14 +128,18 @@ function phrasingNode(node: PhrasingContent, ctx: TextContext, state: PhrasingSt
 }
 
 /** Spaces at the end of a block would be dropped (or make a hard break): character references keep them. */
-const keepTrailingSpace = (s: string): string => s.replace(/[ \t]+$/, (w) => [...w].map(ref).join(''));
+const keepTrailingSpace = (s: string): string => (isSpaceOrTab(s, s.length - 1) ? s.replace(/[ \t]+$/, refs) : s);
+
+const FLOW: TextContext = { cell: false, heading: false };
+const HEADING: TextContext = { cell: false, heading: true };
+const CELL: TextContext = { cell: true, heading: false };
 
 function paragraphOf(children: PhrasingContent[]): string {
-  return keepTrailingSpace(phrasing(children, { cell: false, heading: false }, { atLineStart: true }));
+  return keepTrailingSpace(phrasing(children, FLOW, { atLineStart: true }));
 }
 
 function headingOf(node: Heading): string {
-  let body = keepTrailingSpace(phrasing(node.children, { cell: false, heading: true }, { atLineStart: false }));
+  let body = keepTrailingSpace(phrasing(node.children, HEADING, { atLineStart: false }));
   if (body.endsWith('#')) body = body.slice(0, -1) + '\\#';
   if (/^[ \t]/.test(body)) body = body.replace(/^[ \t]+/, (s) => [...s].map(ref).join(''));
   return '#'.repeat(node.depth) + (body ? ' ' + body : '');
@@ -240,31 +155,61 @@ function codeOf(node: Code): string {
   return fence + (node.lang ?? '') + (node.meta ? ' ' + node.meta : '') + '\n' + node.value + (node.value ? '\n' : '') + fence;
 }
 
+const cellText = (cell: TableCell): string => phrasing(cell.children, CELL, { atLineStart: false });
+
+function delimiterRow(align: Table['align'], cols: number, widths?: number[]): string {
+  let out = '|';
+  for (let c = 0; c < cols; c++) {
+    const a = align?.[c];
+    const w = widths ? widths[c]! : 3;
+    const dashes = '-'.repeat(Math.max(1, w - (a === 'center' ? 2 : a === 'left' || a === 'right' ? 1 : 0)));
+    out += ' ' + (a === 'center' ? ':' + dashes + ':' : a === 'left' ? ':' + dashes : a === 'right' ? dashes + ':' : dashes) + ' |';
+  }
+  return out;
+}
+
+/** A table row written straight from its cells (no array of cell texts); missing cells are empty. */
+function rowLine(row: TableRow | undefined, cols: number): string {
+  const cells = row ? row.children : [];
+  let out = '|';
+  for (let c = 0; c < cols; c++) {
+    const cell = cells[c];
+    out += ' ' + (cell ? cellText(cell) : '') + ' |';
+  }
+  return out;
+}
+
 function tableOf(node: Table, opts: SerializeOptions): string {
-  const rows = node.children.map((row) =>
-    row.children.map((cell) => phrasing(cell.children, { cell: true, heading: false }, { atLineStart: false })),
-  );
-  const cols = Math.max(...rows.map((r) => r.length), 1);
-  const align = node.align ?? [];
+  const rows = node.children;
+  let cols = 1;
+  for (let r = 0; r < rows.length; r++) if (rows[r]!.children.length > cols) cols = rows[r]!.children.length;
+  if (opts.alignTables) return alignedTableOf(node, cols);
+  let out = rowLine(rows[0], cols) + '\n' + delimiterRow(node.align, cols);
+  for (let r = 1; r < rows.length; r++) out += '\n' + rowLine(rows[r], cols);
+  return out;
+}
+
+/** Cells padded so the pipes line up: every cell's text is needed first for the column widths. */
+function alignedTableOf(node: Table, cols: number): string {
+  const rows = node.children.map((row) => row.children.map(cellText));
   const width = (s: string) => [...s].length;
   const widths: number[] = [];
-  if (opts.alignTables) {
-    for (let c = 0; c < cols; c++) widths[c] = Math.max(3, ...rows.map((r) => width(r[c] ?? '')));
-  }
-  const pad = (s: string, c: number) => (opts.alignTables ? s + ' '.repeat(widths[c]! - width(s)) : s);
-  const line = (cells: string[]) => '| ' + Array.from({ length: cols }, (_, c) => pad(cells[c] ?? '', c)).join(' | ') + ' |';
-  const delimiter = Array.from({ length: cols }, (_, c) => {
-    const a = align[c];
-    const w = opts.alignTables ? widths[c]! : 3;
-    const dashes = '-'.repeat(Math.max(1, w - (a === 'center' ? 2 : a === 'left' || a === 'right' ? 1 : 0)));
-    return a === 'center' ? ':' + dashes + ':' : a === 'left' ? ':' + dashes : a === 'right' ? dashes + ':' : dashes;
-  });
-  const out = [line(rows[0] ?? []), '| ' + delimiter.join(' | ') + ' |'];
-  for (const r of rows.slice(1)) out.push(line(r));
-  return out.join('\n');
+  for (let c = 0; c < cols; c++) widths[c] = Math.max(3, ...rows.map((r) => width(r[c] ?? '')));
+  const line = (cells: string[]) => {
+    let out = '|';
+    for (let c = 0; c < cols; c++) {
+      const s = cells[c] ?? '';
+      out += ' ' + s + ' '.repeat(widths[c]! - width(s)) + ' |';
+    }
+    return out;
+  };
+  let out = line(rows[0] ?? []) + '\n' + delimiterRow(node.align, cols, widths);
+  for (let r = 1; r < rows.length; r++) out += '\n' + line(rows[r]!);
+  return out;
 }
 
 function indent(text: string, prefix: string, first: string): string {
+  if (!text.includes('\n')) return first + text;
   return text
     .split('\n')
     .map((l, i) => (i === 0 ? first + l : l === '' ? '' : prefix + l))
@@ -272,26 +217,29 @@ function indent(text: string, prefix: string, first: string): string {
 }
 
 function listOf(node: List, opts: SerializeOptions, alternate = false): string {
-  const spread = node.spread || node.children.some((i) => i.spread);
+  const items = node.children;
+  const spread = node.spread || items.some((i) => i.spread);
   const start = node.start ?? 1;
-  return node.children
-    .map((item, i) => {
-      const marker = node.ordered ? `${start + i}${alternate ? ')' : '.'}` : alternate ? '*' : '-';
-      return listItemOf(item, marker, opts);
-    })
-    .join(spread ? '\n\n' : '\n');
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const marker = node.ordered ? `${start + i}${alternate ? ')' : '.'}` : alternate ? '*' : '-';
+    if (i) out += spread ? '\n\n' : '\n';
+    out += listItemOf(items[i]!, marker, opts);
+  }
+  return out;
 }
 
 function listItemOf(item: ListItem, marker: string, opts: SerializeOptions): string {
   const check = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
-  const body = blocks(item.children as RootContent[], opts, item.spread ? '\n\n' : '\n');
+  const body = blocks(item.children as RootContent[], opts, item.spread ? '\n\n' : '\n', true);
   const first = marker + ' ' + check;
   if (body === '') return marker;
   return indent(body, ' '.repeat(marker.length + 1), first);
 }
 
-function block(node: RootContent, opts: SerializeOptions, alternate = false): string {
-  if (!known(node)) return fallback(node);
+/** `checked`: an enclosing block already passed `known` (which looks at every node below it). */
+function block(node: RootContent, opts: SerializeOptions, alternate: boolean, checked: boolean): string {
+  if (!checked && !known(node)) return fallback(node);
   switch (node.type) {
     case 'paragraph':
       return paragraphOf(node.children);
@@ -308,7 +256,7 @@ function block(node: RootContent, opts: SerializeOptions, alternate = false): st
     case 'list':
       return listOf(node, opts, alternate);
     case 'blockquote':
-      return indent(blocks(node.children as RootContent[], opts), '> ', '> ')
+      return indent(blocks(node.children as RootContent[], opts, '\n\n', true), '> ', '> ')
         .split('\n')
         .map((l) => (l === '' ? '>' : l))
         .join('\n');
@@ -317,16 +265,17 @@ function block(node: RootContent, opts: SerializeOptions, alternate = false): st
   }
 }
 
-function blocks(children: RootContent[], opts: SerializeOptions, join: '\n' | '\n\n' = '\n\n'): string {
+function blocks(children: RootContent[], opts: SerializeOptions, join: '\n' | '\n\n' = '\n\n', checked = false): string {
   let out = '';
   let alternate = false;
-  children.forEach((child, i) => {
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
     const prev = children[i - 1];
     // Two lists of the same kind in a row would merge into one: the second uses the other bullet.
     alternate = prev?.type === 'list' && child.type === 'list' && Boolean(prev.ordered) === Boolean(child.ordered) ? !alternate : false;
     if (prev) out += join === '\n' && prev.type === 'paragraph' && child.type === 'paragraph' ? '\n\n' : join;
-    out += block(child, opts, alternate);
-  });
+    out += block(child, opts, alternate, checked);
+  }
   return out;
 }
 

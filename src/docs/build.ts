@@ -17,7 +17,7 @@ import { heatMapBlock } from './heat-map.js';
 import { grid } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
-import { toPdf } from './pdf/index.js';
+import { toPdf, writePdfTo, type PdfOptions } from './pdf/index.js';
 import { serializeDocument } from './serialize.js';
 import { fillTemplate, usesBlock, type TemplateContext } from './template.js';
 import { hazardLogCsv, hazardLogXlsx } from '../export/hazard-log-table.js';
@@ -26,14 +26,17 @@ import {
   SignOffError,
   TemplateError,
   type Artefact,
+  type ArtefactFile,
+  type ArtefactFiles,
   type ChangeRecordEntry,
   type Format,
   type ReleaseInfo,
   type SignOff,
+  type WrittenArtefact,
 } from './types.js';
 
 export { FORMATS, SignOffError, TemplateError };
-export type { Artefact, ChangeRecordEntry, Format, ReleaseInfo, SignOff };
+export type { Artefact, ArtefactFile, ArtefactFiles, ChangeRecordEntry, Format, ReleaseInfo, SignOff, WrittenArtefact };
 
 /** Artefact names: fixed, documented in docs/documents.md. */
 export const ARTEFACTS = {
@@ -68,8 +71,58 @@ const MEDIA: Record<string, string> = {
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
+const mediaTypeOf = (name: string): string => MEDIA[name.slice(name.lastIndexOf('.') + 1)]!;
+
 function artefact(name: string, bytes: Buffer): Artefact {
-  return { name, mediaType: MEDIA[name.slice(name.lastIndexOf('.') + 1)]!, bytes, sha256: sha256(bytes) };
+  return { name, mediaType: mediaTypeOf(name), bytes, sha256: sha256(bytes) };
+}
+
+/**
+ * Where the generator puts each artefact: kept in memory (`buildDocuments`) or written out as it is
+ * made (`writeDocuments`). Either way `made` says what was made, in order, for the memo and manifest.
+ */
+interface Emitter {
+  readonly made: WrittenArtefact[];
+  whole(name: string, bytes: Buffer): void;
+  pdf(name: string, tree: Root, opts: PdfOptions): Promise<void>;
+}
+
+class MemoryEmitter implements Emitter {
+  readonly made: WrittenArtefact[] = [];
+  readonly artefacts: Artefact[] = [];
+  whole(name: string, bytes: Buffer): void {
+    const a = artefact(name, bytes);
+    this.artefacts.push(a);
+    this.made.push({ name, mediaType: a.mediaType, size: bytes.length, sha256: a.sha256 });
+  }
+  async pdf(name: string, tree: Root, opts: PdfOptions): Promise<void> {
+    this.whole(name, await toPdf(tree, opts));
+  }
+}
+
+class FileEmitter implements Emitter {
+  readonly made: WrittenArtefact[] = [];
+  constructor(private readonly files: ArtefactFiles) {}
+  whole(name: string, bytes: Buffer): void {
+    const file = this.files.open(name);
+    file.write(bytes);
+    file.close();
+    this.made.push({ name, mediaType: mediaTypeOf(name), size: bytes.length, sha256: sha256(bytes) });
+  }
+  async pdf(name: string, tree: Root, opts: PdfOptions): Promise<void> {
+    const file: ArtefactFile = this.files.open(name);
+    const hash = createHash('sha256');
+    let size = 0;
+    await writePdfTo(tree, opts, {
+      write(chunk) {
+        hash.update(chunk);
+        file.write(chunk);
+        size += chunk.length;
+      },
+    });
+    file.close();
+    this.made.push({ name, mediaType: mediaTypeOf(name), size, sha256: hash.digest('hex') });
+  }
 }
 
 let defaults: Record<string, string> | undefined;
@@ -204,7 +257,7 @@ const documentOf = (file: string): string => DOCUMENT_NAMES[file.slice(0, file.l
 function memoBlocks(
   input: BuildInput,
   s: Extract<SignOff, { state: 'approved' }>,
-  released: readonly Artefact[],
+  released: readonly WrittenArtefact[],
 ): Record<string, () => RootContent[]> {
   const p = input.folder.config.product;
   return {
@@ -239,8 +292,24 @@ function memoBlocks(
   };
 }
 
-/** Build the document set. Artefacts come in a fixed order, manifest.json last. */
+/** Build the document set, in memory. Artefacts come in a fixed order, manifest.json last. */
 export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
+  const out = new MemoryEmitter();
+  await generate(input, out);
+  return out.artefacts;
+}
+
+/**
+ * Build the document set straight into `files`, each artefact written as it is made (a PDF page
+ * by page): the same bytes as `buildDocuments`, without holding any finished document in memory.
+ */
+export async function writeDocuments(input: BuildInput, files: ArtefactFiles): Promise<WrittenArtefact[]> {
+  const out = new FileEmitter(files);
+  await generate(input, out);
+  return out.made;
+}
+
+async function generate(input: BuildInput, out: Emitter): Promise<void> {
   const formats = new Set<Format>(input.formats ?? FORMATS);
   for (const f of formats) if (!FORMATS.includes(f)) throw new Error(`unknown format "${f}"; use ${FORMATS.join(', ')}`);
   // A document never claims an approval that could not count: the signer must be on the roster at this commit.
@@ -262,31 +331,23 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   };
   const p = input.folder.config.product;
   const footer = `${p.name} ${input.release.tag} · commit ${input.release.commit.slice(0, 12)} · ${B.documentStatus(input.signOff)}`;
-  const out: Artefact[] = [];
-
   const emit = async (doc: Rendered, base: string, pdf: boolean, compact = false) => {
-    if (formats.has('md')) out.push(artefact(`${base}.md`, Buffer.from(serializeDocument(doc.tree), 'utf8')));
-    if (formats.has('html'))
-      out.push(artefact(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8')));
+    if (formats.has('md')) out.whole(`${base}.md`, Buffer.from(serializeDocument(doc.tree), 'utf8'));
+    if (formats.has('html')) out.whole(`${base}.html`, Buffer.from(toHtml(doc.tree, { title: doc.title, footer, toc: !compact }), 'utf8'));
     if (pdf && formats.has('pdf')) {
-      out.push(
-        artefact(
-          `${base}.pdf`,
-          await toPdf(doc.tree, {
-            title: doc.title,
-            subtitle: [
-              `${p.manufacturer}`,
-              `Release ${input.release.tag} · commit ${input.release.commit.slice(0, 12)}`,
-              `Date ${input.release.date.slice(0, 10)} · document version ${input.release.documentVersion ?? input.release.tag}`,
-            ],
-            status: B.documentStatus(input.signOff),
-            footer,
-            date: input.release.date,
-            author: p.manufacturer,
-            compact,
-          }),
-        ),
-      );
+      await out.pdf(`${base}.pdf`, doc.tree, {
+        title: doc.title,
+        subtitle: [
+          `${p.manufacturer}`,
+          `Release ${input.release.tag} · commit ${input.release.commit.slice(0, 12)}`,
+          `Date ${input.release.date.slice(0, 10)} · document version ${input.release.documentVersion ?? input.release.tag}`,
+        ],
+        status: B.documentStatus(input.signOff),
+        footer,
+        date: input.release.date,
+        author: p.manufacturer,
+        compact,
+      });
     }
   };
 
@@ -295,20 +356,18 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
   await emit(render(input, ctx, 'cscr.md', 'Clinical Safety Case Report'), 'cscr', true);
   await emit(render(input, ctx, 'crmp.md', 'Clinical Risk Management Plan'), 'crmp', true);
   await emit(render(input, ctx, 'safety-requirements.md', 'Safety requirements'), 'safety-requirements', true);
-  if (formats.has('csv')) out.push(artefact(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence)));
+  if (formats.has('csv')) out.whole(ARTEFACTS.hazardLogCsv, hazardLogCsv(input.folder, ctx.evidence));
   if (formats.has('xlsx'))
-    out.push(
-      artefact(
-        ARTEFACTS.hazardLogXlsx,
-        await hazardLogXlsx(input.folder, { release: input.release, ...(input.signOff ? { signOff: input.signOff } : {}) }, ctx.evidence),
-      ),
+    out.whole(
+      ARTEFACTS.hazardLogXlsx,
+      await hazardLogXlsx(input.folder, { release: input.release, ...(input.signOff ? { signOff: input.signOff } : {}) }, ctx.evidence),
     );
 
   // The memo exists only for an approved release, and names the CSCR files of this very build.
   if (input.signOff?.state === 'approved') {
     const s = input.signOff;
     // The sign-off covers every released document (DCB0129 3.2.2, 3.3.2, 3.5.2), not only the CSCR.
-    const released = [...out];
+    const released = [...out.made];
     const memo = render(input, ctx, 'cso-release-memo.md', 'CSO release memo', memoBlocks(input, s, released));
     await emit(memo, 'cso-release-memo', true, true);
   }
@@ -331,8 +390,7 @@ export async function buildDocuments(input: BuildInput): Promise<Artefact[]> {
         ? { state: 'approved', cso: input.signOff.cso.github, signedAt: input.signOff.signedAt }
         : { state: 'rejected', by: input.signOff.by, at: input.signOff.at }
       : { state: 'draft' },
-    artefacts: out.map((a) => ({ name: a.name, mediaType: a.mediaType, bytes: a.bytes.length, sha256: a.sha256 })),
+    artefacts: out.made.map((a) => ({ name: a.name, mediaType: a.mediaType, bytes: a.size, sha256: a.sha256 })),
   };
-  out.push(artefact(ARTEFACTS.manifest, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')));
-  return out;
+  out.whole(ARTEFACTS.manifest, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
 }

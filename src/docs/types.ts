@@ -12,6 +12,25 @@ export interface Artefact {
   sha256: string;
 }
 
+/** An artefact `writeDocuments` wrote out: what the manifest says of it (its bytes are in the file). */
+export interface WrittenArtefact {
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+/** One file being written: chunks in order, then close. A chunk is valid only during the call. */
+export interface ArtefactFile {
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
+/** Where `writeDocuments` puts each artefact as it is made (the CLI: files in the output folder). */
+export interface ArtefactFiles {
+  open(name: string): ArtefactFile;
+}
+
 /** A template problem, with the position in the template a person can open. */
 export class TemplateError extends Error {
   constructor(

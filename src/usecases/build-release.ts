@@ -9,8 +9,8 @@ import { loadFolder, type LoadResult, type SafetyFolder, type Snapshot } from '.
 import { buildChangeRecord } from '../core/change-record.js';
 import type { HistoryCommit, HistoryPort, ReleasePoint } from '../core/ports/history.js';
 import { canonicalTime, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../core/release.js';
-import { buildDocuments, folderContentHash, type BuildInput } from '../docs/build.js';
-import type { Artefact, Format } from '../docs/types.js';
+import { buildDocuments, folderContentHash, writeDocuments, type BuildInput } from '../docs/build.js';
+import type { Artefact, ArtefactFiles, Format, WrittenArtefact } from '../docs/types.js';
 
 /** The document builder (the App may bind its own, e.g. to share a cache). */
 export interface DocumentBuilder {
@@ -65,6 +65,24 @@ export interface BuiltRelease {
 
 /** Build the release documents. The folder at the release must be valid (the front door says why when it is not). */
 export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelease> {
+  const { buildInput, built } = await prepare(input);
+  const docs = input.docs ?? documentBuilder;
+  return { artefacts: await docs.build(buildInput), ...built };
+}
+
+/**
+ * The same documents written into `files` as they are made (`clinsafe report`): no finished
+ * document is held in memory, so a large release's peak memory does not grow with its PDFs.
+ */
+export async function writeRelease(
+  input: BuildReleaseInput,
+  files: ArtefactFiles,
+): Promise<Omit<BuiltRelease, 'artefacts'> & { written: WrittenArtefact[] }> {
+  const { buildInput, built } = await prepare(input);
+  return { written: await writeDocuments(buildInput, files), ...built };
+}
+
+async function prepare(input: BuildReleaseInput): Promise<{ buildInput: BuildInput; built: Omit<BuiltRelease, 'artefacts'> }> {
   const { history, at, dir } = input;
   const folder = at.loaded.folder;
   if (!folder || !at.loaded.valid) throw new Error(`the safety folder at ${at.commit.sha.slice(0, 12)} is not valid`);
@@ -82,7 +100,7 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelea
   const docs = input.docs ?? documentBuilder;
   // The safety folder at the previous release: the CSCR says what changed in the safety case since.
   const previousFolder = previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
-  const artefacts = await docs.build({
+  const buildInput: BuildInput = {
     folder,
     release,
     changeRecord,
@@ -91,13 +109,13 @@ export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelea
     ...(input.formats ? { formats: input.formats } : {}),
     ...((input.evidence ?? at.evidence) ? { evidence: (input.evidence ?? at.evidence)! } : {}),
     folderHash: docs.folderHash(at.snapshot),
-  });
-  return {
-    artefacts,
+  };
+  const built = {
     release,
     folder,
     changeRecord,
     ...(previous ? { previous } : {}),
     ...(input.withPreviousFolder && previousFolder ? { previousFolder } : {}),
   };
+  return { buildInput, built };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
 import { GitError, resolveRef } from '../../adapters/git.js';
@@ -9,8 +9,16 @@ import type { EvidenceSource } from '../../core/evidence-release.js';
 import { parseEvidenceRecord } from '../../core/evidence-record.js';
 import { DEFAULT_SAFETY_DIR } from '../../core/folder.js';
 import type { ReleasePoint } from '../../core/ports/history.js';
-import { FORMATS, TemplateError, type Artefact, type Format, type ReleaseInfo } from '../../docs/build.js';
-import { buildRelease, releaseFolder } from '../../usecases/build-release.js';
+import {
+  FORMATS,
+  TemplateError,
+  type ArtefactFile,
+  type ArtefactFiles,
+  type Format,
+  type ReleaseInfo,
+  type WrittenArtefact,
+} from '../../docs/build.js';
+import { releaseFolder, writeRelease } from '../../usecases/build-release.js';
 import { collectEvidence, EvidenceInputError } from '../../usecases/record-evidence.js';
 import { type CliIO, UsageError } from '../io.js';
 import { dirtyRefusal, untrackedWarning, workTreeState } from './report-worktree.js';
@@ -28,14 +36,45 @@ export function parseFormats(value: string | undefined): Format[] {
   return list as Format[];
 }
 
-/** Write artefacts into `outDir`; returns the paths written. */
-export function writeArtefacts(outDir: string, artefacts: Artefact[]): string[] {
-  mkdirSync(outDir, { recursive: true });
-  return artefacts.map((a) => {
-    const file = join(outDir, a.name);
-    writeFileSync(file, a.bytes);
-    return file;
-  });
+/**
+ * The output folder, written as the documents are made (a PDF page by page, never whole in memory).
+ * Each file is written under a temporary name and given its own name only once the whole set is
+ * made, so a failed run leaves the previous documents as they were, not a mixture.
+ */
+export class OutputFolder implements ArtefactFiles {
+  private readonly files: { tmp: string; file: string; fd: number | undefined }[] = [];
+  constructor(readonly dir: string) {}
+  open(name: string): ArtefactFile {
+    if (this.files.length === 0) mkdirSync(this.dir, { recursive: true });
+    const entry = {
+      tmp: join(this.dir, `.${name}.${process.pid}.partial`),
+      file: join(this.dir, name),
+      fd: undefined as number | undefined,
+    };
+    entry.fd = openSync(entry.tmp, 'w');
+    this.files.push(entry);
+    return {
+      write: (chunk) => {
+        for (let done = 0; done < chunk.length;) done += writeSync(entry.fd!, chunk, done);
+      },
+      close: () => {
+        closeSync(entry.fd!);
+        entry.fd = undefined;
+      },
+    };
+  }
+  /** Every document was made: each file takes its name. Returns the paths, in order. */
+  commit(): string[] {
+    for (const f of this.files) renameSync(f.tmp, f.file);
+    return this.files.map((f) => f.file);
+  }
+  /** Something failed: what this run wrote is removed. */
+  discard(): void {
+    for (const f of this.files) {
+      if (f.fd !== undefined) closeSync(f.fd);
+      rmSync(f.tmp, { force: true });
+    }
+  }
 }
 
 export interface ReportOptions {
@@ -55,7 +94,7 @@ export interface ReportOptions {
 export async function report(
   io: CliIO,
   opts: ReportOptions,
-): Promise<{ artefacts: Artefact[]; outDir: string; release: ReleaseInfo } | undefined> {
+): Promise<{ artefacts: WrittenArtefact[]; outDir: string; release: ReleaseInfo } | undefined> {
   const formats = parseFormats(opts.format);
   const root = gitTopLevel(io.cwd);
   if (!root)
@@ -94,20 +133,31 @@ export async function report(
     }
     const evidence = await evidenceFor(io, opts, root, commit, dir);
     if (evidence === null) return undefined;
-    const built = await buildRelease({
-      history,
-      at,
-      tag: tagAt(root, commit) ?? (opts.ref === 'HEAD' ? commit.slice(0, 12) : opts.ref),
-      dir,
-      ...(previous ? { previous } : {}),
-      formats,
-      ...(evidence ? { evidence } : {}),
-      ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
-      ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
-    });
-    const { artefacts, release, changeRecord } = built;
     const outDir = resolve(io.cwd, opts.out);
-    const files = writeArtefacts(outDir, artefacts);
+    const output = new OutputFolder(outDir);
+    let built: Awaited<ReturnType<typeof writeRelease>>;
+    let files: string[];
+    try {
+      built = await writeRelease(
+        {
+          history,
+          at,
+          tag: tagAt(root, commit) ?? (opts.ref === 'HEAD' ? commit.slice(0, 12) : opts.ref),
+          dir,
+          ...(previous ? { previous } : {}),
+          formats,
+          ...(evidence ? { evidence } : {}),
+          ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
+          ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
+        },
+        output,
+      );
+      files = output.commit();
+    } catch (e) {
+      output.discard();
+      throw e;
+    }
+    const { written: artefacts, release, changeRecord } = built;
     const shown = (f: string) => {
       const r = relative(io.cwd, f);
       return r && !r.startsWith('..') ? r : f;

@@ -4,7 +4,8 @@
  *    page count;
  * 2. draw: pages written to pdfkit's stream one at a time (never buffered), with the contents'
  *    page numbers and "Page N of M" already known.
- * Memory is the tree plus one page, whatever the page count. The PDF is tagged (structure tree,
+ * Memory is the tree plus one page, whatever the page count, and the finished file only when it is
+ * asked for as a Buffer (`toPdf`); `writePdfTo` hands the bytes out as they are made. The PDF is tagged (structure tree,
  * language, title shown as the window title) and byte-identical for the same input.
  */
 import type { Root } from 'mdast';
@@ -54,19 +55,43 @@ function layout(tree: Root, opts: PdfOptions, sink: Sink, known?: { pages: numbe
   return flow;
 }
 
+/** Where the bytes of a PDF go as they are made, in order (a file being written, a hash). */
+export interface ByteSink {
+  write(chunk: Uint8Array): void;
+}
+
 export function toPdf(tree: Root, opts: PdfOptions): Promise<Buffer> {
   return renderer.toPdf(tree, opts);
 }
 
 /**
- * The renderer toPdf uses. Only bench/pdf.ts swaps it (for the pdfkit-direct floor), so the floor
- * is measured on the very trees buildDocuments makes, in the same kind of process.
+ * The PDF written to `sink` as it is drawn, in blocks of up to 1 MiB: the document is never whole
+ * in memory. A chunk is only valid during the call (its memory is reused): copy it or write it out.
+ */
+export function writePdfTo(tree: Root, opts: PdfOptions, sink: ByteSink): Promise<void> {
+  return renderer.writePdfTo(tree, opts, sink);
+}
+
+/**
+ * The renderer toPdf and writePdfTo use. Only bench/pdf.ts swaps it (for the pdfkit-direct floor),
+ * so the floor is measured on the very trees buildDocuments makes, in the same kind of process.
  */
 export const renderer = {
-  toPdf: (tree: Root, opts: PdfOptions): Promise<Buffer> => Promise.resolve().then(() => writePdf(tree, opts)),
+  toPdf: (tree: Root, opts: PdfOptions): Promise<Buffer> =>
+    Promise.resolve().then(() => {
+      const out = new Collector();
+      writePdf(tree, opts, out);
+      return out.bytes();
+    }),
+  writePdfTo: (tree: Root, opts: PdfOptions, sink: ByteSink): Promise<void> =>
+    Promise.resolve().then(() => {
+      const out = new Collector(sink);
+      writePdf(tree, opts, out);
+      out.flush();
+    }),
 };
 
-function writePdf(tree: Root, opts: PdfOptions): Buffer {
+function writePdf(tree: Root, opts: PdfOptions, out: Collector): void {
   const measured = layout(tree, opts, NULL_SINK);
   const known = { pages: measured.page + 1, headingPages: measured.headingPages };
 
@@ -95,7 +120,6 @@ function writePdf(tree: Root, opts: PdfOptions): Buffer {
   });
   // pdfkit hands each piece of the file to Readable#push; taken here directly (synchronously), the
   // bytes of every finished page leave pdfkit at once instead of queueing in the stream's buffer.
-  const out = new Collector();
   const header = doc.read(); // what the constructor wrote already: "%PDF-1.7" and the binary marker
   if (header) out.add(header);
   let ended = false;
@@ -112,12 +136,12 @@ function writePdf(tree: Root, opts: PdfOptions): Buffer {
   }
   doc.end();
   if (!ended) throw new Error('pdfkit did not finish the PDF');
-  return out.bytes();
 }
 
 /**
  * The PDF bytes, gathered in 1 MiB blocks: pdfkit emits one small Buffer per object line, and
- * keeping hundreds of thousands of them would cost more memory than the PDF itself.
+ * keeping hundreds of thousands of them would cost more memory than the PDF itself. With a sink,
+ * each full block is handed to it and then reused: one block, whatever the size of the PDF.
  *
  * The blocks are reused from one document to the next (a document set is rendered back to back):
  * a 1 MiB block is an ArrayBuffer of its own, freed only by a full garbage collection, so fresh
@@ -131,13 +155,15 @@ class Collector {
   private readonly full: Buffer[] = [];
   private block = Collector.take();
   private used = 0;
+  constructor(private readonly sink?: ByteSink) {}
   private static take(): Buffer {
     return Collector.spare.pop() ?? Buffer.allocUnsafe(Collector.BLOCK);
   }
   add(b: Buffer): void {
     if (b.length > Collector.BLOCK / 4) {
       this.seal();
-      this.full.push(Buffer.from(b));
+      if (this.sink) this.sink.write(b);
+      else this.full.push(Buffer.from(b));
       return;
     }
     if (this.used + b.length > Collector.BLOCK) this.seal();
@@ -145,10 +171,21 @@ class Collector {
     this.used += b.length;
   }
   private seal(): void {
+    if (this.sink) {
+      if (this.used) this.sink.write(this.block.subarray(0, this.used));
+      this.used = 0;
+      return;
+    }
     if (this.used) this.full.push(this.block.subarray(0, this.used));
     else Collector.spare.push(this.block);
     this.block = Collector.take();
     this.used = 0;
+  }
+  /** The rest, to the sink; the block goes back for the next document. */
+  flush(): void {
+    this.seal();
+    Collector.spare.push(this.block);
+    this.releaseSoon();
   }
   bytes(): Buffer {
     this.seal();
@@ -158,13 +195,15 @@ class Collector {
       if (b.buffer.byteLength === Collector.BLOCK && b.byteOffset === 0) Collector.spare.push(Buffer.from(b.buffer, 0, Collector.BLOCK));
     Collector.spare.push(this.block);
     this.full.length = 0;
-    if (!Collector.releasing) {
-      Collector.releasing = true;
-      setImmediate(() => {
-        Collector.spare = [];
-        Collector.releasing = false;
-      }).unref();
-    }
+    this.releaseSoon();
     return pdf;
+  }
+  private releaseSoon(): void {
+    if (Collector.releasing) return;
+    Collector.releasing = true;
+    setImmediate(() => {
+      Collector.spare = [];
+      Collector.releasing = false;
+    }).unref();
   }
 }

@@ -140,8 +140,10 @@ export function openCheckCache(file: string, digest: Buffer = codeDigest()): Che
   const hashKey = (key: CheckedFileKey): string => {
     let k = keyOf.get(key);
     if (k === undefined) {
-      // The text hashed on its own: prefixing it would copy a megabyte-sized string to flatten it.
-      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${oneShotHash('sha256', key.text, 'hex')}`, 'hex');
+      // The content hashed on its own (prefixing it would copy a megabyte-sized string to flatten
+      // it), as the file's bytes when the key has them (no re-encoding of the text), else as text.
+      const content = key.bytes ? `bytes ${oneShotHash('sha256', key.bytes, 'hex')}` : `text ${oneShotHash('sha256', key.text, 'hex')}`;
+      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${content}`, 'hex');
       keyOf.set(key, k);
     }
     return k;

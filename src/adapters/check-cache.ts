@@ -87,6 +87,25 @@ function gitDirOf(repoRoot: string): string | undefined {
 let codeDigestMemo: Buffer | undefined;
 
 /**
+ * The core modules whose code decides a stored result: the YAML reading, the schemas (and the
+ * values and primitives they are built from) and the shape check with its messages.
+ * test/validate-cache.test.ts checks that each exists.
+ */
+export const RESULT_MODULES = [
+  'yaml-core',
+  'yaml-fast',
+  'text-decode',
+  'schema',
+  'schema-values',
+  'schema-primitives',
+  'release-record-schema',
+  'provenance',
+  'validate-shape',
+  'checked-read',
+  'risk',
+];
+
+/**
  * What the stored results depend on besides a file's text: clinsafe's version, the compiled code
  * that parses and checks a file (the schemas included), and the YAML and schema libraries' versions.
  * From the single-file bundle, where these modules are one file, that file.
@@ -95,10 +114,9 @@ export function codeDigest(): Buffer {
   if (codeDigestMemo) return codeDigestMemo;
   const hash = createHash('sha256').update(`format ${FORMAT}\n`);
   const here = fileURLToPath(import.meta.url);
-  const modules = ['yaml', 'yaml-fast', 'text-decode', 'schema', 'schema-primitives', 'validate-shape', 'checked-read', 'risk', 'owners'];
   let whole = false;
   const ext = here.endsWith('.ts') ? 'ts' : 'js';
-  for (const m of modules) {
+  for (const m of RESULT_MODULES) {
     try {
       hash.update(readFileSync(join(dirname(here), '..', 'core', `${m}.${ext}`)));
     } catch {

@@ -7,7 +7,7 @@
  * Where: `$CLINSAFE_CACHE_DIR/folders/` when that is set (clinsafe's caches in one place: the
  * single-file bundle unpacks there too); else `<git dir>/clinsafe-cache/` when the repository root
  * has a `.git` directory (or a `.git` file naming a worktree's git dir); else
- * `$XDG_CACHE_HOME/clinsafe/folders/` or `~/.cache/clinsafe/folders/`. One file per safety folder, named by a hash of its path;
+ * `$XDG_CACHE_HOME/clinsafe/folders/` or `~/.cache/clinsafe/folders/`. One file per safety folder and clinsafe build (named by hashes of the folder's path and of the code);
  * at most MAX_CACHE_FILES in one folder (the least recently written are removed on a write).
  *
  * Safe to lose or damage: a file whose header, digest, checksum or framing is wrong — truncated,
@@ -56,11 +56,17 @@ export interface CheckCache {
 }
 
 /** Where the cache of the safety folder `safetyDirAbs` (in the repository at `repoRoot`, if any) lives. */
-export function cacheFileFor(safetyDirAbs: string, repoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function cacheFileFor(
+  safetyDirAbs: string,
+  repoRoot: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  digest: Buffer = codeDigest(),
+): string {
   const gitDir = !env.CLINSAFE_CACHE_DIR && repoRoot ? gitDirOf(repoRoot) : undefined;
   const base = gitDir ? join(gitDir, 'clinsafe-cache') : join(userCacheBase(env), 'folders');
   const name = createHash('sha256').update(resolve(safetyDirAbs)).digest('hex').slice(0, 16);
-  return join(base, `validate-${name}.bin`);
+  // Named by the code too: two clinsafe builds used in turn (dist and the bundle, two versions) each keep theirs.
+  return join(base, `validate-${name}-${digest.toString('hex').slice(0, 8)}.bin`);
 }
 
 function userCacheBase(env: NodeJS.ProcessEnv): string {
@@ -319,7 +325,7 @@ function prune(dir: string): void {
   try {
     const now = Date.now();
     const files = readdirSync(dir)
-      .filter((n) => /^validate-[0-9a-f]{16}\.bin(\..*\.tmp)?$/.test(n))
+      .filter((n) => /^validate-[0-9a-f]{16}-[0-9a-f]{8}\.bin(\..*\.tmp)?$/.test(n))
       .map((n) => ({ path: join(dir, n), tmp: n.endsWith('.tmp'), mtime: statSync(join(dir, n)).mtimeMs }));
     for (const f of files) if (f.tmp && now - f.mtime > STALE_TMP_MS) rmSync(f.path, { force: true });
     const caches = files.filter((f) => !f.tmp).sort((a, b) => b.mtime - a.mtime);

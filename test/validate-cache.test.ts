@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheFileFor } from '../src/adapters/check-cache.js';
+import { cacheFileFor, RESULT_MODULES } from '../src/adapters/check-cache.js';
 import { run } from '../src/cli/program.js';
 import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
 import { baseFiles, writeTree } from './helpers/folder.js';
@@ -238,6 +238,13 @@ describe('validate: the parse cache', () => {
     } finally {
       valid.cleanup();
     }
+  });
+
+  it('names by their code every core module a stored result depends on (a renamed module would silently drop out)', () => {
+    for (const m of RESULT_MODULES) expect(existsSync(join(REPO_ROOT, 'src', 'core', `${m}.ts`)), m).toBe(true);
+    // Every module the per-file read imports at run time is among them (or is only types).
+    const reader = readFileSync(join(REPO_ROOT, 'src', 'core', 'checked-read.ts'), 'utf8');
+    for (const [, name] of reader.matchAll(/^import \{[^}]*\} from '\.\/([\w-]+)\.js';/gm)) expect(RESULT_MODULES, name).toContain(name);
   });
 
   it('is used by the CLI only: the gate, the App and the Action never read it', () => {

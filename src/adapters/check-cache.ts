@@ -7,7 +7,7 @@
  * Where: `$CLINSAFE_CACHE_DIR/folders/` when that is set (clinsafe's caches in one place: the
  * single-file bundle unpacks there too); else `<git dir>/clinsafe-cache/` when the repository root
  * has a `.git` directory (or a `.git` file naming a worktree's git dir); else
- * `$XDG_CACHE_HOME/clinsafe/folders/` or `~/.cache/clinsafe/folders/`. One file per safety folder, named by a hash of its path;
+ * `$XDG_CACHE_HOME/clinsafe/folders/` or `~/.cache/clinsafe/folders/`. One file per safety folder and clinsafe build (named by hashes of the folder's path and of the code);
  * at most MAX_CACHE_FILES in one folder (the least recently written are removed on a write).
  *
  * Safe to lose or damage: a file whose header, digest, checksum or framing is wrong — truncated,
@@ -56,11 +56,17 @@ export interface CheckCache {
 }
 
 /** Where the cache of the safety folder `safetyDirAbs` (in the repository at `repoRoot`, if any) lives. */
-export function cacheFileFor(safetyDirAbs: string, repoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function cacheFileFor(
+  safetyDirAbs: string,
+  repoRoot: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  digest: Buffer = codeDigest(),
+): string {
   const gitDir = !env.CLINSAFE_CACHE_DIR && repoRoot ? gitDirOf(repoRoot) : undefined;
   const base = gitDir ? join(gitDir, 'clinsafe-cache') : join(userCacheBase(env), 'folders');
   const name = createHash('sha256').update(resolve(safetyDirAbs)).digest('hex').slice(0, 16);
-  return join(base, `validate-${name}.bin`);
+  // Named by the code too: two clinsafe builds used in turn (dist and the bundle, two versions) each keep theirs.
+  return join(base, `validate-${name}-${digest.toString('hex').slice(0, 8)}.bin`);
 }
 
 function userCacheBase(env: NodeJS.ProcessEnv): string {
@@ -87,6 +93,25 @@ function gitDirOf(repoRoot: string): string | undefined {
 let codeDigestMemo: Buffer | undefined;
 
 /**
+ * The core modules whose code decides a stored result: the YAML reading, the schemas (and the
+ * values and primitives they are built from) and the shape check with its messages.
+ * test/validate-cache.test.ts checks that each exists.
+ */
+export const RESULT_MODULES = [
+  'yaml-core',
+  'yaml-fast',
+  'text-decode',
+  'schema',
+  'schema-values',
+  'schema-primitives',
+  'release-record-schema',
+  'provenance',
+  'validate-shape',
+  'checked-read',
+  'risk',
+];
+
+/**
  * What the stored results depend on besides a file's text: clinsafe's version, the compiled code
  * that parses and checks a file (the schemas included), and the YAML and schema libraries' versions.
  * From the single-file bundle, where these modules are one file, that file.
@@ -95,10 +120,9 @@ export function codeDigest(): Buffer {
   if (codeDigestMemo) return codeDigestMemo;
   const hash = createHash('sha256').update(`format ${FORMAT}\n`);
   const here = fileURLToPath(import.meta.url);
-  const modules = ['yaml', 'yaml-fast', 'text-decode', 'schema', 'schema-primitives', 'validate-shape', 'checked-read', 'risk', 'owners'];
   let whole = false;
   const ext = here.endsWith('.ts') ? 'ts' : 'js';
-  for (const m of modules) {
+  for (const m of RESULT_MODULES) {
     try {
       hash.update(readFileSync(join(dirname(here), '..', 'core', `${m}.${ext}`)));
     } catch {
@@ -140,8 +164,10 @@ export function openCheckCache(file: string, digest: Buffer = codeDigest()): Che
   const hashKey = (key: CheckedFileKey): string => {
     let k = keyOf.get(key);
     if (k === undefined) {
-      // The text hashed on its own: prefixing it would copy a megabyte-sized string to flatten it.
-      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${oneShotHash('sha256', key.text, 'hex')}`, 'hex');
+      // The content hashed on its own (prefixing it would copy a megabyte-sized string to flatten
+      // it), as the file's bytes when the key has them (no re-encoding of the text), else as text.
+      const content = key.bytes ? `bytes ${oneShotHash('sha256', key.bytes, 'hex')}` : `text ${oneShotHash('sha256', key.text, 'hex')}`;
+      k = oneShotHash('sha256', `${key.kind}\0${key.schema}\0${key.lineOffset}\0${content}`, 'hex');
       keyOf.set(key, k);
     }
     return k;
@@ -299,7 +325,7 @@ function prune(dir: string): void {
   try {
     const now = Date.now();
     const files = readdirSync(dir)
-      .filter((n) => /^validate-[0-9a-f]{16}\.bin(\..*\.tmp)?$/.test(n))
+      .filter((n) => /^validate-[0-9a-f]{16}-[0-9a-f]{8}\.bin(\..*\.tmp)?$/.test(n))
       .map((n) => ({ path: join(dir, n), tmp: n.endsWith('.tmp'), mtime: statSync(join(dir, n)).mtimeMs }));
     for (const f of files) if (f.tmp && now - f.mtime > STALE_TMP_MS) rmSync(f.path, { force: true });
     const caches = files.filter((f) => !f.tmp).sort((a, b) => b.mtime - a.mtime);

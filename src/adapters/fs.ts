@@ -3,7 +3,7 @@
  * (bytes, sizes, where symlinks point); the core decides what they mean.
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
 import { formatBytes, MAX_FILE_BYTES } from '../core/text-decode.js';
@@ -91,21 +91,22 @@ export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
   const dirRel = toPosix(relative(realRoot, realDir));
   const files: SnapshotFile[] = [];
 
-  const walk = (absPath: string, depth: number) => {
+  const walk = (absPath: string, relPath: string, depth: number) => {
     if (files.length >= MAX_FILES || depth > MAX_DEPTH) return;
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(absPath).sort();
+      // With their types: no lstat per entry (a file's size comes from the open file).
+      entries = readdirSync(absPath, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (e) {
-      files.push({ path: toPosix(relative(realRoot, absPath)), problem: 'unreadable', detail: (e as Error).message });
+      files.push({ path: relPath, problem: 'unreadable', detail: (e as Error).message });
       return;
     }
-    for (const name of entries) {
+    for (const entry of entries) {
       if (files.length >= MAX_FILES) return;
-      const full = join(absPath, name);
-      const rel = toPosix(relative(realRoot, full));
-      let st = lstatSync(full);
-      if (st.isSymbolicLink()) {
+      const name = entry.name;
+      const full = `${absPath}${sep}${name}`;
+      const rel = relPath === '' ? name : `${relPath}/${name}`;
+      if (entry.isSymbolicLink()) {
         let target: string;
         try {
           target = realpathSync(full);
@@ -117,29 +118,22 @@ export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
           files.push({ path: rel, problem: 'symlink-outside', detail: target });
           continue;
         }
-        st = statSync(target);
-        if (st.isDirectory()) {
+        if (statSync(target).isDirectory()) {
           files.push({ path: rel, problem: 'not-a-file', detail: 'symbolic link to a directory' });
           continue;
         }
-      }
-      if (st.isDirectory()) {
+        files.push(readRegularFile(full, rel));
+      } else if (entry.isDirectory()) {
         if (name === 'node_modules' || name === '.git') continue;
-        walk(full, depth + 1);
-      } else if (!st.isFile()) {
-        files.push({ path: rel, problem: 'not-a-file' });
-      } else if (st.size > MAX_FILE_BYTES) {
-        files.push({ path: rel, problem: 'too-large', detail: formatBytes(st.size) });
+        walk(full, rel, depth + 1);
+      } else if (entry.isFile()) {
+        files.push(readRegularFile(full, rel));
       } else {
-        try {
-          files.push({ path: rel, bytes: readFileSync(full) });
-        } catch (e) {
-          files.push({ path: rel, problem: 'unreadable', detail: (e as Error).message });
-        }
+        files.push({ path: rel, problem: 'not-a-file' });
       }
     }
   };
-  walk(realDir, 0);
+  walk(realDir, dirRel, 0);
 
   // Hazards cite the same evidence files many times: each path is looked up once per snapshot.
   const known = new Map<string, boolean>();
@@ -155,6 +149,29 @@ export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
       return found;
     },
   };
+}
+
+/** Non-blocking open: a FIFO that replaced a file after the listing cannot hang the read. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** A regular file's bytes, after checking on the open file that it is one and not too large. */
+function readRegularFile(full: string, rel: string): SnapshotFile {
+  let fd: number | undefined;
+  try {
+    fd = openSync(full, OPEN_FLAGS);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { path: rel, problem: 'not-a-file' };
+    if (st.size > MAX_FILE_BYTES) return { path: rel, problem: 'too-large', detail: formatBytes(st.size) };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    for (let n = -1; n !== 0 && read < st.size; read += n) n = readSync(fd, bytes, read, st.size - read, null);
+    // A file that grew while it was read is read to its size at the check; one that shrank, to its end.
+    return { path: rel, bytes: read === st.size ? bytes : bytes.subarray(0, read) };
+  } catch (e) {
+    return { path: rel, problem: 'unreadable', detail: (e as Error).message };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function existsUnder(realRoot: string, path: string): boolean {

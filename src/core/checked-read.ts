@@ -31,6 +31,8 @@ export type CheckedReader = <S extends z.ZodType>(
   path: string,
   text: string,
   lineOffset?: number,
+  /** The bytes `text` was decoded from, when it is the whole file. */
+  bytes?: Uint8Array,
 ) => CheckedRead<z.output<S>>;
 
 /**
@@ -42,8 +44,8 @@ export function checkedReader(
   parseCache: ParseCache | undefined,
   shas: ReadonlyMap<string, string>,
 ): CheckedReader {
-  return (kind, schemaName, schema, path, text, lineOffset = 0) => {
-    const key = store ? { kind, schema: schemaName, lineOffset, text } : undefined;
+  return (kind, schemaName, schema, path, text, lineOffset = 0, bytes) => {
+    const key = store ? { kind, schema: schemaName, lineOffset, text, ...(bytes ? { bytes } : {}) } : undefined;
     const hit = key && store!.get(key);
     if (hit) {
       return {

@@ -69,6 +69,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
 
   // Read every file as text first: size, binary, encoding, symlinks.
   const texts = new Map<string, string>();
+  const bytesOf = new Map<string, Uint8Array>();
   for (const f of snapshot.files) {
     if (f.problem) {
       const messages: Record<NonNullable<SnapshotFile['problem']>, string> = {
@@ -87,6 +88,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     if ('error' in decoded) diagnostics.push(decoded.error);
     else {
       texts.set(f.path, decoded.text);
+      bytesOf.set(f.path, f.bytes);
       if (f.sha) shas.set(f.path, f.sha);
     }
   }
@@ -105,7 +107,11 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       );
     }
   } else {
-    const { parsed, data, diagnostics: d } = read('config', 'config', () => engines().schema.configSchema, configPath, configText);
+    const {
+      parsed,
+      data,
+      diagnostics: d,
+    } = read('config', 'config', () => engines().schema.configSchema, configPath, configText, 0, bytesOf.get(configPath));
     diagnostics.push(...d);
     if (parsed) {
       configParsed = parsed;
@@ -152,7 +158,11 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     }
     const content = texts.get(path);
     if (content === undefined) continue;
-    const { parsed, data: h, diagnostics: d } = read('hazard', schemeName, () => engines().schema.hazardSchema(scheme), path, content);
+    const {
+      parsed,
+      data: h,
+      diagnostics: d,
+    } = read('hazard', schemeName, () => engines().schema.hazardSchema(scheme), path, content, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !h) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
@@ -184,7 +194,15 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const provenanceText = texts.get(provenancePath);
   let provenance: Provenance | undefined;
   if (provenanceText !== undefined) {
-    const r = read('provenance', 'provenance', () => engines().provenanceSchema, provenancePath, provenanceText);
+    const r = read(
+      'provenance',
+      'provenance',
+      () => engines().provenanceSchema,
+      provenancePath,
+      provenanceText,
+      0,
+      bytesOf.get(provenancePath),
+    );
     diagnostics.push(...r.diagnostics);
     provenance = r.data;
   }
@@ -199,7 +217,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       parsed,
       data: inc,
       diagnostics: d,
-    } = read('incident', schemeName, () => engines().schema.incidentSchema(scheme), path, texts.get(path)!);
+    } = read('incident', schemeName, () => engines().schema.incidentSchema(scheme), path, texts.get(path)!, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !inc) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');

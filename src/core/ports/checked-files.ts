@@ -20,6 +20,11 @@ export interface CheckedFileKey {
   schema: string;
   lineOffset: number;
   text: string;
+  /**
+   * The file's bytes, when `text` is all of them decoded (not for front matter): a store may name
+   * the content by them (the same bytes always decode to the same text) and skip encoding the text.
+   */
+  bytes?: Uint8Array;
 }
 
 /** One file's parse and schema check. Diagnostics carry the path they were found under; a reader re-stamps it. */

@@ -11,6 +11,7 @@ import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { OutputFolder } from '../src/cli/commands/report.js';
 import { loadFolder } from '../src/core/folder.js';
 import { buildDocuments, sha256, writeDocuments, type ArtefactFiles, type SignOff } from '../src/docs/build.js';
+import { oneLine } from '../src/docs/mdast.js';
 import { toPdf, writePdfTo } from '../src/docs/pdf/index.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 
@@ -131,5 +132,18 @@ describe("the CLI's output folder", () => {
     const out = new OutputFolder(join(dir, 'never'));
     out.discard();
     expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+});
+
+describe('oneLine (every table cell of the documents)', () => {
+  it("is s.replace(/\\s+/g, ' ').trim() for any mix of spaces, line breaks and Unicode whitespace", () => {
+    const pieces = [' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\ufeff', '\u3000', '\v', '\f', 'a', 'bc', 'é', '🩺'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      for (let n = Math.floor(next() * 8); n > 0; n--) s += pieces[Math.floor(next() * pieces.length)]!;
+      expect(oneLine(s)).toBe(s.replace(/\s+/g, ' ').trim());
+    }
   });
 });

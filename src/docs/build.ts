@@ -14,7 +14,7 @@ import * as B from './blocks.js';
 import { importedHistory } from './imported-history.js';
 import * as R from './release-record-blocks.js';
 import { heatMapBlock } from './heat-map.js';
-import { grid } from './mdast.js';
+import { grid, oneLine } from './mdast.js';
 import { inlineCode, paragraph, strong, text } from '../core/markdown.js';
 import { plainText, toHtml } from './html.js';
 import { toPdf, writePdfTo, type PdfOptions } from './pdf/index.js';
@@ -277,7 +277,7 @@ function memoBlocks(
       grid(['Name', 'Profession', 'Registration', 'GitHub'], [[s.cso.name, s.cso.profession, s.cso.registration, s.cso.github]]),
     ],
     'memo-statement': () => [
-      { type: 'blockquote', children: [paragraph(text(s.statement.replace(/\s+/g, ' ').trim()))] },
+      { type: 'blockquote', children: [paragraph(text(oneLine(s.statement)))] },
       paragraph(strong(`Signed by ${s.cso.name}, Clinical Safety Officer, on ${s.signedAt.slice(0, 10)}.`)),
     ],
     'memo-digests': () =>

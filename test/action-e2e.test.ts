@@ -156,6 +156,7 @@ describe('the README recipe', () => {
     expect(Object.keys(ci.on)).toContain('pull_request');
     expect(gate.on.workflow_run!.workflows).toEqual([trigger.name, ci.name]);
     expect((gate.permissions as Record<string, string>).actions).toBe('read');
+    expect((gate.permissions as Record<string, string>).checks).toBe('read');
     const steps = Object.values(gate.jobs).flatMap((j) => j.steps);
     expect(steps.some((s) => String(s.uses ?? '').startsWith('actions/checkout'))).toBe(false);
     expect(steps.some((s) => 'run' in s)).toBe(false);
@@ -177,9 +178,11 @@ describe('the bundled Action, run as a runner runs it', () => {
     setPull(head);
     const r = await runAction('pull_request_target', prEvent(head));
     expect(r.code).toBe(0);
-    // The one read before pending: the commit's own statuses (pending is written unless it already shows pending or failure).
-    expect(gh.requests[0]).toMatchObject({ method: 'GET', path: `/repos/acme/medrec/commits/${head}/status` });
+    // Before pending: one query carrying the commit's own statuses (none yet), so pending is written and its facts
+    // are not used; the facts are read again after it.
+    expect(gh.requests[0]).toMatchObject({ method: 'POST', path: '/graphql' });
     expect(gh.requests[1]).toMatchObject({ method: 'POST', path: `/repos/acme/medrec/statuses/${head}` });
+    expect(gh.requests[2]).toMatchObject({ method: 'POST', path: '/graphql' });
     expect(gh.statuses).toEqual([
       expect.objectContaining({ sha: head, state: 'pending', description: 'clinsafe is evaluating…' }),
       {
@@ -282,7 +285,8 @@ describe('the bundled Action, run as a runner runs it', () => {
     const r = await runAction('pull_request_target', prEvent(head));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::clinsafe gate: GitHub's API kept failing \(HTTP 503\)/);
-    expect(gh.requests.filter((x) => x.path === '/graphql')).toHaveLength(4);
+    // The first query (1 + 3 retries: unreadable, so pending is written), then the facts again (1 + 3).
+    expect(gh.requests.filter((x) => x.path === '/graphql')).toHaveLength(8);
     expect(onSha(head).map((s) => s.state)).toEqual(['pending', 'failure']);
   }, 90_000);
 

@@ -1,8 +1,11 @@
 /**
  * The gate's orchestration, shared by the GitHub Action and the App. In order:
- * 1. mark the head commit of the event pending ("clinsafe is evaluating…") — before anything else;
- * 2. read the pull request; if its head is no longer that commit, stop (the newer head's own event
- *    decides it);
+ * 1. mark the head commit of the event pending ("clinsafe is evaluating…") before any fact is used:
+ *    the first query carries the commit's statuses with the facts, which are used only when that
+ *    context already shows pending or failure (no write due); otherwise pending is written and the
+ *    facts are read again (`pendingFirst`);
+ * 2. the pull request as read; if its head is no longer that commit, stop (the newer head's own
+ *    event decides it);
  * 3. gather the facts for the exact (base SHA, head SHA) pair and decide with the pure core;
  * 4. re-read the pull request: if the head or the base moved while the facts were read, stop
  *    without writing success (a moved base SHA on the same branch is evaluated once more);

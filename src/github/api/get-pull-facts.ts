@@ -13,7 +13,8 @@ import type { ChangedFile } from '../../core/impact.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import type { PullInfo } from './get-pull.js';
 import type { CommitStatuses } from './get-commit-statuses.js';
-import { graphql, loginOf, type Connection, type GraphQLError, type PageInfo } from './graphql.js';
+import { checkSuitesRefused, HEAD_FIELD, optional, runCompleted, toStatuses, type HeadNode } from './head-commit.js';
+import { graphql, loginOf, type Connection, type PageInfo } from './graphql.js';
 import { MAX_LISTED_COMMITS } from './list-commit-authors.js';
 import { MAX_LISTED_FILES } from './list-changed-files.js';
 import { MAX_EVENT_PAGES } from './list-issue-events.js';
@@ -47,19 +48,6 @@ export function listField(name: ListName, after?: boolean): string {
   const l = LISTS[name];
   return `${name}: ${l.field}(first: 100${after ? ', after: $after' : ''}${l.args}) { ${PAGE} nodes { ${l.nodes} } }`;
 }
-
-/** Check suites of the head commit read in the first query (more: "unknown", so the test results are looked up). */
-const CHECK_SUITES = 50;
-
-/** The commit statuses on the head commit `$sha`. */
-export const STATUS_FIELD = 'commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } } }';
-
-/**
- * The head commit `$sha` as the first query carries it: its statuses (whether "pending" must be
- * written before the facts may be used) and its check suites (whether a workflow run on it has
- * completed, so could have uploaded test results — information only).
- */
-export const HEAD_FIELD = `commit: object(oid: $sha) { ... on Commit { status { contexts { context state description targetUrl } } checkSuites(first: ${CHECK_SUITES}) { pageInfo { hasNextPage } nodes { status workflowRun { databaseId } } } } }`;
 
 const factsQuery = (
   withConfig: boolean,
@@ -280,20 +268,6 @@ function completeFiles(pr: PullNode): ChangedFile[] | undefined {
   return out;
 }
 
-/** A refused check-suite read (the token lacks checks or actions: read): that field is then unknown, never a failure. */
-function checkSuitesRefused(e: GraphQLError): boolean {
-  const refused = e.type === 'FORBIDDEN' || /not accessible|forbidden|permission/i.test(e.message ?? '');
-  return refused && e.path?.[0] === 'repository' && e.path[1] === 'commit' && e.path[2] === 'checkSuites';
-}
-
-/** Whether a workflow run on the commit has completed: true, false, or undefined when the answer cannot tell. */
-function runCompleted(commit: HeadNode | null | undefined): boolean | undefined {
-  const suites = commit?.checkSuites;
-  if (!suites) return undefined;
-  if (suites.nodes.some((n) => n?.workflowRun && n.status === 'COMPLETED')) return true;
-  return suites.pageInfo?.hasNextPage ? undefined : false;
-}
-
 export async function getPullFacts(
   client: GitHubClient,
   repo: RepoRef,
@@ -408,30 +382,4 @@ export function toComments(nodes: CommentNode[]): StickyCandidate[] {
     user: { login: loginOf(c.author) },
     ...(c.url ? { html_url: c.url } : {}),
   }));
-}
-
-export interface StatusNode {
-  status?: { contexts: { context: string; state: string; description?: string | null; targetUrl?: string | null }[] } | null;
-}
-
-interface HeadNode extends StatusNode {
-  checkSuites?: {
-    pageInfo?: { hasNextPage: boolean };
-    nodes: ({ status: string; workflowRun?: { databaseId?: number | null } | null } | null)[];
-  } | null;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-export function toStatuses(commit: StatusNode | null | undefined): CommitStatuses {
-  const out: CommitStatuses = new Map();
-  for (const c of commit?.status?.contexts ?? [])
-    out.set(c.context, {
-      state: c.state.toLowerCase(),
-      description: c.description ?? '',
-      ...(c.targetUrl ? { targetUrl: c.targetUrl } : {}),
-    });
-  return out;
 }

@@ -8,17 +8,8 @@
 import type { Review } from '../../core/approval.js';
 import type { GitHubClient, RepoRef } from '../client.js';
 import { blobFields, type BlobNode } from './get-blobs.js';
-import {
-  listField,
-  readAll,
-  STATUS_FIELD,
-  toComments,
-  toReviews,
-  toStatuses,
-  type CommentNode,
-  type StatusNode,
-  type StickyCandidate,
-} from './get-pull-facts.js';
+import { listField, readAll, toComments, toReviews, type CommentNode, type StickyCandidate } from './get-pull-facts.js';
+import { STATUS_FIELD, toStatuses, type StatusNode } from './head-commit.js';
 import { graphql, type Connection } from './graphql.js';
 import type { CommitStatuses } from './get-commit-statuses.js';
 

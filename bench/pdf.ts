@@ -2,8 +2,11 @@
  * The PDF renderer against its floor, and its memory at two sizes.
  *
  *   npm run bench:pdf              (BENCH_PDF_SIZES=62,1000, BENCH_PDF_RUNS=1 by default)
- *   node dist/bench/pdf.js clinsafe N   one child: buildDocuments({ formats: ['pdf'] }) for N hazards
- *   node dist/bench/pdf.js floor N      one child: the same, with the PDFs written by pdfkit directly
+ *   node dist/bench/pdf.js clinsafe N   one child: the PDFs for N hazards written into files as
+ *                                       `clinsafe report` writes them (writeDocuments + OutputFolder)
+ *   node dist/bench/pdf.js buffers N    one child: the same PDFs as Buffers (buildDocuments: the
+ *                                       App's and the Action's release assets)
+ *   node dist/bench/pdf.js floor N      one child: the same files, with the PDFs written by pdfkit directly
  *
  * Each measurement runs in its own child process, so each peak RSS is its own. Both children build
  * the same documents (CSCR, CRMP, safety requirements) from the same synthetic folder; the floor
@@ -242,11 +245,28 @@ if (mode) {
       );
     }
   }
+  // The in-memory path (every finished PDF held as a Buffer), for the App's figures.
+  const buffers = sizes.length >= 2 ? [best('buffers', sizes[0]!, runs), best('buffers', sizes[sizes.length - 1]!, runs)] : [];
+  for (const r of buffers)
+    if (r)
+      console.log(
+        `${String(r.hazards).padStart(7)}  ${'clinsafe, as Buffers'.padEnd(25)}${s(r.ms).padStart(12)}${s(r.totalMs).padStart(13)}${`${r.peakRssMb} MiB`.padStart(11)}${`${(r.bytes / 1048576).toFixed(1)} MiB`.padStart(12)}`,
+      );
+  if (buffers[0] && buffers[1]) {
+    const [a, b] = [buffers[0], buffers[1]];
+    emitRow({
+      path: `PDF peak memory as in-memory Buffers (App/Action release assets), ${b.hazards} vs ${a.hazards} hazards`,
+      clinsafe: `${b.peakRssMb} MiB`,
+      floor: `the same at ${a.hazards} hazards: ${a.peakRssMb} MiB`,
+      ratio: b.peakRssMb / a.peakRssMb,
+      peakMiB: b.peakRssMb,
+    });
+  }
   const mine = results.filter((r) => r.mode === 'clinsafe');
   if (mine.length >= 2) {
     const [a, b] = [mine[0]!, mine[mine.length - 1]!];
     emitRow({
-      path: `PDF peak memory, ${b.hazards} vs ${a.hazards} hazards`,
+      path: `PDF peak memory, written to files as clinsafe report does, ${b.hazards} vs ${a.hazards} hazards`,
       clinsafe: `${b.peakRssMb} MiB`,
       floor: `clinsafe at ${a.hazards} hazards: ${a.peakRssMb} MiB`,
       ratio: b.peakRssMb / a.peakRssMb,

@@ -358,6 +358,46 @@ describe('every fast path writes what the reference loop writes', () => {
     for (let i = 0; i < 3000; i++) expectSameBytes(randomTree(next));
   });
 
+  it('for 2,000 random trees with a node it does not know (or a titled link) put anywhere: the same blocks go to to-markdown', () => {
+    const next = seeded(41);
+    const odd = (): unknown =>
+      [
+        { type: 'image', url: 'x.png', alt: 'a*b' },
+        { type: 'link', url: 'https://example.org', title: 't', children: [t('x_y')] },
+        { type: 'footnoteReference', identifier: '1', label: '1' },
+        { type: 'definition', identifier: 'r', label: 'r', url: 'https://example.org', title: null },
+        { type: 'delete', children: [t('gone')] },
+        { type: 'tableCell', children: [t('cell | in a paragraph')] },
+        { type: 'paragraph', children: [t('a paragraph where a row goes')] },
+      ][Math.floor(next() * 7)];
+    let fellBack = 0;
+    for (let i = 0; i < 2000; i++) {
+      const tree = randomTree(next);
+      // Every children array in the tree, and one odd node put into one of them (added or replacing).
+      const arrays: unknown[][] = [];
+      (function walk(n: { children?: unknown[] }) {
+        if (!n.children) return;
+        arrays.push(n.children);
+        for (const c of n.children) walk(c as { children?: unknown[] });
+      })(tree);
+      const target = arrays[Math.floor(next() * arrays.length)]!;
+      const at = Math.floor(next() * (target.length + 1));
+      target.splice(at, next() < 0.5 ? 0 : 1, odd());
+      let expected: string | undefined;
+      try {
+        expected = referenceSerializer(tree);
+      } catch {
+        expect(() => serializeMarkdown(tree)).toThrow();
+        continue;
+      }
+      const fast = serializeMarkdown(tree);
+      expect(fast).toBe(expected);
+      if (fast.includes('x.png') || fast.includes('[^1]') || fast.includes('~~gone~~')) fellBack++;
+    }
+    // The odd nodes were really written (by to-markdown) in many of the trees.
+    expect(fellBack).toBeGreaterThan(300);
+  });
+
   it('for 500 random texts in every construct clinsafe generates, the output parses back to the tree', () => {
     const next = seeded(29);
     let tested = 0;

@@ -17,6 +17,37 @@ export interface SerializeOptions {
   alignTables?: boolean;
 }
 
+/**
+ * Set while a top-level block is written when a node the fast path does not know turns up inside
+ * it: the block then goes to to-markdown whole (see `block`). The same verdict as `known(block)`,
+ * found on the way instead of by a walk of its own (which cost more than a sixth of the time);
+ * only the children of leaf nodes (text, code…), which mdast leaves never have, are not looked at.
+ */
+let unknownSeen = false;
+const KNOWN_TYPES = new Set([
+  'link',
+  'text',
+  'inlineCode',
+  'break',
+  'html',
+  'thematicBreak',
+  'code',
+  'strong',
+  'emphasis',
+  'paragraph',
+  'heading',
+  'list',
+  'listItem',
+  'table',
+  'tableRow',
+  'tableCell',
+  'blockquote',
+]);
+/** A node used as a row, cell or list item (its children are written as such): what `known` says of it alone. */
+const note = (node: { type: string; title?: unknown }): void => {
+  if (!KNOWN_TYPES.has(node.type) || (node.type === 'link' && node.title)) unknownSeen = true;
+};
+
 /** Can the fast path write this node and everything below it? */
 function known(node: Nodes): boolean {
   switch (node.type) {
@@ -117,12 +148,14 @@ function phrasingNode(node: PhrasingContent, ctx: TextContext, state: PhrasingSt
       return inner ? marker + inner + marker : '';
     }
     case 'link': {
+      if (node.title) unknownSeen = true;
       // A link whose text is its own URL is written as an autolink, as people write it.
       const only = node.children.length === 1 ? node.children[0] : undefined;
       if (only?.type === 'text' && only.value === node.url && /^https?:\/\/[^\s<>`]+$/i.test(node.url)) return '<' + node.url + '>';
       return '[' + phrasing(node.children, ctx, { atLineStart: false }) + '](' + linkUrl(node.url) + ')';
     }
     default:
+      if (!known(node)) unknownSeen = true;
       return '';
   }
 }
@@ -170,10 +203,12 @@ function delimiterRow(align: Table['align'], cols: number, widths?: number[]): s
 
 /** A table row written straight from its cells (no array of cell texts); missing cells are empty. */
 function rowLine(row: TableRow | undefined, cols: number): string {
+  if (row) note(row);
   const cells = row ? row.children : [];
   let out = '|';
   for (let c = 0; c < cols; c++) {
     const cell = cells[c];
+    if (cell) note(cell);
     out += ' ' + (cell ? cellText(cell) : '') + ' |';
   }
   return out;
@@ -191,7 +226,13 @@ function tableOf(node: Table, opts: SerializeOptions): string {
 
 /** Cells padded so the pipes line up: every cell's text is needed first for the column widths. */
 function alignedTableOf(node: Table, cols: number): string {
-  const rows = node.children.map((row) => row.children.map(cellText));
+  const rows = node.children.map((row) => {
+    note(row);
+    return row.children.map((cell) => {
+      note(cell);
+      return cellText(cell);
+    });
+  });
   const width = (s: string) => [...s].length;
   const widths: number[] = [];
   for (let c = 0; c < cols; c++) widths[c] = Math.max(3, ...rows.map((r) => width(r[c] ?? '')));
@@ -230,6 +271,7 @@ function listOf(node: List, opts: SerializeOptions, alternate = false): string {
 }
 
 function listItemOf(item: ListItem, marker: string, opts: SerializeOptions): string {
+  note(item);
   const check = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
   const body = blocks(item.children as RootContent[], opts, item.spread ? '\n\n' : '\n', true);
   const first = marker + ' ' + check;
@@ -237,9 +279,28 @@ function listItemOf(item: ListItem, marker: string, opts: SerializeOptions): str
   return indent(body, ' '.repeat(marker.length + 1), first);
 }
 
-/** `checked`: an enclosing block already passed `known` (which looks at every node below it). */
-function block(node: RootContent, opts: SerializeOptions, alternate: boolean, checked: boolean): string {
-  if (!checked && !known(node)) return fallback(node);
+/**
+ * A top-level block is written optimistically: if a node the fast path does not know turned up
+ * inside it (`unknownSeen`), or writing it failed, it goes to to-markdown whole, as when `known`
+ * said so beforehand. `nested`: inside a top-level block, whose verdict covers this one.
+ */
+function block(node: RootContent, opts: SerializeOptions, alternate: boolean, nested: boolean): string {
+  if (nested) return blockBody(node, opts, alternate);
+  unknownSeen = false;
+  let out: string;
+  try {
+    out = blockBody(node, opts, alternate);
+  } catch (e) {
+    // A malformed node of a type the fast path does not know (a row without cells…): to-markdown's, as before.
+    if (!known(node)) return fallback(node);
+    throw e;
+  }
+  if (!unknownSeen) return out;
+  unknownSeen = false;
+  return fallback(node);
+}
+
+function blockBody(node: RootContent, opts: SerializeOptions, alternate: boolean): string {
   switch (node.type) {
     case 'paragraph':
       return paragraphOf(node.children);
@@ -261,11 +322,12 @@ function block(node: RootContent, opts: SerializeOptions, alternate: boolean, ch
         .map((l) => (l === '' ? '>' : l))
         .join('\n');
     default:
+      if (!known(node)) unknownSeen = true;
       return fallback(node);
   }
 }
 
-function blocks(children: RootContent[], opts: SerializeOptions, join: '\n' | '\n\n' = '\n\n', checked = false): string {
+function blocks(children: RootContent[], opts: SerializeOptions, join: '\n' | '\n\n' = '\n\n', nested = false): string {
   let out = '';
   let alternate = false;
   for (let i = 0; i < children.length; i++) {
@@ -274,7 +336,7 @@ function blocks(children: RootContent[], opts: SerializeOptions, join: '\n' | '\
     // Two lists of the same kind in a row would merge into one: the second uses the other bullet.
     alternate = prev?.type === 'list' && child.type === 'list' && Boolean(prev.ordered) === Boolean(child.ordered) ? !alternate : false;
     if (prev) out += join === '\n' && prev.type === 'paragraph' && child.type === 'paragraph' ? '\n\n' : join;
-    out += block(child, opts, alternate, checked);
+    out += block(child, opts, alternate, nested);
   }
   return out;
 }

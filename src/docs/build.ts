@@ -1,7 +1,8 @@
 /**
  * The release document set: CSCR, CRMP, safety requirements, hazard log, CSO release memo and a
- * manifest. Pure apart from pdfmake/exceljs (and reading clinsafe's own default templates): no git,
- * no repository file system. The same inputs give byte-identical Markdown, HTML, CSV and manifest.
+ * manifest. Pure apart from reading clinsafe's own default templates: no git, no repository file
+ * system. The same inputs give byte-identical files. `buildDocuments` returns them as Buffers;
+ * `writeDocuments` hands each to the caller's files as it is made (a PDF 1 MiB at a time).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheFileFor } from '../src/adapters/check-cache.js';
+import { checkCacheFile } from '../src/cli/commands/check-report.js';
 import { run } from '../src/cli/program.js';
 import { fixtureRepo, REPO_ROOT, type TempRepo } from './helpers/repo.js';
 
@@ -58,7 +58,7 @@ function changedProduct(): TempRepo {
   return r;
 }
 
-const cacheFile = (r: TempRepo) => cacheFileFor(join(r.dir, 'clinical-safety'), r.dir, {});
+const cacheFile = (r: TempRepo) => checkCacheFile(r.dir, 'clinical-safety', {});
 
 describe('check: the parse cache', () => {
   it('a warm run prints byte for byte what a cold run prints, in every format, and parses nothing', async () => {
@@ -80,14 +80,17 @@ describe('check: the parse cache', () => {
     expect(gh.cache).toMatch(/ 0 misses/);
   });
 
-  it('shares entries with validate: the head checked out and validated is a warm check', async () => {
+  it("keeps a file of its own beside validate's: run in turn, each stays warm", async () => {
     repo = changedProduct();
-    const v = await run(['validate'], { out: () => {}, err: () => {}, cwd: repo.dir, env: {} });
-    expect(v).toBe(1);
-    const r = await check(repo.dir, ['--base', 'main']);
-    // Base and head differ in one file: every head file is a hit; base's edited hazard is a miss.
-    expect(r.cache).toMatch(/^clinsafe cache: \d+ hits, 1 misses, file loaded, written/);
+    const quiet = { out: () => {}, err: () => {}, cwd: repo.dir };
+    expect(await run(['validate'], { ...quiet, env: {} })).toBe(1);
+    const first = await check(repo.dir, ['--base', 'main']);
+    expect(first.cache).toMatch(/^clinsafe cache: 0 hits, \d+ misses, file absent, written/);
+    expect(await run(['validate'], { ...quiet, env: {} })).toBe(1);
+    const again = await check(repo.dir, ['--base', 'main']);
+    expect(again.cache).toMatch(/^clinsafe cache: \d+ hits, 0 misses, file loaded, not written/);
     expect(existsSync(cacheFile(repo))).toBe(true);
+    expect(readdirSync(join(repo.dir, '.git', 'clinsafe-cache'))).toHaveLength(2);
   });
 
   it('--no-cache and CLINSAFE_NO_CACHE=1 neither read nor write it', async () => {

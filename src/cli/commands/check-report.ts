@@ -119,9 +119,19 @@ function loadBoth(facts: CheckFacts, store?: CheckedFileStore): [LoadResult, Loa
 }
 
 /**
+ * The cache file of `check` for this safety folder: validate's scheme (same place, format and
+ * bounds), under a name of its own. A write keeps only the entries its run used, so one file shared
+ * with validate (the work tree) would be rewritten by each command in turn, base's entries dropped
+ * by validate and parsed again by the next check.
+ */
+export function checkCacheFile(root: string, dir: string, env: NodeJS.ProcessEnv): string {
+  return cacheFileFor(`${join(root, dir)}\0check`, root, env);
+}
+
+/**
  * The safety folder at base and head, through validate's parse cache (src/adapters/check-cache.ts:
- * per-file results keyed by a SHA-256 of each file's bytes, so a blob read from git and the same
- * file on disk share one entry). As in validate, the YAML and schema libraries are loaded only when
+ * per-file results keyed by a SHA-256 of each file's bytes: base and head share their unchanged
+ * files, and a later check shares every file version it has seen). As in validate, the YAML and schema libraries are loaded only when
  * a file must be parsed or a diagnostic placed (the load is pure and runs again with them).
  */
 async function loadSnapshots(io: CliIO, facts: CheckFacts, req: CheckRequest): Promise<[LoadResult, LoadResult]> {
@@ -129,7 +139,7 @@ async function loadSnapshots(io: CliIO, facts: CheckFacts, req: CheckRequest): P
     await loadEngines();
     return loadBoth(facts);
   }
-  const cache = openCheckCache(cacheFileFor(join(facts.root, req.dir), facts.root, io.env ?? {}));
+  const cache = openCheckCache(checkCacheFile(facts.root, req.dir, io.env ?? {}));
   if (cache.stats.found !== 'loaded') await loadEngines();
   let loaded: [LoadResult, LoadResult];
   try {

@@ -52,6 +52,14 @@ it('the gate loads neither the PDF/document code nor undici; they are chunks bes
   expect(readFileSync(join(dir, 'licenses.txt'), 'utf8')).toContain('undici@');
 });
 
+it('only the parts of zod the schemas use are loaded at start (no fromJSONSchema, no z.compile)', () => {
+  // Each file takes zod as a namespace (`import * as z`) so the bundler keeps only what is used:
+  // `import { z }` would keep zod's whole namespace object (~95 kB more at every start).
+  const loaded = [...staticChunks(bundle)].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n') + readFileSync(bundle, 'utf8');
+  expect(loaded).toContain('Invalid input'); // zod is there (its English messages)
+  for (const marker of ['fromJSONSchema', 'ZodCompileAsyncError']) expect(loaded.includes(marker), marker).toBe(false);
+});
+
 it('tunnel (a proxy agent for @actions/http-client) is evaluated only when a proxy agent is made: no assert module at start', async () => {
   const work = tempDir('clinsafe-action-modules-');
   try {

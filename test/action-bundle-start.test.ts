@@ -60,6 +60,25 @@ it('only the parts of zod the schemas use are loaded at start (no fromJSONSchema
   for (const marker of ['fromJSONSchema', 'ZodCompileAsyncError']) expect(loaded.includes(marker), marker).toBe(false);
 });
 
+it("Octokit's table of REST methods is not bundled: the Action calls the API through request and paginate only", () => {
+  const everything = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+  expect(everything.includes('addCustomLabelsToSelfHostedRunnerForOrg')).toBe(false);
+  // Nothing the Action bundles reaches for `octokit.rest.<scope>.<method>(…)`.
+  const users: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && /\.rest\.[a-z]+\.[a-zA-Z]+\b/.test(readFileSync(p, 'utf8'))) users.push(p);
+    }
+  };
+  for (const d of ['src', 'action']) walk(join(REPO_ROOT, d));
+  expect(users.filter((p) => !p.includes(`${join('action', 'dist')}`))).toEqual([]);
+});
+
 it('tunnel (a proxy agent for @actions/http-client) is evaluated only when a proxy agent is made: no assert module at start', async () => {
   const work = tempDir('clinsafe-action-modules-');
   try {

@@ -5,9 +5,12 @@
  *     cold (CLINSAFE_NO_CACHE=1: every file parsed and schema-checked) and warm (the parse cache
  *     written by the warm-up run, nothing changed since: no file parsed, every rule still run);
  *  2. `clinsafe check`, 1,000 hazards, a 100-file PR editing one hazard  vs  `clinsafe validate` of
- *     the same folder (each file version parsed once: base and head share their unchanged blobs);
+ *     the same folder (each file version parsed once: base and head share their unchanged blobs),
+ *     cold against validate cold and warm (check's own cache file written by the warm-up run) against
+ *     validate warm;
  *  3. `clinsafe check` on a 20,000-file repository with a 3,000-file PR  vs  `git diff` + picomatch
- *     in 20 lines (bench/floors/git-diff-picomatch.ts): goal ≤ 1.3×.
+ *     in 20 lines (bench/floors/git-diff-picomatch.ts): goal ≤ 1.3×; cold (CLINSAFE_NO_CACHE=1) and
+ *     warm, as separate rows.
  * When the single-file bundle exists (npm run build:cli → dist-cli/clinsafe.mjs), 1 and 3 are also
  * run from it (its own `--version` as the start-up floor). Prints one table and one emitRow per
  * figure (wall and CPU ratios); never fails on a figure. RUNS=n sets the runs per pair (default 5);
@@ -96,8 +99,26 @@ try {
     pairs.push(warmPair);
     goals.set(warmPair, 3);
     if (label) continue;
-    const check1k = node('clinsafe check', [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], big, [0, 2]);
-    pairs.push(comparePair('check, 1,000 hazards, 100-file PR', check1k, { ...validate, name: 'clinsafe validate (one parse)' }, RUNS));
+    const checkArgs = [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'];
+    const check1k = node('clinsafe check, no cache', checkArgs, big, [0, 2], { CLINSAFE_NO_CACHE: '1' });
+    pairs.push(
+      comparePair(
+        'check, 1,000 hazards, 100-file PR, cold (no cache)',
+        check1k,
+        { ...validate, name: 'clinsafe validate, no cache (one parse)' },
+        RUNS,
+      ),
+    );
+    // Warm: the pair's warm-up run writes check's own cache file (base and head); validate keeps its own.
+    const check1kWarm = node('clinsafe check, parse cache warm', checkArgs, big, [0, 2]);
+    pairs.push(
+      comparePair(
+        'check, 1,000 hazards, 100-file PR, warm (parse cache, nothing changed)',
+        check1kWarm,
+        { ...warm, name: 'clinsafe validate, parse cache warm' },
+        RUNS,
+      ),
+    );
   }
 
   console.error('setting up a 20,000-file repository…');
@@ -107,10 +128,15 @@ try {
   cleanup.push(globs);
   const floor = node('git diff + picomatch', [FLOOR, repo, 'main', 'pr', globs]);
   for (const [label, cli] of builds) {
-    const check20k = node(`clinsafe check${label}`, [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'], repo, [0, 2]);
-    const pair = comparePair(`check, 20k-file repo, 3,000-file PR${label}`, check20k, floor, RUNS);
+    const args = [cli, 'check', '--base', 'main', '--head', 'pr', '--format', 'json'];
+    const cold = node(`clinsafe check, no cache${label}`, args, repo, [0, 2], { CLINSAFE_NO_CACHE: '1' });
+    const pair = comparePair(`check, 20k-file repo, 3,000-file PR, cold (no cache)${label}`, cold, floor, RUNS);
     pairs.push(pair);
     goals.set(pair, 1.3);
+    const warm = node(`clinsafe check, parse cache warm${label}`, args, repo, [0, 2]);
+    const warmPair = comparePair(`check, 20k-file repo, 3,000-file PR, warm (parse cache, nothing changed)${label}`, warm, floor, RUNS);
+    pairs.push(warmPair);
+    goals.set(warmPair, 1.3);
   }
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept: ${cleanup.join(' ')}`);

@@ -125,9 +125,25 @@ const trimPlugin = {
   },
 };
 
+/**
+ * - @octokit/plugin-rest-endpoint-methods: @actions/github's client adds `octokit.rest.*`, a table of
+ *   ~1,100 REST routes (83 kB, compiled and turned into a Map at every start). The Action calls the
+ *   API only through `request` and `paginate` (src/github/client.ts's GitHubClient, in every mode),
+ *   so in the Action the plugin adds nothing; the rest of Octokit (core, paginate, retry,
+ *   throttling, auth, proxy agent) is unchanged. test/action-bundle-start.test.ts checks both.
+ */
+const NO_REST_METHODS = 'clinsafe-no-rest-endpoint-methods';
+const NO_REST_METHODS_SOURCE = [
+  'const none = () => ({});',
+  "none.VERSION = 'none (clinsafe: request and paginate only)';",
+  'export { none as restEndpointMethods, none as legacyRestEndpointMethods };',
+].join('\n');
+
 const actionPlugin = {
   name: 'clinsafe-action',
   setup(build) {
+    build.onResolve({ filter: /^@octokit\/plugin-rest-endpoint-methods$/ }, () => ({ path: NO_REST_METHODS, namespace: NO_REST_METHODS }));
+    build.onLoad({ filter: /.*/, namespace: NO_REST_METHODS }, () => ({ contents: NO_REST_METHODS_SOURCE, loader: 'js' }));
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       let src = readFileSync(args.path, 'utf8');
       if (!src.includes('createRequire(import.meta.url)')) return undefined;

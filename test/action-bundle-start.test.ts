@@ -52,6 +52,33 @@ it('the gate loads neither the PDF/document code nor undici; they are chunks bes
   expect(readFileSync(join(dir, 'licenses.txt'), 'utf8')).toContain('undici@');
 });
 
+it('only the parts of zod the schemas use are loaded at start (no fromJSONSchema, no z.compile)', () => {
+  // Each file takes zod as a namespace (`import * as z`) so the bundler keeps only what is used:
+  // `import { z }` would keep zod's whole namespace object (~95 kB more at every start).
+  const loaded = [...staticChunks(bundle)].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n') + readFileSync(bundle, 'utf8');
+  expect(loaded).toContain('Invalid input'); // zod is there (its English messages)
+  for (const marker of ['fromJSONSchema', 'ZodCompileAsyncError']) expect(loaded.includes(marker), marker).toBe(false);
+});
+
+it("Octokit's table of REST methods is not bundled: the Action calls the API through request and paginate only", () => {
+  const everything = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+  expect(everything.includes('addCustomLabelsToSelfHostedRunnerForOrg')).toBe(false);
+  // Nothing the Action bundles reaches for `octokit.rest.<scope>.<method>(…)`.
+  const users: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && /\.rest\.[a-z]+\.[a-zA-Z]+\b/.test(readFileSync(p, 'utf8'))) users.push(p);
+    }
+  };
+  for (const d of ['src', 'action']) walk(join(REPO_ROOT, d));
+  expect(users.filter((p) => !p.includes(`${join('action', 'dist')}`))).toEqual([]);
+});
+
 it('tunnel (a proxy agent for @actions/http-client) is evaluated only when a proxy agent is made: no assert module at start', async () => {
   const work = tempDir('clinsafe-action-modules-');
   try {

@@ -4,7 +4,7 @@
  * release commit. Pure. Whoever can push can also upload an artifact, so the record's shape is
  * checked and its commit must be the release commit; anything else is not evidence.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sameCommit, VERIFICATION_STATES, type EvidenceRecord } from './evidence.js';
 
 const s = z.string().max(10_000);

@@ -7,7 +7,7 @@ import { contributionsOf, labelAddedAt, labelsRemovedByNonCso, suspiciousPath, t
 import { residualQualifier } from './acceptability.js';
 import { decideApproval, type Approval, type ApprovalInputs, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
-import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder.js';
+import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder-types.js';
 import {
   compileTriggers,
   computeImpact,

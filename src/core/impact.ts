@@ -9,8 +9,8 @@
  * impact several hazards (union); a rename matches on both its old and its new name.
  */
 import picomatch from 'picomatch';
-import type { Hazard, SafetyFolder } from './folder.js';
-import { isUrl } from './folder.js';
+import type { Hazard, SafetyFolder } from './folder-types.js';
+import { isUrl } from './folder-load.js';
 import { parseTriggerPattern, PICOMATCH_OPTIONS } from './globs.js';
 import { ownerKind } from './owners.js';
 import type { RiskScheme } from './risk.js';

@@ -6,7 +6,7 @@
  * A separate file rather than a key of clinsafe.yml: importing clinsafe's own export (which has
  * no cover page) must give back the same clinsafe.yml. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 export { PROVENANCE_FILE } from './schema-values.js';
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });

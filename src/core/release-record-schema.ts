@@ -2,7 +2,7 @@
  * clinsafe.yml fields for the DCB0129 MUST items a release records (issue 11 §2). Part of the one
  * definition of clinsafe.yml (schema.ts spreads them into configSchema); JSON Schema is generated.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, isoDate, text, textList, versionText } from './schema-primitives.js';
 
 /** A person named in a record: name and role (no login needed; reviewers may not be on GitHub). */

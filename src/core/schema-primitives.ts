@@ -1,5 +1,5 @@
 /** The shared building blocks of the safety-folder schemas (schema.ts re-exports the public ones). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Length limits on user text (issue 10 §4): every later step — validation messages, the gate's

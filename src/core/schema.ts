@@ -2,7 +2,7 @@
  * The one definition of every safety-folder file format. JSON Schema for editors is generated
  * from these (see `jsonSchemas`), never written by hand.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
 import { releaseRecordFields } from './release-record-schema.js';
 import { GITHUB_LOGIN, id, isoDate, LIMITS, text, textList, title, versionText } from './schema-primitives.js';

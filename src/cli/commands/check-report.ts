@@ -3,12 +3,18 @@
  * present its result. `check.ts` imports this module only after it has started the git processes
  * that read the facts, so the parsers and the gate load while git works.
  */
+import { join } from 'node:path';
+import { cacheFileFor, openCheckCache, type CheckCache } from '../../adapters/check-cache.js';
 import type { ChangedFile } from '../../core/impact.js';
-import { loadFolder, type Snapshot } from '../../core/folder.js';
+import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../../core/engines.js';
+import { loadFolder } from '../../core/folder-load.js';
+import type { LoadResult, Snapshot } from '../../core/folder-types.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import type { ParseCache } from '../../core/yaml.js';
+import type { CheckedFileStore } from '../../core/ports/checked-files.js';
+import type { ParseCache } from '../../core/yaml-core.js';
 import type { CliIO } from '../io.js';
+import { cacheWanted } from '../load-cached.js';
 import { annotation, diagnosticAnnotation } from '../output-format.js';
 
 /**
@@ -89,6 +95,8 @@ function textReport(r: GateResult): string[] {
 
 /** What git read for the change: the files it touches and the safety folder at base and head. */
 export interface CheckFacts {
+  /** The repository's top level (where the parse cache of its safety folder is found). */
+  root: string;
   headSha: string;
   changes: ChangedFile[];
   base: Snapshot;
@@ -100,14 +108,63 @@ export interface CheckRequest {
   author: string;
   dir: string;
   format: string;
+  /** Whether --no-cache was not given: the parse cache (README, "The parse cache") is used unless CLINSAFE_NO_CACHE=1 too. */
+  cache: boolean;
+}
+
+/** Base and head, sharing parses within the run (their unchanged blobs are the same bytes) and, given a store, across runs. */
+function loadBoth(facts: CheckFacts, store?: CheckedFileStore): [LoadResult, LoadResult] {
+  const parseCache: ParseCache = new Map();
+  return [loadFolder(facts.base, { parseCache, store }), loadFolder(facts.head, { parseCache, store })];
+}
+
+/**
+ * The cache file of `check` for this safety folder: validate's scheme (same place, format and
+ * bounds), under a name of its own. A write keeps only the entries its run used, so one file shared
+ * with validate (the work tree) would be rewritten by each command in turn, base's entries dropped
+ * by validate and parsed again by the next check.
+ */
+export function checkCacheFile(root: string, dir: string, env: NodeJS.ProcessEnv): string {
+  return cacheFileFor(`${join(root, dir)}\0check`, root, env);
+}
+
+/**
+ * The safety folder at base and head, through validate's parse cache (src/adapters/check-cache.ts:
+ * per-file results keyed by a SHA-256 of each file's bytes: base and head share their unchanged
+ * files, and a later check shares every file version it has seen). As in validate, the YAML and schema libraries are loaded only when
+ * a file must be parsed or a diagnostic placed (the load is pure and runs again with them).
+ */
+async function loadSnapshots(io: CliIO, facts: CheckFacts, req: CheckRequest): Promise<[LoadResult, LoadResult]> {
+  if (!cacheWanted(io, { cache: req.cache })) {
+    await loadEngines();
+    return loadBoth(facts);
+  }
+  const cache = openCheckCache(checkCacheFile(facts.root, req.dir, io.env ?? {}));
+  if (cache.stats.found !== 'loaded') await loadEngines();
+  let loaded: [LoadResult, LoadResult];
+  try {
+    loaded = loadBoth(facts, cache.store);
+  } catch (e) {
+    if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
+    await loadEngines();
+    cache.restart();
+    loaded = loadBoth(facts, cache.store);
+  }
+  cache.save();
+  if (io.env?.CLINSAFE_CACHE_DEBUG) io.err(cacheReport(cache));
+  return loaded;
+}
+
+/** One line for CLINSAFE_CACHE_DEBUG=1, as validate prints it (tests and benchmarks read it). */
+function cacheReport(c: CheckCache): string {
+  const s = c.stats;
+  const parsers = enginesLoaded() ? 'parsers loaded' : 'parsers not loaded';
+  return `clinsafe cache: ${s.hits} hits, ${s.misses} misses, file ${s.found}, ${s.written ? 'written' : 'not written'}, ${parsers} (${c.file})`;
 }
 
 /** Decide and print; returns the exit code (0 no CSO approval needed, 2 needed, 1 error). */
 export async function reportCheck(io: CliIO, facts: CheckFacts, req: CheckRequest): Promise<number> {
-  // Base and head share parsed files (their unchanged blobs are the same bytes).
-  const parseCache: ParseCache = new Map();
-  const base = loadFolder(facts.base, { parseCache });
-  const head = loadFolder(facts.head, { parseCache });
+  const [base, head] = await loadSnapshots(io, facts, req);
   const result = evaluateGate({
     changes: facts.changes,
     labels: req.labels,

@@ -21,6 +21,7 @@ interface CheckOptions {
   author?: string;
   dir: string;
   format?: string;
+  cache: boolean;
 }
 
 export const CHECK_FORMATS = ['text', 'markdown', 'json', 'github'] as const;
@@ -56,7 +57,7 @@ function startReads(io: CliIO, refs: string[], dir: string): Promise<CheckFacts>
     diffNameStatusAsync(root, `${baseSha}...${headSha}`),
     snapshotsAtCommits(root, [baseSha, headSha], dir, { blobCache }),
   ]).then(
-    ([changes, [base, head]]) => ({ headSha, changes, base: base!, head: head! }),
+    ([changes, [base, head]]) => ({ root, headSha, changes, base: base!, head: head! }),
     (e: unknown) => Promise.reject(usage(e)),
   );
 }
@@ -72,6 +73,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--label <name>', 'a pull-request label (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--author <login>', 'the GitHub login of the pull request author', '')
     .option('--dir <dir>', 'the safety folder, relative to the repository root', DEFAULT_SAFETY_DIR)
+    .option('--no-cache', 'neither read nor write the parse cache (also CLINSAFE_NO_CACHE=1); see README, The parse cache')
     .addOption(
       formatOption(
         CHECK_FORMATS,
@@ -85,6 +87,6 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       reading.catch(() => {}); // awaited below, once the modules that decide have loaded
       const { reportCheck } = await import('./check-report.js');
       const facts = await reading;
-      setExit(await reportCheck(io, facts, { labels: opts.label, author: opts.author ?? '', dir, format }));
+      setExit(await reportCheck(io, facts, { labels: opts.label, author: opts.author ?? '', dir, format, cache: opts.cache }));
     });
 }

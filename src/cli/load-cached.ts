@@ -47,7 +47,7 @@ export type DiskLoad = LoadResult & { root: string; dirAbs: string; shown: strin
 /** Load the safety folder on disk, through the parse cache when `opts.cache` and the environment allow. */
 export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promise<DiskLoad> {
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
-  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
+  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
     if (!cacheWanted(io, opts)) {

@@ -1,7 +1,7 @@
 /**
  * Safety-folder reading at size (run: npm run bench:check). Each clinsafe command runs as a whole
  * process beside a floor run in the same process tree, in turn:
- *  1. `clinsafe validate` on 1,000 hazards  vs  `clinsafe --version` (start-up): goal ≤ 3×; twice:
+ *  1. `clinsafe validate` on 1,000 hazards (typed as a user does: in the repository, no --dir or --root)  vs  `clinsafe --version` (start-up): goal ≤ 3×; twice:
  *     cold (CLINSAFE_NO_CACHE=1: every file parsed and schema-checked) and warm (the parse cache
  *     written by the warm-up run, nothing changed since: no file parsed, every rule still run);
  *  2. `clinsafe check`, 1,000 hazards, a 100-file PR editing one hazard  vs  `clinsafe validate` of
@@ -86,10 +86,13 @@ try {
   const big = bigFolderRepo();
   cleanup.push(big);
   for (const [label, cli] of builds) {
-    const validateArgs = [cli, 'validate', '--dir', join(big, 'clinical-safety'), '--root', big];
+    // What a user types in their repository: no --dir, no --root (the folder and the root are found
+    // from the working directory), and the cache where it then lives (.git/clinsafe-cache).
+    const validateArgs = [cli, 'validate'];
+    const userCache = { CLINSAFE_CACHE_DIR: '', XDG_CACHE_HOME: cliCache };
     // Cold by the environment rather than --no-cache, so that BENCH_CLI can name a build from before the flag.
-    const validate = node(`clinsafe validate, no cache${label}`, validateArgs, undefined, [0], { CLINSAFE_NO_CACHE: '1' });
-    const warm = node(`clinsafe validate, parse cache warm${label}`, validateArgs);
+    const validate = node(`clinsafe validate, no cache${label}`, validateArgs, big, [0], { ...userCache, CLINSAFE_NO_CACHE: '1' });
+    const warm = node(`clinsafe validate, parse cache warm${label}`, validateArgs, big, [0], userCache);
     const startup = node(`clinsafe --version${label} (start-up)`, [cli, '--version']);
     const pair = comparePair(`validate, 1,000 hazards, cold (no cache)${label}`, validate, startup, RUNS);
     pairs.push(pair);

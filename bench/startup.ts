@@ -7,19 +7,28 @@
  * (bench/lib/measure.ts): wall and CPU seconds, peak memory. Run: npm run bench:startup.
  * Prints medians and ratios (one emitRow per figure); never fails on a figure.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../src/paths.js';
+import { exampleProductDir, packageRoot } from '../src/paths.js';
+import { commitAll, git } from './lib/product-repo.js';
 import { median, runOnce, type Cmd, type Run } from './lib/measure.js';
 import { emitRow } from './lib/rows.js';
 
 const ROOT = packageRoot();
 const RUNS = Number(process.env.RUNS ?? 15);
-const example = join(ROOT, 'fixtures', 'example-product');
-const validateArgs = ['validate', '--dir', join(example, 'clinical-safety'), '--root', example];
+/**
+ * The example product as a user's repository (a git repository of its own, committed), and
+ * `clinsafe validate` as a user types it there: no --dir or --root, the cache in .git/clinsafe-cache.
+ */
+const example = mkdtempSync(join(tmpdir(), 'clinsafe-bench-startup-'));
+cpSync(exampleProductDir(), example, { recursive: true });
+git(example, 'init', '-q', '-b', 'main');
+commitAll(example, 'example product');
+const validateArgs = ['validate'];
 const cache = mkdtempSync(join(tmpdir(), 'clinsafe-bench-cache-'));
-const env = { ...process.env, CLINSAFE_CACHE_DIR: cache, GITHUB_ACTIONS: '' };
+// The bundle unpacks its assets under $XDG_CACHE_HOME/clinsafe: a temporary one, not the user's.
+const env = { ...process.env, CLINSAFE_CACHE_DIR: '', XDG_CACHE_HOME: cache, GITHUB_ACTIONS: '', CI: '' };
 
 interface Case {
   cmd: Cmd;
@@ -28,6 +37,7 @@ interface Case {
 const node = (name: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Cmd => ({
   name,
   argv: [process.execPath, ...args],
+  cwd: example,
   env: { ...env, ...extraEnv },
 });
 const NO_CACHE = { CLINSAFE_NO_CACHE: '1' };
@@ -53,6 +63,7 @@ for (let i = 0; i < RUNS; i++) {
   for (const c of cases) runs.get(c)!.push(runOnce(c.cmd));
 }
 rmSync(cache, { recursive: true, force: true });
+rmSync(example, { recursive: true, force: true });
 
 const fmt = (rs: Run[]) =>
   `${(median(rs.map((r) => r.wall)) * 1000).toFixed(0)} ms wall, ${(median(rs.map((r) => r.cpu)) * 1000).toFixed(0)} ms cpu`;

@@ -223,7 +223,8 @@ describe('validate: the parse cache', () => {
       run1(args);
       const warm = run1(args);
       // Errors with line:col: every file from the cache, then the parser loaded to place them.
-      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, parsers loaded /);
+      // (the parsers bring the glob compiler with them)
+      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, globs loaded, parsers loaded /);
       expect({ ...warm, cache: '' }).toEqual({ ...cold, cache: '' });
     }
     // A valid folder: nothing parsed, no parser loaded, the same output.
@@ -232,11 +233,55 @@ describe('validate: the parse cache', () => {
       const cold = run1(['--no-cache'], valid.dir);
       run1([], valid.dir);
       const warm = run1([], valid.dir);
-      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, parsers not loaded /);
+      expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, globs not loaded, parsers not loaded /);
       expect({ ...warm, cache: '' }).toEqual({ ...cold, cache: '' });
       expect(warm.code).toBe(0);
     } finally {
       valid.cleanup();
+    }
+  });
+
+  it('from the built binary, picomatch is loaded only for a trigger pattern that is not plain; the output is the same', () => {
+    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+    const run1 = (args: string[], cwd: string) => {
+      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
+      });
+      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
+      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
+    };
+    const withPatterns = (patterns: string) => {
+      const r = fixtureRepo();
+      const name = readdirSync(join(r.dir, HAZARDS)).sort()[0]!;
+      const path = join(r.dir, HAZARDS, name);
+      const before = readFileSync(path, 'utf8');
+      writeFileSync(path, before.replace(/^ {2}paths: .*$/m, `  paths: ${patterns}`));
+      expect(readFileSync(path, 'utf8')).not.toBe(before);
+      r.commit('patterns');
+      return r;
+    };
+    const cases: [string, RegExp, number][] = [
+      ['["src/patient/**", "src/api/server.ts", "*.sql", "/db/migrations/"]', /, globs not loaded, parsers not loaded /, 0],
+      ['["src/{patient,api}/**", "src/api/server.ts"]', /, globs loaded, parsers not loaded /, 0],
+      // Not plain and not valid: compiled (picomatch loaded), then placed at its line:col (parser loaded).
+      ['["src/[patient/**", "src/api/server.ts"]', /, globs loaded, parsers loaded /, 1],
+    ];
+    for (const [patterns, loads, code] of cases) {
+      const r = withPatterns(patterns);
+      try {
+        const cold = run1(['--no-cache'], r.dir);
+        run1([], r.dir);
+        const warm = run1([], r.dir);
+        expect(warm.cache, patterns).toMatch(/ 0 misses, file loaded, not written/);
+        expect(warm.cache, patterns).toMatch(loads);
+        expect({ ...warm, cache: '' }, patterns).toEqual({ ...cold, cache: '' });
+        expect(warm.code, patterns).toBe(code);
+        if (code) expect(warm.err).toMatch(/does not parse/);
+      } finally {
+        r.cleanup();
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * Finding the safety folder, and loading it through the parse cache (src/adapters/check-cache.ts)
- * without loading the YAML and schema libraries unless a file needs them: a warm `clinsafe
+ * without loading the YAML and schema libraries (nor picomatch) unless a file needs them: a warm `clinsafe
  * validate` on an unchanged folder parses nothing, so it need not pay for loading `yaml`, js-yaml
  * and zod either (see core/engines.ts). Kept apart from load.ts, which loads them for every
  * other command.
@@ -10,6 +10,7 @@ import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
 import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
+import { globsLoaded, GlobsNotLoaded, loadGlobs } from '../core/glob-check.js';
 import { type CliIO, UsageError } from './io.js';
 
 export interface FolderOptions {
@@ -47,7 +48,7 @@ export type DiskLoad = LoadResult & { root: string; dirAbs: string; shown: strin
 /** Load the safety folder on disk, through the parse cache when `opts.cache` and the environment allow. */
 export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promise<DiskLoad> {
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
-  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
+  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
     if (!cacheWanted(io, opts)) {
@@ -57,15 +58,18 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
     const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
     // Nothing stored to read: every file will be parsed.
     if (cache.stats.found !== 'loaded') await loadEngines();
-    let loaded: LoadResult;
-    try {
-      loaded = loadFolder(snapshot, { store: cache.store });
-    } catch (e) {
-      // A file to parse, or a position to place: load the libraries and load again (the load is pure).
-      if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
-      await loadEngines();
-      cache.restart();
-      loaded = loadFolder(snapshot, { store: cache.store });
+    let loaded: LoadResult | undefined;
+    while (!loaded) {
+      try {
+        loaded = loadFolder(snapshot, { store: cache.store });
+      } catch (e) {
+        // A file to parse, a position to place, a trigger pattern to compile: load what is missing
+        // and load again (the load is pure). Each library is loaded at most once, so this ends.
+        if (e instanceof GlobsNotLoaded && !globsLoaded()) await loadGlobs();
+        else if (e instanceof EnginesNotLoaded && !(e instanceof GlobsNotLoaded) && !enginesLoaded()) await loadEngines();
+        else throw e;
+        cache.restart();
+      }
     }
     cache.save();
     return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };

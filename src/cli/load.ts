@@ -10,7 +10,7 @@ export { cacheWanted, locateSafetyDir, type FolderOptions } from './load-cached.
 /** Load the safety folder on disk (no parse cache; `clinsafe validate` uses load-cached.ts). */
 export function loadFromDisk(io: CliIO, opts: FolderOptions): LoadResult & { root: string; dirAbs: string; shown: string } {
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
-  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined);
+  const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
     return { ...loadFolder(snapshot), root, dirAbs, shown };

@@ -7,6 +7,8 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } fro
 import { provenanceSchema } from './provenance.js';
 import { configSchema, hazardSchema, incidentSchema, workshopSchema } from './schema.js';
 import { fastParse } from './yaml-fast.js';
+// Registers the trigger-glob compiler (glob-check.ts): whoever has the engines can check any pattern.
+import './globs.js';
 
 export const ENGINES = {
   yaml: { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit },

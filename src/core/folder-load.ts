@@ -4,7 +4,7 @@
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { linkFile, testLinkProblem } from './evidence.js';
-import { globProblem } from './globs.js';
+import { globProblem } from './glob-check.js';
 import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
 import type { Config, HazardFile } from './schema.js';

@@ -13,6 +13,7 @@
  *   pattern wins, as in .gitignore.
  */
 import picomatch from 'picomatch';
+import { expandPattern as expand, provideGlobCompiler, type GlobCompiler } from './glob-check.js';
 
 export const PICOMATCH_OPTIONS = { dot: true, strictBrackets: true } as const;
 
@@ -23,40 +24,14 @@ export interface TriggerPattern {
   globs: string[];
 }
 
-/** Why a trigger pattern is not usable, or undefined when it is fine. */
-export function globProblem(pattern: string): string | undefined {
-  // Hazards of one log share most of their patterns: each is compiled once per run.
-  if (problems.has(pattern)) return problems.get(pattern);
-  const problem = findGlobProblem(pattern);
-  if (problems.size >= MAX_REMEMBERED) problems.clear();
-  problems.set(pattern, problem);
-  return problem;
-}
+/** Why a trigger pattern is not usable, or undefined when it is fine (glob-check.ts). */
+export { globProblem } from './glob-check.js';
 
-const problems = new Map<string, string | undefined>();
-const MAX_REMEMBERED = 2_000;
-
-function findGlobProblem(pattern: string): string | undefined {
-  const body = pattern.startsWith('!') ? pattern.slice(1) : pattern;
-  if (body.trim() === '') return 'is empty; write a path pattern such as src/patient/**';
-  if (body.includes('\\')) return 'contains a backslash; use forward slashes (/) between folders';
-  if (/^\.{1,2}\//.test(body) || /(^|\/)\.\.(\/|$)/.test(body))
-    return 'must be relative to the repository root without ./ or ../ (e.g. src/patient/**)';
-  try {
-    for (const glob of expand(body)) picomatch.makeRe(glob, PICOMATCH_OPTIONS);
-  } catch (err) {
-    return `does not parse: ${(err as Error).message}`;
-  }
-  return undefined;
-}
-
-function expand(body: string): string[] {
-  let p = body.startsWith('/') ? body.slice(1) : body;
-  const anchored = body.startsWith('/') || p.replace(/\/+$/, '').includes('/');
-  p = p.replace(/\/+$/, '');
-  const base = anchored ? p : `**/${p}`;
-  return [base, `${base}/**`];
-}
+/** Compile-check a glob as a trigger is matched; registered for glob-check.ts. */
+export const compileGlob: GlobCompiler = (glob) => {
+  picomatch.makeRe(glob, PICOMATCH_OPTIONS);
+};
+provideGlobCompiler(compileGlob);
 
 export function parseTriggerPattern(pattern: string): TriggerPattern {
   const negated = pattern.startsWith('!');

@@ -5,6 +5,7 @@ import { hazardsWithoutTriggers, noTriggersSummary } from '../../core/acceptabil
 import type { SafetyFolder } from '../../core/folder.js';
 import type { CliIO } from '../io.js';
 import { enginesLoaded } from '../../core/engines.js';
+import { globsLoaded } from '../../core/glob-check.js';
 import { loadFromDiskCached, type DiskLoad } from '../load-cached.js';
 import { chosenFormat, diagnosticAnnotation, formatOption } from '../output-format.js';
 
@@ -27,7 +28,8 @@ export function hazardTable(folder: SafetyFolder): string {
 function cacheReport(c: DiskLoad['cache']): string {
   if (!c) return 'clinsafe cache: off';
   const parsers = enginesLoaded() ? 'parsers loaded' : 'parsers not loaded';
-  return `clinsafe cache: ${c.hits} hits, ${c.misses} misses, file ${c.found}, ${c.written ? 'written' : 'not written'}, ${parsers} (${c.file})`;
+  const globs = globsLoaded() ? 'globs loaded' : 'globs not loaded';
+  return `clinsafe cache: ${c.hits} hits, ${c.misses} misses, file ${c.found}, ${c.written ? 'written' : 'not written'}, ${globs}, ${parsers} (${c.file})`;
 }
 
 export const VALIDATE_FORMATS = ['text', 'json', 'github'] as const;

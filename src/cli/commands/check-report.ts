@@ -128,19 +128,32 @@ export function checkCacheFile(root: string, dir: string, env: NodeJS.ProcessEnv
   return cacheFileFor(`${join(root, dir)}\0check`, root, env);
 }
 
+/** What `prepareLoad` started: the parse cache read (when on), the parsers loading (when needed for sure). */
+export interface PreparedLoad {
+  cache?: CheckCache;
+  engines?: Promise<void>;
+}
+
 /**
- * The safety folder at base and head, through validate's parse cache (src/adapters/check-cache.ts:
- * per-file results keyed by a SHA-256 of each file's bytes: base and head share their unchanged
- * files, and a later check shares every file version it has seen). As in validate, the YAML and schema libraries are loaded only when
- * a file must be parsed or a diagnostic placed (the load is pure and runs again with them).
+ * Started while git still reads the change: the parse cache (validate's, src/adapters/check-cache.ts:
+ * per-file results keyed by a SHA-256 of each file's bytes — base and head share their unchanged
+ * files, a later check every file version it has seen) is read, and the YAML and schema libraries
+ * start loading when every file will be parsed (no cache, or none stored yet).
  */
-async function loadSnapshots(io: CliIO, facts: CheckFacts, req: CheckRequest): Promise<[LoadResult, LoadResult]> {
-  if (!cacheWanted(io, { cache: req.cache })) {
-    await loadEngines();
-    return loadBoth(facts);
-  }
-  const cache = openCheckCache(checkCacheFile(facts.root, req.dir, io.env ?? {}));
-  if (cache.stats.found !== 'loaded') await loadEngines();
+export function prepareLoad(io: CliIO, root: string, req: CheckRequest): PreparedLoad {
+  if (!cacheWanted(io, { cache: req.cache })) return { engines: loadEngines() };
+  const cache = openCheckCache(checkCacheFile(root, req.dir, io.env ?? {}));
+  return { cache, ...(cache.stats.found !== 'loaded' ? { engines: loadEngines() } : {}) };
+}
+
+/**
+ * The safety folder at base and head. As in validate, with a loaded cache the libraries are loaded
+ * only when a file must be parsed or a diagnostic placed (the load is pure and runs again with them).
+ */
+async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoad): Promise<[LoadResult, LoadResult]> {
+  await prepared.engines;
+  const { cache } = prepared;
+  if (!cache) return loadBoth(facts);
   let loaded: [LoadResult, LoadResult];
   try {
     loaded = loadBoth(facts, cache.store);
@@ -163,8 +176,13 @@ function cacheReport(c: CheckCache): string {
 }
 
 /** Decide and print; returns the exit code (0 no CSO approval needed, 2 needed, 1 error). */
-export async function reportCheck(io: CliIO, facts: CheckFacts, req: CheckRequest): Promise<number> {
-  const [base, head] = await loadSnapshots(io, facts, req);
+export async function reportCheck(
+  io: CliIO,
+  facts: CheckFacts,
+  req: CheckRequest,
+  prepared: PreparedLoad = prepareLoad(io, facts.root, req),
+): Promise<number> {
+  const [base, head] = await loadSnapshots(io, facts, prepared);
   const result = evaluateGate({
     changes: facts.changes,
     labels: req.labels,

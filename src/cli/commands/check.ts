@@ -36,7 +36,7 @@ function usage(e: unknown): unknown {
  * diff) and both commits' listings started as git processes side by side; base and head share
  * read blobs. Returns at once: the facts arrive while the caller loads what decides on them.
  */
-function startReads(io: CliIO, refs: string[], dir: string): Promise<CheckFacts> {
+function startReads(io: CliIO, refs: string[], dir: string): { root: string; reading: Promise<CheckFacts> } {
   // The top level and both refs in one git process; when that fails, each is asked on its own to say which.
   const resolved = topLevelAndRefs(io.cwd, refs);
   let root: string;
@@ -53,13 +53,14 @@ function startReads(io: CliIO, refs: string[], dir: string): Promise<CheckFacts>
   }
   const [baseSha, headSha] = shas as [string, string];
   const blobCache = new Map<string, Buffer>();
-  return Promise.all([
+  const reading = Promise.all([
     diffNameStatusAsync(root, `${baseSha}...${headSha}`),
     snapshotsAtCommits(root, [baseSha, headSha], dir, { blobCache }),
   ]).then(
     ([changes, [base, head]]) => ({ root, headSha, changes, base: base!, head: head! }),
     (e: unknown) => Promise.reject(usage(e)),
   );
+  return { root, reading };
 }
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -83,10 +84,13 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .action(async (opts: CheckOptions) => {
       const format = chosenFormat(io, opts.format, CHECK_FORMATS);
       const dir = opts.dir.replace(/^\.\//, '').replace(/\/+$/, '');
-      const reading = startReads(io, [opts.base, opts.head ?? 'HEAD'], dir);
+      const { root, reading } = startReads(io, [opts.base, opts.head ?? 'HEAD'], dir);
       reading.catch(() => {}); // awaited below, once the modules that decide have loaded
-      const { reportCheck } = await import('./check-report.js');
+      const { prepareLoad, reportCheck } = await import('./check-report.js');
+      const req = { labels: opts.label, author: opts.author ?? '', dir, format, cache: opts.cache };
+      // The parse cache read, and the parsers loaded if they will be needed, while git still works.
+      const prepared = prepareLoad(io, root, req);
       const facts = await reading;
-      setExit(await reportCheck(io, facts, { labels: opts.label, author: opts.author ?? '', dir, format, cache: opts.cache }));
+      setExit(await reportCheck(io, facts, req, prepared));
     });
 }

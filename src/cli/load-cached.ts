@@ -10,7 +10,7 @@ import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
 import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
-import { globsLoaded, GlobsNotLoaded, loadGlobs } from '../core/glob-check.js';
+import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
 import { type CliIO, UsageError } from './io.js';
 
 export interface FolderOptions {
@@ -65,8 +65,8 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
       } catch (e) {
         // A file to parse, a position to place, a trigger pattern to compile: load what is missing
         // and load again (the load is pure). Each library is loaded at most once, so this ends.
-        if (e instanceof GlobsNotLoaded && !globsLoaded()) await loadGlobs();
-        else if (e instanceof EnginesNotLoaded && !(e instanceof GlobsNotLoaded) && !enginesLoaded()) await loadEngines();
+        if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
+        else if (e instanceof EnginesNotLoaded && !enginesLoaded()) await loadEngines();
         else throw e;
         cache.restart();
       }

@@ -5,16 +5,19 @@
  * unbalanced brackets, parentheses and braces, empty globs and patterns over 65,536 characters;
  * test/glob-check.test.ts compares on random patterns), so only other patterns are compiled, with the
  * compiler globs.ts registers when imported. Code that reaches a pattern to compile without it gets
- * GlobsNotLoaded; its caller imports globs.ts (`loadGlobs`) and runs its pure work again.
+ * GlobsNotLoaded; its caller imports globs.ts and runs its pure work again.
  */
-import { EnginesNotLoaded } from './engines.js';
-
 /** Compile a picomatch glob with clinsafe's options; throws when it does not parse. */
 export type GlobCompiler = (glob: string) => void;
 
 let compiler: GlobCompiler | undefined;
 
-export class GlobsNotLoaded extends EnginesNotLoaded {}
+/** Thrown when a pattern must be compiled and globs.ts is not loaded; never reaches a user. */
+export class GlobsNotLoaded extends Error {
+  constructor() {
+    super('internal: the trigger-glob compiler is not loaded (import core/globs.js)');
+  }
+}
 
 /** Register the compiler (globs.ts does, when imported). */
 export function provideGlobCompiler(c: GlobCompiler): void {
@@ -23,11 +26,6 @@ export function provideGlobCompiler(c: GlobCompiler): void {
 
 export function globsLoaded(): boolean {
   return compiler !== undefined;
-}
-
-/** Load globs.ts (and with it picomatch), which registers the compiler. */
-export async function loadGlobs(): Promise<void> {
-  if (!compiler) await import('./globs.js');
 }
 
 /** Why a trigger pattern is not usable, or undefined when it is fine. */

@@ -8,12 +8,18 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ArtefactFile, ArtefactFiles } from '../docs/types.js';
 
-export class TempArtefacts implements ArtefactFiles {
+/** One file being written (the shape of `ArtefactFile` in src/docs/types.ts, which adapters do not import). */
+export interface TempFile {
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
+/** Satisfies `ArtefactFiles` (src/docs/types.ts) by its shape. */
+export class TempArtefacts {
   private readonly open_ = new Set<number>();
   constructor(readonly dir: string) {}
-  open(name: string): ArtefactFile {
+  open(name: string): TempFile {
     const fd = openSync(this.path(name), 'wx', 0o600);
     this.open_.add(fd);
     return {

@@ -11,7 +11,7 @@
 import * as core from '@actions/core';
 import { gatePorts } from '../src/app/gate-port.js';
 import { onPublished } from '../src/app/release.js';
-import { buildDocuments, folderContentHash } from '../src/docs/build.js';
+import { buildDocuments, folderContentHash, writeDocuments } from '../src/docs/build.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import type { ReleaseLike } from '../src/github/releases.js';
 import { readLinks } from '../src/github/sign-off-link.js';
@@ -43,7 +43,7 @@ export async function runRelease(client: GitHubClient, repo: RepoRef, release: R
     bot: opts.botLogin,
     dir: opts.safetyDir,
     signOffs: false,
-    ports: { gate: gatePorts, docs: { build: buildDocuments, folderHash: folderContentHash } },
+    ports: { gate: gatePorts, docs: { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash } },
   };
   await onPublished(scope, release);
   const links = await readLinks(client, repo, release.id, opts.botLogin);

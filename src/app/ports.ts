@@ -5,7 +5,7 @@
 import type { Snapshot } from '../core/folder.js';
 import type { PullAssessment } from '../core/pull-assessment.js';
 import type { BuildInput } from '../docs/build.js';
-import type { Artefact } from '../docs/types.js';
+import type { Artefact, ArtefactFiles, WrittenArtefact } from '../docs/types.js';
 import type { RepoRef, GitHubClient } from '../github/client.js';
 
 export type { PullAssessment } from '../core/pull-assessment.js';
@@ -41,5 +41,7 @@ export interface GatePorts {
 
 export interface DocumentPorts {
   build(input: Omit<BuildInput, 'templates'>): Promise<Artefact[]>;
+  /** The same documents written into `files` as they are made (no finished document held in memory); absent: `build`'s. */
+  write?(input: Omit<BuildInput, 'templates'>, files: ArtefactFiles): Promise<WrittenArtefact[]>;
   folderHash(snapshot: Snapshot): string;
 }

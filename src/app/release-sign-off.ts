@@ -9,7 +9,7 @@
  */
 import type { Probot } from 'probot';
 import { hazardLogDelta } from '../core/impact.js';
-import { ARTEFACTS } from '../docs/build.js';
+import { ARTEFACTS, sha256 } from '../docs/build.js';
 import { marker } from '../core/markers.js';
 import type { HistoryPort } from '../core/ports/history.js';
 import type { SignOff } from '../core/release.js';
@@ -24,7 +24,9 @@ import { apiHistory } from '../github/history.js';
 import { findIssues, SAFETY_LABEL, upsertAssets } from '../github/idempotent-writes.js';
 import { downloadAsset, type ReleaseLike } from '../github/releases.js';
 import { issueComments, readLinks, releasesBefore, resolveTag, writeLink, type SignOffLink } from '../github/sign-off-link.js';
-import { buildRelease, releaseFolder, type BuiltRelease, type ReleaseFolder } from '../usecases/build-release.js';
+import { releaseFolder, writeRelease, type BuiltRelease, type ReleaseFolder } from '../usecases/build-release.js';
+import { withTempArtefacts } from '../adapters/temp-artefacts.js';
+import type { WrittenArtefact } from '../docs/types.js';
 import type { DocumentPorts, GatePorts } from './ports.js';
 import { releaseNotesSection, releaseSignOffIssue } from './release-review-text.js';
 
@@ -147,7 +149,15 @@ export async function withEvidence(s: Scope, at: ReleaseFolder): Promise<Release
   return { ...at, evidence };
 }
 
-/** Build every document with the decision (the shared release use case) and attach them; identical bytes are not uploaded again. */
+/** A built release as attached: what the manifest says of each document, and the manifest's own bytes. */
+export type AttachedRelease = Omit<BuiltRelease, 'artefacts'> & { artefacts: WrittenArtefact[]; manifest?: Buffer };
+
+/**
+ * Build every document with the decision (the shared release use case) and attach them; identical
+ * bytes are not uploaded again. The documents are written into a private temporary folder as they
+ * are made and uploaded one at a time, each read back just before its upload and checked against
+ * the SHA-256 taken as it was made (the memo's list): a large release never holds them all in memory.
+ */
 export async function buildAndAttach(
   s: Scope,
   history: HistoryPort,
@@ -155,46 +165,52 @@ export async function buildAndAttach(
   at: ReleaseFolder,
   signOff: SignOff | undefined,
   withPreviousFolder = false,
-): Promise<BuiltRelease> {
-  const built = await buildRelease({
-    history,
-    at,
-    tag: release.tag_name,
-    dir: s.dir,
-    ...(signOff ? { signOff } : {}),
-    withPreviousFolder,
-    docs: s.ports.docs,
+): Promise<AttachedRelease> {
+  return withTempArtefacts(async (files) => {
+    const { written: artefacts, ...built } = await writeRelease(
+      { history, at, tag: release.tag_name, dir: s.dir, ...(signOff ? { signOff } : {}), withPreviousFolder, docs: s.ports.docs },
+      files,
+    );
+    const readBack = async (a: WrittenArtefact): Promise<Buffer> => {
+      const bytes = await files.read(a.name);
+      if (bytes.length !== a.size || sha256(bytes) !== a.sha256)
+        throw new Error(`${a.name} read back for upload is not the document that was made (its SHA-256 differs); it was not uploaded`);
+      return bytes;
+    };
+    const entry = artefacts.find((a) => a.name === 'manifest.json');
+    const manifest = entry ? await readBack(entry) : undefined;
+    await upsertAssets(
+      s.client,
+      s.repo,
+      release,
+      artefacts.map((a) => ({ name: a.name, contentType: a.mediaType, data: () => readBack(a) })),
+      async (existing) => {
+        const old = existing.find((a) => a.name === 'manifest.json');
+        if (!manifest || !old) return false;
+        if (!artefacts.every((a) => existing.some((e) => e.name === a.name && e.size === a.size))) return false;
+        return (await downloadAsset(s.client, s.repo, old.id)).equals(manifest);
+      },
+    );
+    await removeStale(s, release, new Set(artefacts.map((a) => a.name)));
+    return { ...built, artefacts, ...(manifest ? { manifest } : {}) };
   });
-  const { artefacts } = built;
-  const manifest = artefacts.find((a) => a.name === 'manifest.json');
-  await upsertAssets(
-    s.client,
-    s.repo,
-    release,
-    artefacts.map((a) => ({ name: a.name, contentType: a.mediaType, data: a.bytes })),
-    async (existing) => {
-      const old = existing.find((a) => a.name === 'manifest.json');
-      if (!manifest || !old) return false;
-      if (!artefacts.every((a) => existing.some((e) => e.name === a.name && e.size === a.bytes.length))) return false;
-      return (await downloadAsset(s.client, s.repo, old.id)).equals(manifest.bytes);
-    },
-  );
-  // A document this build no longer has (the memo of a sign-off no longer in force) does not stay behind.
-  const built_ = new Set(artefacts.map((a) => a.name));
+}
+
+/** A document this build no longer has (the memo of a sign-off no longer in force) does not stay behind. */
+async function removeStale(s: Scope, release: ReleaseLike, built: Set<string>): Promise<void> {
   const documentNames = new Set<string>(Object.values(ARTEFACTS));
   const attached = (await s.client.paginate('GET /repos/{owner}/{repo}/releases/{release_id}/assets', {
     ...s.repo,
     release_id: release.id,
     per_page: 100,
   })) as { id: number; name: string }[];
-  for (const a of attached.filter((x) => documentNames.has(x.name) && !built_.has(x.name))) {
+  for (const a of attached.filter((x) => documentNames.has(x.name) && !built.has(x.name))) {
     try {
       await s.client.request('DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...s.repo, asset_id: a.id });
     } catch (e) {
       if ((e as { status?: number }).status !== 404) throw e; // already gone: a concurrent writer removed it
     }
   }
-  return built;
 }
 
 /**
@@ -250,7 +266,7 @@ export async function openAndLink(
 }
 
 /** The sign-off issue's text for a built release. */
-export function signOffIssueText(release: ReleaseLike, built: BuiltRelease, evidence?: EvidenceSource): { title: string; body: string } {
+export function signOffIssueText(release: ReleaseLike, built: AttachedRelease, evidence?: EvidenceSource): { title: string; body: string } {
   const { folder, previous, previousFolder, changeRecord, artefacts } = built;
   const testIssues = outstandingTestIssues(evidenceAtRelease(folder.hazards, built.release.commit, evidence).record).length;
   return releaseSignOffIssue({

@@ -19,7 +19,7 @@ import type { GitHubClient } from '../github/client.js';
 import { ensureComment } from '../github/idempotent-writes.js';
 import { downloadAsset, setReleaseNotes, type ReleaseLike } from '../github/releases.js';
 import { readLinks, resolveTag } from '../github/sign-off-link.js';
-import type { BuiltRelease, ReleaseFolder } from '../usecases/build-release.js';
+import type { ReleaseFolder } from '../usecases/build-release.js';
 import type { AppContext } from './context.js';
 import { refusalComment, rejectionComment, releaseNotesSection, releaseSignOffIssue, signOffComment } from './release-review-text.js';
 import {
@@ -35,6 +35,7 @@ import {
   releaseFolder,
   releaseOfIssue,
   signOffIssueText,
+  type AttachedRelease,
   type Linked,
   type ReleasePorts,
   type Scope,
@@ -55,7 +56,7 @@ async function scopeOf(app: Probot, ctx: AppContext, ports: ReleasePorts, contex
 }
 
 /** The reply to one command comment, saying what became of it. */
-function replyFor(release: ReleaseLike, sha: string, built: BuiltRelease, login: string, o: Outcome): string {
+function replyFor(release: ReleaseLike, sha: string, built: AttachedRelease, login: string, o: Outcome): string {
   if (o.kind === 'refused' || o.kind === 'ignored') return refusalComment(login, o.reason);
   if (o.kind === 'rejected')
     return rejectionComment({ tag: release.tag_name, sha, by: o.signOff.by, reason: o.signOff.reason, at: o.signOff.at });
@@ -93,8 +94,8 @@ async function settle(s: Scope, history: HistoryPort, linked: Linked, at: Releas
         });
     }
     const again = await currentDecision(s, linked, at);
-    const manifest = built.artefacts.find((a) => a.name === 'manifest.json')!;
-    if (sameDecision(again.current, decision.current) && (await attachedManifestIs(s, release.id, manifest.bytes))) return decision;
+    if (sameDecision(again.current, decision.current) && built.manifest && (await attachedManifestIs(s, release.id, built.manifest)))
+      return decision;
     if (round >= 3) throw new Error('the release kept changing while its documents were being attached (another instance is writing)');
   }
 }

@@ -1,6 +1,6 @@
 /** The app as deployed: the handlers bound to the shared gate and document builder. */
 import type { ApplicationFunction } from 'probot';
-import { buildDocuments, folderContentHash } from '../docs/build.js';
+import { buildDocuments, folderContentHash, writeDocuments } from '../docs/build.js';
 import { enableCompareCache } from '../github/api/compare-files.js';
 import { enableFolderCache, readFolderViaApi } from '../github/folder.js';
 import { gatePorts } from './gate-port.js';
@@ -17,7 +17,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     now: () => new Date(),
     safetyDir: process.env.CLINSAFE_SAFETY_DIR || undefined,
     gate: gatePorts,
-    docs: { build: buildDocuments, folderHash: folderContentHash },
+    docs: { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash },
     gateMode: gateMode(process.env.CLINSAFE_APP_GATE),
     ...overrides,
   });

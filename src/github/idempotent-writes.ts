@@ -144,7 +144,8 @@ export interface ReleaseAsset {
 export interface Upload {
   name: string;
   contentType: string;
-  data: Uint8Array;
+  /** The bytes, or how to read them just before the upload (so only one is in memory at a time). */
+  data: Uint8Array | (() => Promise<Uint8Array>);
 }
 
 /**
@@ -170,6 +171,7 @@ export async function upsertAssets(
   // The manifest goes last: its presence means the set is complete.
   const ordered = [...uploads].sort((a, b) => Number(a.name === 'manifest.json') - Number(b.name === 'manifest.json'));
   for (const u of ordered) {
+    const data = typeof u.data === 'function' ? await u.data() : u.data;
     const old = existing.find((a) => a.name === u.name);
     if (old) {
       await deleteAsset(octokit, repo, old.id);
@@ -180,8 +182,8 @@ export async function upsertAssets(
       try {
         await octokit.request(`POST ${uploadUrl}{?name}`, {
           name: u.name,
-          data: u.data,
-          headers: { 'content-type': u.contentType, 'content-length': u.data.byteLength },
+          data,
+          headers: { 'content-type': u.contentType, 'content-length': data.byteLength },
         });
         break;
       } catch (e) {

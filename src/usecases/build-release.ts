@@ -15,10 +15,12 @@ import type { Artefact, ArtefactFiles, Format, WrittenArtefact } from '../docs/t
 /** The document builder (the App may bind its own, e.g. to share a cache). */
 export interface DocumentBuilder {
   build(input: BuildInput): Promise<Artefact[]>;
+  /** The same documents written into `files` as they are made; absent: `build`'s, written out whole. */
+  write?(input: BuildInput, files: ArtefactFiles): Promise<WrittenArtefact[]>;
   folderHash(snapshot: Snapshot): string;
 }
 
-export const documentBuilder: DocumentBuilder = { build: buildDocuments, folderHash: folderContentHash };
+export const documentBuilder: DocumentBuilder = { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash };
 
 /** The safety folder at the release commit, read and validated. */
 export interface ReleaseFolder {
@@ -79,7 +81,18 @@ export async function writeRelease(
   files: ArtefactFiles,
 ): Promise<Omit<BuiltRelease, 'artefacts'> & { written: WrittenArtefact[] }> {
   const { buildInput, built } = await prepare(input);
-  return { written: await writeDocuments(buildInput, files), ...built };
+  const docs = input.docs ?? documentBuilder;
+  return { written: docs.write ? await docs.write(buildInput, files) : writeWhole(await docs.build(buildInput), files), ...built };
+}
+
+/** Documents a builder made in memory, written out (a builder without `write`, e.g. one a test binds). */
+function writeWhole(artefacts: Artefact[], files: ArtefactFiles): WrittenArtefact[] {
+  return artefacts.map((a) => {
+    const file = files.open(a.name);
+    file.write(a.bytes);
+    file.close();
+    return { name: a.name, mediaType: a.mediaType, size: a.bytes.length, sha256: a.sha256 };
+  });
 }
 
 async function prepare(input: BuildReleaseInput): Promise<{ buildInput: BuildInput; built: Omit<BuiltRelease, 'artefacts'> }> {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCacheFile } from '../src/cli/commands/check-report.js';
 import { run } from '../src/cli/program.js';
+import { runWithCacheReport, visible, type CacheRun } from './helpers/cache-run.js';
 import { fixtureRepo, REPO_ROOT, type TempRepo } from './helpers/repo.js';
 
 let repo: TempRepo | undefined;
@@ -19,28 +20,9 @@ afterEach(() => {
   repo = undefined;
 });
 
-interface Out {
-  code: number;
-  out: string;
-  err: string;
-  /** The CLINSAFE_CACHE_DEBUG line, kept apart from what users see. */
-  cache: string;
-}
+type Out = CacheRun;
 
-async function check(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Out> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(['check', ...args], {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    cwd,
-    env: { CLINSAFE_CACHE_DEBUG: '1', ...env },
-  });
-  const cache = err.find((l) => l.startsWith('clinsafe cache:')) ?? '';
-  return { code, out: out.join('\n'), err: err.filter((l) => l !== cache).join('\n'), cache };
-}
-
-const visible = (o: Out) => ({ code: o.code, out: o.out, err: o.err });
+const check = (cwd: string, args: string[], env: Record<string, string> = {}): Promise<Out> => runWithCacheReport('check', cwd, args, env);
 const HAZARDS = 'clinical-safety/hazards';
 
 /** A feature branch that edits a hazard (with a schema error), adds one, and touches a trigger. */

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheFileFor, RESULT_MODULES } from '../src/adapters/check-cache.js';
-import { run } from '../src/cli/program.js';
+import { runWithCacheReport, visible, type CacheRun } from './helpers/cache-run.js';
 import { fixtureRepo, REPO_ROOT, tempDir, type TempRepo } from './helpers/repo.js';
 import { baseFiles, writeTree } from './helpers/folder.js';
 
@@ -22,28 +22,10 @@ afterEach(() => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
 
-interface Out {
-  code: number;
-  out: string;
-  err: string;
-  /** The CLINSAFE_CACHE_DEBUG line, kept apart from what users see. */
-  cache: string;
-}
+type Out = CacheRun;
 
-async function validate(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<Out> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(['validate', ...args], {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    cwd,
-    env: { CLINSAFE_CACHE_DEBUG: '1', ...env },
-  });
-  const cache = err.find((l) => l.startsWith('clinsafe cache:')) ?? '';
-  return { code, out: out.join('\n'), err: err.filter((l) => l !== cache).join('\n'), cache };
-}
-
-const visible = (o: Out) => ({ code: o.code, out: o.out, err: o.err });
+const validate = (cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<Out> =>
+  runWithCacheReport('validate', cwd, args, env);
 
 const HAZARDS = 'clinical-safety/hazards';
 

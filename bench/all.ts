@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { goalMet, type BenchRow } from './lib/rows.js';
+import { formatFigure, goalMet, type BenchRow } from './lib/rows.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Benchmark name → extra node flags. Order: cheapest first, so a partial run still says something. */
@@ -61,9 +61,9 @@ try {
   console.log('|---|---|---|---:|---|---:|');
   for (const r of rows) {
     const met = goalMet(r);
-    const goal = r.goal === undefined ? '—' : `${r.higherIsBetter ? '≥' : '≤'} ${r.goal}× ${met ? 'met' : '**not met**'}`;
+    const goal = r.goal === undefined ? '—' : `${r.higherIsBetter ? '≥' : '≤'} ${formatFigure(r, r.goal)} ${met ? 'met' : '**not met**'}`;
     const peak = Number.isFinite(r.peakMiB) ? `${r.peakMiB.toFixed(0)} MiB` : '—';
-    console.log(`| ${r.path} | ${r.clinsafe} | ${r.floor} | ${r.ratio.toFixed(2)}× | ${goal} | ${peak} |`);
+    console.log(`| ${r.path} | ${r.clinsafe} | ${r.floor} | ${formatFigure(r)} | ${goal} | ${peak} |`);
   }
   if (failed.length) {
     console.log(`\nbenchmarks that failed or are missing: ${failed.join(', ')}`);

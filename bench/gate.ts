@@ -210,6 +210,7 @@ async function benchRequests(): Promise<void> {
     ratio: first.length,
     peakMiB: NaN,
     goal: 10,
+    unit: 'count',
   });
   emitRow({
     path: `API requests, gate re-run with nothing changed (writes)`,
@@ -218,6 +219,7 @@ async function benchRequests(): Promise<void> {
     ratio: writes(second),
     peakMiB: NaN,
     goal: 0,
+    unit: 'count',
   });
 
   // The same pull request on an API without the gate's GraphQL queries (older GitHub Enterprise Server): REST.

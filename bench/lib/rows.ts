@@ -20,12 +20,22 @@ export interface BenchRow {
   /** The issue's goal for this ratio, e.g. 1.3 (≤ goal is met); for rates, "≥" goals set higherIsBetter. */
   goal?: number;
   higherIsBetter?: boolean;
+  /** `count` when `ratio` is a plain count checked against a goal (API requests, writes), not a ratio: printed without "×". */
+  unit?: 'count';
+}
+
+/** The ratio cell: "1.23×", or for a count the count itself. */
+export function formatFigure(row: BenchRow, value = row.ratio): string {
+  return row.unit === 'count' ? String(value) : `${value.toFixed(2)}×`;
 }
 
 export function emitRow(row: BenchRow): void {
   const file = process.env.BENCH_ROWS_FILE;
   if (file) appendFileSync(file, JSON.stringify(row) + '\n');
-  else console.log(`[row] ${row.path}: ${row.ratio.toFixed(2)}×${row.goal ? ` (goal ${row.higherIsBetter ? '≥' : '≤'} ${row.goal})` : ''}`);
+  else
+    console.log(
+      `[row] ${row.path}: ${formatFigure(row)}${row.goal !== undefined ? ` (goal ${row.higherIsBetter ? '≥' : '≤'} ${formatFigure(row, row.goal)})` : ''}`,
+    );
 }
 
 export function goalMet(row: BenchRow): boolean | undefined {

@@ -1,0 +1,160 @@
+/**
+ * The single-file CLI (`node scripts/bundle.mjs cli` → dist-cli/clinsafe.mjs, licenses.txt and the
+ * checksum file): the loader (scripts/cli-loader.mjs) followed by its payload, the code and the
+ * files clinsafe reads at run time (templates, the example product, the PDF fonts), brotli-
+ * compressed, as one base64 string literal. The first run unpacks the payload into the user's cache
+ * folder; every run then compiles the code from there through V8's code cache (issue 13, start-up).
+ *
+ * The code is two plain CommonJS scripts, not ES modules (Node 20 has no code cache for ES modules):
+ *   dist/clinsafe.cjs — the whole CLI. Commands and the libraries only some of them use are inside
+ *     it as modules that run on first use (esbuild's lazy module wrappers), so `--version` and
+ *     `validate` never run the spreadsheet or import code; with the code cache, V8 does not even
+ *     parse what a command does not run.
+ *   dist/pdf.cjs — pdfkit and fontkit (two-thirds of the code), loaded only when a PDF is written.
+ * and dist/code-id, the SHA-256 of clinsafe.cjs: the parse cache's code digest reads it
+ * (src/adapters/check-cache.ts hashes the file `import.meta.url` names in a bundle).
+ *
+ * Payload layout (before compression): a 4-byte big-endian length, a JSON index of
+ * `[relative path, byte length]` pairs, then the files' bytes in that order.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const posix = (p) => p.split(sep).join('/');
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+/** Files the CLI reads at run time, as paths relative to the unpacked package root. */
+function runtimeAssets(ROOT, resolvePkg) {
+  const files = {};
+  const add = (abs, rel) => (files[posix(rel)] = readFileSync(abs));
+  const walk = (absDir, relDir) => {
+    for (const name of readdirSync(absDir).sort()) {
+      const abs = join(absDir, name);
+      if (statSync(abs).isDirectory()) walk(abs, join(relDir, name));
+      else add(abs, join(relDir, name));
+    }
+  };
+  walk(join(ROOT, 'templates'), 'templates');
+  walk(join(ROOT, 'fixtures', 'example-product'), join('fixtures', 'example-product'));
+  // Fonts and font metrics the PDF writer opens by path.
+  const pdfmake = dirname(resolvePkg('pdfmake/package.json'));
+  walk(join(pdfmake, 'fonts', 'Roboto'), 'node_modules/pdfmake/fonts/Roboto');
+  add(join(pdfmake, 'package.json'), 'node_modules/pdfmake/package.json');
+  const pdfkitData = join(dirname(resolvePkg('pdfkit/package.json')), 'js', 'data');
+  if (existsSync(pdfkitData)) walk(pdfkitData, 'node_modules/pdfkit/js/data');
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  files['package.json'] = Buffer.from(`${JSON.stringify({ name, version, type: 'commonjs' })}\n`);
+  return { files, version };
+}
+
+function packPayload(files) {
+  const index = [];
+  const parts = [];
+  for (const [rel, bytes] of Object.entries(files)) {
+    index.push([rel, bytes.length]);
+    parts.push(bytes);
+  }
+  const head = Buffer.from(JSON.stringify(index));
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(head.length);
+  const raw = Buffer.concat([size, head, ...parts]);
+  const packed = brotliCompressSync(raw, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  });
+  return packed.toString('base64');
+}
+
+/** The command names src/cli/program.ts registers (each gets a code cache of its own). */
+function commandNames(ROOT) {
+  const src = readFileSync(join(ROOT, 'src', 'cli', 'program.ts'), 'utf8');
+  const names = [...src.matchAll(/^\s+([a-z]+): async \(\) => \(await import\('\.\/commands\//gm)].map((m) => m[1]);
+  if (names.length < 5) throw new Error('cannot read the command names from src/cli/program.ts');
+  return names;
+}
+
+const ENTRY = 'clinsafe-cli-entry';
+const PDF_ENTRY = 'clinsafe-cli-pdf';
+
+/** One esbuild run: a single CommonJS script (no dynamic import() left: vm.Script could not run it). */
+async function script(ROOT, entry, contents, external, plugins) {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    stdin: { contents, resolveDir: ROOT, sourcefile: entry, loader: 'ts' },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: join(ROOT, 'dist-cli', `${entry}.cjs`),
+    external,
+    minify: true, // less for Node to read at every start
+    legalComments: 'none', // the licences are in licenses.txt, in full
+    logLevel: 'error',
+    define: {
+      'import.meta.url': 'globalThis.__clinsafeImportMetaUrl',
+      __dirname: 'globalThis.__clinsafePdfkitDir', // pdfkit reads its font metrics from __dirname/data
+    },
+    plugins,
+    metafile: true,
+  });
+  const text = result.outputFiles[0].text;
+  if (/\bimport\(/.test(text)) throw new Error(`${entry}: a dynamic import() is left in the script`);
+  return { text, metafile: result.metafile };
+}
+
+export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg, zodLocales, zodEnOnly }) {
+  const assets = runtimeAssets(ROOT, resolvePkg);
+  mkdirSync(outdir, { recursive: true });
+  const plugin = {
+    name: 'clinsafe-cli',
+    setup(build) {
+      // clinsafe's own createRequire(import.meta.url) becomes the script's require (the loader's).
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        if (!src.includes('createRequire(import.meta.url)')) return undefined;
+        return { contents: src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, ''), loader: 'ts' };
+      });
+      // zod's locales: English only, as in the Action (every command that reads the safety folder loads zod).
+      build.onLoad({ filter: zodLocales }, () => ({ contents: zodEnOnly, loader: 'js' }));
+    },
+  };
+  const main = await script(
+    ROOT,
+    ENTRY,
+    [
+      "import { processIO } from './src/cli/io.js';",
+      "import { run } from './src/cli/program.js';",
+      'void run(process.argv.slice(2), processIO).then((code) => { process.exitCode = code; });',
+    ].join('\n'),
+    ['pdfkit', 'fontkit'],
+    [plugin],
+  );
+  const pdf = await script(ROOT, PDF_ENTRY, "module.exports = { pdfkit: require('pdfkit'), fontkit: require('fontkit') };", [], []);
+  const scripts = { 'clinsafe.cjs': main.text, 'pdf.cjs': pdf.text };
+  const files = { ...assets.files };
+  for (const [name, text] of Object.entries(scripts)) files[`dist/${name}`] = Buffer.from(text);
+  files['dist/code-id'] = Buffer.from(`${sha256(main.text)}\n`);
+  const build = `${assets.version}-${sha256(Buffer.concat(Object.entries(files).flatMap(([k, v]) => [Buffer.from(k), v]))).slice(0, 12)}`;
+  const loader = readFileSync(join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8')
+    .replaceAll('__VERSION__', assets.version)
+    .replace("'__BUILD__'", () => JSON.stringify(build))
+    .replaceAll('__BUILD__', build)
+    .replace("'__SCRIPTS__'", () =>
+      JSON.stringify(JSON.stringify(Object.fromEntries(Object.entries(scripts).map(([n, t]) => [n, sha256(t)])))),
+    )
+    .replace("'__COMMANDS__'", () => JSON.stringify(JSON.stringify(commandNames(ROOT))))
+    .replace("'__PAYLOAD__'", () => JSON.stringify(packPayload(files)));
+  const bytes = Buffer.from(loader);
+  writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
+  const inputs = { ...main.metafile.inputs, ...pdf.metafile.inputs };
+  const lic = licenses({ inputs });
+  writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
+  const sha = sha256(bytes);
+  writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
+  console.log(
+    `${posix(relative(ROOT, join(outdir, 'clinsafe.mjs')))} (${(bytes.length / 1e6).toFixed(1)} MB, sha256 ${sha}) and licenses.txt (${lic.count} packages)`,
+  );
+}

@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
@@ -76,6 +76,7 @@ function commandNames(ROOT) {
 }
 
 const ENTRY = 'clinsafe-cli-entry';
+const COMMANDS_ENTRY = 'clinsafe-cli-commands';
 const PDF_ENTRY = 'clinsafe-cli-pdf';
 
 /** One esbuild run: a single CommonJS script (no dynamic import() left: vm.Script could not run it). */
@@ -121,22 +122,58 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
       build.onLoad({ filter: zodLocales }, () => ({ contents: zodEnOnly, loader: 'js' }));
     },
   };
+  const names = commandNames(ROOT);
+  // The start: commander, the program and io.ts (shared with the commands' script, which takes them
+  // from here: one UsageError and one commander, as the program's instanceof checks need).
+  const lazyCommands = {
+    name: 'clinsafe-cli-lazy-commands',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]cli[\\/]program\.ts$/ }, (args) => {
+        const src = readFileSync(args.path, 'utf8');
+        const out = src.replace(/await import\('\.\/commands\/([a-z]+)\.js'\)/g, "await require('clinsafe-commands')('$1')");
+        if (out.split("require('clinsafe-commands')").length - 1 !== names.length)
+          throw new Error('program.ts: cannot find every command import');
+        return { contents: out, loader: 'ts' };
+      });
+    },
+  };
   const main = await script(
     ROOT,
     ENTRY,
     [
+      "export * as commander from 'commander';",
+      "export * as io from './src/cli/io.js';",
       "import { processIO } from './src/cli/io.js';",
       "import { run } from './src/cli/program.js';",
       'void run(process.argv.slice(2), processIO).then((code) => { process.exitCode = code; });',
     ].join('\n'),
-    ['pdfkit', 'fontkit'],
-    [plugin],
+    ['clinsafe-commands'],
+    [plugin, lazyCommands],
   );
+  const IO = join(ROOT, 'src', 'cli', 'io.js');
+  const shared = {
+    name: 'clinsafe-cli-shared',
+    setup(build) {
+      build.onResolve({ filter: /^commander$/ }, () => ({ path: 'clinsafe-shared:commander', external: true }));
+      build.onResolve({ filter: /^\.\.?\/(\.\.\/)*io\.js$/ }, (args) =>
+        resolve(args.resolveDir, args.path) === IO ? { path: 'clinsafe-shared:io', external: true } : undefined,
+      );
+    },
+  };
+  // The commands, each still run only when it is the one asked for (esbuild's lazy modules).
+  const commands = await script(
+    ROOT,
+    COMMANDS_ENTRY,
+    `export const commands = {\n${names.map((n) => `  ${n}: () => import('./src/cli/commands/${n}.js'),`).join('\n')}\n};`,
+    ['pdfkit', 'fontkit'],
+    [plugin, shared],
+  );
+  if (commands.text.includes('commander.invalidArgument')) throw new Error('commands.cjs carries a copy of commander');
   const pdf = await script(ROOT, PDF_ENTRY, "module.exports = { pdfkit: require('pdfkit'), fontkit: require('fontkit') };", [], []);
-  const scripts = { 'clinsafe.cjs': main.text, 'pdf.cjs': pdf.text };
+  const scripts = { 'clinsafe.cjs': main.text, 'commands.cjs': commands.text, 'pdf.cjs': pdf.text };
   const files = { ...assets.files };
   for (const [name, text] of Object.entries(scripts)) files[`dist/${name}`] = Buffer.from(text);
-  files['dist/code-id'] = Buffer.from(`${sha256(main.text)}\n`);
+  files['dist/code-id'] = Buffer.from(`${sha256(main.text + commands.text)}\n`);
   const build = `${assets.version}-${sha256(Buffer.concat(Object.entries(files).flatMap(([k, v]) => [Buffer.from(k), v]))).slice(0, 12)}`;
   const loader = readFileSync(join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8')
     .replaceAll('__VERSION__', assets.version)
@@ -149,7 +186,7 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
     .replace("'__PAYLOAD__'", () => JSON.stringify(packPayload(files)));
   const bytes = Buffer.from(loader);
   writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
-  const inputs = { ...main.metafile.inputs, ...pdf.metafile.inputs };
+  const inputs = { ...main.metafile.inputs, ...commands.metafile.inputs, ...pdf.metafile.inputs };
   const lic = licenses({ inputs });
   writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
   const sha = sha256(bytes);

@@ -158,8 +158,15 @@ function load(name) {
   return module.exports;
 }
 
-/** The require the scripts get: the PDF libraries come from pdf.cjs (loaded on first use), the rest from Node. */
+/**
+ * The require the scripts get: a command's module from commands.cjs, commander and io.ts (which the
+ * commands share with the start) from clinsafe.cjs, the PDF libraries from pdf.cjs, each script
+ * loaded on first use; the rest from Node.
+ */
 function requireFor(id) {
+  if (id === 'clinsafe-commands') return (name) => load('commands.cjs').commands[name]();
+  if (id === 'clinsafe-shared:commander') return loaded.get('clinsafe.cjs').exports.commander;
+  if (id === 'clinsafe-shared:io') return loaded.get('clinsafe.cjs').exports.io;
   if (id === 'pdfkit' || id === 'fontkit') return load('pdf.cjs')[id];
   return nodeRequire(id);
 }

@@ -91,14 +91,14 @@ it('--version, validate and check never load the PDF code nor run the spreadshee
   const repo = fixtureRepo();
   expect(run(['--version'], repo.dir).code).toBe(0);
   // Sabotage the unpacked code: the PDF libraries' script (pdf.cjs) and the spreadsheet writer inside
-  // the CLI's script (an expression that throws where it names a worksheet's part).
+  // the commands' script (an expression that throws where it names a worksheet's part).
   const dist = join(unpackedDir(), 'dist');
   writeFileSync(join(dist, 'pdf.cjs'), 'throw new Error("heavy code ran");\n');
-  const main = readFileSync(join(dist, 'clinsafe.cjs'), 'utf8');
+  const main = readFileSync(join(dist, 'commands.cjs'), 'utf8');
   const marker = '`/xl/worksheets/sheet${';
   expect(main).toContain(marker);
   writeFileSync(
-    join(dist, 'clinsafe.cjs'),
+    join(dist, 'commands.cjs'),
     main.replaceAll(marker, '`${(()=>{throw new Error("heavy code ran")})()}/xl/worksheets/sheet${'),
   );
 
@@ -122,9 +122,9 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
   const debugRun = (args: string[], cwd: string, extra: Record<string, string> = {}) =>
     run(args, cwd, { CLINSAFE_CODE_CACHE_DEBUG: '1', ...extra });
   const report = (stderr: string) => /clinsafe code cache: (.*)\n/.exec(stderr)?.[1];
-  const store = (kind: string) => {
+  const store = (script: string, kind: string) => {
     const dir = join(unpackedDir(), 'v8-cache');
-    const name = readdirSync(dir).find((f) => f.startsWith('clinsafe.cjs-') && f.endsWith(`-${kind}.bin`));
+    const name = readdirSync(dir).find((f) => f.startsWith(`${script}-`) && f.endsWith(`-${kind}.bin`));
     expect(name, `a code cache for ${kind} in ${dir}`).toBeDefined();
     return join(dir, name!);
   };
@@ -142,24 +142,31 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
   it('the first run writes it, the next reads it (each command its own), and both give the same output', () => {
     const first = debugRun(['validate'], repo.dir);
     ok(first);
-    expect(report(first.stderr)).toBe('clinsafe.cjs none, written');
+    expect(report(first.stderr)).toBe('clinsafe.cjs none, written, commands.cjs none, written');
     const second = debugRun(['validate'], repo.dir);
     ok(second);
     expect(second.stdout).toBe(first.stdout);
-    expect(report(second.stderr)).toBe('clinsafe.cjs used');
+    expect(report(second.stderr)).toBe('clinsafe.cjs used, commands.cjs used');
+    // --version runs the start only (commander and the program): the commands' script is not loaded.
     const v1 = debugRun(['--version'], repo.dir);
     const v2 = debugRun(['--version'], repo.dir);
     expect([v1.stdout.trim(), report(v1.stderr)]).toEqual([version(), 'clinsafe.cjs none, written']);
     expect([v2.stdout.trim(), report(v2.stderr)]).toEqual([version(), 'clinsafe.cjs used']);
-    expect(store('validate')).not.toBe(store('version'));
+    expect(store('clinsafe.cjs', 'validate')).not.toBe(store('clinsafe.cjs', 'version'));
+    // The commands' script shares io.ts and commander with the start: a user error is one, not an internal error.
+    const missing = run(['validate', '--dir', 'no-such-folder'], repo.dir);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^clinsafe: .*no-such-folder/)]);
+    expect(missing.stderr).not.toContain('internal error');
+    const choice = run(['report', '--format', 'docx'], repo.dir);
+    expect([choice.code, choice.stderr]).toEqual([1, expect.stringMatching(/^clinsafe: --format: "docx" is not a format/)]);
     const off = debugRun(['validate'], repo.dir, { CLINSAFE_NO_CODE_CACHE: '1' });
     ok(off);
-    expect(report(off.stderr)).toBe('clinsafe.cjs off');
+    expect(report(off.stderr)).toBe('clinsafe.cjs off, commands.cjs off');
   }, 120_000);
 
   it('a damaged file (a flipped byte, a truncated tail) or one made for other code is ignored and written again', () => {
     ok(debugRun(['validate'], repo.dir));
-    const file = store('validate');
+    const file = store('commands.cjs', 'validate');
     const good = readFileSync(file);
     const flipped = Buffer.from(good);
     flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
@@ -167,9 +174,9 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
       writeFileSync(file, bad);
       const r = debugRun(['validate'], repo.dir);
       ok(r);
-      expect(report(r.stderr)).toBe('clinsafe.cjs damaged, written');
+      expect(report(r.stderr)).toBe('clinsafe.cjs used, commands.cjs damaged, written');
       expect(readFileSync(file).equals(bad)).toBe(false);
-      expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used');
+      expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used, commands.cjs used');
     }
     // Whole and undamaged, but V8's data for another script: V8 refuses it.
     const foreign = new Script('globalThis.x = 1 + 1;').createCachedData();
@@ -180,8 +187,8 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
     writeFileSync(file, Buffer.concat([head, foreign]));
     const r = debugRun(['validate'], repo.dir);
     ok(r);
-    expect(report(r.stderr)).toBe('clinsafe.cjs refused by V8, written');
-    expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used');
+    expect(report(r.stderr)).toBe('clinsafe.cjs used, commands.cjs refused by V8, written');
+    expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used, commands.cjs used');
   }, 120_000);
 
   it('a code cache that cannot be written, or no writable cache folder at all, does not stop a command', () => {
@@ -191,7 +198,7 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
     writeFileSync(dir, 'not a folder'); // works as root too, unlike a read-only mode
     const r = debugRun(['validate'], repo.dir);
     ok(r);
-    expect(report(r.stderr)).toBe('clinsafe.cjs none, not written');
+    expect(report(r.stderr)).toBe('clinsafe.cjs none, not written, commands.cjs none, not written');
     rmSync(dir, { force: true });
 
     // The cache folder itself cannot be made: the payload is unpacked for this run only, and removed.
@@ -200,7 +207,7 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
     const before = readdirSync(tmpdir()).filter((d) => d.startsWith('clinsafe-run-')).length;
     const nowhere = debugRun(['validate'], repo.dir, { CLINSAFE_CACHE_DIR: join(blocker, 'cache') });
     ok(nowhere);
-    expect(report(nowhere.stderr)).toBe('clinsafe.cjs off');
+    expect(report(nowhere.stderr)).toBe('clinsafe.cjs off, commands.cjs off');
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith('clinsafe-run-')).length).toBe(before);
     expect(debugRun(['--version'], repo.dir, { CLINSAFE_CACHE_DIR: join(blocker, 'cache') }).stdout.trim()).toBe(version());
   }, 120_000);

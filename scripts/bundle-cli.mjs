@@ -5,13 +5,15 @@
  * compressed, as one base64 string literal. The first run unpacks the payload into the user's cache
  * folder; every run then compiles the code from there through V8's code cache (issue 13, start-up).
  *
- * The code is two plain CommonJS scripts, not ES modules (Node 20 has no code cache for ES modules):
- *   dist/clinsafe.cjs — the whole CLI. Commands and the libraries only some of them use are inside
- *     it as modules that run on first use (esbuild's lazy module wrappers), so `--version` and
- *     `validate` never run the spreadsheet or import code; with the code cache, V8 does not even
- *     parse what a command does not run.
- *   dist/pdf.cjs — pdfkit and fontkit (two-thirds of the code), loaded only when a PDF is written.
- * and dist/code-id, the SHA-256 of clinsafe.cjs: the parse cache's code digest reads it
+ * The code is three plain CommonJS scripts, not ES modules (Node 20 has no code cache for ES modules):
+ *   dist/clinsafe.cjs — the start: commander, the program (src/cli/program.ts) and io.ts; all that
+ *     `--version` compiles.
+ *   dist/commands.cjs — every command. Each command and what only it uses run on first use
+ *     (esbuild's lazy module wrappers), so `validate` never runs the spreadsheet or import code;
+ *     with the code cache, V8 does not even parse what a command does not run. It takes commander
+ *     and io.ts from clinsafe.cjs (one UsageError and one commander for program.ts's instanceof).
+ *   dist/pdf.cjs — pdfkit and fontkit (half of the code), loaded only when a PDF is written.
+ * and dist/code-id, the SHA-256 of the first two: the parse cache's code digest reads it
  * (src/adapters/check-cache.ts hashes the file `import.meta.url` names in a bundle).
  *
  * Payload layout (before compression): a 4-byte big-endian length, a JSON index of

@@ -2,7 +2,7 @@
  * Bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
  *   node scripts/bundle.mjs action  →  action/dist/index.js + chunk-*.js + pdf/ (fonts) + licenses.txt (committed; CI checks freshness)
- *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
+ *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases; the package's bin)
  *
  * CLINSAFE_METAFILE=<file> also writes esbuild's metafile of the Action bundle (what each package
  * weighs; see docs/performance.md, Action cold start).

@@ -8,12 +8,14 @@
  * The code is three plain CommonJS scripts, not ES modules (Node 20 has no code cache for ES modules):
  *   dist/clinsafe.cjs — the start: commander, the program (src/cli/program.ts) and io.ts; all that
  *     `--version` compiles.
- *   dist/commands.cjs — every command. Each command and what only it uses run on first use
- *     (esbuild's lazy module wrappers), so `validate` never runs the spreadsheet or import code;
- *     with the code cache, V8 does not even parse what a command does not run. It takes commander
- *     and io.ts from clinsafe.cjs (one UsageError and one commander for program.ts's instanceof).
+ *   dist/commands.cjs — the commands that read the safety folder (init, validate, schema, check);
+ *   dist/documents.cjs — those that write or read documents (report, export, import, evidence,
+ *     demo). In each, a command and what only it uses run on first use (esbuild's lazy module
+ *     wrappers); with the code cache, V8 does not even parse what a command does not run. Both take
+ *     commander and io.ts from clinsafe.cjs (one UsageError and one commander for program.ts's
+ *     instanceof checks); what else both carry is never used twice (one command per process).
  *   dist/pdf.cjs — pdfkit and fontkit (half of the code), loaded only when a PDF is written.
- * and dist/code-id, the SHA-256 of the first two: the parse cache's code digest reads it
+ * and dist/code-id, the SHA-256 of the first three: the parse cache's code digest reads it
  * (src/adapters/check-cache.ts hashes the file `import.meta.url` names in a bundle).
  *
  * Payload layout (before compression): a 4-byte big-endian length, a JSON index of
@@ -79,6 +81,8 @@ function commandNames(ROOT) {
 
 const ENTRY = 'clinsafe-cli-entry';
 const COMMANDS_ENTRY = 'clinsafe-cli-commands';
+/** The commands that read the safety folder and write no documents: commands.cjs; the rest: documents.cjs. */
+const FOLDER_COMMANDS = ['init', 'validate', 'schema', 'check'];
 const PDF_ENTRY = 'clinsafe-cli-pdf';
 
 /** One esbuild run: a single CommonJS script (no dynamic import() left: vm.Script could not run it). */
@@ -162,20 +166,35 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
       );
     },
   };
-  // The commands, each still run only when it is the one asked for (esbuild's lazy modules).
-  const commands = await script(
-    ROOT,
-    COMMANDS_ENTRY,
-    `export const commands = {\n${names.map((n) => `  ${n}: () => import('./src/cli/commands/${n}.js'),`).join('\n')}\n};`,
-    ['pdfkit', 'fontkit'],
-    [plugin, shared],
-  );
-  if (commands.text.includes('commander.invalidArgument')) throw new Error('commands.cjs carries a copy of commander');
+  // The commands in two scripts, each command still run only when it is the one asked for
+  // (esbuild's lazy modules): those that read the safety folder, and those that write or read
+  // documents (Markdown, HTML, XLSX, PDF), half of the code. Only one command runs in a process, so
+  // what the two scripts both carry (clinsafe's core, zod, the YAML parsers) is never used twice.
+  const groups = {
+    'commands.cjs': names.filter((n) => FOLDER_COMMANDS.includes(n)),
+    'documents.cjs': names.filter((n) => !FOLDER_COMMANDS.includes(n)),
+  };
+  const built = {};
+  for (const [file, group] of Object.entries(groups)) {
+    built[file] = await script(
+      ROOT,
+      `${COMMANDS_ENTRY}-${file}`,
+      `export const commands = {\n${group.map((n) => `  ${n}: () => import('./src/cli/commands/${n}.js'),`).join('\n')}\n};`,
+      ['pdfkit', 'fontkit'],
+      [plugin, shared],
+    );
+    if (built[file].text.includes('commander.invalidArgument')) throw new Error(`${file} carries a copy of commander`);
+  }
   const pdf = await script(ROOT, PDF_ENTRY, "module.exports = { pdfkit: require('pdfkit'), fontkit: require('fontkit') };", [], []);
-  const scripts = { 'clinsafe.cjs': main.text, 'commands.cjs': commands.text, 'pdf.cjs': pdf.text };
+  const scripts = {
+    'clinsafe.cjs': main.text,
+    'commands.cjs': built['commands.cjs'].text,
+    'documents.cjs': built['documents.cjs'].text,
+    'pdf.cjs': pdf.text,
+  };
   const files = { ...assets.files };
   for (const [name, text] of Object.entries(scripts)) files[`dist/${name}`] = Buffer.from(text);
-  files['dist/code-id'] = Buffer.from(`${sha256(main.text + commands.text)}\n`);
+  files['dist/code-id'] = Buffer.from(`${sha256(main.text + scripts['commands.cjs'] + scripts['documents.cjs'])}\n`);
   const build = `${assets.version}-${sha256(Buffer.concat(Object.entries(files).flatMap(([k, v]) => [Buffer.from(k), v]))).slice(0, 12)}`;
   const loader = readFileSync(join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8')
     .replaceAll('__VERSION__', assets.version)
@@ -184,11 +203,18 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
     .replace("'__SCRIPTS__'", () =>
       JSON.stringify(JSON.stringify(Object.fromEntries(Object.entries(scripts).map(([n, t]) => [n, sha256(t)])))),
     )
-    .replace("'__COMMANDS__'", () => JSON.stringify(JSON.stringify(commandNames(ROOT))))
+    .replace("'__COMMANDS__'", () =>
+      JSON.stringify(JSON.stringify(Object.fromEntries(Object.entries(groups).flatMap(([file, group]) => group.map((n) => [n, file]))))),
+    )
     .replace("'__PAYLOAD__'", () => JSON.stringify(packPayload(files)));
   const bytes = Buffer.from(loader);
   writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
-  const inputs = { ...main.metafile.inputs, ...commands.metafile.inputs, ...pdf.metafile.inputs };
+  const inputs = {
+    ...main.metafile.inputs,
+    ...built['commands.cjs'].metafile.inputs,
+    ...built['documents.cjs'].metafile.inputs,
+    ...pdf.metafile.inputs,
+  };
   const lic = licenses({ inputs });
   writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
   const sha = sha256(bytes);

@@ -24,7 +24,7 @@ import { Script } from 'node:vm';
 const BUILD = '__BUILD__';
 /** The scripts in the payload's dist/, each with the SHA-256 of its text. */
 const SCRIPTS = JSON.parse('__SCRIPTS__');
-/** The CLI's commands: each has a code cache of its own (what a command compiles differs). */
+/** The CLI's commands, each with the script it is in; each has a code cache of its own (what a command compiles differs). */
 const COMMANDS = JSON.parse('__COMMANDS__');
 
 function cacheBase() {
@@ -80,7 +80,7 @@ if (!existsSync(join(root, '.complete'))) {
 }
 
 const arg = process.argv[2];
-const kind = COMMANDS.includes(arg) ? arg : arg === '--version' || arg === '-V' ? 'version' : 'other';
+const kind = Object.hasOwn(COMMANDS, arg ?? '') ? arg : arg === '--version' || arg === '-V' ? 'version' : 'other';
 const MAGIC = 'clinsafe-v8-cache\n';
 const HEAD = MAGIC.length + 8; // magic, then the data's length and CRC-32 (big-endian)
 
@@ -159,12 +159,12 @@ function load(name) {
 }
 
 /**
- * The require the scripts get: a command's module from commands.cjs, commander and io.ts (which the
+ * The require the scripts get: a command's module from commands.cjs or documents.cjs, commander and io.ts (which the
  * commands share with the start) from clinsafe.cjs, the PDF libraries from pdf.cjs, each script
  * loaded on first use; the rest from Node.
  */
 function requireFor(id) {
-  if (id === 'clinsafe-commands') return (name) => load('commands.cjs').commands[name]();
+  if (id === 'clinsafe-commands') return (name) => load(COMMANDS[name]).commands[name]();
   if (id === 'clinsafe-shared:commander') return loaded.get('clinsafe.cjs').exports.commander;
   if (id === 'clinsafe-shared:io') return loaded.get('clinsafe.cjs').exports.io;
   if (id === 'pdfkit' || id === 'fontkit') return load('pdf.cjs')[id];

@@ -91,14 +91,14 @@ it('--version, validate and check never load the PDF code nor run the spreadshee
   const repo = fixtureRepo();
   expect(run(['--version'], repo.dir).code).toBe(0);
   // Sabotage the unpacked code: the PDF libraries' script (pdf.cjs) and the spreadsheet writer inside
-  // the commands' script (an expression that throws where it names a worksheet's part).
+  // the document commands' script (an expression that throws where it names a worksheet's part).
   const dist = join(unpackedDir(), 'dist');
   writeFileSync(join(dist, 'pdf.cjs'), 'throw new Error("heavy code ran");\n');
-  const main = readFileSync(join(dist, 'commands.cjs'), 'utf8');
+  const main = readFileSync(join(dist, 'documents.cjs'), 'utf8');
   const marker = '`/xl/worksheets/sheet${';
   expect(main).toContain(marker);
   writeFileSync(
-    join(dist, 'commands.cjs'),
+    join(dist, 'documents.cjs'),
     main.replaceAll(marker, '`${(()=>{throw new Error("heavy code ran")})()}/xl/worksheets/sheet${'),
   );
 

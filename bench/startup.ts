@@ -2,8 +2,9 @@
  * Start-up of the CLI against the floor it names, measured in the same run, runs interleaved:
  * `node -e 0` (Node itself) beside `clinsafe --version` (goal ≤ 2×) and `clinsafe validate` on the
  * example product (goal ≤ 4×), the latter twice: with no parse cache (CLINSAFE_NO_CACHE=1) and with
- * the cache the warm-up run wrote (nothing changed) — from dist/, and from the single-file bundle when
- * dist-cli/clinsafe.mjs exists (npm run build:cli). Each run is a whole process under GNU time
+ * the cache the warm-up run wrote (nothing changed) — from dist/, and from the single-file bundle
+ * (dist-cli/clinsafe.mjs, built by npm run build: the package's `clinsafe` command) with the V8 code
+ * cache its warm-up run wrote, and without it (CLINSAFE_NO_CODE_CACHE=1: a command's first run). Each run is a whole process under GNU time
  * (bench/lib/measure.ts): wall and CPU seconds, peak memory. Run: npm run bench:startup.
  * Prints medians and ratios (one emitRow per figure); never fails on a figure.
  */
@@ -53,6 +54,13 @@ if (existsSync(bundle)) {
   cases.push({ cmd: node('clinsafe --version (bundle)', [bundle, '--version']), goal: 2 });
   cases.push({ cmd: node('clinsafe validate, example, no cache (bundle)', [bundle, ...validateArgs], NO_CACHE), goal: 4 });
   cases.push({ cmd: node('clinsafe validate, example, parse cache warm (bundle)', [bundle, ...validateArgs]), goal: 4 });
+  // The first run of a command after an install or upgrade: no V8 code cache yet (nor parse cache).
+  const NO_CODE_CACHE = { ...NO_CACHE, CLINSAFE_NO_CODE_CACHE: '1' };
+  cases.push({ cmd: node('clinsafe --version (bundle, no code cache)', [bundle, '--version'], NO_CODE_CACHE), goal: 2 });
+  cases.push({
+    cmd: node('clinsafe validate, example, no cache (bundle, no code cache)', [bundle, ...validateArgs], NO_CODE_CACHE),
+    goal: 4,
+  });
 }
 
 for (const c of [floor, ...cases]) runOnce(c.cmd); // warm-up (and the bundle unpacks its assets once)

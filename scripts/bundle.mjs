@@ -2,22 +2,21 @@
  * Bundles, built with esbuild, each with the licences of the third-party code it contains:
  *
  *   node scripts/bundle.mjs action  →  action/dist/index.js + chunk-*.js + pdf/ (fonts) + licenses.txt (committed; CI checks freshness)
- *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases)
+ *   node scripts/bundle.mjs cli     →  dist-cli/clinsafe.mjs   + dist-cli/licenses.txt      (not committed; attached to releases; the package's bin)
  *
  * CLINSAFE_METAFILE=<file> also writes esbuild's metafile of the Action bundle (what each package
  * weighs; see docs/performance.md, Action cold start).
  *
- * The CLI bundle carries the files clinsafe reads at run time (templates, the example product, the
- * PDF fonts) and unpacks them once into a cache folder (~/.cache/clinsafe/<version>-<hash>, or
- * $CLINSAFE_CACHE_DIR), so the one file is the whole CLI: `node clinsafe.mjs --version` on any
- * machine with Node.js.
+ * The CLI bundle (scripts/bundle-cli.mjs, its loader scripts/cli-loader.mjs) carries the files
+ * clinsafe reads at run time (templates, the example product, the PDF fonts) and unpacks them once
+ * into a cache folder (~/.cache/clinsafe/<version>-<hash>, or $CLINSAFE_CACHE_DIR), so the one file
+ * is the whole CLI: `node clinsafe.mjs --version` on any machine with Node.js.
  */
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { buildCli } from './bundle-cli.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const posix = (p) => p.split(sep).join('/');
@@ -193,30 +192,6 @@ async function buildAction(outfile = join(ROOT, 'action/dist/index.js')) {
   console.log(`${posix(relative(ROOT, outfile))}, pdf/ and licenses.txt beside it (${lic.count + 1} packages)`);
 }
 
-/** Files the CLI reads at run time, as paths relative to the unpacked package root. */
-function runtimeAssets() {
-  const files = {};
-  const add = (abs, rel) => (files[posix(rel)] = readFileSync(abs).toString('base64'));
-  const walk = (absDir, relDir) => {
-    for (const name of readdirSync(absDir).sort()) {
-      const abs = join(absDir, name);
-      if (statSync(abs).isDirectory()) walk(abs, join(relDir, name));
-      else add(abs, join(relDir, name));
-    }
-  };
-  walk(join(ROOT, 'templates'), 'templates');
-  walk(join(ROOT, 'fixtures', 'example-product'), join('fixtures', 'example-product'));
-  // Fonts and font metrics the PDF writer opens by path.
-  const pdfmake = dirname(createRequireResolve('pdfmake/package.json'));
-  walk(join(pdfmake, 'fonts', 'Roboto'), 'node_modules/pdfmake/fonts/Roboto');
-  add(join(pdfmake, 'package.json'), 'node_modules/pdfmake/package.json');
-  const pdfkitData = join(dirname(createRequireResolve('pdfkit/package.json')), 'js', 'data');
-  if (existsSync(pdfkitData)) walk(pdfkitData, 'node_modules/pdfkit/js/data');
-  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  files['package.json'] = Buffer.from(`${JSON.stringify({ name, version, type: 'module' })}\n`).toString('base64');
-  return { files, version };
-}
-
 function createRequireResolve(spec) {
   // Resolved from the project root, as the CLI does at run time in a checkout.
   const paths = [ROOT, join(ROOT, 'node_modules', 'pdfmake')];
@@ -227,151 +202,12 @@ function createRequireResolve(spec) {
   throw new Error(`cannot find ${spec} under node_modules`);
 }
 
-/**
- * The one file users run: a small loader followed by its payload (the code split into chunks, and
- * the assets), brotli-compressed, as one base64 string literal. The first run unpacks the payload
- * into the cache folder; every run then imports the entry chunk from there, so a command loads only
- * its own chunks and Node never compiles code the command does not use (`--version` stays near
- * `node -e 0`). Node still reads, decodes and scans the whole file at every start: compressed, it
- * is a third of the size it would be as plain text (issue 13).
- *
- * Payload layout (before compression): a 4-byte big-endian length, a JSON index of
- * `[relative path, byte length]` pairs, then the files' bytes in that order.
- */
-function packPayload(files) {
-  const index = [];
-  const parts = [];
-  for (const [rel, [encoding, data]] of Object.entries(files)) {
-    const bytes = Buffer.from(data, encoding);
-    index.push([rel, bytes.length]);
-    parts.push(bytes);
-  }
-  const head = Buffer.from(JSON.stringify(index));
-  const size = Buffer.alloc(4);
-  size.writeUInt32BE(head.length);
-  const raw = Buffer.concat([size, head, ...parts]);
-  const packed = brotliCompressSync(raw, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
-  });
-  return packed.toString('base64');
-}
-
-function loaderSource(files, version) {
-  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12);
-  return `#!/usr/bin/env node
-// clinsafe ${version}: the command-line tool in one file (https://github.com/clinsafe/clinsafe).
-// The code and files below unpack on first use into ~/.cache/clinsafe/${version}-${hash}/
-// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set); the licences of the bundled
-// open-source packages are in licenses.txt beside this file on the release page.
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-function cacheBase() {
-  if (process.env.CLINSAFE_CACHE_DIR) return process.env.CLINSAFE_CACHE_DIR;
-  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'clinsafe');
-  const home = homedir();
-  return home ? join(home, '.cache', 'clinsafe') : join(tmpdir(), 'clinsafe-cache');
-}
-const root = join(cacheBase(), ${JSON.stringify(`${version}-${hash}`)});
-if (!existsSync(join(root, '.complete'))) {
-  const { brotliDecompressSync } = await import('node:zlib');
-  const raw = brotliDecompressSync(Buffer.from(payload(), 'base64'));
-  const headEnd = 4 + raw.readUInt32BE(0);
-  const index = JSON.parse(raw.subarray(4, headEnd).toString('utf8'));
-  const tmp = root + '.tmp-' + process.pid;
-  rmSync(tmp, { recursive: true, force: true });
-  let at = headEnd;
-  for (const [rel, size] of index) {
-    const file = join(tmp, rel);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, raw.subarray(at, at + size));
-    at += size;
-  }
-  writeFileSync(join(tmp, '.complete'), '');
-  try {
-    renameSync(tmp, root);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // another process unpacked it first
-  }
-}
-const entry = join(root, 'dist', 'clinsafe.mjs');
-globalThis.__clinsafeImportMetaUrl = pathToFileURL(entry).href;
-globalThis.__clinsafeRequire = createRequire(entry);
-globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
-await import(pathToFileURL(entry).href);
-function payload() {
-  return ${JSON.stringify(packPayload(files))};
-}
-`;
-}
-
-async function buildCli(outdir) {
-  const assets = runtimeAssets();
-  mkdirSync(outdir, { recursive: true });
-  const chunksDir = join(outdir, '.chunks');
-  rmSync(chunksDir, { recursive: true, force: true });
-  const plugin = {
-    name: 'clinsafe-cli',
-    setup(build) {
-      // clinsafe's own createRequire(import.meta.url) becomes the bundler's require, so what it
-      // requires (pdfmake, fontkit) is bundled too.
-      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
-        const src = readFileSync(args.path, 'utf8');
-        if (!src.includes('createRequire(import.meta.url)')) return undefined;
-        return { contents: src.replace(/^const require = createRequire\(import\.meta\.url\);$/m, ''), loader: 'ts' };
-      });
-      // zod's locales: English only, as in the Action (every command that reads the safety folder loads zod).
-      build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: ZOD_EN_ONLY, loader: 'js' }));
-    },
-  };
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: { clinsafe: 'src/cli/main.ts' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    outdir: chunksDir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    minify: true, // less for Node to read and compile at every start
-    legalComments: 'none', // the licences are in licenses.txt, in full
-    logLevel: 'warning',
-    banner: {
-      // Bundled CommonJS code calls require(); the loader points it at the unpacked folder.
-      js: 'const require = Object.assign((id) => globalThis.__clinsafeRequire(id), { resolve: (id, o) => globalThis.__clinsafeRequire.resolve(id, o) });',
-    },
-    define: {
-      'import.meta.url': 'globalThis.__clinsafeImportMetaUrl',
-      __dirname: 'globalThis.__clinsafePdfkitDir', // pdfkit reads its font metrics from __dirname/data
-    },
-    plugins: [plugin],
-    metafile: true,
-  });
-  const files = Object.fromEntries(Object.entries(assets.files).map(([rel, b64]) => [rel, ['base64', b64]]));
-  for (const out of Object.keys(result.metafile.outputs)) {
-    const rel = posix(relative(chunksDir, resolve(ROOT, out)));
-    files[`dist/${rel}`] = ['utf8', readFileSync(resolve(ROOT, out), 'utf8')];
-  }
-  rmSync(chunksDir, { recursive: true, force: true });
-  const bytes = Buffer.from(loaderSource(files, assets.version));
-  writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
-  const lic = licenses(result.metafile);
-  writeFileSync(join(outdir, 'licenses.txt'), `${lic.text}\n-----\n\n${fontLicence('node_modules/pdfmake/fonts/Roboto in the payload')}`);
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  writeFileSync(join(outdir, 'clinsafe.mjs.sha256'), `${sha}  clinsafe.mjs\n`);
-  console.log(
-    `${posix(relative(ROOT, join(outdir, 'clinsafe.mjs')))} (${(bytes.length / 1e6).toFixed(1)} MB, sha256 ${sha}) and licenses.txt (${lic.count} packages)`,
-  );
-}
-
 const [what, flag, dir] = process.argv.slice(2);
 if (what === 'action') await buildAction(flag === '--outfile' && dir ? resolve(dir) : undefined);
-else if (what === 'cli') await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'));
-else {
+else if (what === 'cli') {
+  const options = { ROOT, licenses, fontLicence, resolvePkg: createRequireResolve, zodLocales: ZOD_LOCALES, zodEnOnly: ZOD_EN_ONLY };
+  await buildCli(flag === '--outdir' && dir ? resolve(dir) : join(ROOT, 'dist-cli'), options);
+} else {
   console.error('usage: node scripts/bundle.mjs action [--outfile FILE] | cli [--outdir DIR]');
   process.exit(2);
 }

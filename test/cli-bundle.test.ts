@@ -1,13 +1,18 @@
 /**
  * The single-file CLI (npm run build:cli) as a user gets it from a release: one .mjs copied to a
  * folder far from this checkout, run with nothing but Node — templates, example and PDF fonts come
- * from inside the file. Its checksum file matches; its licences file covers what it bundles.
+ * from inside the file. Its checksum file matches; its licences file covers what it bundles. Its V8
+ * code cache (scripts/cli-loader.mjs) is written, read, remade when damaged or refused, and never
+ * needed for a command to work.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createReadStream, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, REPO_ROOT, tempDir } from './helpers/repo.js';
 
 let out: string;
@@ -15,12 +20,21 @@ let bin: string;
 let cache: string;
 let elsewhere: string;
 
-function run(args: string[], cwd: string) {
-  const env: Record<string, string | undefined> = { ...process.env, CLINSAFE_CACHE_DIR: cache };
+function run(args: string[], cwd: string, extra: Record<string, string> = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, CLINSAFE_CACHE_DIR: cache, ...extra };
   delete env.GITHUB_ACTIONS;
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The folder the bundle unpacked itself into (under the test's cache folder). */
+function unpackedDir(): string {
+  const [unpacked] = readdirSync(cache).filter((d) => !d.includes('.tmp-'));
+  expect(unpacked, 'the bundle unpacked into the cache folder').toBeDefined();
+  return join(cache, unpacked!);
+}
+
+const version = () => (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(() => {
   out = tempDir('clinsafe-bundle-');
@@ -73,15 +87,20 @@ it('runs from one file, away from the checkout: --version, init, validate, and a
   repo.cleanup();
 }, 180_000);
 
-it('--version, validate and check never load the spreadsheet or PDF code: only the commands that use it do', () => {
+it('--version, validate and check never load the PDF code nor run the spreadsheet writer: only the commands that use them do', () => {
   const repo = fixtureRepo();
   expect(run(['--version'], repo.dir).code).toBe(0);
-  // Sabotage the unpacked chunks holding exceljs and pdfmake: a command that loads them fails.
-  const [unpacked] = readdirSync(cache).filter((d) => !d.includes('.tmp-'));
-  const chunks = join(cache, unpacked!, 'dist', 'chunks');
-  const heavy = readdirSync(chunks).filter((f) => /Roboto|xl\/worksheets/.test(readFileSync(join(chunks, f), 'utf8')));
-  expect(heavy.length).toBeGreaterThanOrEqual(2);
-  for (const f of heavy) writeFileSync(join(chunks, f), 'throw new Error("heavy chunk loaded");\n');
+  // Sabotage the unpacked code: the PDF libraries' script (pdf.cjs) and the spreadsheet writer inside
+  // the document commands' script (an expression that throws where it names a worksheet's part).
+  const dist = join(unpackedDir(), 'dist');
+  writeFileSync(join(dist, 'pdf.cjs'), 'throw new Error("heavy code ran");\n');
+  const main = readFileSync(join(dist, 'documents.cjs'), 'utf8');
+  const marker = '`/xl/worksheets/sheet${';
+  expect(main).toContain(marker);
+  writeFileSync(
+    join(dist, 'documents.cjs'),
+    main.replaceAll(marker, '`${(()=>{throw new Error("heavy code ran")})()}/xl/worksheets/sheet${'),
+  );
 
   expect(run(['--version'], repo.dir).code).toBe(0);
   const val = run(['validate'], repo.dir);
@@ -90,7 +109,106 @@ it('--version, validate and check never load the spreadsheet or PDF code: only t
   expect(run(['check', '--base', 'HEAD'], repo.dir).code).toBe(0);
   const exp = run(['export', '--out', join(repo.dir, 'log.xlsx')], repo.dir);
   expect(exp.code).toBe(1);
-  // Node refuses the sabotaged chunk when linking it (its exports are gone) or when running it.
-  expect(exp.stderr).toMatch(/heavy chunk loaded|does not provide an export named/);
+  expect(exp.stderr).toContain('heavy code ran');
+  const pdf = run(['report', '--ref', 'HEAD', '--format', 'pdf', '--out', join(repo.dir, 'pdf-out')], repo.dir);
+  expect(pdf.code).toBe(1);
+  expect(pdf.stderr).toContain('heavy code ran');
+  // Put the unpacked code back for the tests below (a fresh unpack on the next run).
+  rmSync(join(cache, basename(unpackedDir())), { recursive: true, force: true });
   repo.cleanup();
 }, 120_000);
+
+describe("the code cache (V8's, in the user's cache folder)", () => {
+  const debugRun = (args: string[], cwd: string, extra: Record<string, string> = {}) =>
+    run(args, cwd, { CLINSAFE_CODE_CACHE_DEBUG: '1', ...extra });
+  const report = (stderr: string) => /clinsafe code cache: (.*)\n/.exec(stderr)?.[1];
+  const store = (script: string, kind: string) => {
+    const dir = join(unpackedDir(), 'v8-cache');
+    const name = readdirSync(dir).find((f) => f.startsWith(`${script}-`) && f.endsWith(`-${kind}.bin`));
+    expect(name, `a code cache for ${kind} in ${dir}`).toBeDefined();
+    return join(dir, name!);
+  };
+  const ok = (r: { code: number | null; stdout: string }) => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ MedRec: 12 hazards');
+  };
+  let repo: ReturnType<typeof fixtureRepo>;
+  beforeAll(() => {
+    repo = fixtureRepo();
+    rmSync(cache, { recursive: true, force: true });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('the first run writes it, the next reads it (each command its own), and both give the same output', () => {
+    const first = debugRun(['validate'], repo.dir);
+    ok(first);
+    expect(report(first.stderr)).toBe('clinsafe.cjs none, written, commands.cjs none, written');
+    const second = debugRun(['validate'], repo.dir);
+    ok(second);
+    expect(second.stdout).toBe(first.stdout);
+    expect(report(second.stderr)).toBe('clinsafe.cjs used, commands.cjs used');
+    // --version runs the start only (commander and the program): the commands' script is not loaded.
+    const v1 = debugRun(['--version'], repo.dir);
+    const v2 = debugRun(['--version'], repo.dir);
+    expect([v1.stdout.trim(), report(v1.stderr)]).toEqual([version(), 'clinsafe.cjs none, written']);
+    expect([v2.stdout.trim(), report(v2.stderr)]).toEqual([version(), 'clinsafe.cjs used']);
+    expect(store('clinsafe.cjs', 'validate')).not.toBe(store('clinsafe.cjs', 'version'));
+    // The commands' script shares io.ts and commander with the start: a user error is one, not an internal error.
+    const missing = run(['validate', '--dir', 'no-such-folder'], repo.dir);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^clinsafe: .*no-such-folder/)]);
+    expect(missing.stderr).not.toContain('internal error');
+    const choice = run(['report', '--format', 'docx'], repo.dir);
+    expect([choice.code, choice.stderr]).toEqual([1, expect.stringMatching(/^clinsafe: --format: "docx" is not a format/)]);
+    const off = debugRun(['validate'], repo.dir, { CLINSAFE_NO_CODE_CACHE: '1' });
+    ok(off);
+    expect(report(off.stderr)).toBe('clinsafe.cjs off, commands.cjs off');
+  }, 120_000);
+
+  it('a damaged file (a flipped byte, a truncated tail) or one made for other code is ignored and written again', () => {
+    ok(debugRun(['validate'], repo.dir));
+    const file = store('commands.cjs', 'validate');
+    const good = readFileSync(file);
+    const flipped = Buffer.from(good);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
+    for (const bad of [flipped, good.subarray(0, good.length - 100)]) {
+      writeFileSync(file, bad);
+      const r = debugRun(['validate'], repo.dir);
+      ok(r);
+      expect(report(r.stderr)).toBe('clinsafe.cjs used, commands.cjs damaged, written');
+      expect(readFileSync(file).equals(bad)).toBe(false);
+      expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used, commands.cjs used');
+    }
+    // Whole and undamaged, but V8's data for another script: V8 refuses it.
+    const foreign = new Script('globalThis.x = 1 + 1;').createCachedData();
+    const head = Buffer.alloc(26);
+    head.write('clinsafe-v8-cache\n', 0, 'latin1');
+    head.writeUInt32BE(foreign.length, 18);
+    head.writeUInt32BE(crc32(foreign), 22);
+    writeFileSync(file, Buffer.concat([head, foreign]));
+    const r = debugRun(['validate'], repo.dir);
+    ok(r);
+    expect(report(r.stderr)).toBe('clinsafe.cjs used, commands.cjs refused by V8, written');
+    expect(report(debugRun(['validate'], repo.dir).stderr)).toBe('clinsafe.cjs used, commands.cjs used');
+  }, 120_000);
+
+  it('a code cache that cannot be written, or no writable cache folder at all, does not stop a command', () => {
+    ok(debugRun(['validate'], repo.dir));
+    const dir = join(unpackedDir(), 'v8-cache');
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'not a folder'); // works as root too, unlike a read-only mode
+    const r = debugRun(['validate'], repo.dir);
+    ok(r);
+    expect(report(r.stderr)).toBe('clinsafe.cjs none, not written, commands.cjs none, not written');
+    rmSync(dir, { force: true });
+
+    // The cache folder itself cannot be made: the payload is unpacked for this run only, and removed.
+    const blocker = join(tempDir('clinsafe-blocked-'), 'file');
+    writeFileSync(blocker, '');
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith('clinsafe-run-')).length;
+    const nowhere = debugRun(['validate'], repo.dir, { CLINSAFE_CACHE_DIR: join(blocker, 'cache') });
+    ok(nowhere);
+    expect(report(nowhere.stderr)).toBe('clinsafe.cjs off, commands.cjs off');
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('clinsafe-run-')).length).toBe(before);
+    expect(debugRun(['--version'], repo.dir, { CLINSAFE_CACHE_DIR: join(blocker, 'cache') }).stdout.trim()).toBe(version());
+  }, 120_000);
+});

@@ -3,7 +3,7 @@
  * the CLI's only, the typed App entry, the licence, and an install without development tools.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from './helpers/repo.js';
@@ -73,3 +73,18 @@ it('prepare never fails an install without TypeScript (npm ci --omit=dev), and s
   expect(withDist.stdout).toContain('using the dist/ already built');
   rmSync(dir, { recursive: true, force: true });
 });
+
+it('the `clinsafe` command a package install links is the single-file CLI, shipped with its licences and built by `npm run build`', () => {
+  expect(pkg.bin).toEqual({ clinsafe: 'dist-cli/clinsafe.mjs' });
+  expect(pkg.scripts.build).toContain('node scripts/bundle.mjs cli');
+  const bin = join(REPO_ROOT, 'dist-cli', 'clinsafe.mjs');
+  expect(existsSync(bin), 'dist-cli/clinsafe.mjs is built by npm run build (npm test builds first)').toBe(true);
+  expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  // What npm would put in the package: the bundle and its licences, and dist/src for the App's export.
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(pack.status, pack.stderr).toBe(0);
+  const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  for (const f of ['dist-cli/clinsafe.mjs', 'dist-cli/licenses.txt', 'dist/src/cli/main.js', 'dist/src/app/wiring.js'])
+    expect(files, f).toContain(f);
+  expect(files.filter((f) => f.startsWith('dist-cli/'))).toHaveLength(2);
+}, 60_000);

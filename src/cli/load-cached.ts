@@ -8,7 +8,7 @@
 import { relative, resolve } from 'node:path';
 import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
-import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../core/engines.js';
+import { enginesLoaded, EnginesNotLoaded, loadEngines as loadEnginesShared } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
 import { type CliIO, UsageError } from './io.js';
@@ -35,6 +35,12 @@ export function locateSafetyDir(cwd: string, dir: string | undefined): { dirAbs:
   if (dir !== undefined) return { dirAbs: resolve(cwd, dir), shown: dir, repoRoot };
   const dirAbs = resolve(repoRoot ?? cwd, DEFAULT_SAFETY_DIR);
   return { dirAbs, shown: relative(cwd, dirAbs) || DEFAULT_SAFETY_DIR, repoRoot };
+}
+
+/** The YAML and schema engines, with zod's fast-path compiler off for the CLI (zod-jitless.ts). */
+async function loadEngines(): Promise<void> {
+  if (!enginesLoaded()) await import('./zod-jitless.js');
+  await loadEnginesShared();
 }
 
 /** Whether the parse cache is on for these options and environment. */

@@ -1,5 +1,6 @@
 /** Shared by CLI commands: find and load the safety folder on disk. */
 import { resolve } from 'node:path';
+import './zod-jitless.js'; // before the schemas are built (folder.js)
 import { FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
 import { loadFolder, type LoadResult } from '../core/folder.js';
 import { type CliIO, UsageError } from './io.js';

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// clinsafe __VERSION__: the command-line tool in one file (https://github.com/clinsafe/clinsafe).
+// The code and files below unpack on first use into ~/.cache/clinsafe/__BUILD__/
+// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set); the licences of the bundled
+// open-source packages are in licenses.txt beside this file on the release page.
+//
+// This is the loader that scripts/bundle-cli.mjs puts in front of the payload (the __NAMES__ are
+// filled in at build time). The code is two plain scripts, compiled with V8's code cache: the
+// cache of each script is kept beside the unpacked files in the user's own cache folder (never in
+// a repository), one per command, keyed by the script's SHA-256, the Node version and the CPU
+// architecture, and checked (length and CRC-32) before V8 is given it; V8 itself refuses data made
+// by another V8 or with other flags. A cache that is missing, damaged or refused is made again
+// when the command ends; one that cannot be written is skipped. CLINSAFE_NO_CODE_CACHE=1 (or Node's
+// own NODE_DISABLE_COMPILE_CACHE=1) turns it off; CLINSAFE_CODE_CACHE_DEBUG=1 says on stderr, as the
+// command ends, what it did with each script (tests read it). See docs/security.md, "The
+// single-file CLI's code cache".
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+const BUILD = '__BUILD__';
+/** The scripts in the payload's dist/, each with the SHA-256 of its text. */
+const SCRIPTS = JSON.parse('__SCRIPTS__');
+/** The CLI's commands, each with the script it is in; each has a code cache of its own (what a command compiles differs). */
+const COMMANDS = JSON.parse('__COMMANDS__');
+
+function cacheBase() {
+  if (process.env.CLINSAFE_CACHE_DIR) return process.env.CLINSAFE_CACHE_DIR;
+  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, 'clinsafe');
+  const home = homedir();
+  return home ? join(home, '.cache', 'clinsafe') : join(tmpdir(), 'clinsafe-cache');
+}
+
+async function unpackInto(dir) {
+  const { brotliDecompressSync } = await import('node:zlib');
+  const raw = brotliDecompressSync(Buffer.from(payload(), 'base64'));
+  const headEnd = 4 + raw.readUInt32BE(0);
+  const index = JSON.parse(raw.subarray(4, headEnd).toString('utf8'));
+  let at = headEnd;
+  for (const [rel, size] of index) {
+    const file = join(dir, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, raw.subarray(at, at + size));
+    at += size;
+  }
+  writeFileSync(join(dir, '.complete'), '');
+}
+
+let root = join(cacheBase(), BUILD);
+let codeCache = !process.env.CLINSAFE_NO_CODE_CACHE && !process.env.NODE_DISABLE_COMPILE_CACHE;
+if (!existsSync(join(root, '.complete'))) {
+  const tmp = `${root}.tmp-${process.pid}`;
+  const remove = (dir) => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not there, or not ours to remove
+    }
+  };
+  try {
+    remove(tmp);
+    await unpackInto(tmp);
+    try {
+      renameSync(tmp, root);
+    } catch {
+      remove(tmp); // another process unpacked it first
+    }
+  } catch {
+    // No writable cache folder (read-only home, no HOME): unpack for this run only.
+    remove(tmp);
+    root = mkdtempSync(join(tmpdir(), 'clinsafe-run-'));
+    await unpackInto(root);
+    codeCache = false;
+    const only = root;
+    process.once('exit', () => remove(only));
+  }
+}
+
+const arg = process.argv[2];
+const kind = Object.hasOwn(COMMANDS, arg ?? '') ? arg : arg === '--version' || arg === '-V' ? 'version' : 'other';
+const MAGIC = 'clinsafe-v8-cache\n';
+const HEAD = MAGIC.length + 8; // magic, then the data's length and CRC-32 (big-endian)
+
+let crc32;
+async function loadCrc32() {
+  crc32 = (await import('node:zlib')).crc32;
+}
+
+/** The cached data in `file` if it is whole and undamaged (V8 checks neither), else undefined. */
+function readCodeCache(file) {
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= HEAD || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const data = bytes.subarray(HEAD);
+  if (bytes.readUInt32BE(MAGIC.length) !== data.length || bytes.readUInt32BE(MAGIC.length + 4) !== crc32(data)) return undefined;
+  return data;
+}
+
+const report = [];
+const atExit = [];
+process.once('exit', () => {
+  for (const f of atExit) f();
+  if (process.env.CLINSAFE_CODE_CACHE_DEBUG === '1') process.stderr.write(`clinsafe code cache: ${report.join(', ') || 'no script'}\n`);
+});
+
+/** Write `script`'s code cache (temp file, then rename); never fails the command. True when written. */
+function writeCodeCache(file, script) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    const data = script.createCachedData();
+    const head = Buffer.alloc(HEAD);
+    head.write(MAGIC, 0, 'latin1');
+    head.writeUInt32BE(data.length, MAGIC.length);
+    head.writeUInt32BE(crc32(data), MAGIC.length + 4);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, Buffer.concat([head, data]));
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to do: the next run compiles again
+    }
+    return false;
+  }
+}
+
+const nodeRequire = createRequire(join(root, 'dist', 'clinsafe.cjs'));
+const loaded = new Map();
+
+/** Run one of the payload's scripts as a CommonJS module, through its code cache. */
+function load(name) {
+  if (loaded.has(name)) return loaded.get(name).exports;
+  const file = join(root, 'dist', name);
+  const source = readFileSync(file, 'utf8');
+  const store = join(root, 'v8-cache', `${name}-${SCRIPTS[name].slice(0, 16)}-${process.version}-${process.arch}-${kind}.bin`);
+  const cachedData = codeCache ? readCodeCache(store) : undefined;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new Script(wrapped, { filename: file, cachedData });
+  if (!codeCache) report.push(`${name} off`);
+  else if (cachedData && !script.cachedDataRejected) report.push(`${name} used`);
+  else {
+    // Missing, damaged (readCodeCache) or refused by V8: made again when the command ends.
+    const why = cachedData ? 'refused by V8' : existsSync(store) ? 'damaged' : 'none';
+    atExit.push(() => report.push(`${name} ${why}, ${writeCodeCache(store, script) ? 'written' : 'not written'}`));
+  }
+  const module = { exports: {} };
+  loaded.set(name, module);
+  script.runInThisContext()(module.exports, requireFor, module, file, dirname(file));
+  return module.exports;
+}
+
+/**
+ * The require the scripts get: a command's module from commands.cjs or documents.cjs, commander and io.ts (which the
+ * commands share with the start) from clinsafe.cjs, the PDF libraries from pdf.cjs, each script
+ * loaded on first use; the rest from Node.
+ */
+function requireFor(id) {
+  if (id === 'clinsafe-commands') return (name) => load(COMMANDS[name]).commands[name]();
+  if (id === 'clinsafe-shared:commander') return loaded.get('clinsafe.cjs').exports.commander;
+  if (id === 'clinsafe-shared:io') return loaded.get('clinsafe.cjs').exports.io;
+  if (id === 'pdfkit' || id === 'fontkit') return load('pdf.cjs')[id];
+  return nodeRequire(id);
+}
+requireFor.resolve = (id, options) => nodeRequire.resolve(id, options);
+
+if (codeCache) await loadCrc32();
+globalThis.__clinsafeImportMetaUrl = pathToFileURL(join(root, 'dist', 'code-id')).href;
+globalThis.__clinsafePdfkitDir = join(root, 'node_modules', 'pdfkit', 'js');
+load('clinsafe.cjs');
+
+function payload() {
+  return '__PAYLOAD__';
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // clinsafe __VERSION__: the command-line tool in one file (https://github.com/clinsafe/clinsafe).
 // The code and files below unpack on first use into ~/.cache/clinsafe/__BUILD__/
-// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set); the licences of the bundled
+// ($XDG_CACHE_HOME/clinsafe or $CLINSAFE_CACHE_DIR if set; when another version unpacks, the builds
+// there not run for 14 days are removed); the licences of the bundled
 // open-source packages are in licenses.txt beside this file on the release page.
 //
 // This is the loader that scripts/bundle-cli.mjs puts in front of the payload (the __NAMES__ are
@@ -15,7 +16,18 @@
 // command ends, what it did with each script (tests read it). See docs/security.md, "The
 // single-file CLI's code cache".
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,9 +61,62 @@ async function unpackInto(dir) {
   writeFileSync(join(dir, '.complete'), '');
 }
 
+const DAY = 24 * 60 * 60 * 1000;
+/** A build not run for this long is removed when another build unpacks (an upgrade), so old versions do not pile up. */
+const UNUSED_FOR = 14 * DAY;
+/** A build folder (`<version>-<12 hex digits>`) or a leftover of an interrupted unpack (`….tmp-<pid>`). */
+const BUILD_NAME = /^\d[\w.+-]*-[0-9a-f]{12}(\.tmp-\d+)?$/;
+
+/** The time `dir` was last run (its `.complete` marker, touched at most once a day), or undefined. */
+function lastRun(dir) {
+  try {
+    return statSync(join(dir, '.complete')).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove the other builds in `base` not run for UNUSED_FOR, and unpacks interrupted over a day ago; never fails. */
+function pruneOtherBuilds(base) {
+  let names = [];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (name === BUILD || !BUILD_NAME.test(name)) continue;
+    const dir = join(base, name);
+    let when = lastRun(dir);
+    if (when === undefined && name.includes('.tmp-')) {
+      try {
+        when = statSync(dir).mtimeMs - UNUSED_FOR + DAY; // removed once a day old
+      } catch {
+        continue;
+      }
+    }
+    if (when === undefined || now - when < UNUSED_FOR) continue;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours to remove
+    }
+  }
+}
+
 let root = join(cacheBase(), BUILD);
 let codeCache = !process.env.CLINSAFE_NO_CODE_CACHE && !process.env.NODE_DISABLE_COMPILE_CACHE;
-if (!existsSync(join(root, '.complete'))) {
+const ranAt = lastRun(root);
+if (ranAt !== undefined && Date.now() - ranAt > DAY) {
+  try {
+    const now = new Date();
+    utimesSync(join(root, '.complete'), now, now);
+  } catch {
+    // a read-only cache folder: the build may then be pruned by another version after UNUSED_FOR
+  }
+}
+if (ranAt === undefined) {
   const tmp = `${root}.tmp-${process.pid}`;
   const remove = (dir) => {
     try {
@@ -65,6 +130,7 @@ if (!existsSync(join(root, '.complete'))) {
     await unpackInto(tmp);
     try {
       renameSync(tmp, root);
+      pruneOtherBuilds(cacheBase());
     } catch {
       remove(tmp); // another process unpacked it first
     }

@@ -6,7 +6,17 @@
  * needed for a command to work.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -212,3 +222,35 @@ describe("the code cache (V8's, in the user's cache folder)", () => {
     expect(debugRun(['--version'], repo.dir, { CLINSAFE_CACHE_DIR: join(blocker, 'cache') }).stdout.trim()).toBe(version());
   }, 120_000);
 });
+
+it('unpacking a new version removes the builds not run for 14 days and interrupted unpacks, and nothing else', () => {
+  const base = tempDir('clinsafe-prune-');
+  const ago = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+  const build = (name: string, days: number) => {
+    mkdirSync(join(base, name, 'dist'), { recursive: true });
+    writeFileSync(join(base, name, '.complete'), '');
+    utimesSync(join(base, name, '.complete'), ago(days), ago(days));
+  };
+  build('0.0.9-0123456789ab', 30); // an old version, not run for a month: removed
+  build('0.0.9-rc.1-abcdef012345', 20); // removed
+  build('0.1.0-fedcba987654', 3); // another version run three days ago (two installs side by side): kept
+  mkdirSync(join(base, '0.0.8-00000000000a.tmp-4242'));
+  utimesSync(join(base, '0.0.8-00000000000a.tmp-4242'), ago(2), ago(2)); // an interrupted unpack: removed
+  mkdirSync(join(base, '0.0.8-00000000000b.tmp-4343')); // one under way now: kept
+  build('folders', 60); // not a build (the parse cache of folders outside git): kept
+  writeFileSync(join(base, 'notes-0123456789ab'), 'a file of the user'); // not a build: kept
+  try {
+    const r = run(['--version'], elsewhere, { CLINSAFE_CACHE_DIR: base });
+    expect([r.code, r.stdout.trim()]).toEqual([0, version()]);
+    const left = readdirSync(base).sort();
+    const kept = ['0.0.8-00000000000b.tmp-4343', '0.1.0-fedcba987654', 'folders', 'notes-0123456789ab'];
+    expect(left.filter((d) => !kept.includes(d))).toEqual([expect.stringMatching(/^\d[\w.+-]*-[0-9a-f]{12}$/)]); // this build
+    expect(left.filter((d) => kept.includes(d))).toEqual(kept);
+    // A run of a build already unpacked prunes nothing (only an unpack does).
+    build('0.0.7-0123456789ab', 40);
+    expect(run(['--version'], elsewhere, { CLINSAFE_CACHE_DIR: base }).code).toBe(0);
+    expect(existsSync(join(base, '0.0.7-0123456789ab'))).toBe(true);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -56,7 +56,7 @@ export function resolveRef(root: string, ref: string): string {
   }
 }
 
-interface TreeEntry {
+export interface TreeEntry {
   mode: string;
   type: string;
   sha: string;
@@ -176,6 +176,11 @@ function missingShas(toRead: TreeEntry[], cache: Map<string, Buffer>): string[] 
 }
 
 function folderSnapshot(clean: string, inDir: TreeEntry[], cache: Map<string, Buffer>, has: (path: string) => boolean): Snapshot {
+  return { dir: clean, files: folderFiles(inDir, cache), exists: (p: string) => has(p.replace(/\/+$/, '')) };
+}
+
+/** The files of a folder listing, in path order: each read (from `cache`, by blob SHA) or the reason it is not. */
+export function folderFiles(inDir: TreeEntry[], cache: Map<string, Buffer>): SnapshotFile[] {
   const files: SnapshotFile[] = [];
   for (const e of inDir) {
     if (e.mode === '120000') files.push({ path: e.path, problem: 'not-a-file', detail: 'symbolic link' });
@@ -184,7 +189,7 @@ function folderSnapshot(clean: string, inDir: TreeEntry[], cache: Map<string, Bu
     else files.push({ path: e.path, bytes: cache.get(e.sha)!, sha: e.sha });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { dir: clean, files, exists: (p: string) => has(p.replace(/\/+$/, '')) };
+  return files;
 }
 
 /** Every path in the tree of `commit`, files and the folders that hold them (names only: no object sizes are looked up). */

@@ -8,7 +8,7 @@ import { cacheFileFor, openCheckCache, type CheckCache } from '../../adapters/ch
 import type { ChangedFile } from '../../core/impact.js';
 import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../../core/engines.js';
 import { loadFolder } from '../../core/folder-load.js';
-import type { LoadResult, Snapshot } from '../../core/folder-types.js';
+import type { LoadResult, Snapshot, SnapshotFile } from '../../core/folder-types.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { CheckedFileStore } from '../../core/ports/checked-files.js';
@@ -99,8 +99,12 @@ export interface CheckFacts {
   root: string;
   headSha: string;
   changes: ChangedFile[];
-  base: Snapshot;
-  head: Snapshot;
+  base: { dir: string; files: SnapshotFile[] };
+  head: { dir: string; files: SnapshotFile[] };
+  /** Whether each repository-relative path exists at base (0) or head (1): asked of git only for the paths the folders cite. */
+  pathsExist(commit: 0 | 1, paths: string[]): Promise<boolean[]>;
+  /** Lets the git process that answers `pathsExist` end. */
+  close(): void;
 }
 
 export interface CheckRequest {
@@ -113,9 +117,43 @@ export interface CheckRequest {
 }
 
 /** Base and head, sharing parses within the run (their unchanged blobs are the same bytes) and, given a store, across runs. */
-function loadBoth(facts: CheckFacts, store?: CheckedFileStore): [LoadResult, LoadResult] {
+function loadBoth(snapshots: [Snapshot, Snapshot], store?: CheckedFileStore): [LoadResult, LoadResult] {
   const parseCache: ParseCache = new Map();
-  return [loadFolder(facts.base, { parseCache, store }), loadFolder(facts.head, { parseCache, store })];
+  return [loadFolder(snapshots[0], { parseCache, store }), loadFolder(snapshots[1], { parseCache, store })];
+}
+
+/**
+ * Base and head loaded with each cited path's existence asked of git only for the paths the load
+ * asks about (the whole tree is not listed). A path not yet known is taken to exist, and noted;
+ * git then answers for the noted paths, and when any of them does not exist the (pure) load runs
+ * again with the answers — the result is the load's with every answer right.
+ */
+async function loadWithPaths(
+  facts: CheckFacts,
+  load: (snapshots: [Snapshot, Snapshot]) => Promise<[LoadResult, LoadResult]>,
+  restart: () => void,
+): Promise<[LoadResult, LoadResult]> {
+  const known = [new Map<string, boolean>(), new Map<string, boolean>()];
+  for (;;) {
+    const asked = [new Set<string>(), new Set<string>()];
+    const at = (i: 0 | 1, dir: string, files: SnapshotFile[]): Snapshot => ({
+      dir,
+      files,
+      exists: (p) => {
+        const path = p.replace(/\/+$/, '');
+        const answer = known[i]!.get(path);
+        if (answer !== undefined) return answer;
+        asked[i]!.add(path);
+        return true;
+      },
+    });
+    const loaded = await load([at(0, facts.base.dir, facts.base.files), at(1, facts.head.dir, facts.head.files)]);
+    const noted = asked.map((s) => [...s]);
+    const answers = await Promise.all(noted.map((paths, i) => (paths.length ? facts.pathsExist(i as 0 | 1, paths) : [])));
+    answers.forEach((a, i) => a.forEach((yes, j) => known[i]!.set(noted[i]![j]!, yes)));
+    if (answers.every((a) => a.every(Boolean))) return loaded;
+    restart();
+  }
 }
 
 /**
@@ -153,16 +191,23 @@ export function prepareLoad(io: CliIO, root: string, req: CheckRequest): Prepare
 async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoad): Promise<[LoadResult, LoadResult]> {
   await prepared.engines;
   const { cache } = prepared;
-  if (!cache) return loadBoth(facts);
-  let loaded: [LoadResult, LoadResult];
-  try {
-    loaded = loadBoth(facts, cache.store);
-  } catch (e) {
-    if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
-    await loadEngines();
-    cache.restart();
-    loaded = loadBoth(facts, cache.store);
-  }
+  if (!cache)
+    return loadWithPaths(
+      facts,
+      async (snaps) => loadBoth(snaps),
+      () => {},
+    );
+  const load = async (snaps: [Snapshot, Snapshot]): Promise<[LoadResult, LoadResult]> => {
+    try {
+      return loadBoth(snaps, cache.store);
+    } catch (e) {
+      if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
+      await loadEngines();
+      cache.restart();
+      return loadBoth(snaps, cache.store);
+    }
+  };
+  const loaded = await loadWithPaths(facts, load, () => cache.restart());
   cache.save();
   if (io.env?.CLINSAFE_CACHE_DEBUG) io.err(cacheReport(cache));
   return loaded;

@@ -155,4 +155,24 @@ describe('clinsafe check with evidence asked of git', () => {
     expect(located[1]).toMatch(/line=\d+,col=\d+.*control H-001-C03: test file "test\/patient-banner\.spec\.ts" does not exist/);
     expect(r.code).toBe(1);
   });
+
+  it('reports evidence missing at base only (the folder unchanged) as a base error, not head’s', async () => {
+    repo = fixtureRepo();
+    const spec = repo.git('show', 'HEAD:test/patient-banner.spec.ts');
+    repo.git('rm', '-q', 'test/patient-banner.spec.ts');
+    repo.commit('base without the evidence');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('test/patient-banner.spec.ts', spec);
+    repo.commit('evidence back');
+    const out: string[] = [];
+    const code = await run(['check', '--base', 'main', '--format', 'text'], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      cwd: repo.dir,
+    });
+    expect(code).toBe(2);
+    expect(out.join('\n')).toMatch(
+      /^! CSO approval needed at [0-9a-f]{7}: touches 0 hazard\(s\)\n {2}note: The safety folder on the base branch has 2 errors \(first: clinical-safety\/hazards\/H-001[^:]*:53:9: evidence "test\/patient-banner\.spec\.ts" does not exist/,
+    );
+  });
 });

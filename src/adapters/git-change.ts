@@ -14,6 +14,8 @@ import { commitOf, entryAt, GitObjects, listBelow } from './git-objects.js';
 export interface FolderFiles {
   dir: string;
   files: SnapshotFile[];
+  /** The folder's tree SHA: two commits with the same one have the same folder, file for file. */
+  tree?: string;
 }
 
 export interface ChangeRead {
@@ -63,13 +65,17 @@ export async function readChange(root: string, refs: [string, string], dir: stri
     diff.catch(() => {}); // awaited below
     const cache = new Map<string, Buffer>();
     const listings = await Promise.all([base, head].map((c) => folderListing(objects, c.tree, dir)));
-    await readBlobs(objects, listings.flat(), cache);
-    const folders = listings.map((l) => ({ dir, files: folderFiles(l, cache) })) as [FolderFiles, FolderFiles];
+    await readBlobs(
+      objects,
+      listings.flatMap((l) => l.entries),
+      cache,
+    );
+    const folders = listings.map((l) => ({ dir, files: folderFiles(l.entries, cache), ...(l.tree ? { tree: l.tree } : {}) }));
     const trees = [base.tree, head.tree];
     return {
       shas: [base.sha, head.sha],
       changes: await diff,
-      folders,
+      folders: folders as [FolderFiles, FolderFiles],
       pathsExist: (i, paths) => Promise.all(paths.map(async (p) => (await entryAt(objects, trees[i]!, p)) !== undefined)),
       close: () => objects.close(),
     };
@@ -80,10 +86,11 @@ export async function readChange(root: string, refs: [string, string], dir: stri
 }
 
 /** The folder's entries at a root tree as `git ls-tree -r --long <commit> -- <dir>/` lists them (sizes filled in later). */
-async function folderListing(objects: GitObjects, rootTree: string, dir: string): Promise<TreeEntry[]> {
+async function folderListing(objects: GitObjects, rootTree: string, dir: string): Promise<{ entries: TreeEntry[]; tree?: string }> {
   const at = await entryAt(objects, rootTree, dir);
-  if (at?.type !== 'tree') return [];
-  return (await listBelow(objects, at.sha, `${dir}/`)).map((e) => ({ mode: e.mode, type: e.type, sha: e.sha, size: 0, path: e.path }));
+  if (at?.type !== 'tree') return { entries: [] };
+  const below = await listBelow(objects, at.sha, `${dir}/`);
+  return { entries: below.map((e) => ({ mode: e.mode, type: e.type, sha: e.sha, size: 0, path: e.path })), tree: at.sha };
 }
 
 /** Sizes of the listed blobs, and the bytes of those within the size limit that `cache` lacks. */

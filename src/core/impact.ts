@@ -12,6 +12,7 @@ import picomatch from 'picomatch';
 import type { Hazard, SafetyFolder } from './folder-types.js';
 import { isUrl } from './folder-load.js';
 import { parseTriggerPattern, PICOMATCH_OPTIONS } from './globs.js';
+import { compareIdsNumeric } from './id-order.js';
 import { ownerKind } from './owners.js';
 import type { RiskScheme } from './risk.js';
 
@@ -553,7 +554,7 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
     });
   }
   markDeployers(changes, before, after, head);
-  return changes.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return changes.sort((a, b) => compareIdsNumeric(a.id, b.id));
 }
 
 // ---------------------------------------------------------------------------------------------

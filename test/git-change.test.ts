@@ -8,7 +8,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readableByObjects, readChange } from '../src/adapters/git-change.js';
 import { diffNameStatus, GitError, resolveRef, snapshotAtCommit } from '../src/adapters/git.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixtureRepo, tempDir, type TempRepo } from './helpers/repo.js';
 import { run } from '../src/cli/program.js';
 
 let repo: TempRepo | undefined;
@@ -174,5 +177,49 @@ describe('clinsafe check with evidence asked of git', () => {
     expect(out.join('\n')).toMatch(
       /^! CSO approval needed at [0-9a-f]{7}: touches 0 hazard\(s\)\n {2}note: The safety folder on the base branch has 2 errors \(first: clinical-safety\/hazards\/H-001[^:]*:53:9: evidence "test\/patient-banner\.spec\.ts" does not exist/,
     );
+  });
+
+  it('prints the same through the listings (git before 2.36, or GIT_ICASE_PATHSPECS set) as through cat-file', async () => {
+    repo = fixtureRepo();
+    awkwardChange(repo);
+    repo.git('rm', '-q', 'test/patient-banner.spec.ts');
+    repo.write('src/patient/banner.ts', 'export const x = 1;\n');
+    repo.commit('drop evidence, touch a hazard');
+    const bin = tempDir('clinsafe-old-git-');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    // A git that has no `cat-file --batch-command`, as git 2.35 answers it.
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\nif [ "$1" = cat-file ] && [ "$2" = --batch-command ]; then echo "error: unknown option \\\`batch-command'" >&2; exit 129; fi\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const saved = { PATH: process.env.PATH, ICASE: process.env.GIT_ICASE_PATHSPECS };
+    const all = async () => {
+      const outs: string[] = [];
+      for (const format of ['json', 'text', 'markdown', 'github']) {
+        const out: string[] = [];
+        const code = await run(['check', '--base', 'main', '--format', format, '--no-cache'], {
+          out: (t) => out.push(t),
+          err: (t) => out.push(`err: ${t}`),
+          cwd: repo!.dir,
+        });
+        outs.push(`${code}\n${out.join('\n')}`);
+      }
+      return outs;
+    };
+    try {
+      const objects = await all();
+      expect(objects[0]).toMatch(/^1\n/);
+      process.env.PATH = `${bin}:${process.env.PATH}`;
+      expect(await all()).toEqual(objects);
+      process.env.PATH = saved.PATH;
+      process.env.GIT_ICASE_PATHSPECS = '0';
+      expect(await all()).toEqual(objects);
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.ICASE === undefined) delete process.env.GIT_ICASE_PATHSPECS;
+      else process.env.GIT_ICASE_PATHSPECS = saved.ICASE;
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

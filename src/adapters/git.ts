@@ -248,24 +248,6 @@ export function resolveRefs(root: string, refs: string[]): string[] {
   return refs.map((r) => resolveRef(root, r));
 }
 
-/**
- * The work tree's top level and several refs resolved to commit SHAs, in one git process run in
- * `cwd`; undefined when any of that fails (the caller then asks separately, to name what failed).
- */
-export function topLevelAndRefs(cwd: string, refs: string[]): { root: string; shas: string[] } | undefined {
-  if (refs.some((r) => r.startsWith('-'))) return undefined;
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', ...refs.map((ref) => `${ref}^{commit}`)], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  if (r.error || r.status !== 0) return undefined;
-  const lines = r.stdout.toString('utf8').split('\n');
-  if (lines.pop() !== '' || lines.length < refs.length + 1) return undefined;
-  const shas = lines.splice(lines.length - refs.length);
-  const root = lines.join('\n');
-  return root && shas.every((s) => /^[0-9a-f]{40,64}$/.test(s)) ? { root, shas } : undefined;
-}
-
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */
 export function changedFilesBetween(root: string, base: string, head: string): ChangedFile[] {
   const [b, h] = resolveRefs(root, [base, head]) as [string, string];

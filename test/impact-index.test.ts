@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { suspiciousPath } from '../src/core/approval-facts.js';
 import type { Hazard } from '../src/core/folder.js';
-import { compileTriggers, computeImpact, evidenceTouched, matchPath, type ChangedFile } from '../src/core/impact.js';
+import { compileTriggers, computeImpact, evidenceTouched, matchPath, pathKey, type ChangedFile } from '../src/core/impact.js';
 import { matchingPatterns } from '../src/core/globs.js';
 import { isUrl } from '../src/core/folder.js';
 import type { SafetyFolder } from '../src/core/folder.js';
@@ -193,5 +193,33 @@ describe('suspicious paths', () => {
       'docs/ renamed',
       'src/a/b/c.ts#L2 removed',
     ]);
+  });
+});
+
+describe('the path key', () => {
+  it('is NFC (lower-cased unless case-sensitive) for ASCII, composed and decomposed paths alike', () => {
+    const parts = [
+      'src/',
+      'Patient',
+      'e\u0301',
+      '\u00e9',
+      'A\u030a',
+      '\u212b',
+      'x.TS',
+      '/',
+      '\u1e9b\u0323',
+      '\u0000',
+      '~',
+      '\u007f',
+      '\u0080',
+    ];
+    const rnd = random(5);
+    const insensitive = pathKey();
+    const sensitive = pathKey({ caseSensitive: true });
+    for (let i = 0; i < 5_000; i++) {
+      const p = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => parts[Math.floor(rnd() * parts.length)]).join('');
+      expect(sensitive(p)).toBe(p.normalize('NFC'));
+      expect(insensitive(p)).toBe(p.normalize('NFC').toLowerCase());
+    }
   });
 });

@@ -79,10 +79,16 @@ export interface MatchOptions {
   caseSensitive?: boolean;
 }
 
-/** The form paths and patterns are compared in: Unicode NFC, lower-cased unless case-sensitive. */
+/**
+ * The form paths and patterns are compared in: Unicode NFC, lower-cased unless case-sensitive.
+ * ASCII text is its own NFC form, so it skips the (ICU) normalisation: ~0.5 µs a path, 3,000 paths a PR.
+ */
 export function pathKey(opts: MatchOptions = {}): (s: string) => string {
-  return opts.caseSensitive ? (s) => s.normalize('NFC') : (s) => s.normalize('NFC').toLowerCase();
+  return opts.caseSensitive ? nfc : (s) => nfc(s).toLowerCase();
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const nfc = (s: string): string => (NOT_ASCII.test(s) ? s.normalize('NFC') : s);
 
 const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
 

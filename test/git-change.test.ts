@@ -179,6 +179,28 @@ describe('clinsafe check with evidence asked of git', () => {
     );
   });
 
+  it('reports evidence missing at both commits (the folder unchanged) once, as the base’s errors', async () => {
+    repo = fixtureRepo();
+    repo.git('rm', '-q', 'test/patient-banner.spec.ts');
+    repo.commit('base without the evidence');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('src/patient/new.ts', 'export {};\n');
+    repo.commit('touch a hazard');
+    const out: string[] = [];
+    const code = await run(['check', '--base', 'main', '--format', 'github'], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      cwd: repo.dir,
+    });
+    expect(code).toBe(2);
+    const text = out.join('\n');
+    expect(text).toContain('note: The safety folder on the base branch has 2 errors');
+    expect(text).toContain('src/patient/new.ts matches src/patient/**');
+    // Head's folder is base's: its problems are annotated on their lines, and they do not block (exit 2, not 1).
+    expect(text.split('\n').filter((l) => l.startsWith('::error file=clinical-safety/hazards/H-001'))).toHaveLength(2);
+    expect(text).not.toContain('could not decide');
+  });
+
   it('prints the same through the listings (git before 2.36, or GIT_ICASE_PATHSPECS set) as through cat-file', async () => {
     repo = fixtureRepo();
     awkwardChange(repo);

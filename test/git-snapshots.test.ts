@@ -1,11 +1,9 @@
 /**
- * `clinsafe check` reads base and head with git processes side by side (snapshotsAtCommits) and
- * resolves the top level and both refs in one process (topLevelAndRefs): the same facts as the
- * one-at-a-time reads, and undefined (so the caller names what failed) when anything is wrong.
+ * `clinsafe check` on git before 2.36 reads base and head with git processes side by side
+ * (snapshotsAtCommits): the same facts as the one-at-a-time reads.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveRefs, snapshotAtCommit, snapshotsAtCommits, topLevelAndRefs } from '../src/adapters/git.js';
+import { snapshotAtCommit, snapshotsAtCommits } from '../src/adapters/git.js';
 import type { Snapshot } from '../src/core/folder.js';
 import { fixtureRepo, type TempRepo } from './helpers/repo.js';
 
@@ -57,15 +55,5 @@ describe('reading base and head side by side', () => {
     expect(twice.map((p) => [p, s!.exists(p)])).toEqual(twice.map((p) => [p, reference.exists(p)]));
     expect(s!.exists('src/m1/f1.ts')).toBe(true);
     expect(s!.exists('src/m1/f1')).toBe(false);
-  });
-
-  it('resolves the top level and the refs in one process, or says nothing when any of it fails', () => {
-    repo = fixtureRepo();
-    repo.git('branch', 'other');
-    const both = topLevelAndRefs(join(repo.dir, 'clinical-safety'), ['main', 'other']);
-    expect(both?.shas).toEqual(resolveRefs(repo.dir, ['main', 'other']));
-    expect(both?.root).toBe(repo.git('rev-parse', '--show-toplevel').trim());
-    expect(topLevelAndRefs(repo.dir, ['main', 'no-such-branch'])).toBeUndefined();
-    expect(topLevelAndRefs(repo.dir, ['--all', 'main'])).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { suspiciousPath } from '../src/core/approval-facts.js';
 import type { Hazard } from '../src/core/folder.js';
-import { compileTriggers, computeImpact, evidenceTouched, matchPath, type ChangedFile } from '../src/core/impact.js';
+import { compileTriggers, computeImpact, evidenceTouched, matchPath, pathKey, type ChangedFile } from '../src/core/impact.js';
 import { matchingPatterns } from '../src/core/globs.js';
 import { isUrl } from '../src/core/folder.js';
 import type { SafetyFolder } from '../src/core/folder.js';
@@ -82,7 +82,7 @@ function changesFrom(rnd: () => number, n: number): ChangedFile[] {
 }
 
 describe('the evidence index', () => {
-  it('finds, for every evidence path, the same first change as scanning every change in order', () => {
+  it('finds, for every evidence path, the same first change as scanning every change in order (indexed or scanned)', () => {
     const rnd = random(13);
     for (let round = 0; round < 300; round++) {
       const evidence = Array.from({ length: 6 }, () => {
@@ -92,7 +92,11 @@ describe('the evidence index', () => {
       });
       const hazards = [hazard('H-1', [], evidence.slice(0, 3)), hazard('H-2', [], evidence.slice(3))];
       const changes = changesFrom(rnd, 1 + Math.floor(rnd() * 12));
-      expect({ round, got: evidenceTouched(hazards, changes) }).toEqual({ round, got: evidenceTouchedReference(hazards, changes) });
+      const want = { round, got: evidenceTouchedReference(hazards, changes) };
+      // The index, the scan, and whichever the default size limit picks.
+      expect({ round, got: evidenceTouched(hazards, changes, 0) }).toEqual(want);
+      expect({ round, got: evidenceTouched(hazards, changes, Infinity) }).toEqual(want);
+      expect({ round, got: evidenceTouched(hazards, changes) }).toEqual(want);
     }
   });
 });
@@ -166,5 +170,56 @@ describe('suspicious paths', () => {
     expect(suspiciousPath('src/a\u007fb.ts')).toBe('an invisible or control character (U+007F)');
     expect(suspiciousPath('src/a\u0000b.ts')).toBe('an invisible or control character (U+0000)');
     for (let cp = 0x20; cp <= 0x7e; cp++) expect(suspiciousPath(`a${String.fromCharCode(cp)}b`)).toBeUndefined();
+  });
+
+  it('scans by joined paths exactly: first in order, folders, prefixes that are not folders, a NUL in a path', () => {
+    const hazards = [hazard('H-1', [], ['src/a', 'src/a.ts', 'docs/', 'x\0y', 'y', 'src/a/b/c.ts#L2'])];
+    const changes: ChangedFile[] = [
+      { status: 'modified', filename: 'src/ab.ts' },
+      { status: 'removed', filename: 'src/a/b/c.ts' },
+      { status: 'modified', filename: 'src/a/z.ts' },
+      { status: 'renamed', filename: 'elsewhere.md', previousFilename: 'docs/readme.md' },
+      { status: 'modified', filename: 'src/a.ts' },
+    ];
+    const withNul: ChangedFile[] = [...changes, { status: 'modified', filename: 'x\0y' }];
+    for (const cs of [changes, withNul]) {
+      const want = evidenceTouchedReference(hazards, cs);
+      expect(evidenceTouched(hazards, cs, Infinity)).toEqual(want);
+      expect(evidenceTouched(hazards, cs, 0)).toEqual(want);
+    }
+    expect(evidenceTouched(hazards, changes, Infinity).map((r) => `${r.evidence} ${r.change}`)).toEqual([
+      'src/a removed',
+      'src/a.ts modified',
+      'docs/ renamed',
+      'src/a/b/c.ts#L2 removed',
+    ]);
+  });
+});
+
+describe('the path key', () => {
+  it('is NFC (lower-cased unless case-sensitive) for ASCII, composed and decomposed paths alike', () => {
+    const parts = [
+      'src/',
+      'Patient',
+      'e\u0301',
+      '\u00e9',
+      'A\u030a',
+      '\u212b',
+      'x.TS',
+      '/',
+      '\u1e9b\u0323',
+      '\u0000',
+      '~',
+      '\u007f',
+      '\u0080',
+    ];
+    const rnd = random(5);
+    const insensitive = pathKey();
+    const sensitive = pathKey({ caseSensitive: true });
+    for (let i = 0; i < 5_000; i++) {
+      const p = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => parts[Math.floor(rnd() * parts.length)]).join('');
+      expect(sensitive(p)).toBe(p.normalize('NFC'));
+      expect(insensitive(p)).toBe(p.normalize('NFC').toLowerCase());
+    }
   });
 });

@@ -56,7 +56,7 @@ export function resolveRef(root: string, ref: string): string {
   }
 }
 
-interface TreeEntry {
+export interface TreeEntry {
   mode: string;
   type: string;
   sha: string;
@@ -176,6 +176,11 @@ function missingShas(toRead: TreeEntry[], cache: Map<string, Buffer>): string[] 
 }
 
 function folderSnapshot(clean: string, inDir: TreeEntry[], cache: Map<string, Buffer>, has: (path: string) => boolean): Snapshot {
+  return { dir: clean, files: folderFiles(inDir, cache), exists: (p: string) => has(p.replace(/\/+$/, '')) };
+}
+
+/** The files of a folder listing, in path order: each read (from `cache`, by blob SHA) or the reason it is not. */
+export function folderFiles(inDir: TreeEntry[], cache: Map<string, Buffer>): SnapshotFile[] {
   const files: SnapshotFile[] = [];
   for (const e of inDir) {
     if (e.mode === '120000') files.push({ path: e.path, problem: 'not-a-file', detail: 'symbolic link' });
@@ -184,7 +189,7 @@ function folderSnapshot(clean: string, inDir: TreeEntry[], cache: Map<string, Bu
     else files.push({ path: e.path, bytes: cache.get(e.sha)!, sha: e.sha });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { dir: clean, files, exists: (p: string) => has(p.replace(/\/+$/, '')) };
+  return files;
 }
 
 /** Every path in the tree of `commit`, files and the folders that hold them (names only: no object sizes are looked up). */
@@ -241,24 +246,6 @@ export function resolveRefs(root: string, refs: string[]): string[] {
     }
   }
   return refs.map((r) => resolveRef(root, r));
-}
-
-/**
- * The work tree's top level and several refs resolved to commit SHAs, in one git process run in
- * `cwd`; undefined when any of that fails (the caller then asks separately, to name what failed).
- */
-export function topLevelAndRefs(cwd: string, refs: string[]): { root: string; shas: string[] } | undefined {
-  if (refs.some((r) => r.startsWith('-'))) return undefined;
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', ...refs.map((ref) => `${ref}^{commit}`)], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  if (r.error || r.status !== 0) return undefined;
-  const lines = r.stdout.toString('utf8').split('\n');
-  if (lines.pop() !== '' || lines.length < refs.length + 1) return undefined;
-  const shas = lines.splice(lines.length - refs.length);
-  const root = lines.join('\n');
-  return root && shas.every((s) => /^[0-9a-f]{40,64}$/.test(s)) ? { root, shas } : undefined;
 }
 
 /** Files changed between two commits (merge-base of base and head, as GitHub's PR diff does). */

@@ -20,6 +20,7 @@ import {
   type Reverify,
   type TriggerIndex,
 } from './impact.js';
+import { compareIdsNumeric } from './id-order.js';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
 
 export type { ChangedFile } from './impact.js';
@@ -275,7 +276,7 @@ export function evaluateGate(i: GateInputs): GateResult {
     const entry = id ? byId.get(id) : undefined;
     if (entry) entry.reasons.push({ kind: 'safety-folder', detail: `${f} is changed`, file: f });
   }
-  result.impacted.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  result.impacted.sort((a, b) => compareIdsNumeric(a.id, b.id));
   // What each residual rests on (planned controls), as the documents print it.
   for (const e of result.impacted) {
     const folder = head?.hazards.some((h) => h.id === e.id) ? head : base;

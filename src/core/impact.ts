@@ -10,8 +10,8 @@
  */
 import picomatch from 'picomatch';
 import type { Hazard, SafetyFolder } from './folder-types.js';
-import { isUrl } from './folder-load.js';
 import { parseTriggerPattern, PICOMATCH_OPTIONS } from './globs.js';
+import { compareIdsNumeric } from './id-order.js';
 import { ownerKind } from './owners.js';
 import type { RiskScheme } from './risk.js';
 
@@ -78,10 +78,16 @@ export interface MatchOptions {
   caseSensitive?: boolean;
 }
 
-/** The form paths and patterns are compared in: Unicode NFC, lower-cased unless case-sensitive. */
+/**
+ * The form paths and patterns are compared in: Unicode NFC, lower-cased unless case-sensitive.
+ * ASCII text is its own NFC form, so it skips the (ICU) normalisation: ~0.5 µs a path, 3,000 paths a PR.
+ */
 export function pathKey(opts: MatchOptions = {}): (s: string) => string {
-  return opts.caseSensitive ? (s) => s.normalize('NFC') : (s) => s.normalize('NFC').toLowerCase();
+  return opts.caseSensitive ? nfc : (s) => nfc(s).toLowerCase();
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const nfc = (s: string): string => (NOT_ASCII.test(s) ? s.normalize('NFC') : s);
 
 const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
 
@@ -553,62 +559,10 @@ export function hazardLogDelta(base: SafetyFolder, head: SafetyFolder, schemeFor
     });
   }
   markDeployers(changes, before, after, head);
-  return changes.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return changes.sort((a, b) => compareIdsNumeric(a.id, b.id));
 }
 
 // ---------------------------------------------------------------------------------------------
-// Evidence the change touches
+// Evidence the change touches: evidence-touched.ts
 
-export interface Reverify {
-  hazard: string;
-  control: string;
-  evidence: string;
-  /** How the PR touches it. */
-  change: 'modified' | 'removed' | 'renamed';
-}
-
-/** Controls (of `hazards`) whose repository evidence files the change edits, deletes or renames away. */
-export function evidenceTouched(hazards: readonly Hazard[], changes: readonly ChangedFile[]): Reverify[] {
-  const byPath = new Map<string, ChangedFile>();
-  for (const f of changes) {
-    if (f.status === 'renamed' && f.previousFilename) byPath.set(f.previousFilename, f);
-    else if (f.status !== 'added' && f.status !== 'unchanged') byPath.set(f.filename, f);
-  }
-  const out: Reverify[] = [];
-  if (byPath.size === 0) return out;
-  let firstAt: Map<string, ChangedFile> | undefined;
-  for (const h of hazards) {
-    for (const c of h.controls) {
-      for (const e of c.evidence) {
-        if (isUrl(e)) continue;
-        const path = e.replace(/#.*$/, '').replace(/^\.\//, '').replace(/\/+$/, '');
-        const f = (firstAt ??= firstChangeAt(byPath)).get(path);
-        if (f)
-          out.push({
-            hazard: h.id,
-            control: c.id,
-            evidence: e,
-            change: f.status === 'removed' ? 'removed' : f.status === 'renamed' ? 'renamed' : 'modified',
-          });
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * For every changed path and every folder above it (each prefix ending before a `/`), the first
- * change in `byPath`'s order at or under it: the change an evidence path `p` is touched by is the
- * first `changed` with `changed === p` or `changed.startsWith(p + '/')`, found by one lookup.
- */
-function firstChangeAt(byPath: Map<string, ChangedFile>): Map<string, ChangedFile> {
-  const first = new Map<string, ChangedFile>();
-  for (const [changed, f] of byPath) {
-    if (!first.has(changed)) first.set(changed, f);
-    for (let slash = changed.indexOf('/'); slash >= 0; slash = changed.indexOf('/', slash + 1)) {
-      const dir = changed.slice(0, slash);
-      if (!first.has(dir)) first.set(dir, f);
-    }
-  }
-  return first;
-}
+export { evidenceTouched, type Reverify } from './evidence-touched.js';

@@ -8,7 +8,7 @@ import { cacheFileFor, openCheckCache, type CheckCache } from '../../adapters/ch
 import type { ChangedFile } from '../../core/impact.js';
 import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../../core/engines.js';
 import { loadFolder } from '../../core/folder-load.js';
-import type { LoadResult, Snapshot } from '../../core/folder-types.js';
+import type { LoadResult, Snapshot, SnapshotFile } from '../../core/folder-types.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { CheckedFileStore } from '../../core/ports/checked-files.js';
@@ -99,8 +99,13 @@ export interface CheckFacts {
   root: string;
   headSha: string;
   changes: ChangedFile[];
-  base: Snapshot;
-  head: Snapshot;
+  /** The safety folder at base and head; `tree` (when known) is the folder's git tree SHA. */
+  base: { dir: string; files: SnapshotFile[]; tree?: string };
+  head: { dir: string; files: SnapshotFile[]; tree?: string };
+  /** Whether each repository-relative path exists at base (0) or head (1): asked of git only for the paths the folders cite. */
+  pathsExist(commit: 0 | 1, paths: string[]): Promise<boolean[]>;
+  /** Lets the git process that answers `pathsExist` end. */
+  close(): void;
 }
 
 export interface CheckRequest {
@@ -112,10 +117,53 @@ export interface CheckRequest {
   cache: boolean;
 }
 
-/** Base and head, sharing parses within the run (their unchanged blobs are the same bytes) and, given a store, across runs. */
-function loadBoth(facts: CheckFacts, store?: CheckedFileStore): [LoadResult, LoadResult] {
+/**
+ * Base and head, sharing parses within the run (their unchanged blobs are the same bytes) and, given
+ * a store, across runs. `shared`: the two folders are the same tree and every path they cite has the
+ * same answer at both commits, so head's load (pure) would be base's — it is not run again.
+ */
+function loadBoth(snapshots: [Snapshot, Snapshot], shared: boolean, store?: CheckedFileStore): [LoadResult, LoadResult] {
   const parseCache: ParseCache = new Map();
-  return [loadFolder(facts.base, { parseCache, store }), loadFolder(facts.head, { parseCache, store })];
+  const base = loadFolder(snapshots[0], { parseCache, store });
+  return [base, shared ? base : loadFolder(snapshots[1], { parseCache, store })];
+}
+
+/**
+ * Base and head loaded with each cited path's existence asked of git only for the paths the loads
+ * ask about (the whole tree is never listed). A path not known yet is taken to exist; git then
+ * answers for those paths, and when any of them does not exist the (pure) load runs again with the
+ * answers. When both folders are the same tree, only base is loaded, and head takes its result if
+ * every path base asked about has the same answer at head (otherwise both are loaded). The result
+ * is the loads' with every answer right.
+ */
+async function loadWithPaths(
+  facts: CheckFacts,
+  load: (snapshots: [Snapshot, Snapshot], shared: boolean) => Promise<[LoadResult, LoadResult]>,
+  restart: () => void,
+): Promise<[LoadResult, LoadResult]> {
+  const known = [new Map<string, boolean>(), new Map<string, boolean>()] as const;
+  let shared = facts.base.tree !== undefined && facts.base.tree === facts.head.tree;
+  for (;;) {
+    const used = [new Set<string>(), new Set<string>()] as const;
+    const at = (i: 0 | 1, f: CheckFacts['base']): Snapshot => ({
+      dir: f.dir,
+      files: f.files,
+      exists: (p) => {
+        const path = p.replace(/\/+$/, '');
+        used[i].add(path);
+        return known[i].get(path) ?? true;
+      },
+    });
+    const loaded = await load([at(0, facts.base), at(1, facts.head)], shared);
+    const toAsk = ([0, 1] as const).map((i) => [...used[shared ? 0 : i]].filter((p) => !known[i].has(p)));
+    const answers = await Promise.all(toAsk.map((paths, i) => (paths.length ? facts.pathsExist(i as 0 | 1, paths) : [])));
+    answers.forEach((a, i) => a.forEach((yes, j) => known[i]!.set(toAsk[i]![j]!, yes)));
+    // Paths a load was told exist before git answered: right only if they do.
+    const guessedRight = answers.every((a, i) => (shared && i === 1) || a.every(Boolean));
+    if (shared && ![...used[0]].every((p) => known[0].get(p) === known[1].get(p))) shared = false;
+    else if (guessedRight) return loaded;
+    restart();
+  }
 }
 
 /**
@@ -153,16 +201,23 @@ export function prepareLoad(io: CliIO, root: string, req: CheckRequest): Prepare
 async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoad): Promise<[LoadResult, LoadResult]> {
   await prepared.engines;
   const { cache } = prepared;
-  if (!cache) return loadBoth(facts);
-  let loaded: [LoadResult, LoadResult];
-  try {
-    loaded = loadBoth(facts, cache.store);
-  } catch (e) {
-    if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
-    await loadEngines();
-    cache.restart();
-    loaded = loadBoth(facts, cache.store);
-  }
+  if (!cache)
+    return loadWithPaths(
+      facts,
+      async (snaps, shared) => loadBoth(snaps, shared),
+      () => {},
+    );
+  const load = async (snaps: [Snapshot, Snapshot], shared: boolean): Promise<[LoadResult, LoadResult]> => {
+    try {
+      return loadBoth(snaps, shared, cache.store);
+    } catch (e) {
+      if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
+      await loadEngines();
+      cache.restart();
+      return loadBoth(snaps, shared, cache.store);
+    }
+  };
+  const loaded = await loadWithPaths(facts, load, () => cache.restart());
   cache.save();
   if (io.env?.CLINSAFE_CACHE_DEBUG) io.err(cacheReport(cache));
   return loaded;

@@ -8,7 +8,10 @@
  * reports (check-report.ts) load while those processes run (issue 13).
  */
 import type { Command } from 'commander';
-import { diffNameStatusAsync, GitError, gitText, resolveRefs, snapshotsAtCommits, topLevelAndRefs } from '../../adapters/git.js';
+import { readableByObjects, readChange } from '../../adapters/git-change.js';
+import { GitObjectsUnsupported } from '../../adapters/git-objects.js';
+import { diffNameStatusAsync, GitError, resolveRefs, snapshotsAtCommits } from '../../adapters/git.js';
+import { gitTopLevel } from '../../adapters/fs.js';
 import { DEFAULT_SAFETY_DIR } from '../../core/folder-types.js';
 import { type CliIO, UsageError } from '../io.js';
 import { chosenFormat, formatOption } from '../output-format.js';
@@ -32,35 +35,53 @@ function usage(e: unknown): unknown {
 }
 
 /**
- * Each ref resolved once; the diff from the merge base (base...head, as GitHub's pull-request
- * diff) and both commits' listings started as git processes side by side; base and head share
- * read blobs. Returns at once: the facts arrive while the caller loads what decides on them.
+ * The change read by two git processes started at once (src/adapters/git-change.ts): the diff from
+ * the merge base (base...head, as GitHub's pull-request diff), and one `cat-file` for both refs,
+ * the safety folder at each and, later, the paths it cites. Returns at once: the facts arrive while
+ * the caller loads what decides on them.
  */
-function startReads(io: CliIO, refs: string[], dir: string): { root: string; reading: Promise<CheckFacts> } {
-  // The top level and both refs in one git process; when that fails, each is asked on its own to say which.
-  const resolved = topLevelAndRefs(io.cwd, refs);
-  let root: string;
-  try {
-    root = resolved?.root ?? gitText(io.cwd, ['rev-parse', '--show-toplevel']).trim();
-  } catch {
+function startReads(io: CliIO, refs: [string, string], dir: string): { root: string; reading: Promise<CheckFacts> } {
+  const root = gitTopLevel(io.cwd);
+  if (root === undefined)
     throw new UsageError(`${io.cwd} is not inside a git repository; run clinsafe check in a checkout of the product repository`);
-  }
-  let shas: string[];
-  try {
-    shas = resolved?.shas ?? resolveRefs(root, refs);
-  } catch (e) {
-    throw usage(e);
-  }
-  const [baseSha, headSha] = shas as [string, string];
-  const blobCache = new Map<string, Buffer>();
-  const reading = Promise.all([
+  const listed = () => readWithListings(root, refs, dir);
+  const reading = readableByObjects(refs, dir)
+    ? readChange(root, refs, dir).then(
+        (c): CheckFacts => ({
+          root,
+          headSha: c.shas[1],
+          changes: c.changes,
+          base: c.folders[0],
+          head: c.folders[1],
+          pathsExist: c.pathsExist,
+          close: c.close,
+        }),
+        (e: unknown) => (e instanceof GitObjectsUnsupported ? listed() : Promise.reject(e)),
+      )
+    : listed();
+  return { root, reading: reading.catch((e: unknown) => Promise.reject(usage(e))) };
+}
+
+/**
+ * The same facts read as before git 2.36's `cat-file --batch-command` (and for a folder or ref
+ * `readChange` does not take): both refs in one `rev-parse`, each commit's folder and whole tree
+ * listed by `ls-tree`, the blobs in one `cat-file --batch`.
+ */
+async function readWithListings(root: string, refs: string[], dir: string): Promise<CheckFacts> {
+  const [baseSha, headSha] = resolveRefs(root, refs) as [string, string];
+  const [changes, snaps] = await Promise.all([
     diffNameStatusAsync(root, `${baseSha}...${headSha}`),
-    snapshotsAtCommits(root, [baseSha, headSha], dir, { blobCache }),
-  ]).then(
-    ([changes, [base, head]]) => ({ root, headSha, changes, base: base!, head: head! }),
-    (e: unknown) => Promise.reject(usage(e)),
-  );
-  return { root, reading };
+    snapshotsAtCommits(root, [baseSha, headSha], dir, { blobCache: new Map() }),
+  ]);
+  return {
+    root,
+    headSha,
+    changes,
+    base: snaps[0]!,
+    head: snaps[1]!,
+    pathsExist: (i, paths) => Promise.resolve(paths.map((p) => snaps[i]!.exists(p))),
+    close: () => {},
+  };
 }
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -90,7 +111,13 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const req = { labels: opts.label, author: opts.author ?? '', dir, format, cache: opts.cache };
       // The parse cache read, and the parsers loaded if they will be needed, while git still works.
       const prepared = prepareLoad(io, root, req);
-      const facts = await reading;
-      setExit(await reportCheck(io, facts, req, prepared));
+      try {
+        setExit(await reportCheck(io, await reading, req, prepared));
+      } finally {
+        void reading.then(
+          (facts) => facts.close(),
+          () => {},
+        ); // the cat-file process waits for this
+      }
     });
 }

@@ -167,6 +167,8 @@ export function leanFetch(url: string, init: Init = {}): Promise<Response | Pars
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
+        // A connection closed mid-answer: 'end' never comes (a settled promise ignores this when it did).
+        res.on('close', () => res.complete || reject(new Error('the connection closed before the answer was complete')));
         res.on('end', () => {
           if (!res.complete) return reject(new Error('the connection closed before the answer was complete'));
           let bytes: Buffer | undefined;

@@ -4,18 +4,19 @@
  * nothing (Probot's own floor: signature check, routing, JSON parsing).
  *
  * Both run in this process with GitHub's API answered by the loopback mock (backed by a real git
- * repository of the example product), so the figures include the mock's own work; the no-op app
- * makes no API calls, the clinsafe app makes the gate's requests for every delivery.
+ * repository of the example product), so the figures include the mock's own work (with
+ * BENCH_APP_MOCK=process the mock runs in a child process and its CPU is printed apart); the no-op app
+ * makes no API calls, the clinsafe app makes the gate's requests for every delivery. The two apps
+ * take turns in rounds (BENCH_APP_ROUNDS, default 10; the order alternates), each round a pair
+ * measured under the same load; the share is the median of the pairs' ratios.
  *
- *   npm run bench:app [-- deliveries [concurrency]]    (default 10000 deliveries, 8 at a time)
+ *   npm run bench:app [-- deliveries [concurrency]]    (default 10000 deliveries to each app, 8 at a time)
  */
 import type { ApplicationFunction } from 'probot';
 import { createApp } from '../src/app/wiring.js';
 import { startApp } from '../test/helpers/app-server.js';
-import { MockGitHub } from '../test/helpers/mock-github.js';
-import { filesFromRepo, mockPulls } from '../test/helpers/mock-pulls.js';
 import { example, user } from '../test/helpers/payloads.js';
-import { fixtureRepo } from '../test/helpers/repo.js';
+import { startGitHub } from './lib/app-github.js';
 import { emitRow } from './lib/rows.js';
 
 const deliveries = Number(process.argv[2] ?? 10_000);
@@ -26,45 +27,44 @@ interface Figures {
   perSecond: number;
   p50: number;
   p99: number;
-  rssMiB: number;
   heapMiB: number;
   apiRequests: number;
   /** Writes (POST/PATCH/DELETE other than GraphQL queries) per delivery after warm-up. */
   writes: number;
   failures: number;
-  /** Peak RSS sampled during the measured deliveries. */
-  peakMiB: number;
-  /** Heap after a full collection at 10% of the deliveries and at the end (flat memory: about equal). */
-  heapEarlyMiB: number;
   /** CPU time (user + system) of the whole process per delivery, in ms: steadier than the rate on a shared machine. */
   cpuMs: number;
+  /** GitHub's (the mock's) CPU per delivery when it runs in its own process. */
+  githubCpuMs: number;
 }
 
+/** Where GitHub's mock runs: in this process (default; its CPU is counted with the apps') or in a process of its own. */
+const MOCK: 'inline' | 'process' = process.env.BENCH_APP_MOCK === 'process' ? 'process' : 'inline';
+const WARM_UP = Number(process.env.BENCH_APP_WARM_UP ?? 300);
 const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-async function measure(name: string, appFn: ApplicationFunction): Promise<Figures> {
-  const repo = fixtureRepo();
-  const base = repo.git('rev-parse', 'HEAD').trim();
-  repo.write('src/medications/dose.ts', `${repo.git('show', 'HEAD:src/medications/dose.ts')}\n// bench change\n`);
-  const head = repo.commit('bench change');
-  const gh = new MockGitHub();
-  gh.recordRequests = false;
-  await gh.start();
-  gh.gitDir = repo.dir;
-  mockPulls(gh, [
-    {
-      number: 7,
-      author: 'dev-sam',
-      headSha: head,
-      baseSha: base,
-      labels: [],
-      files: filesFromRepo(repo.dir, base, head),
-      reviews: [],
-      commits: [{ author: { login: 'dev-sam' }, committer: { login: 'dev-sam' }, sha: head }],
-    },
-  ]);
-  const app = await startApp(appFn, gh);
+/** One app on the loopback bench: its server, its GitHub mock, and what its measured deliveries cost. */
+interface Bench {
+  name: string;
+  deliver(): Promise<number>;
+  /** Requests and writes GitHub has seen so far, and the CPU time of GitHub's process. */
+  github(): Promise<{ requests: number; writes: number; cpuMicros: number }>;
+  seconds: number;
+  cpuMicros: number;
+  /** GitHub's own CPU time during the measured deliveries (BENCH_APP_MOCK=process only). */
+  githubCpuMicros: number;
+  delivered: number;
+  failures: number;
+  latencies: number[];
+  stop(): Promise<void>;
+}
+
+async function start(name: string, appFn: ApplicationFunction): Promise<Bench> {
+  const github = await startGitHub(MOCK);
+  const { head, base } = github;
+  const app = await startApp(appFn, github.gh);
   const payload = example('pull_request', 'opened');
   payload.action = 'synchronize';
   payload.number = 7;
@@ -76,58 +76,65 @@ async function measure(name: string, appFn: ApplicationFunction): Promise<Figure
     head: { ...payload.pull_request.head, sha: head },
     base: { ...payload.pull_request.base, sha: base },
   };
+  // Warm up (installation token, first comment, then the JIT: the gate's code is hot after a few hundred), then count.
+  for (let i = 0; i < WARM_UP; i++) await app.deliver('pull_request', payload);
+  return {
+    name,
+    deliver: async () => (await app.deliver('pull_request', payload)).status,
+    github: () => github.stats(),
+    seconds: 0,
+    cpuMicros: 0,
+    githubCpuMicros: 0,
+    delivered: 0,
+    failures: 0,
+    latencies: [],
+    async stop() {
+      await app.stop();
+      await github.stop();
+    },
+  };
+}
 
-  // Warm up (JIT, installation token, first comment), then measure.
-  for (let i = 0; i < 20; i++) await app.deliver('pull_request', payload);
-  const before = gh.requestCount;
-  let writes = 0;
-  gh.on('POST', '(.*)', (req) => (req.path !== '/graphql' && (writes++, undefined)) || undefined);
-  gh.on('PATCH', '(.*)', () => (writes++, undefined));
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const latencies: number[] = [];
-  let failures = 0;
+/** `count` deliveries to one app, `concurrency` in flight; its wall time and the process's CPU time are added to its totals. */
+async function chunk(b: Bench, count: number): Promise<{ perSecond: number; cpuMs: number }> {
   let next = 0;
-  let peak = process.memoryUsage().rss;
-  let heapEarly = NaN;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const githubBefore = MOCK === 'process' ? (await b.github()).cpuMicros : 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < deliveries) {
+      while (next < count) {
         next++;
-        if (next === Math.floor(deliveries / 10) && gc) {
-          gc();
-          heapEarly = process.memoryUsage().heapUsed;
-        }
         const t = performance.now();
-        const res = await app.deliver('pull_request', payload);
-        latencies.push(performance.now() - t);
-        if (res.status !== 200) failures++;
+        const status = await b.deliver();
+        b.latencies.push(performance.now() - t);
+        if (status !== 200) b.failures++;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  gc?.();
-  const mem = process.memoryUsage();
-  await app.stop();
-  repo.cleanup();
-  latencies.sort((a, b) => a - b);
+  if (MOCK === 'process') b.githubCpuMicros += (await b.github()).cpuMicros - githubBefore;
+  b.seconds += seconds;
+  b.cpuMicros += used.user + used.system;
+  b.delivered += count;
+  return { perSecond: count / seconds, cpuMs: (used.user + used.system) / 1000 / count };
+}
+
+async function figures(b: Bench, before: { requests: number; writes: number }, heap: number): Promise<Figures> {
+  const after = await b.github();
+  const latencies = [...b.latencies].sort((x, y) => x - y);
   return {
-    name,
-    perSecond: Math.round(deliveries / seconds),
+    name: b.name,
+    perSecond: Math.round(b.delivered / b.seconds),
     p50: Math.round(pct(latencies, 50) * 10) / 10,
     p99: Math.round(pct(latencies, 99) * 10) / 10,
-    rssMiB: mib(mem.rss),
-    heapMiB: mib(mem.heapUsed),
-    apiRequests: Math.round(((gh.requestCount - before) / deliveries) * 10) / 10,
-    writes: Math.round((writes / deliveries) * 100) / 100,
-    failures,
-    peakMiB: mib(peak),
-    heapEarlyMiB: mib(heapEarly),
-    cpuMs: Math.round(((used.user + used.system) / 1000 / deliveries) * 100) / 100,
+    heapMiB: mib(heap),
+    apiRequests: Math.round(((after.requests - before.requests) / b.delivered) * 10) / 10,
+    writes: Math.round(((after.writes - before.writes) / b.delivered) * 100) / 100,
+    failures: b.failures,
+    cpuMs: Math.round((b.cpuMicros / 1000 / b.delivered) * 100) / 100,
+    githubCpuMs: Math.round((b.githubCpuMicros / 1000 / b.delivered) * 100) / 100,
   };
 }
 
@@ -135,31 +142,81 @@ const noop: ApplicationFunction = (app) => {
   app.on('pull_request', async () => {});
 };
 
-console.log(`clinsafe app bench: ${deliveries} pull_request.synchronize deliveries, ${concurrency} in flight, Node ${process.version}`);
-const rows = [
-  await measure('no-op Probot app (floor)', noop),
-  await measure('clinsafe app (gate, status mode)', createApp({ gateMode: 'status' })),
-];
+const rounds = Math.max(1, Number(process.env.BENCH_APP_ROUNDS ?? 10));
+const perRound = Math.max(1, Math.floor(deliveries / rounds));
+console.log(
+  `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the two apps in turn), GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'in this process'}, Node ${process.version}`,
+);
+const floor = await start('no-op Probot app (floor)', noop);
+const clinsafe = await start('clinsafe app (gate, status mode)', createApp({ gateMode: 'status' }));
+const floorBefore = await floor.github();
+const clinsafeBefore = await clinsafe.github();
+const gc = (globalThis as { gc?: () => void }).gc;
+let peak = process.memoryUsage().rss;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+let heapEarly = NaN;
+const pairs: { rate: number; cpu: number; floor: number; clinsafe: number; floorCpu: number; clinsafeCpu: number }[] = [];
+for (let r = 0; r < rounds; r++) {
+  // The order alternates, so a change of load on the machine falls on both apps alike.
+  const order = r % 2 === 0 ? [floor, clinsafe] : [clinsafe, floor];
+  const got = new Map<Bench, { perSecond: number; cpuMs: number }>();
+  for (const b of order) got.set(b, await chunk(b, perRound));
+  const f = got.get(floor)!;
+  const c = got.get(clinsafe)!;
+  pairs.push({
+    rate: c.perSecond / f.perSecond,
+    cpu: f.cpuMs / c.cpuMs,
+    floor: f.perSecond,
+    clinsafe: c.perSecond,
+    floorCpu: f.cpuMs,
+    clinsafeCpu: c.cpuMs,
+  });
+  if (r === 0 && gc) {
+    gc();
+    heapEarly = process.memoryUsage().heapUsed;
+  }
+}
+clearInterval(sampler);
+gc?.();
+const heapEnd = process.memoryUsage().heapUsed;
+const rows = [await figures(floor, floorBefore, heapEnd), await figures(clinsafe, clinsafeBefore, heapEnd)];
+await floor.stop();
+await clinsafe.stop();
 console.log('');
 console.log(
-  '| app | deliveries/s | CPU ms/delivery | p50 ms | p99 ms | API requests/delivery | writes/delivery | peak RSS MiB | heap MiB at 10% → end | non-200 |',
+  '| round | floor deliveries/s | clinsafe deliveries/s | share of the floor’s rate | floor CPU ms | clinsafe CPU ms | floor ÷ clinsafe CPU |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
+pairs.forEach((p, i) =>
+  console.log(
+    `| ${i + 1} | ${Math.round(p.floor)} | ${Math.round(p.clinsafe)} | ${Math.round(p.rate * 100)}% | ${p.floorCpu.toFixed(2)} | ${p.clinsafeCpu.toFixed(2)} | ${Math.round(p.cpu * 100)}% |`,
+  ),
+);
+const rateRatio = median(pairs.map((p) => p.rate));
+const cpuRatio = median(pairs.map((p) => p.cpu));
+console.log('');
+console.log(
+  `| app | deliveries/s | CPU ms/delivery | ${MOCK === 'process' ? "GitHub mock's CPU ms/delivery (its own process) | " : ''}p50 ms | p99 ms | API requests/delivery | writes/delivery | non-200 |`,
+);
+console.log(`|---|---|---|${MOCK === 'process' ? '---|' : ''}---|---|---|---|---|`);
 for (const r of rows)
   console.log(
-    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.peakMiB} | ${r.heapEarlyMiB} → ${r.heapMiB} | ${r.failures} |`,
+    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${MOCK === 'process' ? `${r.githubCpuMs} | ` : ''}${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.failures} |`,
   );
 console.log('');
 console.log(
-  'Memory is the whole process (app server, mock API and load generator); run with node --expose-gc for the heap after a full collection.',
+  `Share of the floor's rate, median of ${rounds} pairs: ${Math.round(rateRatio * 100)}% (range ${Math.round(Math.min(...pairs.map((p) => p.rate)) * 100)}–${Math.round(Math.max(...pairs.map((p) => p.rate)) * 100)}%); floor ÷ clinsafe CPU per delivery, median: ${Math.round(cpuRatio * 100)}%.`,
 );
-const [floor, clinsafe] = rows as [Figures, Figures];
+console.log(
+  `Memory (the whole process: both app servers, ${MOCK === 'process' ? '' : 'both mocks, '}the load generator): heap after a full collection ${mib(heapEarly)} MiB after round 1 (${perRound} deliveries each), ${mib(heapEnd)} MiB after ${perRound * rounds}; peak RSS ${mib(peak)} MiB. Run with node --expose-gc for the heap figures.`,
+);
+const [f, c] = rows as [Figures, Figures];
 emitRow({
-  path: `App, ${deliveries} pull_request.synchronize deliveries (share of a no-op Probot app's rate)`,
-  clinsafe: `${clinsafe.perSecond}/s (${clinsafe.cpuMs} ms CPU each), ${clinsafe.apiRequests} requests and ${clinsafe.writes} writes a delivery, heap ${clinsafe.heapEarlyMiB} → ${clinsafe.heapMiB} MiB`,
-  floor: `no-op Probot app: ${floor.perSecond}/s (${floor.cpuMs} ms CPU each; CPU ratio ${Math.round((floor.cpuMs / clinsafe.cpuMs) * 100)}%)`,
-  ratio: clinsafe.perSecond / floor.perSecond,
-  peakMiB: clinsafe.peakMiB,
+  path: `App, ${perRound * rounds} pull_request.synchronize deliveries (share of a no-op Probot app's rate, median of ${rounds} pairs${MOCK === 'process' ? "; GitHub's mock in its own process" : ''})`,
+  clinsafe: `${c.perSecond}/s (${c.cpuMs} ms CPU each), ${c.apiRequests} requests and ${c.writes} writes a delivery, heap ${mib(heapEarly)} → ${mib(heapEnd)} MiB (both apps)`,
+  floor: `no-op Probot app: ${f.perSecond}/s (${f.cpuMs} ms CPU each; CPU ratio ${Math.round(cpuRatio * 100)}%)`,
+  ratio: rateRatio,
+  peakMiB: mib(peak),
   goal: 0.5,
   higherIsBetter: true,
 });

@@ -2,6 +2,8 @@
 import type { ApplicationFunction } from 'probot';
 import { buildDocuments, folderContentHash, writeDocuments } from '../docs/build.js';
 import { enableCompareCache } from '../github/api/compare-files.js';
+import { useGraphQLTransport } from '../github/api/graphql.js';
+import { enableLeanTransport, leanRequestOptions } from '../github/api/lean-transport.js';
 import { enableFolderCache, readFolderViaApi } from '../github/folder.js';
 import { gatePorts } from './gate-port.js';
 import { clinsafeApp, type AppDeps } from './index.js';
@@ -12,6 +14,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
   enableFolderCache(Number(process.env.CLINSAFE_FOLDER_CACHE ?? 64));
   // The files between two commits never change either (a synchronize, review or label event re-reads the same pair).
   enableCompareCache(Number(process.env.CLINSAFE_FOLDER_CACHE ?? 64));
+  // The gate's GraphQL reads on node:http with the answer parsed once (no proxy or custom dispatcher set up).
+  useGraphQLTransport(enableLeanTransport() ? leanRequestOptions : undefined);
   return clinsafeApp({
     readFolder: readFolderViaApi,
     now: () => new Date(),

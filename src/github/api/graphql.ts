@@ -10,6 +10,18 @@
 import type { GitHubClient, RepoRef } from '../client.js';
 import { explainApiError, GateApiError } from './errors.js';
 
+/**
+ * Extra Octokit request options for one GraphQL request through `client` (the App's lean transport,
+ * lean-transport.ts); none unless a front door sets them.
+ */
+export type GraphQLTransport = (client: GitHubClient) => Record<string, unknown> | undefined;
+let transport: GraphQLTransport | undefined;
+
+/** Send the gate's GraphQL reads with these request options (undefined: Octokit's own, the default). */
+export function useGraphQLTransport(t: GraphQLTransport | undefined): void {
+  transport = t;
+}
+
 /** The API cannot answer this query (no GraphQL endpoint, or an older schema): use REST. */
 export class GraphQLUnsupportedError extends Error {}
 
@@ -43,8 +55,15 @@ export async function graphql<T>(
 ): Promise<T> {
   let res: { data?: T | null; errors?: GraphQLError[] };
   try {
-    res = (await client.request('POST /graphql', { query, variables: { owner: repo.owner, name: repo.repo, ...variables } }))
-      .data as typeof res;
+    const request = transport?.(client);
+    res =
+      // The body serialised here: the same bytes Octokit's JSONStringify gives (the variables are strings and small integers), without its replacer and scan.
+      (
+        await client.request('POST /graphql', {
+          data: JSON.stringify({ query, variables: { owner: repo.owner, name: repo.repo, ...variables } }),
+          ...(request ? { request } : {}),
+        })
+      ).data as typeof res;
   } catch (e) {
     // No GraphQL endpoint at this base URL (GitHub Enterprise Server serves it at /api/graphql, not /api/v3/graphql).
     if ((e as { status?: number }).status === 404) throw new GraphQLUnsupportedError('no GraphQL endpoint');

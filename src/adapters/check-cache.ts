@@ -99,6 +99,7 @@ let codeDigestMemo: Buffer | undefined;
 export const RESULT_MODULES = [
   'yaml-core',
   'yaml-fast',
+  'yaml-plain',
   'text-decode',
   'schema',
   'schema-values',

@@ -8,7 +8,7 @@
 import { relative, resolve } from 'node:path';
 import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
-import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../core/engines.js';
+import { engineToLoad, loadSchemaEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
 import { type CliIO, UsageError } from './io.js';
@@ -51,26 +51,25 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
-    if (!cacheWanted(io, opts)) {
-      await loadEngines();
-      return { ...loadFolder(snapshot), root, dirAbs, shown };
-    }
-    const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
-    // Nothing stored to read: every file will be parsed.
-    if (cache.stats.found !== 'loaded') await loadEngines();
+    const cache = cacheWanted(io, opts) ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
+    // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed;
+    // the YAML libraries only for a file the plain reader declines or a diagnostic's position.
+    if (cache?.stats.found !== 'loaded') await loadSchemaEngines();
     let loaded: LoadResult | undefined;
     while (!loaded) {
       try {
-        loaded = loadFolder(snapshot, { store: cache.store });
+        loaded = loadFolder(snapshot, cache ? { store: cache.store } : {});
       } catch (e) {
         // A file to parse, a position to place, a trigger pattern to compile: load what is missing
         // and load again (the load is pure). Each library is loaded at most once, so this ends.
+        const more = engineToLoad(e);
         if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
-        else if (e instanceof EnginesNotLoaded && !enginesLoaded()) await loadEngines();
+        else if (more) await more();
         else throw e;
-        cache.restart();
+        cache?.restart();
       }
     }
+    if (!cache) return { ...loaded, root, dirAbs, shown };
     cache.save();
     return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
   } catch (e) {

@@ -10,7 +10,6 @@
  */
 import { load, Schema as JsSchema, Type, type LoadOptions } from 'js-yaml';
 import { isScalar, Schema } from 'yaml';
-import { readPlainYaml } from './yaml-plain.js';
 
 interface CoreTag {
   default?: boolean | 'key';
@@ -158,8 +157,6 @@ function longestLine(text: string): number {
 
 /** The value of a plain YAML mapping, or undefined when the full parse must read the file. */
 export function fastParse(text: string, maxNesting: number): { value: unknown } | undefined {
-  const plain = readPlainYaml(text, maxNesting);
-  if (plain) return plain;
   const start = DOCUMENT_START.exec(text);
   const body = start ? text.slice(start[0].length) : text;
   if (notPlain(body) || MARKER_LINE.test(body) || longestLine(text) > MAX_FAST_LINE) return undefined;

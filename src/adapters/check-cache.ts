@@ -107,6 +107,7 @@ export const RESULT_MODULES = [
   'release-record-schema',
   'provenance',
   'validate-shape',
+  'schema-fast',
   'checked-read',
   'risk',
 ];

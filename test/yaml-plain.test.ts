@@ -440,6 +440,12 @@ describe('the plain-subset YAML reader agrees with the full parse', () => {
 
   it('on hostile inputs', () => {
     for (const [i, text] of HOSTILE.entries()) agree(`hostile #${i}`, text);
+    // Literal blocks with lines of blanks beyond the indentation, and more indented lines, at every place.
+    for (const header of ['|', '|-', '|+', '>', '>-'])
+      for (const body of ['   \n', '  a\n   \n  b\n', '  a\n   \n', '  a\n    b\n', '  a\n    \n\n', '  a\n \n  b\n', '  a\n\n'])
+        for (const after of ['', 'k: 1\n', '# c\nk: 1\n'])
+          agree(`block ${JSON.stringify(header + body + after)}`, `x: ${header}\n${body}${after}`);
+    expect(readPlainYaml('x: |-\n  a\n   \n  b\n', MAX_NESTING)?.value).toStrictEqual({ x: 'a\n \nb' });
     expect(readPlainYaml('a: 1\na: 2\n', MAX_NESTING)).toBeUndefined();
     expect(readPlainYaml('a: &x 1\nb: *x\n', MAX_NESTING)).toBeUndefined();
     expect(readPlainYaml('a: x\n  y\n', MAX_NESTING)).toBeUndefined();

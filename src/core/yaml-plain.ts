@@ -18,6 +18,7 @@ const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe
 const isKeyStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH;
 const MAX_KEY = 128;
+/** Words that are not text keys, and keys that would reach object prototypes (lengths 4, 5, 9 and 11: checked below). */
 const NOT_KEYS = new Set([
   'null',
   'Null',
@@ -66,7 +67,8 @@ const DASH = 0x2d;
 
 /** The value of a plain scalar as `yaml`'s core schema resolves it, or NO where that is not a plain word or small integer. */
 function plainScalar(s: string): unknown {
-  const w = WORDS.get(s);
+  // Long text is never a core word: not hashed for the lookup.
+  const w = s.length <= 5 ? WORDS.get(s) : undefined;
   if (w !== undefined) return w;
   if (SMALL_INT.test(s)) return Number(s);
   const c = s.charCodeAt(0);
@@ -135,7 +137,9 @@ class Reader {
       while (j < e && isKeyChar(t.charCodeAt(j))) j++;
       if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
       const key = t.slice(k, j);
-      if (NOT_KEYS.has(key) || hasOwn(out, key)) return NO;
+      // Also declines keys an object inherits (toString…): never a safety file's field.
+      if ((key.length <= 5 || key.length === 9 || key.length === 11) && NOT_KEYS.has(key)) return NO;
+      if (out[key] !== undefined) return NO;
       j++;
       if (j < e && t.charCodeAt(j) !== SP) return NO;
       let v: unknown;
@@ -217,17 +221,17 @@ class Reader {
       return this.block(q, e, indent, c === 0x3e);
     } else {
       if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
-      let i = q;
-      for (; i < e; i++) {
-        const ch = t.charCodeAt(i);
-        if (ch === HASH && t.charCodeAt(i - 1) === SP) break;
-        if (ch === 0x3a && (i + 1 === e || t.charCodeAt(i + 1) === SP)) return NO;
-      }
-      let to = i;
-      while (t.charCodeAt(to - 1) === SP) to--;
-      v = plainScalar(t.slice(q, to));
+      // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
+      let line = t.slice(q, e);
+      const hash = line.indexOf(' #');
+      if (hash >= 0) line = line.slice(0, hash);
+      for (let colon = line.indexOf(':'); colon >= 0; colon = line.indexOf(':', colon + 1))
+        if (colon + 1 === line.length || line.charCodeAt(colon + 1) === SP) return NO;
+      let to = line.length;
+      while (line.charCodeAt(to - 1) === SP) to--;
+      v = plainScalar(to === line.length ? line : line.slice(0, to));
       if (v === NO) return NO;
-      end = to;
+      end = q + to;
     }
     if (!this.restIsEmpty(end, e)) return NO;
     this.s = e + 1;
@@ -338,8 +342,9 @@ class Reader {
       if (k < m && s + k < le) break; // less indented content: the scalar has ended
       if (le === t.length) return NO; // the last line has no line break
       const text = t.slice(s + k, le);
-      // More indented lines (folded: kept apart; any: blank lines with extra blanks): left to the libraries.
-      if (text.length > 0 && text.charCodeAt(0) === SP && (folded || text.trim() === '')) return NO;
+      // Folded: more indented lines (and blank lines with extra blanks) are kept apart: left to the libraries.
+      // Literal: they are content as they stand, blanks included (never chomped as empty lines).
+      if (folded && text.charCodeAt(0) === SP) return NO;
 
       lines.push(text);
       s = le + 1;

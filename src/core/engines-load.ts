@@ -4,11 +4,10 @@
  * and register it, so whoever uses those has the engines.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Engines } from './engines.js';
 import { SCHEMA_ENGINES } from './engines-schema.js';
 import { fastParse } from './yaml-fast.js';
 
-export const ENGINES: Engines = {
+export const ENGINES = {
   ...SCHEMA_ENGINES,
   yaml: { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit },
   fastParse,

@@ -5,7 +5,8 @@
  * returns exactly the value `yaml`'s full parse gives, or `undefined` (decline) for anything else,
  * however valid: the libraries stay the authority (yaml-fast.ts's js-yaml path, then the full parse
  * with every diagnostic's line:col). It declines on anything that could read two ways — anchors,
- * aliases, tags, flow mappings, multi-line plain or quoted scalars, explicit or odd keys, duplicate
+ * aliases, tags, flow collections over several lines or with keys that are not plain words,
+ * multi-line plain or quoted scalars, explicit or odd keys, duplicate
  * keys, directives and document markers, tabs, CR, BOM, Unicode line breaks, control characters,
  * surrogates — so a file cannot mean one thing here and another to `yaml` (DESIGN.md §4).
  * test/yaml-plain.test.ts compares it with the full parse on every fixture, the hostile inputs and

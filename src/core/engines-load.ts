@@ -6,6 +6,8 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { SCHEMA_ENGINES } from './engines-schema.js';
 import { fastParse } from './yaml-fast.js';
+// Registers the trigger-glob compiler (glob-check.ts): whoever has the engines can check any pattern.
+import './globs.js';
 
 export const ENGINES = {
   ...SCHEMA_ENGINES,

@@ -267,6 +267,52 @@ describe('validate: the parse cache', () => {
     }
   });
 
+  it('from the built binary, a first run reads a plain folder without the YAML libraries; a file the plain reader declines loads them', () => {
+    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+    const run1 = (args: string[], cwd: string) => {
+      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
+      });
+      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
+      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
+    };
+    // The example product: every file plain and valid, so nothing but the schemas is loaded.
+    const valid = fixtureRepo();
+    try {
+      const first = run1([], valid.dir);
+      expect(first.cache).toMatch(/ 0 hits, \d+ misses, .*written, globs not loaded, parsers not loaded /);
+      expect(first.code).toBe(0);
+    } finally {
+      valid.cleanup();
+    }
+    // The last hazard read has a title on two lines (valid YAML that the plain reader declines): the
+    // libraries are loaded for it and the load runs again; still valid. Then a schema error in the first
+    // hazard: placed at its line:col, as without the cache.
+    const r = fixtureRepo();
+    try {
+      const names = readdirSync(join(r.dir, HAZARDS)).sort();
+      const last = join(r.dir, HAZARDS, names[names.length - 1]!);
+      writeFileSync(last, readFileSync(last, 'utf8').replace(/^title: (.*)$/m, 'title: $1\n  and more'));
+      r.commit('a title on two lines');
+      const declined = run1([], r.dir);
+      expect(declined.cache).toMatch(/ 0 hits, \d+ misses, .*, parsers loaded /);
+      expect(declined.code).toBe(0);
+      expect({ ...declined, cache: '' }).toEqual({ ...run1(['--no-cache'], r.dir), cache: '' });
+      const first = join(r.dir, HAZARDS, names[0]!);
+      writeFileSync(first, readFileSync(first, 'utf8').replace(/likelihood: \w+( \w+)?/, 'likelihood: Likely'));
+      r.commit('a schema error');
+      const cold = run1(['--no-cache'], r.dir);
+      const warm = run1([], r.dir);
+      expect(cold.code).toBe(1);
+      expect(cold.out + cold.err).toMatch(new RegExp(`${names[0]!.replace(/\./g, '\\.')}:\\d+:\\d+: .*likelihood "Likely"`));
+      expect({ ...warm, cache: '' }).toEqual({ ...cold, cache: '' });
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('names by their code every core module a stored result depends on (a renamed module would silently drop out)', () => {
     for (const m of RESULT_MODULES) expect(existsSync(join(REPO_ROOT, 'src', 'core', `${m}.ts`)), m).toBe(true);
     // Every module the per-file read imports at run time is among them (or is only types).

@@ -99,6 +99,7 @@ let codeDigestMemo: Buffer | undefined;
 export const RESULT_MODULES = [
   'yaml-core',
   'yaml-fast',
+  'yaml-plain',
   'text-decode',
   'schema',
   'schema-values',
@@ -106,6 +107,7 @@ export const RESULT_MODULES = [
   'release-record-schema',
   'provenance',
   'validate-shape',
+  'schema-fast',
   'checked-read',
   'risk',
 ];

@@ -8,7 +8,7 @@
 import { relative, resolve } from 'node:path';
 import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
-import { enginesLoaded, EnginesNotLoaded, loadEngines as loadEnginesShared } from '../core/engines.js';
+import { engineToLoad, loadSchemaEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
 import { type CliIO, UsageError } from './io.js';
@@ -37,10 +37,10 @@ export function locateSafetyDir(cwd: string, dir: string | undefined): { dirAbs:
   return { dirAbs, shown: relative(cwd, dirAbs) || DEFAULT_SAFETY_DIR, repoRoot };
 }
 
-/** The YAML and schema engines, with zod's fast-path compiler off for the CLI (zod-jitless.ts). */
-async function loadEngines(): Promise<void> {
-  if (!enginesLoaded()) await import('./zod-jitless.js');
-  await loadEnginesShared();
+/** Load engines with zod's fast-path compiler off for the CLI (zod-jitless.ts, before the schemas are built). */
+async function jitless(load: () => Promise<void>): Promise<void> {
+  await import('./zod-jitless.js');
+  await load();
 }
 
 /** Whether the parse cache is on for these options and environment. */
@@ -57,26 +57,25 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const snapshot = snapshotFromDisk(root, dirAbs);
-    if (!cacheWanted(io, opts)) {
-      await loadEngines();
-      return { ...loadFolder(snapshot), root, dirAbs, shown };
-    }
-    const cache = openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {}));
-    // Nothing stored to read: every file will be parsed.
-    if (cache.stats.found !== 'loaded') await loadEngines();
+    const cache = cacheWanted(io, opts) ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
+    // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed;
+    // the YAML libraries only for a file the plain reader declines or a diagnostic's position.
+    if (cache?.stats.found !== 'loaded') await jitless(loadSchemaEngines);
     let loaded: LoadResult | undefined;
     while (!loaded) {
       try {
-        loaded = loadFolder(snapshot, { store: cache.store });
+        loaded = loadFolder(snapshot, cache ? { store: cache.store } : {});
       } catch (e) {
         // A file to parse, a position to place, a trigger pattern to compile: load what is missing
         // and load again (the load is pure). Each library is loaded at most once, so this ends.
+        const more = engineToLoad(e);
         if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
-        else if (e instanceof EnginesNotLoaded && !enginesLoaded()) await loadEngines();
+        else if (more) await jitless(more);
         else throw e;
-        cache.restart();
+        cache?.restart();
       }
     }
+    if (!cache) return { ...loaded, root, dirAbs, shown };
     cache.save();
     return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
   } catch (e) {

@@ -4,15 +4,13 @@
  * and register it, so whoever uses those has the engines.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import { provenanceSchema } from './provenance.js';
-import { configSchema, hazardSchema, incidentSchema, workshopSchema } from './schema.js';
+import { SCHEMA_ENGINES } from './engines-schema.js';
 import { fastParse } from './yaml-fast.js';
 // Registers the trigger-glob compiler (glob-check.ts): whoever has the engines can check any pattern.
 import './globs.js';
 
 export const ENGINES = {
+  ...SCHEMA_ENGINES,
   yaml: { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit },
   fastParse,
-  schema: { configSchema, hazardSchema, incidentSchema, workshopSchema },
-  provenanceSchema,
 };

@@ -13,9 +13,8 @@ import type { provenanceSchema } from './provenance.js';
 import type { configSchema, hazardSchema, incidentSchema, workshopSchema } from './schema.js';
 import type { fastParse } from './yaml-fast.js';
 
-export interface Engines {
-  yaml: Pick<typeof Yaml, 'isMap' | 'isPair' | 'isScalar' | 'isSeq' | 'LineCounter' | 'parseDocument' | 'visit'>;
-  fastParse: typeof fastParse;
+/** The schemas (zod): what checking a file needs once its YAML is read. */
+export interface SchemaEngines {
   schema: {
     configSchema: typeof configSchema;
     hazardSchema: typeof hazardSchema;
@@ -23,6 +22,12 @@ export interface Engines {
     workshopSchema: typeof workshopSchema;
   };
   provenanceSchema: typeof provenanceSchema;
+}
+
+/** Everything: the schemas, and the YAML libraries for files the plain reader (yaml-plain.ts) declines and for positions. */
+export interface Engines extends SchemaEngines {
+  yaml: Pick<typeof Yaml, 'isMap' | 'isPair' | 'isScalar' | 'isSeq' | 'LineCounter' | 'parseDocument' | 'visit'>;
+  fastParse: typeof fastParse;
 }
 
 /** Thrown by code that needs the engines when they are not loaded; never reaches a user. */
@@ -33,10 +38,18 @@ export class EnginesNotLoaded extends Error {
 }
 
 let registered: Engines | undefined;
+let schemasOnly: SchemaEngines | undefined;
 
 export function engines(): Engines {
   if (!registered) throw new EnginesNotLoaded();
   return registered;
+}
+
+/** The schemas, from the whole registry or from the schemas-only one (`loadSchemaEngines`). */
+export function schemaEngines(): SchemaEngines {
+  const s = registered ?? schemasOnly;
+  if (!s) throw new EnginesNotLoaded();
+  return s;
 }
 
 export function enginesLoaded(): boolean {
@@ -51,4 +64,22 @@ export function provideEngines(e: Engines): void {
 /** Load and register the engines (a dynamic import of engines-load.ts). */
 export async function loadEngines(): Promise<void> {
   if (!registered) provideEngines((await import('./engines-load.js')).ENGINES);
+}
+
+/**
+ * Load the schemas only (engines-schema.ts), not the YAML libraries: enough for a load whose every
+ * file the plain reader reads and which places no diagnostic; anything more throws
+ * EnginesNotLoaded, and the caller loads the rest (`loadEngines`) and loads again.
+ */
+export async function loadSchemaEngines(): Promise<void> {
+  if (!registered && !schemasOnly) schemasOnly = (await import('./engines-schema.js')).SCHEMA_ENGINES;
+}
+
+/**
+ * What to load after `e` stopped a pure load, or undefined when `e` is not for want of an engine
+ * (or nothing more can be loaded): the schemas first, then everything.
+ */
+export function engineToLoad(e: unknown): (() => Promise<void>) | undefined {
+  if (!(e instanceof EnginesNotLoaded) || registered) return undefined;
+  return schemasOnly ? loadEngines : loadSchemaEngines;
 }

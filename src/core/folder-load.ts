@@ -9,7 +9,7 @@ import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
 import { describeRisk, NHS_DCB0129, riskOf, schemeProblems, type RiskScheme } from './risk.js';
 import type { Config, HazardFile } from './schema.js';
 import { PROVENANCE_FILE, toRiskScheme } from './schema-values.js';
-import { engines } from './engines.js';
+import { schemaEngines } from './engines.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml-core.js';
@@ -111,7 +111,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       parsed,
       data,
       diagnostics: d,
-    } = read('config', 'config', () => engines().schema.configSchema, configPath, configText, 0, bytesOf.get(configPath));
+    } = read('config', 'config', () => schemaEngines().schema.configSchema, configPath, configText, 0, bytesOf.get(configPath));
     diagnostics.push(...d);
     if (parsed) {
       configParsed = parsed;
@@ -162,7 +162,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       parsed,
       data: h,
       diagnostics: d,
-    } = read('hazard', schemeName, () => engines().schema.hazardSchema(scheme), path, content, 0, bytesOf.get(path));
+    } = read('hazard', schemeName, () => schemaEngines().schema.hazardSchema(scheme), path, content, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !h) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
@@ -197,7 +197,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     const r = read(
       'provenance',
       'provenance',
-      () => engines().provenanceSchema,
+      () => schemaEngines().provenanceSchema,
       provenancePath,
       provenanceText,
       0,
@@ -217,7 +217,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       parsed,
       data: inc,
       diagnostics: d,
-    } = read('incident', schemeName, () => engines().schema.incidentSchema(scheme), path, texts.get(path)!, 0, bytesOf.get(path));
+    } = read('incident', schemeName, () => schemaEngines().schema.incidentSchema(scheme), path, texts.get(path)!, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !inc) continue;
     const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
@@ -274,7 +274,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
       parsed,
       data: workshop,
       diagnostics: d,
-    } = read('workshop', 'workshop', () => engines().schema.workshopSchema, path, fm.yaml, fm.lineOffset);
+    } = read('workshop', 'workshop', () => schemaEngines().schema.workshopSchema, path, fm.yaml, fm.lineOffset);
     diagnostics.push(...d);
     if (!parsed || !workshop) continue;
     workshop.hazardsRaised.forEach((hid, i) => {

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
+import { FAIL, fastAccept } from './schema-fast.js';
 import { positionOf, type ParsedYaml, type Segment } from './yaml-core.js';
 
 type AnySchema = z.ZodType;
@@ -150,6 +151,9 @@ export function validateShape<S extends AnySchema>(
   schema: S,
   basePath: readonly Segment[] = [],
 ): { data?: z.output<S>; diagnostics: Diagnostic[] } {
+  // A value that plainly passes is accepted without zod (schema-fast.ts gives zod's own output); anything else goes to zod.
+  const fast = fastAccept(schema)?.(parsed.value) ?? FAIL;
+  if (fast !== FAIL) return { data: fast as z.output<S>, diagnostics: [] };
   const result = schema.safeParse(parsed.value, { reportInput: true });
   if (result.success) return { data: result.data as z.output<S>, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];

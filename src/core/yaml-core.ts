@@ -7,6 +7,7 @@ import type { Document, LineCounter, Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { engines, EnginesNotLoaded } from './engines.js';
 import type { Position } from './text-decode.js';
+import { readPlainYaml } from './yaml-plain.js';
 
 export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
@@ -131,7 +132,7 @@ class LazyParsedYaml implements ParsedYaml {
   /** Known from the fast parse; for a file whose checked result came from a store, read on first use. */
   get value(): unknown {
     if (!this.known) {
-      const fast = engines().fastParse(this.source.text, MAX_NESTING);
+      const fast = quickParse(this.source.text);
       this.known = fast ?? { value: this.full().value };
     }
     return this.known.value;
@@ -170,6 +171,14 @@ const YAML_HINTS: Record<string, string> = {
   BAD_ALIAS: 'an alias (`*name`) must refer to an anchor (`&name`) defined earlier',
 };
 
+/**
+ * The value without the document model: the plain reader (yaml-plain.ts, no library), else js-yaml's
+ * fast path (yaml-fast.ts); undefined when the full parse must read the text.
+ */
+function quickParse(text: string): { value: unknown } | undefined {
+  return readPlainYaml(text, MAX_NESTING) ?? engines().fastParse(text, MAX_NESTING);
+}
+
 /** Parse YAML text. On failure the diagnostics explain where and why; `parsed` is absent. */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   try {
@@ -195,7 +204,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
 
 function parseYamlUnguarded(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   if (!mayNestTooDeep(text) || flowNestingOffset(text) < 0) {
-    const fast = engines().fastParse(text, MAX_NESTING);
+    const fast = quickParse(text);
     if (fast) return { parsed: new LazyParsedYaml(file, fast, lineOffset, { text }), diagnostics: [] };
   }
   return parseYamlFull(file, text, lineOffset);

@@ -1,0 +1,390 @@
+/**
+ * The fastest read of a YAML file: a small reader for the plain subset clinsafe's own files are
+ * written in — block mappings with plain keys, block sequences, plain, single- and double-quoted
+ * scalars on one line, `|`/`>` block scalars, one-line flow collections of those, comments. It
+ * returns exactly the value `yaml`'s full parse gives, or `undefined` (decline) for anything else,
+ * however valid: the libraries stay the authority (yaml-fast.ts's js-yaml path, then the full parse
+ * with every diagnostic's line:col). It declines on anything that could read two ways — anchors,
+ * aliases, tags, flow collections over several lines or with keys that are not plain words,
+ * multi-line plain or quoted scalars, explicit or odd keys, duplicate
+ * keys, directives and document markers, tabs, CR, BOM, Unicode line breaks, control characters,
+ * surrogates — so a file cannot mean one thing here and another to `yaml` (DESIGN.md §4).
+ * test/yaml-plain.test.ts compares it with the full parse on every fixture, the hostile inputs and
+ * many thousands of seeded random and mutated files.
+ */
+
+/** Characters this reader never reads (any of them: decline): see the module comment. */
+const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+/** A key: a plain word that is text in every schema (the first character a letter or `_`, then also digits and `-`). */
+const isKeyStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH;
+const MAX_KEY = 128;
+/** Words that are not text keys, and keys that would reach object prototypes (lengths 4, 5, 9 and 11: checked below). */
+const NOT_KEYS = new Set([
+  'null',
+  'Null',
+  'NULL',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
+/** `yaml`'s YAML 1.2 core-schema patterns for plain scalars (test/yaml-plain.test.ts checks them against `yaml`'s own). */
+export const CORE_PATTERNS = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
+const WORDS = new Map<string, null | boolean>([
+  ['~', null],
+  ['null', null],
+  ['Null', null],
+  ['NULL', null],
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
+/** Decline: returned by the readers below (values are never `undefined`). */
+const NO = undefined;
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const SP = 0x20;
+const NL = 0x0a;
+const HASH = 0x23;
+const DASH = 0x2d;
+
+/** The value of a plain scalar as `yaml`'s core schema resolves it, or NO where that is not a plain word or small integer. */
+function plainScalar(s: string): unknown {
+  // Long text is never a core word: not hashed for the lookup.
+  const w = s.length <= 5 ? WORDS.get(s) : undefined;
+  if (w !== undefined) return w;
+  if (SMALL_INT.test(s)) return Number(s);
+  const c = s.charCodeAt(0);
+  // Only `~`, digits, signs and `.` can start a core value other than those words.
+  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) return s;
+  for (const re of CORE_PATTERNS) if (re.test(s)) return NO;
+  return s;
+}
+
+class Reader {
+  /** Start of the current line. */
+  s = 0;
+  constructor(
+    readonly t: string,
+    readonly maxDepth: number,
+  ) {}
+
+  lineEnd(from: number): number {
+    const e = this.t.indexOf('\n', from);
+    return e < 0 ? this.t.length : e;
+  }
+
+  /** Skip blank and comment lines; the indentation of the next line with content, or -1 at the end. */
+  next(): number {
+    const t = this.t;
+    while (this.s < t.length) {
+      let i = this.s;
+      while (t.charCodeAt(i) === SP) i++;
+      if (i >= t.length) break;
+      const c = t.charCodeAt(i);
+      if (c === NL) this.s = i + 1;
+      else if (c === HASH) this.s = this.lineEnd(i) + 1;
+      else return i - this.s;
+    }
+    this.s = t.length;
+    return -1;
+  }
+
+  /** Whether the rest of a line from `i` is blanks and at most a comment after a blank. */
+  restIsEmpty(i: number, e: number): boolean {
+    const t = this.t;
+    const from = i;
+    while (i < e && t.charCodeAt(i) === SP) i++;
+    return i === e || (t.charCodeAt(i) === HASH && i > from);
+  }
+
+  /** A block mapping whose keys stand at column `indent`; the first key may be at `first` (after `- `). */
+  mapping(indent: number, depth: number, first = -1): unknown {
+    if (depth >= this.maxDepth) return NO;
+    const t = this.t;
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      let k: number;
+      if (first >= 0) {
+        k = first;
+        first = -1;
+      } else {
+        const ind = this.next();
+        if (ind < indent) return out;
+        if (ind > indent) return NO;
+        k = this.s + ind;
+      }
+      const e = this.lineEnd(k);
+      let j = k;
+      if (!isKeyStart(t.charCodeAt(k))) return NO;
+      while (j < e && isKeyChar(t.charCodeAt(j))) j++;
+      if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
+      const key = t.slice(k, j);
+      // Also declines keys an object inherits (toString…): never a safety file's field.
+      if ((key.length <= 5 || key.length === 9 || key.length === 11) && NOT_KEYS.has(key)) return NO;
+      if (out[key] !== undefined) return NO;
+      j++;
+      if (j < e && t.charCodeAt(j) !== SP) return NO;
+      let v: unknown;
+      if (this.restIsEmpty(j, e)) {
+        this.s = e + 1;
+        v = this.nested(indent, depth, true);
+      } else {
+        while (t.charCodeAt(j) === SP) j++;
+        v = this.inline(j, e, indent, depth);
+      }
+      if (v === NO) return NO;
+      out[key] = v;
+    }
+  }
+
+  /** A block sequence whose `-` stand at column `indent`. */
+  sequence(indent: number, depth: number): unknown {
+    if (depth >= this.maxDepth) return NO;
+    const t = this.t;
+    const out: unknown[] = [];
+    for (;;) {
+      const ind = this.next();
+      if (ind < indent) return out;
+      if (ind > indent) return NO;
+      const d = this.s + ind;
+      const e = this.lineEnd(d);
+      // Not an entry: the sequence ends here (a mapping at the same column goes on, anything else is refused by the caller).
+      if (t.charCodeAt(d) !== DASH || (d + 1 < e && t.charCodeAt(d + 1) !== SP)) return out;
+      let v: unknown;
+      if (this.restIsEmpty(d + 1, e)) {
+        this.s = e + 1;
+        v = this.nested(indent, depth, false);
+      } else {
+        let q = d + 1;
+        while (t.charCodeAt(q) === SP) q++;
+        if (this.startsKey(q, e)) v = this.mapping(q - this.s, depth + 1, q);
+        else v = this.inline(q, e, indent, depth);
+      }
+      if (v === NO) return NO;
+      out.push(v);
+    }
+  }
+
+  /** Whether the text at `q` is `key:` followed by a blank or the line's end. */
+  startsKey(q: number, e: number): boolean {
+    const t = this.t;
+    if (!isKeyStart(t.charCodeAt(q))) return false;
+    let j = q;
+    while (j < e && isKeyChar(t.charCodeAt(j))) j++;
+    return t.charCodeAt(j) === 0x3a && (j + 1 === e || t.charCodeAt(j + 1) === SP);
+  }
+
+  /** The node on the lines after `key:` or `-` alone; null if there is none. */
+  nested(parent: number, depth: number, inMapping: boolean): unknown {
+    const ind = this.next();
+    if (ind < 0 || ind < parent) return null;
+    const p = this.s + ind;
+    const t = this.t;
+    const entry = t.charCodeAt(p) === DASH && (p + 1 === t.length || t.charCodeAt(p + 1) === SP || t.charCodeAt(p + 1) === NL);
+    if (ind === parent) return inMapping && entry ? this.sequence(ind, depth + 1) : null;
+    return entry ? this.sequence(ind, depth + 1) : this.mapping(ind, depth + 1);
+  }
+
+  /** A value written after `key: ` or `- ` at `q` on the line ending at `e`; `indent` is its collection's column. */
+  inline(q: number, e: number, indent: number, depth: number): unknown {
+    const t = this.t;
+    const c = t.charCodeAt(q);
+    let v: unknown;
+    let end: number;
+    if (c === 0x22 || c === 0x27) {
+      const r = this.quoted(q, e);
+      if (!r) return NO;
+      [v, end] = r;
+    } else if (c === 0x5b || c === 0x7b) {
+      const r = this.flow(q, e, depth + 1);
+      if (!r) return NO;
+      [v, end] = r;
+    } else if (c === 0x7c || c === 0x3e) {
+      return this.block(q, e, indent, c === 0x3e);
+    } else {
+      if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
+      // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
+      let line = t.slice(q, e);
+      const hash = line.indexOf(' #');
+      if (hash >= 0) line = line.slice(0, hash);
+      for (let colon = line.indexOf(':'); colon >= 0; colon = line.indexOf(':', colon + 1))
+        if (colon + 1 === line.length || line.charCodeAt(colon + 1) === SP) return NO;
+      let to = line.length;
+      while (line.charCodeAt(to - 1) === SP) to--;
+      v = plainScalar(to === line.length ? line : line.slice(0, to));
+      if (v === NO) return NO;
+      end = q + to;
+    }
+    if (!this.restIsEmpty(end, e)) return NO;
+    this.s = e + 1;
+    return v;
+  }
+
+  /** A flow collection (`[…]`, `{…}` with plain keys) that closes on its line: [value, offset after it], or undefined. */
+  flow(q: number, e: number, depth: number): [unknown, number] | undefined {
+    if (depth >= this.maxDepth) return undefined;
+    const t = this.t;
+    const map = t.charCodeAt(q) === 0x7b;
+    const close = map ? 0x7d : 0x5d;
+    const items: unknown[] = [];
+    const fields: Record<string, unknown> = {};
+    let i = q + 1;
+    while (t.charCodeAt(i) === SP) i++;
+    if (t.charCodeAt(i) === close) return [map ? fields : items, i + 1];
+    for (;;) {
+      while (t.charCodeAt(i) === SP) i++;
+      let key = '';
+      if (map) {
+        const k = i;
+        if (!isKeyStart(t.charCodeAt(k))) return undefined;
+        while (i < e && isKeyChar(t.charCodeAt(i))) i++;
+        key = t.slice(k, i);
+        if (t.charCodeAt(i) !== 0x3a || t.charCodeAt(i + 1) !== SP || i - k > MAX_KEY || NOT_KEYS.has(key) || hasOwn(fields, key))
+          return undefined;
+        i += 2;
+        while (t.charCodeAt(i) === SP) i++;
+      }
+      const ch = t.charCodeAt(i);
+      let item: unknown;
+      if (ch === 0x22 || ch === 0x27 || ch === 0x5b || ch === 0x7b) {
+        const r = ch === 0x22 || ch === 0x27 ? this.quoted(i, e) : this.flow(i, e, depth + 1);
+        if (!r) return undefined;
+        [item, i] = r;
+      } else {
+        const from = i;
+        while (i < e && !FLOW_STOP.has(t.charCodeAt(i))) i++;
+        let to = i;
+        while (to > from && t.charCodeAt(to - 1) === SP) to--;
+        if (to === from || !PLAIN_START.test(t[from]!)) return undefined;
+        item = plainScalar(t.slice(from, to));
+        if (item === NO) return undefined;
+      }
+      if (map) fields[key] = item;
+      else items.push(item);
+      while (t.charCodeAt(i) === SP) i++;
+      const sep = t.charCodeAt(i++);
+      if (sep === close) return [map ? fields : items, i];
+      if (sep !== 0x2c) return undefined;
+    }
+  }
+
+  /** A quoted scalar that closes on its line: [value, offset after the closing quote], or undefined. */
+  quoted(q: number, e: number): [string, number] | undefined {
+    const t = this.t;
+    const quote = t.charCodeAt(q);
+    let out = '';
+    let from = q + 1;
+    for (let i = from; i < e; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === quote) {
+        if (quote === 0x27 && t.charCodeAt(i + 1) === 0x27) {
+          out += t.slice(from, i + 1);
+          from = ++i + 1;
+          continue;
+        }
+        return [out + t.slice(from, i), i + 1];
+      }
+      if (ch === 0x5c && quote === 0x22) {
+        const x = t[i + 1];
+        const simple = x === undefined ? undefined : ESCAPES[x];
+        if (simple !== undefined) {
+          out += t.slice(from, i) + simple;
+          from = ++i + 1;
+        } else if (x === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
+          const code = parseInt(t.slice(i + 2, i + 6), 16);
+          if ((code >= 0xd800 && code <= 0xdfff) || code < 0x20 || (code >= 0x7f && code <= 0x9f)) return undefined;
+          out += t.slice(from, i) + String.fromCharCode(code);
+          i += 5;
+          from = i + 1;
+        } else return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** A `|` or `>` block scalar whose header is at `q`; content lines follow, indented beyond `parent`. */
+  block(q: number, e: number, parent: number, folded: boolean): unknown {
+    const t = this.t;
+    let i = q + 1;
+    const strip = t.charCodeAt(i) === DASH;
+    if (strip) i++;
+    if (i < e && t.charCodeAt(i) !== SP) return NO; // `+`, an indentation indicator, or anything else
+    if (!this.restIsEmpty(i, e)) return NO;
+    let s = e + 1;
+    let m = 0;
+    while (t.charCodeAt(s + m) === SP) m++;
+    // No leading blank lines, content indented beyond the parent (else an empty scalar): left to the libraries.
+    if (m <= parent || s + m >= t.length || t.charCodeAt(s + m) === NL) return NO;
+    const lines: string[] = [];
+    for (;;) {
+      if (s >= t.length) break;
+      const le = this.lineEnd(s);
+      let k = 0;
+      while (k < m && t.charCodeAt(s + k) === SP) k++;
+      if (k < m && s + k < le) break; // less indented content: the scalar has ended
+      if (le === t.length) return NO; // the last line has no line break
+      const text = t.slice(s + k, le);
+      // Folded: more indented lines (and blank lines with extra blanks) are kept apart: left to the libraries.
+      // Literal: they are content as they stand, blanks included (never chomped as empty lines).
+      if (folded && text.charCodeAt(0) === SP) return NO;
+
+      lines.push(text);
+      s = le + 1;
+    }
+    let n = lines.length;
+    while (n > 0 && lines[n - 1] === '') n--;
+    let out = '';
+    if (!folded) out = lines.slice(0, n).join('\n');
+    else
+      for (let j = 0, empties = -1; j < n; j++) {
+        const line = lines[j]!;
+        if (line === '') empties++;
+        else {
+          out += j === 0 ? line : (empties > 0 ? '\n'.repeat(empties) : ' ') + line;
+          empties = 0;
+        }
+      }
+    this.s = s;
+    return strip ? out : `${out}\n`;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
+/** What may start a plain scalar here: not an indicator, quote, blank or bracket. */
+const PLAIN_START = /[^-?:,[\]{}#&*!|>'"%@` ]/;
+/** What ends a plain item in a flow collection — and what such an item may not hold (`:`, `#`, brackets): decline. */
+const FLOW_STOP = new Set([0x2c, 0x5d, 0x5b, 0x7b, 0x7d, 0x3a, HASH]);
+
+/** One `---` line may open the file. */
+const DOCUMENT_START = /^--- *\n/;
+
+/** The value of a file in the plain subset (a mapping at the top), or undefined: read it with the libraries. */
+export function readPlainYaml(text: string, maxNesting: number): { value: unknown } | undefined {
+  if (NEVER.test(text)) return undefined;
+  const r = new Reader(text, maxNesting);
+  const start = DOCUMENT_START.exec(text);
+  if (start) r.s = start[0].length;
+  if (r.next() !== 0) return undefined;
+  const value = r.mapping(0, 0);
+  if (value === NO || r.next() >= 0) return undefined;
+  return { value };
+}

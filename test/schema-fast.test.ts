@@ -1,0 +1,194 @@
+/**
+ * The fast accept (src/core/schema-fast.ts) against zod's own safeParse — the differential test
+ * that guards it: whatever it accepts, zod accepts with the same output (deep-equal, keys in the
+ * same order); whatever zod refuses, it refuses (FAIL). Over every fixture's safety files and
+ * thousands of seeded mutations of their values (missing and unknown keys, wrong types, values at
+ * and past every length limit, emoji near limits, bad ids and dates, enum spellings, union shapes).
+ * SCHEMA_FAST_MUTANTS runs a longer campaign by hand.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { provenanceSchema } from '../src/core/provenance.js';
+import { FAIL, fastAccept } from '../src/core/schema-fast.js';
+import { configSchema, hazardSchema, incidentSchema, workshopSchema } from '../src/core/schema.js';
+import { MAX_NESTING, parseYaml } from '../src/core/yaml.js';
+import { ROOT, yamlTexts } from './helpers/yaml-inputs.js';
+import type { z } from 'zod';
+
+function agree(name: string, schema: z.ZodType, value: unknown): boolean {
+  const accept = fastAccept(schema);
+  if (!accept) return false; // zod alone (clinsafe.yml's schema uses more than the fast accept knows)
+  const fast = accept(value);
+  const slow = schema.safeParse(value, { reportInput: true });
+  if (fast === FAIL) return false;
+  if (!slow.success) expect.fail(`${name}: zod refuses what the fast accept took: ${JSON.stringify(value)?.slice(0, 2000)}`);
+  expect(fast, name).toStrictEqual(slow.data);
+  expect(JSON.stringify(fast), name).toBe(JSON.stringify(slow.data));
+  return true;
+}
+
+function schemaFor(name: string): z.ZodType | undefined {
+  if (/\/hazards\//.test(name)) return hazardSchema();
+  if (/\/incidents\//.test(name)) return incidentSchema();
+  if (/\/workshops\//.test(name)) return workshopSchema;
+  if (/clinsafe\.yml$/.test(name)) return configSchema;
+  if (/provenance/.test(name)) return provenanceSchema;
+  return undefined;
+}
+
+function random(seed: number) {
+  return (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) % n;
+  };
+}
+
+const POOL: unknown[] = [
+  '',
+  'x',
+  'H-001',
+  'H-001-C01',
+  'C1',
+  '1H',
+  'H--1',
+  'a'.repeat(64),
+  'a'.repeat(65),
+  'a'.repeat(200),
+  'a'.repeat(201),
+  'a'.repeat(20_000),
+  'a'.repeat(20_001),
+  '😀'.repeat(100),
+  '😀'.repeat(101),
+  '😀'.repeat(10_000),
+  '😀'.repeat(10_001),
+  '😀',
+  '2026-02-28',
+  '2026-02-29',
+  '2024-02-29',
+  '2026-13-01',
+  '2026-1-01',
+  'Major',
+  'Catastrophic',
+  'Low',
+  'Very low',
+  'major',
+  'design',
+  'training',
+  'planned',
+  'verified',
+  'open',
+  'closed',
+  'done',
+  'manufacturer',
+  'octocat',
+  '@octocat',
+  '2.10',
+  0,
+  1,
+  3,
+  1.5,
+  -1,
+  2 ** 53,
+  Infinity,
+  NaN,
+  true,
+  false,
+  null,
+  [],
+  {},
+  ['x'],
+  ['C1', 'C2'],
+  [''],
+  { file: 'test/a.test.ts' },
+  { tag: 'H-001-C01' },
+  { file: 'x', extra: 1 },
+  { name: 'x', role: 'y' },
+  { severity: 'Major', likelihood: 'Low', risk: 3 },
+  { severity: 'Major', likelihood: 'Low' },
+  { by: 'octocat', on: '2026-01-01', reason: 'x' },
+  { paths: ['src/**'], labels: [] },
+  { paths: Array.from({ length: 501 }, () => 'x') },
+];
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v, (_k, x: unknown) => (Number.isNaN(x) ? null : x))) as T);
+}
+
+/** One seeded edit somewhere in the value: a key removed, added or changed, an item changed or added. */
+function mutate(value: unknown, rand: (n: number) => number): unknown {
+  const root = clone(value);
+  const containers: (Record<string, unknown> | unknown[])[] = [];
+  const walk = (v: unknown) => {
+    if (v !== null && typeof v === 'object') {
+      containers.push(v as Record<string, unknown>);
+      for (const c of Object.values(v)) walk(c);
+    }
+  };
+  walk(root);
+  for (let edits = 1 + rand(2); edits > 0; edits--) {
+    const c = containers[rand(containers.length)]!;
+    const pick = () => {
+      const p = POOL[rand(POOL.length)];
+      return p !== null && typeof p === 'object' ? clone(p) : p;
+    };
+    if (Array.isArray(c)) {
+      if (rand(3) === 0) c.push(pick());
+      else if (c.length) c[rand(c.length)] = rand(4) === 0 ? undefined : pick();
+    } else {
+      const keys = Object.keys(c);
+      const op = rand(6);
+      if (op === 0 && keys.length) delete c[keys[rand(keys.length)]!];
+      else if (op === 1) c[rand(2) ? 'unknownKey' : 'notes'] = pick();
+      else if (keys.length) c[keys[rand(keys.length)]!] = pick();
+    }
+  }
+  return root;
+}
+
+describe('the fast schema accept agrees with zod', () => {
+  const files = yamlTexts(join(ROOT, 'fixtures'))
+    .map((f) => ({ ...f, schema: schemaFor(f.name), value: parseYaml(f.name, f.text).parsed?.value }))
+    .filter((f) => f.schema && f.value !== undefined);
+
+  it('on every fixture safety file: it accepts the example product', () => {
+    expect(files.length).toBeGreaterThan(10);
+    for (const schema of [hazardSchema(), incidentSchema(), workshopSchema]) expect(fastAccept(schema)).toBeDefined();
+    let accepted = 0;
+    for (const f of files) if (agree(f.name, f.schema!, f.value)) accepted++;
+    const hazards = files.filter((f) => /example-product\/clinical-safety\/hazards\//.test(f.name));
+    for (const h of hazards) expect(fastAccept(h.schema!)!(h.value), h.name).not.toBe(FAIL);
+    expect(accepted).toBeGreaterThan(files.length / 2);
+  });
+
+  it('on seeded mutations of their values', () => {
+    const rand = random(Number(process.env.SCHEMA_FAST_SEED ?? 41));
+    let accepted = 0;
+    let total = 0;
+    for (const f of files)
+      for (let m = 0; m < Number(process.env.SCHEMA_FAST_MUTANTS ?? 300); m++) {
+        total++;
+        if (agree(`${f.name} mutation ${m}`, f.schema!, mutate(f.value, rand))) accepted++;
+      }
+    // Not vacuous: some mutants still pass (an edit to a free-text field), most do not.
+    expect(accepted).toBeGreaterThan(total / 20);
+    expect(accepted).toBeLessThan(total);
+  }, 600_000);
+
+  it('leaves a value zod passes only by counting code points to zod', () => {
+    const h = files.find((f) => /example-product\/clinical-safety\/hazards\//.test(f.name))!;
+    const value = { ...(h.value as Record<string, unknown>), title: '😀'.repeat(150) };
+    expect(hazardSchema().safeParse(value).success).toBe(true);
+    expect(fastAccept(hazardSchema())!(value)).toBe(FAIL);
+  });
+
+  it('gives up on a schema it does not know, rather than guessing', async () => {
+    const { z } = await import('zod');
+    expect(fastAccept(z.string().transform((s) => s.length))).toBeUndefined();
+    expect(fastAccept(z.object({ a: z.string() }))).toBeUndefined(); // not strict: unknown keys are stripped
+    expect(fastAccept(z.strictObject({ a: z.string().email() }))).toBeUndefined();
+    expect(fastAccept(z.record(z.string(), z.string()))).toBeUndefined();
+    expect(MAX_NESTING).toBeGreaterThan(0);
+  });
+});

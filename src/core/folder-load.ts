@@ -611,12 +611,17 @@ function checkHazard(
       'warning',
     );
 
+  const initial = { severity: h.initial.severity, likelihood: h.initial.likelihood, risk: initialRisk };
+  const residual = { severity: h.residual.severity, likelihood: h.residual.likelihood, risk: residualRisk };
+  // Most hazards state no deliveredResidual: a plain copy (object rest is a slow runtime call), same keys in the same order.
+  if (!Object.prototype.hasOwnProperty.call(h, 'deliveredResidual'))
+    return { ...(h as Omit<HazardFile, 'deliveredResidual'>), file: path, initial, residual };
   const { deliveredResidual, ...rest } = h;
   return {
     ...rest,
     file: path,
-    initial: { severity: h.initial.severity, likelihood: h.initial.likelihood, risk: initialRisk },
-    residual: { severity: h.residual.severity, likelihood: h.residual.likelihood, risk: residualRisk },
+    initial,
+    residual,
     ...(deliveredResidual
       ? { deliveredResidual: { severity: deliveredResidual.severity, likelihood: deliveredResidual.likelihood, risk: deliveredRisk } }
       : {}),

@@ -79,9 +79,47 @@ function plainScalar(s: string): unknown {
   return s;
 }
 
+/**
+ * Keys read before, by length and first character: a key is looked up in the text without a slice,
+ * and the string found is one V8 has already internalised (a fresh slice costs a string-table
+ * lookup on every property access). Only keys that passed the checks below are kept, at most
+ * KEYS_PER_SLOT per slot, so hostile files cannot grow it without bound.
+ */
+/** Where `what` next occurs in `t` from `from`, or `t`'s length. */
+function indexFrom(t: string, what: string, from: number): number {
+  const i = t.indexOf(what, from);
+  return i < 0 ? t.length : i;
+}
+
+const keyCache = new Map<number, string[]>();
+const KEYS_PER_SLOT = 8;
+
+/** The key written at [k, j) (a plain word already scanned), or NO for a word that may not be a key. */
+function internedKey(t: string, k: number, j: number): string | undefined {
+  const n = j - k;
+  const slot = (n << 8) | t.charCodeAt(k);
+  const known = keyCache.get(slot);
+  if (known) for (const key of known) if (t.startsWith(key, k)) return key;
+  const key = t.slice(k, j);
+  // Words that are not text, and keys that would reach object prototypes (the caller's duplicate
+  // check also declines keys an object inherits, toString…: never a safety file's field).
+  if ((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) return NO;
+  const internal = Object.keys({ [key]: 0 })[0]!;
+  if (!known) keyCache.set(slot, [internal]);
+  else if (known.length < KEYS_PER_SLOT) known.push(internal);
+  return internal;
+}
+
 class Reader {
   /** Start of the current line. */
   s = 0;
+  /**
+   * Offsets of the next ` #` and the next `:` at or after the last plain scalar read (the text's
+   * length when there is none): lines are read in order, so each search goes on from the last one
+   * and a file is scanned once for each, not once per line.
+   */
+  hashAt = -1;
+  colonAt = -1;
   constructor(
     readonly t: string,
     readonly maxDepth: number,
@@ -137,9 +175,8 @@ class Reader {
       if (!isKeyStart(t.charCodeAt(k))) return NO;
       while (j < e && isKeyChar(t.charCodeAt(j))) j++;
       if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
-      const key = t.slice(k, j);
-      // Also declines keys an object inherits (toString…): never a safety file's field.
-      if ((key.length <= 5 || key.length === 9 || key.length === 11) && NOT_KEYS.has(key)) return NO;
+      const key = internedKey(t, k, j);
+      if (key === NO) return NO;
       if (out[key] !== undefined) return NO;
       j++;
       if (j < e && t.charCodeAt(j) !== SP) return NO;
@@ -223,16 +260,17 @@ class Reader {
     } else {
       if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
       // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
-      let line = t.slice(q, e);
-      const hash = line.indexOf(' #');
-      if (hash >= 0) line = line.slice(0, hash);
-      for (let colon = line.indexOf(':'); colon >= 0; colon = line.indexOf(':', colon + 1))
-        if (colon + 1 === line.length || line.charCodeAt(colon + 1) === SP) return NO;
-      let to = line.length;
-      while (line.charCodeAt(to - 1) === SP) to--;
-      v = plainScalar(to === line.length ? line : line.slice(0, to));
+      // (Offsets in the text, no slice per line: the next ` #` is remembered, as lines are read in order.)
+      if (this.hashAt < q) this.hashAt = indexFrom(t, ' #', q);
+      const stop = this.hashAt < e ? this.hashAt : e;
+      if (this.colonAt < q) this.colonAt = indexFrom(t, ':', q);
+      for (; this.colonAt < stop; this.colonAt = indexFrom(t, ':', this.colonAt + 1))
+        if (this.colonAt + 1 === stop || t.charCodeAt(this.colonAt + 1) === SP) return NO;
+      let to = stop;
+      while (t.charCodeAt(to - 1) === SP) to--;
+      v = plainScalar(t.slice(q, to));
       if (v === NO) return NO;
-      end = q + to;
+      end = to;
     }
     if (!this.restIsEmpty(end, e)) return NO;
     this.s = e + 1;

@@ -172,6 +172,8 @@ function compile(node: Node): Accept | undefined {
 function compileObject(d: Def): Accept | undefined {
   if (d.checks?.length || d.catchall?._zod.def.type !== 'never' || !d.shape) return undefined;
   const keys = Object.keys(d.shape);
+  // A key an object inherits (toString…) would read as present on every input: zod alone.
+  if (keys.some((k) => k in Object.prototype)) return undefined;
   const fields: { key: string; accept: Accept; absent: 'skip' | 'default' | 'fail'; fallback?: Node }[] = [];
   for (const key of keys) {
     const f = d.shape[key]!;
@@ -197,12 +199,13 @@ function compileObject(d: Def): Accept | undefined {
     let out: Record<string, unknown> | undefined = inOrder ? undefined : {};
     for (let n = 0; n < fields.length; n++) {
       const f = fields[n]!;
-      const present = hasOwn(input, f.key);
+      const x = input[f.key];
+      // No shape key is inherited from Object.prototype (compileObject checks): a value means the key is the input's own.
+      const present = x !== undefined || hasOwn(input, f.key);
       if (!present) {
         if (f.absent === 'fail') return FAIL;
         if (f.absent === 'skip') continue;
       }
-      const x = input[f.key];
       const r = f.accept(x);
       if (r === FAIL) return FAIL;
       if (out === undefined && (!present || r !== x)) {

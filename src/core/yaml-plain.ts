@@ -254,11 +254,13 @@ class Reader {
     if (c === 0x22 || c === 0x27) {
       const r = this.quoted(q, e);
       if (!r) return NO;
-      [v, end] = r;
+      v = r[0];
+      end = r[1];
     } else if (c === 0x5b || c === 0x7b) {
       const r = this.flow(q, e, depth + 1);
       if (!r) return NO;
-      [v, end] = r;
+      v = r[0];
+      end = r[1];
     } else if (c === 0x7c || c === 0x3e) {
       return this.block(q, e, indent, c === 0x3e);
     } else {
@@ -310,10 +312,13 @@ class Reader {
       if (ch === 0x22 || ch === 0x27 || ch === 0x5b || ch === 0x7b) {
         const r = ch === 0x22 || ch === 0x27 ? this.quoted(i, e) : this.flow(i, e, depth + 1);
         if (!r) return undefined;
-        [item, i] = r;
+        item = r[0];
+        i = r[1];
       } else {
         const from = i;
-        while (i < e && !FLOW_STOP.has(t.charCodeAt(i))) i++;
+        FLOW_ITEM.lastIndex = i;
+        FLOW_ITEM.test(t); // always matches (maybe nothing): stops before a stop character or the line's end
+        i = FLOW_ITEM.lastIndex;
         let to = i;
         while (to > from && t.charCodeAt(to - 1) === SP) to--;
         if (to === from || !PLAIN_START.test(t[from]!)) return undefined;
@@ -413,8 +418,11 @@ class Reader {
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
 /** What may start a plain scalar here: not an indicator, quote, blank or bracket. */
 const PLAIN_START = /[^-?:,[\]{}#&*!|>'"%@` ]/;
-/** What ends a plain item in a flow collection — and what such an item may not hold (`:`, `#`, brackets): decline. */
-const FLOW_STOP = new Set([0x2c, 0x5d, 0x5b, 0x7b, 0x7d, 0x3a, HASH]);
+/**
+ * A plain item in a flow collection: up to what ends it — `,`, a bracket or brace — or what such an
+ * item may not hold (`:`, `#`: then the caller declines), never past the line's end; matched natively.
+ */
+const FLOW_ITEM = /[^,\][{}:#\n]*/y;
 
 /** One `---` line may open the file. */
 const DOCUMENT_START = /^--- *\n/;

@@ -108,6 +108,7 @@ export const RESULT_MODULES = [
   'yaml-core',
   'yaml-fast',
   'yaml-plain',
+  'yaml-plain-keys',
   'text-decode',
   'schema',
   'schema-values',

@@ -13,27 +13,10 @@
  * many thousands of seeded random and mutated files.
  */
 
+import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
+
 /** Characters this reader never reads (any of them: decline): see the module comment. */
 const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
-/** A key: a plain word that is text in every schema (the first character a letter or `_`, then also digits and `-`). */
-const isKeyStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH;
-const MAX_KEY = 128;
-/** Words that are not text keys, and keys that would reach object prototypes (lengths 4, 5, 9 and 11: checked below). */
-const NOT_KEYS = new Set([
-  'null',
-  'Null',
-  'NULL',
-  'true',
-  'True',
-  'TRUE',
-  'false',
-  'False',
-  'FALSE',
-  '__proto__',
-  'constructor',
-  'prototype',
-]);
 /** `yaml`'s YAML 1.2 core-schema patterns for plain scalars (test/yaml-plain.test.ts checks them against `yaml`'s own). */
 export const CORE_PATTERNS = [
   /^(?:~|[Nn]ull|NULL)?$/,
@@ -77,45 +60,6 @@ function plainScalar(s: string): unknown {
   if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) return s;
   for (const re of CORE_PATTERNS) if (re.test(s)) return NO;
   return s;
-}
-
-/**
- * Keys read before, by length and first character: a key is looked up in the text without a slice,
- * and the string found is one V8 has already internalised (a fresh slice costs a string-table
- * lookup on every property access). Only keys that passed the checks below are kept, at most
- * KEYS_PER_SLOT per slot, so hostile files cannot grow it without bound.
- */
-/** A key's characters (isKeyStart, then isKeyChar), matched natively: a cold run spends less time in the interpreter. */
-const KEY_WORD = /[A-Za-z_][A-Za-z0-9_-]*/y;
-/** The offset just after the key word at `k` (never past its line: a line break is no key character), or -1 if none starts there. */
-function keyEnd(t: string, k: number): number {
-  KEY_WORD.lastIndex = k;
-  return KEY_WORD.test(t) ? KEY_WORD.lastIndex : -1;
-}
-
-/** Where `what` next occurs in `t` from `from`, or `t`'s length. */
-function indexFrom(t: string, what: string, from: number): number {
-  const i = t.indexOf(what, from);
-  return i < 0 ? t.length : i;
-}
-
-const keyCache = new Map<number, string[]>();
-const KEYS_PER_SLOT = 8;
-
-/** The key written at [k, j) (a plain word already scanned), or NO for a word that may not be a key. */
-function internedKey(t: string, k: number, j: number): string | undefined {
-  const n = j - k;
-  const slot = (n << 8) | t.charCodeAt(k);
-  const known = keyCache.get(slot);
-  if (known) for (const key of known) if (t.startsWith(key, k)) return key;
-  const key = t.slice(k, j);
-  // Words that are not text, and keys that would reach object prototypes (the caller's duplicate
-  // check also declines keys an object inherits, toString…: never a safety file's field).
-  if ((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) return NO;
-  const internal = Object.keys({ [key]: 0 })[0]!;
-  if (!known) keyCache.set(slot, [internal]);
-  else if (known.length < KEYS_PER_SLOT) known.push(internal);
-  return internal;
 }
 
 class Reader {

@@ -97,7 +97,7 @@ async function script(ROOT, entry, contents, external, plugins) {
     format: 'cjs',
     outfile: join(ROOT, 'dist-cli', `${entry}.cjs`),
     external,
-    minify: true, // less for Node to read at every start
+    minify: !process.env.CLINSAFE_CLI_NO_MINIFY, // less for Node to read at every start (unminified: for profiling only)
     legalComments: 'none', // the licences are in licenses.txt, in full
     logLevel: 'error',
     define: {
@@ -108,7 +108,7 @@ async function script(ROOT, entry, contents, external, plugins) {
     metafile: true,
   });
   const text = result.outputFiles[0].text;
-  if (/\bimport\(/.test(text)) throw new Error(`${entry}: a dynamic import() is left in the script`);
+  if (!process.env.CLINSAFE_CLI_NO_MINIFY && /\bimport\(/.test(text)) throw new Error(`${entry}: a dynamic import() is left in the script`);
   return { text, metafile: result.metafile };
 }
 

@@ -183,6 +183,22 @@ describe('the fast schema accept agrees with zod', () => {
     expect(fastAccept(hazardSchema())!(value)).toBe(FAIL);
   });
 
+  it('returns the input itself only where the output of zod equals it, keys in the same order', async () => {
+    const { z } = await import('zod');
+    const schema = z.strictObject({ a: z.string(), b: z.array(z.string()).default([]), c: z.number().optional() });
+    const inOrder = { a: 'x', b: ['y'], c: 1 };
+    expect(fastAccept(schema)!(inOrder)).toBe(inOrder); // no copy
+    expect((fastAccept(schema)!(inOrder) as { b: unknown }).b).toBe(inOrder.b);
+    for (const value of [{ c: 1, b: ['y'], a: 'x' }, { a: 'x' }, { b: ['y'], a: 'x' }, { a: 'x', c: 2 }]) {
+      const fast = fastAccept(schema)!(value);
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(schema.parse(value)));
+      if (Object.keys(value).join() !== Object.keys(schema.parse(value)).join()) expect(fast).not.toBe(value);
+    }
+    const h = files.find((f) => /example-product\/clinical-safety\/hazards\//.test(f.name))!;
+    const reversed = Object.fromEntries(Object.entries(h.value as Record<string, unknown>).reverse());
+    expect(agree('reversed keys', hazardSchema(), reversed)).toBe(true);
+  });
+
   it('gives up on a schema it does not know, rather than guessing', async () => {
     const { z } = await import('zod');
     expect(fastAccept(z.string().transform((s) => s.length))).toBeUndefined();

@@ -16,13 +16,21 @@
  * present drop out). Atomic: written to a temporary file in the same folder, then renamed, so two
  * concurrent runs each leave a whole file. Any failure to read or write is a miss, never an error.
  */
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { CheckedFile, CheckedFileKey, CheckedFileStore } from '../core/ports/checked-files.js';
+
+const require = createRequire(import.meta.url);
+/** node:crypto, loaded on first use: a run without the parse cache (CLINSAFE_NO_CACHE=1, --no-cache) never hashes. */
+let cryptoModule: typeof import('node:crypto') | undefined;
+const crypto = (): typeof import('node:crypto') => (cryptoModule ??= require('node:crypto') as typeof import('node:crypto'));
+const createHash: typeof import('node:crypto').createHash = (...args) => crypto().createHash(...args);
+const oneShotHash: typeof import('node:crypto').hash = (...args: Parameters<typeof import('node:crypto').hash>) =>
+  crypto().hash(...args) as never;
 
 const MAGIC = Buffer.from('clinsafe parse cache\n', 'latin1');
 const FORMAT = 2;
@@ -100,6 +108,7 @@ export const RESULT_MODULES = [
   'yaml-core',
   'yaml-fast',
   'yaml-plain',
+  'yaml-plain-keys',
   'text-decode',
   'schema',
   'schema-values',

@@ -70,6 +70,8 @@ export function checkedReader(
         ...(read.parsed && KEEPS_VALUE.has(kind) ? { value: read.parsed.value } : {}),
         diagnostics,
       });
-    return { ...(read.parsed ? { parsed: read.parsed } : {}), ...(data !== undefined ? { data } : {}), diagnostics };
+    // The same keys in the same order as spreading the optional parts, without the temporary objects.
+    if (!read.parsed) return data !== undefined ? { data, diagnostics } : { diagnostics };
+    return data !== undefined ? { parsed: read.parsed, data, diagnostics } : { parsed: read.parsed, diagnostics };
   };
 }

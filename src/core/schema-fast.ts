@@ -7,6 +7,12 @@
  * so a change to schema.ts can make files slower, never wrongly accepted. On a clean 1,000-hazard
  * folder zod's own parse costs about as much as reading the YAML. test/schema-fast.test.ts compares
  * it with zod over every fixture and thousands of seeded mutations.
+ *
+ * Reuse: where zod's output would be equal to the input, keys in the same order (an object whose
+ * keys come in the shape's order and needs no default; an array whose items are their own output),
+ * the input object or array itself is the output — no copy of the parsed tree for a cold run to
+ * allocate and collect. The output then shares objects with the parsed value: neither is changed
+ * after the check (clinsafe copies before it adds a field, as loadFolder does).
  */
 import type { z } from 'zod';
 
@@ -74,11 +80,15 @@ function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number
       tests.push((v: number) => Number.isSafeInteger(v));
     else return undefined;
   }
+  // Specialised by count: a cold run calls these thousands of times in the interpreter, where an iterator costs.
+  if (tests.length === 0) return NO_CHECKS;
+  if (tests.length === 1) return tests[0];
   return (v: never) => {
-    for (const t of tests) if (!t(v)) return false;
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
     return true;
   };
 }
+const NO_CHECKS = (): boolean => true;
 
 /** Whether zod refuses `v` for this schema by its type alone, whatever its checks. */
 function rejectsByType(node: Node): (v: unknown) => boolean {
@@ -100,6 +110,7 @@ function compile(node: Node): Accept | undefined {
   switch (d.type) {
     case 'string': {
       const ok = compileChecks(d.checks, 'string');
+      if (ok === NO_CHECKS) return (v) => (typeof v === 'string' ? v : FAIL);
       return ok && ((v) => (typeof v === 'string' && ok(v as never) ? v : FAIL));
     }
     case 'number': {
@@ -126,9 +137,15 @@ function compile(node: Node): Accept | undefined {
       if (!item || !ok) return undefined;
       return (v) => {
         if (!Array.isArray(v) || !ok(v as never)) return FAIL;
-        const out = new Array<unknown>(v.length);
-        for (let i = 0; i < v.length; i++) if ((out[i] = item(v[i])) === FAIL) return FAIL;
-        return out;
+        // The input array itself when every item is its own output (see reuse, below), else a new one.
+        let out: unknown[] | undefined = Object.getPrototypeOf(v) === Array.prototype ? undefined : [];
+        for (let i = 0; i < v.length; i++) {
+          const r = item(v[i]);
+          if (r === FAIL) return FAIL;
+          if (out === undefined && r !== v[i]) out = v.slice(0, i);
+          if (out !== undefined) out.push(r);
+        }
+        return out ?? v;
       };
     }
     case 'union': {
@@ -155,6 +172,8 @@ function compile(node: Node): Accept | undefined {
 function compileObject(d: Def): Accept | undefined {
   if (d.checks?.length || d.catchall?._zod.def.type !== 'never' || !d.shape) return undefined;
   const keys = Object.keys(d.shape);
+  // A key an object inherits (toString…) would read as present on every input: zod alone.
+  if (keys.some((k) => k in Object.prototype)) return undefined;
   const fields: { key: string; accept: Accept; absent: 'skip' | 'default' | 'fail'; fallback?: Node }[] = [];
   for (const key of keys) {
     const f = d.shape[key]!;
@@ -163,21 +182,39 @@ function compileObject(d: Def): Accept | undefined {
     const t = f._zod.def.type;
     fields.push({ key, accept, absent: t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'fail' });
   }
-  const known = new Set(keys);
+  const order = new Map(keys.map((k, i) => [k, i]));
+  const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   return (v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return FAIL;
     const input = v as Record<string, unknown>;
-    for (const k in input) if (!known.has(k)) return FAIL;
-    const out: Record<string, unknown> = {};
-    for (const f of fields) {
-      if (!Object.prototype.hasOwnProperty.call(input, f.key)) {
+    // Unknown keys fail; keys in the shape's order let the input object be the output (see reuse, below).
+    let inOrder = true;
+    let last = -1;
+    for (const k in input) {
+      const at = order.get(k);
+      if (at === undefined) return FAIL;
+      if (at < last) inOrder = false;
+      last = at;
+    }
+    let out: Record<string, unknown> | undefined = inOrder ? undefined : {};
+    for (let n = 0; n < fields.length; n++) {
+      const f = fields[n]!;
+      const x = input[f.key];
+      // No shape key is inherited from Object.prototype (compileObject checks): a value means the key is the input's own.
+      const present = x !== undefined || hasOwn(input, f.key);
+      if (!present) {
         if (f.absent === 'fail') return FAIL;
         if (f.absent === 'skip') continue;
       }
-      const r = f.accept(input[f.key]);
+      const r = f.accept(x);
       if (r === FAIL) return FAIL;
-      out[f.key] = r;
+      if (out === undefined && (!present || r !== x)) {
+        // A default added or a field's output differs: a new object after all, with the fields before this one as they were.
+        out = {};
+        for (let m = 0; m < n; m++) if (hasOwn(input, fields[m]!.key)) out[fields[m]!.key] = input[fields[m]!.key];
+      }
+      if (out !== undefined) out[f.key] = r;
     }
-    return out;
+    return out ?? input;
   };
 }

@@ -13,27 +13,10 @@
  * many thousands of seeded random and mutated files.
  */
 
+import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
+
 /** Characters this reader never reads (any of them: decline): see the module comment. */
 const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
-/** A key: a plain word that is text in every schema (the first character a letter or `_`, then also digits and `-`). */
-const isKeyStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH;
-const MAX_KEY = 128;
-/** Words that are not text keys, and keys that would reach object prototypes (lengths 4, 5, 9 and 11: checked below). */
-const NOT_KEYS = new Set([
-  'null',
-  'Null',
-  'NULL',
-  'true',
-  'True',
-  'TRUE',
-  'false',
-  'False',
-  'FALSE',
-  '__proto__',
-  'constructor',
-  'prototype',
-]);
 /** `yaml`'s YAML 1.2 core-schema patterns for plain scalars (test/yaml-plain.test.ts checks them against `yaml`'s own). */
 export const CORE_PATTERNS = [
   /^(?:~|[Nn]ull|NULL)?$/,
@@ -82,6 +65,13 @@ function plainScalar(s: string): unknown {
 class Reader {
   /** Start of the current line. */
   s = 0;
+  /**
+   * Offsets of the next ` #` and the next `:` at or after the last plain scalar read (the text's
+   * length when there is none): lines are read in order, so each search goes on from the last one
+   * and a file is scanned once for each, not once per line.
+   */
+  hashAt = -1;
+  colonAt = -1;
   constructor(
     readonly t: string,
     readonly maxDepth: number,
@@ -133,13 +123,10 @@ class Reader {
         k = this.s + ind;
       }
       const e = this.lineEnd(k);
-      let j = k;
-      if (!isKeyStart(t.charCodeAt(k))) return NO;
-      while (j < e && isKeyChar(t.charCodeAt(j))) j++;
-      if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
-      const key = t.slice(k, j);
-      // Also declines keys an object inherits (toString…): never a safety file's field.
-      if ((key.length <= 5 || key.length === 9 || key.length === 11) && NOT_KEYS.has(key)) return NO;
+      let j = keyEnd(t, k);
+      if (j < 0 || t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
+      const key = internedKey(t, k, j);
+      if (key === NO) return NO;
       if (out[key] !== undefined) return NO;
       j++;
       if (j < e && t.charCodeAt(j) !== SP) return NO;
@@ -187,10 +174,8 @@ class Reader {
   /** Whether the text at `q` is `key:` followed by a blank or the line's end. */
   startsKey(q: number, e: number): boolean {
     const t = this.t;
-    if (!isKeyStart(t.charCodeAt(q))) return false;
-    let j = q;
-    while (j < e && isKeyChar(t.charCodeAt(j))) j++;
-    return t.charCodeAt(j) === 0x3a && (j + 1 === e || t.charCodeAt(j + 1) === SP);
+    const j = keyEnd(t, q);
+    return j >= 0 && t.charCodeAt(j) === 0x3a && (j + 1 === e || t.charCodeAt(j + 1) === SP);
   }
 
   /** The node on the lines after `key:` or `-` alone; null if there is none. */
@@ -213,26 +198,29 @@ class Reader {
     if (c === 0x22 || c === 0x27) {
       const r = this.quoted(q, e);
       if (!r) return NO;
-      [v, end] = r;
+      v = r[0];
+      end = r[1];
     } else if (c === 0x5b || c === 0x7b) {
       const r = this.flow(q, e, depth + 1);
       if (!r) return NO;
-      [v, end] = r;
+      v = r[0];
+      end = r[1];
     } else if (c === 0x7c || c === 0x3e) {
       return this.block(q, e, indent, c === 0x3e);
     } else {
       if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
       // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
-      let line = t.slice(q, e);
-      const hash = line.indexOf(' #');
-      if (hash >= 0) line = line.slice(0, hash);
-      for (let colon = line.indexOf(':'); colon >= 0; colon = line.indexOf(':', colon + 1))
-        if (colon + 1 === line.length || line.charCodeAt(colon + 1) === SP) return NO;
-      let to = line.length;
-      while (line.charCodeAt(to - 1) === SP) to--;
-      v = plainScalar(to === line.length ? line : line.slice(0, to));
+      // (Offsets in the text, no slice per line: the next ` #` is remembered, as lines are read in order.)
+      if (this.hashAt < q) this.hashAt = indexFrom(t, ' #', q);
+      const stop = this.hashAt < e ? this.hashAt : e;
+      if (this.colonAt < q) this.colonAt = indexFrom(t, ':', q);
+      for (; this.colonAt < stop; this.colonAt = indexFrom(t, ':', this.colonAt + 1))
+        if (this.colonAt + 1 === stop || t.charCodeAt(this.colonAt + 1) === SP) return NO;
+      let to = stop;
+      while (t.charCodeAt(to - 1) === SP) to--;
+      v = plainScalar(t.slice(q, to));
       if (v === NO) return NO;
-      end = q + to;
+      end = to;
     }
     if (!this.restIsEmpty(end, e)) return NO;
     this.s = e + 1;
@@ -268,10 +256,13 @@ class Reader {
       if (ch === 0x22 || ch === 0x27 || ch === 0x5b || ch === 0x7b) {
         const r = ch === 0x22 || ch === 0x27 ? this.quoted(i, e) : this.flow(i, e, depth + 1);
         if (!r) return undefined;
-        [item, i] = r;
+        item = r[0];
+        i = r[1];
       } else {
         const from = i;
-        while (i < e && !FLOW_STOP.has(t.charCodeAt(i))) i++;
+        FLOW_ITEM.lastIndex = i;
+        FLOW_ITEM.test(t); // always matches (maybe nothing): stops before a stop character or the line's end
+        i = FLOW_ITEM.lastIndex;
         let to = i;
         while (to > from && t.charCodeAt(to - 1) === SP) to--;
         if (to === from || !PLAIN_START.test(t[from]!)) return undefined;
@@ -371,8 +362,11 @@ class Reader {
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
 /** What may start a plain scalar here: not an indicator, quote, blank or bracket. */
 const PLAIN_START = /[^-?:,[\]{}#&*!|>'"%@` ]/;
-/** What ends a plain item in a flow collection — and what such an item may not hold (`:`, `#`, brackets): decline. */
-const FLOW_STOP = new Set([0x2c, 0x5d, 0x5b, 0x7b, 0x7d, 0x3a, HASH]);
+/**
+ * A plain item in a flow collection: up to what ends it — `,`, a bracket or brace — or what such an
+ * item may not hold (`:`, `#`: then the caller declines), never past the line's end; matched natively.
+ */
+const FLOW_ITEM = /[^,\][{}:#\n]*/y;
 
 /** One `---` line may open the file. */
 const DOCUMENT_START = /^--- *\n/;

@@ -90,6 +90,10 @@ const POOL: unknown[] = [
   3,
   1.5,
   -1,
+  10,
+  11,
+  60,
+  61,
   2 ** 53,
   Infinity,
   NaN,
@@ -197,6 +201,24 @@ describe('the fast schema accept agrees with zod', () => {
     const h = files.find((f) => /example-product\/clinical-safety\/hazards\//.test(f.name))!;
     const reversed = Object.fromEntries(Object.entries(h.value as Record<string, unknown>).reverse());
     expect(agree('reversed keys', hazardSchema(), reversed)).toBe(true);
+  });
+
+  it('accepts clinsafe.yml (number bounds; a union option it does not know goes to zod)', async () => {
+    const { z } = await import('zod');
+    expect(fastAccept(configSchema)).toBeDefined();
+    const configs = files.filter((f) => /example-product\/clinical-safety\/clinsafe\.yml$/.test(f.name));
+    expect(configs.length).toBeGreaterThan(0);
+    for (const c of configs) expect(agree(c.name, configSchema, c.value)).toBe(true);
+    const bounded = z.strictObject({ n: z.number().int().min(1).max(60), p: z.number().positive().lt(3) });
+    for (const n of [0, 1, 2, 59, 60, 61, 1.5, -1, Infinity, NaN])
+      for (const p of [0, 1e-9, 2.5, 3, 4, -1]) {
+        const fast = fastAccept(bounded)!({ n, p });
+        expect(fast === FAIL, `${n} ${p}`).toBe(!bounded.safeParse({ n, p }).success);
+      }
+    const union = z.union([z.literal('a'), z.strictObject({ m: z.record(z.string(), z.string()) })]);
+    expect(fastAccept(union)!('a')).toBe('a');
+    expect(fastAccept(union)!({ m: { x: 'y' } })).toBe(FAIL); // zod decides
+    expect(fastAccept(z.union([z.record(z.string(), z.string())]))).toBeUndefined();
   });
 
   it('gives up on a schema it does not know, rather than guessing', async () => {

@@ -36,6 +36,8 @@ interface CheckDef {
   format?: string;
   minimum?: number;
   maximum?: number;
+  value?: unknown;
+  inclusive?: boolean;
   pattern?: RegExp;
   fn?: (v: unknown) => unknown;
 }
@@ -78,7 +80,12 @@ function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number
       });
     } else if (c.check === 'number_format' && c.format === 'safeint' && kind === 'number')
       tests.push((v: number) => Number.isSafeInteger(v));
-    else return undefined;
+    else if ((c.check === 'greater_than' || c.check === 'less_than') && kind === 'number' && typeof c.value === 'number') {
+      // zod's own comparison (.min/.max/.positive…): exact, so no value near the bound needs zod.
+      const bound = c.value;
+      if (c.check === 'greater_than') tests.push(c.inclusive ? (v: number) => v >= bound : (v: number) => v > bound);
+      else tests.push(c.inclusive ? (v: number) => v <= bound : (v: number) => v < bound);
+    } else return undefined;
   }
   // Specialised by count: a cold run calls these thousands of times in the interpreter, where an iterator costs.
   if (tests.length === 0) return NO_CHECKS;
@@ -89,6 +96,7 @@ function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number
   };
 }
 const NO_CHECKS = (): boolean => true;
+const ALWAYS_FAIL: Accept = () => FAIL;
 
 /** Whether zod refuses `v` for this schema by its type alone, whatever its checks. */
 function rejectsByType(node: Node): (v: unknown) => boolean {
@@ -149,13 +157,15 @@ function compile(node: Node): Accept | undefined {
       };
     }
     case 'union': {
-      const options = d.options?.map((o) => ({ accept: compile(o), rejects: rejectsByType(o) }));
-      if (!options || d.checks?.length || options.some((o) => !o.accept)) return undefined;
+      const options = d.options?.map((o) => ({ accept: compile(o) ?? ALWAYS_FAIL, rejects: rejectsByType(o) }));
+      if (!options || d.checks?.length || options.every((o) => o.accept === ALWAYS_FAIL)) return undefined;
       // zod gives the first option that passes: an option is taken only when every one before it
       // rejects the value by its type alone (a FAIL may be a value zod still passes, near a limit).
+      // An option this does not know FAILs (zod decides) unless it rejects the value by type: so
+      // riskScheme's 'nhs-dcb0129' is accepted here, a custom scheme (records) goes to zod.
       return (v) => {
         for (const o of options) {
-          const r = o.accept!(v);
+          const r = o.accept(v);
           if (r !== FAIL) return r;
           if (!o.rejects(v)) return FAIL;
         }

@@ -207,6 +207,17 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
       JSON.stringify(JSON.stringify(Object.fromEntries(Object.entries(groups).flatMap(([file, group]) => group.map((n) => [n, file]))))),
     )
     .replace("'__PAYLOAD__'", () => JSON.stringify(packPayload(files)));
+  // Every run reads the loader (ESM: decoded, then parsed with its payload) and the start and folder
+  // commands' scripts: one non-ASCII character makes the whole 1.3 MB a two-byte string (~2-3 ms).
+  // (The unminified build for profiling keeps comments, which may not be ASCII.)
+  if (!process.env.CLINSAFE_CLI_NO_MINIFY)
+    for (const [name, text] of [
+      ['clinsafe.mjs', loader],
+      ['clinsafe.cjs', main.text],
+      ['commands.cjs', scripts['commands.cjs']],
+    ])
+      if (/[^\x00-\x7f]/.test(text))
+        throw new Error(`${name}: non-ASCII character at offset ${text.search(/[^\x00-\x7f]/)} (write it as an escape)`);
   const bytes = Buffer.from(loader);
   writeFileSync(join(outdir, 'clinsafe.mjs'), bytes, { mode: 0o755 });
   const inputs = {

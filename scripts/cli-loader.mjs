@@ -64,7 +64,7 @@ async function unpackInto(dir) {
 const DAY = 24 * 60 * 60 * 1000;
 /** A build not run for this long is removed when another build unpacks (an upgrade), so old versions do not pile up. */
 const UNUSED_FOR = 14 * DAY;
-/** A build folder (`<version>-<12 hex digits>`) or a leftover of an interrupted unpack (`….tmp-<pid>`). */
+/** A build folder (`<version>-<12 hex digits>`) or a leftover of an interrupted unpack (`...tmp-<pid>`). */
 const BUILD_NAME = /^\d[\w.+-]*-[0-9a-f]{12}(\.tmp-\d+)?$/;
 
 /** The time `dir` was last run (its `.complete` marker, touched at most once a day), or undefined. */

@@ -30,7 +30,7 @@ function computeOrganisationKey(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[’'`]s\b/g, '')
+    .replace(/[\u2019'`]s\b/g, '') // the right single quote as an escape: the CLI bundle stays ASCII (a one-byte string for Node to read)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')

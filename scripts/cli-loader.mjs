@@ -15,23 +15,17 @@
 // own NODE_DISABLE_COMPILE_CACHE=1) turns it off; CLINSAFE_CODE_CACHE_DEBUG=1 says on stderr, as the
 // command ends, what it did with each script (tests read it). See docs/security.md, "The
 // single-file CLI's code cache".
-import { createRequire } from 'node:module';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Script } from 'node:vm';
+// Node's modules by process.getBuiltinModule (Node 20.16+, 22.3+; engines asks 20.19 or 22.12), not
+// import: an ESM import of a builtin builds a facade that reads every export once (node:fs's
+// stream getters load the stream modules): a few ms of every run for nothing.
+const builtin = (id) => process.getBuiltinModule(id);
+const { createRequire } = builtin('node:module');
+const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } =
+  builtin('node:fs');
+const { homedir, tmpdir } = builtin('node:os');
+const { dirname, join } = builtin('node:path');
+const { pathToFileURL } = builtin('node:url');
+const { Script } = builtin('node:vm');
 
 const BUILD = '__BUILD__';
 /** The scripts in the payload's dist/, each with the SHA-256 of its text. */
@@ -47,7 +41,7 @@ function cacheBase() {
 }
 
 async function unpackInto(dir) {
-  const { brotliDecompressSync } = await import('node:zlib');
+  const { brotliDecompressSync } = builtin('node:zlib');
   const raw = brotliDecompressSync(Buffer.from(payload(), 'base64'));
   const headEnd = 4 + raw.readUInt32BE(0);
   const index = JSON.parse(raw.subarray(4, headEnd).toString('utf8'));
@@ -152,13 +146,13 @@ const kind = Object.hasOwn(COMMANDS, arg ?? '') ? arg : arg === '--version' || a
 // that then runs for a few ms; without inlining, ~10% less CPU, the same wall time. The document
 // commands (long runs, where optimised code pays) keep V8's defaults. Set before any script is
 // compiled, so each command's code cache is made and used under the same flags.
-if (kind === 'validate' || kind === 'check') (await import('node:v8')).setFlagsFromString('--no-turbo-inlining');
+if (kind === 'validate' || kind === 'check') builtin('node:v8').setFlagsFromString('--no-turbo-inlining');
 const MAGIC = 'clinsafe-v8-cache\n';
 const HEAD = MAGIC.length + 8; // magic, then the data's length and CRC-32 (big-endian)
 
 let crc32;
 async function loadCrc32() {
-  crc32 = (await import('node:zlib')).crc32;
+  crc32 = builtin('node:zlib').crc32;
 }
 
 /** The cached data in `file` if it is whole and undamaged (V8 checks neither), else undefined. */

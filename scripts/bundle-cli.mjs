@@ -206,7 +206,11 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
     .replace("'__COMMANDS__'", () =>
       JSON.stringify(JSON.stringify(Object.fromEntries(Object.entries(groups).flatMap(([file, group]) => group.map((n) => [n, file]))))),
     )
-    .replace("'__PAYLOAD__'", () => JSON.stringify(packPayload(files)));
+    .replace('/*clinsafe-payload:__PAYLOAD__*/', () => {
+      const packed = packPayload(files);
+      if (!/^[A-Za-z0-9+/=]*$/.test(packed)) throw new Error('the payload is not base64: it could end its comment');
+      return `/*clinsafe-payload:${packed}*/`;
+    });
   // Every run reads the loader (ESM: decoded, then parsed with its payload) and the start and folder
   // commands' scripts: one non-ASCII character makes the whole 1.3 MB a two-byte string (~2-3 ms).
   // (The unminified build for profiling keeps comments, which may not be ASCII.)

@@ -14,6 +14,7 @@ import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml-core.js';
 import { checkedReader } from './checked-read.js';
+import { compareIds } from './id-order.js';
 import type { CheckedFileStore } from './ports/checked-files.js';
 
 export { DEFAULT_SAFETY_DIR } from './folder-types.js';
@@ -301,27 +302,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   return { folder, diagnostics, valid: !hasErrors(diagnostics) };
 }
 
-/**
- * Natural order: H-2 before H-10 — `localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })`.
- * Two ids of the usual shape with the same prefix (`H-`, `C-`: ASCII letters, `_`, `.`, `-`) and
- * numbers of different value are ordered by the numbers, as the collator orders them, without it:
- * making an ICU collator costs ~10 ms of a command's start-up. Any other pair goes to the collator,
- * made once on first use (test/compare-ids.test.ts compares the two on random ids).
- */
-export function compareIds(a: string, b: string): number {
-  const ma = SIMPLE_ID.exec(a);
-  const mb = ma && SIMPLE_ID.exec(b);
-  if (ma && mb && ma[1] === mb[1]) {
-    const na = ma[2]!.replace(LEADING_ZEROS, '');
-    const nb = mb[2]!.replace(LEADING_ZEROS, '');
-    if (na !== nb) return na.length !== nb.length ? (na.length < nb.length ? -1 : 1) : na < nb ? -1 : 1;
-  }
-  idOrder ??= new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-  return idOrder.compare(a, b);
-}
-const SIMPLE_ID = /^([A-Za-z_.-]+)([0-9]{1,100})$/;
-const LEADING_ZEROS = /^0+/;
-let idOrder: Intl.Collator | undefined;
+export { compareIds } from './id-order.js';
 
 /** What a control's evidence entry is: a URL or a path that exists (ok), or why not. */
 type EvidenceVerdict = 'ok' | 'not-a-path' | 'outside' | 'missing';

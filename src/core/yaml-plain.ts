@@ -51,15 +51,26 @@ const DASH = 0x2d;
 
 /** The value of a plain scalar as `yaml`'s core schema resolves it, or NO where that is not a plain word or small integer. */
 function plainScalar(s: string): unknown {
-  // Long text is never a core word: not hashed for the lookup.
-  const w = s.length <= 5 ? WORDS.get(s) : undefined;
-  if (w !== undefined) return w;
-  if (SMALL_INT.test(s)) return Number(s);
   const c = s.charCodeAt(0);
-  // Only `~`, digits, signs and `.` can start a core value other than those words.
-  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) return s;
+  // Only `~`, digits, signs and `.` can start a core value other than the words (letters, no
+  // regular expression for the common case: text); long text is never a word (not hashed).
+  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) {
+    const w = s.length <= 5 ? WORDS.get(s) : undefined;
+    return w !== undefined ? w : s;
+  }
+  if (c === 0x7e && s.length === 1) return null;
+  if (SMALL_INT.test(s)) return Number(s);
   for (const re of CORE_PATTERNS) if (re.test(s)) return NO;
   return s;
+}
+
+/**
+ * Where the next ` #` is at or after `from`, or the text's length: `#` is searched for (rare in
+ * these files) rather than ` #` (a two-character search stops at every blank).
+ */
+function commentFrom(t: string, from: number): number {
+  for (let i = t.indexOf('#', from + 1); i >= 0; i = t.indexOf('#', i + 1)) if (t.charCodeAt(i - 1) === SP) return i - 1;
+  return t.length;
 }
 
 class Reader {
@@ -211,7 +222,7 @@ class Reader {
       if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
       // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
       // (Offsets in the text, no slice per line: the next ` #` is remembered, as lines are read in order.)
-      if (this.hashAt < q) this.hashAt = indexFrom(t, ' #', q);
+      if (this.hashAt < q) this.hashAt = commentFrom(t, q);
       const stop = this.hashAt < e ? this.hashAt : e;
       if (this.colonAt < q) this.colonAt = indexFrom(t, ':', q);
       for (; this.colonAt < stop; this.colonAt = indexFrom(t, ':', this.colonAt + 1))

@@ -97,6 +97,28 @@ it('runs from one file, away from the checkout: --version, init, validate, and a
   repo.cleanup();
 }, 180_000);
 
+it('validate ends as soon as its output is written (src/cli/exit.ts): a long report through a pipe arrives whole, with its exit code', () => {
+  const repo = fixtureRepo();
+  const hazards = join(repo.dir, 'clinical-safety', 'hazards');
+  const [first] = readdirSync(hazards).filter((f) => f.endsWith('.yml'));
+  const text = readFileSync(join(hazards, first!), 'utf8');
+  // 400 copies whose ids do not match their file names: one error each, and a report of several hundred kilobytes.
+  for (let i = 0; i < 400; i++) writeFileSync(join(hazards, `H-${900 + i}-copy.yml`), text);
+  for (const extra of [{}, { CLINSAFE_NO_CACHE: '1' }] as Record<string, string>[]) {
+    const r = run(['validate', '--format', 'json'], repo.dir, extra);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBeGreaterThan(100_000);
+    const report = JSON.parse(r.stdout) as { diagnostics: { code: string }[] };
+    expect(report.diagnostics.filter((d) => d.code === 'id-filename')).toHaveLength(400);
+    // As text, the findings go to stderr: all of them, then the verdict.
+    const plain = run(['validate'], repo.dir, extra);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr.split('\n').filter((l) => l.includes('does not match the file name'))).toHaveLength(400);
+    expect(plain.stderr.trimEnd().split('\n').at(-1)).toMatch(/not valid — \d+ errors/);
+  }
+  repo.cleanup();
+}, 180_000);
+
 it('--version, validate and check never load the PDF code nor run the spreadsheet writer: only the commands that use them do', () => {
   const repo = fixtureRepo();
   expect(run(['--version'], repo.dir).code).toBe(0);

@@ -446,6 +446,30 @@ describe('the plain-subset YAML reader agrees with the full parse', () => {
         for (const after of ['', 'k: 1\n', '# c\nk: 1\n'])
           agree(`block ${JSON.stringify(header + body + after)}`, `x: ${header}\n${body}${after}`);
     expect(readPlainYaml('x: |-\n  a\n   \n  b\n', MAX_NESTING)?.value).toStrictEqual({ x: 'a\n \nb' });
+    // Comments after plain values (found by their `#`), `#` inside text, `~` and words beside text that starts alike.
+    for (const value of [
+      'a#b',
+      'a #b',
+      'a  # b',
+      'a# b #c',
+      '#a',
+      'a:#b',
+      'a:# b',
+      'a #',
+      '~',
+      '~a',
+      '~ #c',
+      'null',
+      'nulls',
+      'Trues',
+      '-1',
+      '+.5',
+      '.inf',
+    ])
+      for (const after of ['', '\n', '\nb: c # d\n', '\n# e\nb: x#y\n'])
+        for (const place of ['k: ', '- ', 'k:\n  - '])
+          agree(`comment ${JSON.stringify(place + value + after)}`, `${place}${value}${after}`);
+    expect(readPlainYaml('a: x#y # z\nb: ~\nc: p #q\n', MAX_NESTING)?.value).toStrictEqual({ a: 'x#y', b: null, c: 'p' });
     expect(readPlainYaml('a: 1\na: 2\n', MAX_NESTING)).toBeUndefined();
     expect(readPlainYaml('a: &x 1\nb: *x\n', MAX_NESTING)).toBeUndefined();
     expect(readPlainYaml('a: x\n  y\n', MAX_NESTING)).toBeUndefined();

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { finish } from './exit.js';
 import { processIO } from './io.js';
 import { run } from './program.js';
 
-process.exitCode = await run(process.argv.slice(2), processIO);
+const argv = process.argv.slice(2);
+finish(argv, await run(argv, processIO));

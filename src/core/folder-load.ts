@@ -31,9 +31,15 @@ export function isUrl(s: string): boolean {
 }
 
 function relativeTo(dir: string, path: string): string | undefined {
-  const prefix = dir === '' || dir === '.' ? '' : `${dir.replace(/\/+$/, '')}/`;
+  // The folder's prefix, worked out once per folder rather than once per file (a cold run calls this thousands of times).
+  if (dir !== prefixFor) {
+    prefix = dir === '' || dir === '.' ? '' : `${dir.replace(/\/+$/, '')}/`;
+    prefixFor = dir;
+  }
   return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
+let prefixFor: string | undefined;
+let prefix = '';
 
 /**
  * Whether a file of the safety folder (path relative to the folder) is one the schema reads; any

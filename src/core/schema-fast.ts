@@ -164,7 +164,8 @@ function compile(node: Node): Accept | undefined {
       // An option this does not know FAILs (zod decides) unless it rejects the value by type: so
       // riskScheme's 'nhs-dcb0129' is accepted here, a custom scheme (records) goes to zod.
       return (v) => {
-        for (const o of options) {
+        for (let i = 0; i < options.length; i++) {
+          const o = options[i]!;
           const r = o.accept(v);
           if (r !== FAIL) return r;
           if (!o.rejects(v)) return FAIL;

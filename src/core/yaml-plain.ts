@@ -28,6 +28,8 @@ export const CORE_PATTERNS = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+/** Any of CORE_PATTERNS (each anchored at both ends), in one test: a date or version number is tried once, not eight times. */
+const CORE_ANY = new RegExp(CORE_PATTERNS.map((re) => `(?:${re.source})`).join('|'));
 const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
 const WORDS = new Map<string, null | boolean>([
   ['~', null],
@@ -51,15 +53,25 @@ const DASH = 0x2d;
 
 /** The value of a plain scalar as `yaml`'s core schema resolves it, or NO where that is not a plain word or small integer. */
 function plainScalar(s: string): unknown {
-  // Long text is never a core word: not hashed for the lookup.
-  const w = s.length <= 5 ? WORDS.get(s) : undefined;
-  if (w !== undefined) return w;
-  if (SMALL_INT.test(s)) return Number(s);
   const c = s.charCodeAt(0);
-  // Only `~`, digits, signs and `.` can start a core value other than those words.
-  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) return s;
-  for (const re of CORE_PATTERNS) if (re.test(s)) return NO;
-  return s;
+  // Only `~`, digits, signs and `.` can start a core value other than the words (letters, no
+  // regular expression for the common case: text); long text is never a word (not hashed).
+  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) {
+    const w = s.length <= 5 ? WORDS.get(s) : undefined;
+    return w !== undefined ? w : s;
+  }
+  if (c === 0x7e && s.length === 1) return null;
+  if (SMALL_INT.test(s)) return Number(s);
+  return CORE_ANY.test(s) ? NO : s;
+}
+
+/**
+ * Where the next ` #` is at or after `from`, or the text's length: `#` is searched for (rare in
+ * these files) rather than ` #` (a two-character search stops at every blank).
+ */
+function commentFrom(t: string, from: number): number {
+  for (let i = t.indexOf('#', from + 1); i >= 0; i = t.indexOf('#', i + 1)) if (t.charCodeAt(i - 1) === SP) return i - 1;
+  return t.length;
 }
 
 class Reader {
@@ -211,7 +223,7 @@ class Reader {
       if (!PLAIN_START.test(t[q]!) && !(c === DASH && q + 1 < e && t.charCodeAt(q + 1) !== SP)) return NO;
       // The rest of the line, searched natively: a comment starts at ` #`; `: ` or a final `:` would make a mapping.
       // (Offsets in the text, no slice per line: the next ` #` is remembered, as lines are read in order.)
-      if (this.hashAt < q) this.hashAt = indexFrom(t, ' #', q);
+      if (this.hashAt < q) this.hashAt = commentFrom(t, q);
       const stop = this.hashAt < e ? this.hashAt : e;
       if (this.colonAt < q) this.colonAt = indexFrom(t, ':', q);
       for (; this.colonAt < stop; this.colonAt = indexFrom(t, ':', this.colonAt + 1))
@@ -233,8 +245,9 @@ class Reader {
     const t = this.t;
     const map = t.charCodeAt(q) === 0x7b;
     const close = map ? 0x7d : 0x5d;
-    const items: unknown[] = [];
-    const fields: Record<string, unknown> = {};
+    // Only the collection this is (a cold run reads thousands of `causes: [C1, C2]`).
+    const items: unknown[] | undefined = map ? undefined : [];
+    const fields: Record<string, unknown> | undefined = map ? {} : undefined;
     let i = q + 1;
     while (t.charCodeAt(i) === SP) i++;
     if (t.charCodeAt(i) === close) return [map ? fields : items, i + 1];
@@ -246,7 +259,7 @@ class Reader {
         if (!isKeyStart(t.charCodeAt(k))) return undefined;
         while (i < e && isKeyChar(t.charCodeAt(i))) i++;
         key = t.slice(k, i);
-        if (t.charCodeAt(i) !== 0x3a || t.charCodeAt(i + 1) !== SP || i - k > MAX_KEY || NOT_KEYS.has(key) || hasOwn(fields, key))
+        if (t.charCodeAt(i) !== 0x3a || t.charCodeAt(i + 1) !== SP || i - k > MAX_KEY || NOT_KEYS.has(key) || hasOwn(fields!, key))
           return undefined;
         i += 2;
         while (t.charCodeAt(i) === SP) i++;
@@ -269,8 +282,8 @@ class Reader {
         item = plainScalar(t.slice(from, to));
         if (item === NO) return undefined;
       }
-      if (map) fields[key] = item;
-      else items.push(item);
+      if (map) fields![key] = item;
+      else items!.push(item);
       while (t.charCodeAt(i) === SP) i++;
       const sep = t.charCodeAt(i++);
       if (sep === close) return [map ? fields : items, i];

@@ -1,59 +1,67 @@
 /**
- * How many `pull_request` deliveries a second the clinsafe app server handles on loopback, with
- * p50/p99 latency and memory after N deliveries — beside the same figures for an app that does
- * nothing (Probot's own floor: signature check, routing, JSON parsing).
+ * How many `pull_request` deliveries a second the clinsafe app server handles on loopback, and
+ * the CPU time its process spends on each — beside the same figures for an app that does nothing
+ * (Probot's own floor: signature check, routing, JSON parsing, the per-delivery Octokit and logger).
  *
- * Both run in this process with GitHub's API answered by the loopback mock (backed by a real git
- * repository of the example product), so the figures include the mock's own work (with
- * BENCH_APP_MOCK=process the mock runs in a child process and its CPU is printed apart); the no-op app
- * makes no API calls, the clinsafe app makes the gate's requests for every delivery. The two apps
- * take turns in rounds (BENCH_APP_ROUNDS, default 10; the order alternates), each round a pair
- * measured under the same load; the share is the median of the pairs' ratios.
+ * The layout (fifth pass, 2026-11-29): as deployed, each app server runs in a process of its own,
+ * GitHub's API (the loopback mock, backed by a real git repository of the example product) in
+ * another, and this process is only the load generator. The figures are then:
+ * - the **App-process CPU per delivery**, floor ms ÷ clinsafe ms (the steadier figure: it does not
+ *   depend on what else the 2 shared cores are doing, nor on how fast the generator or the mock is);
+ * - the **rate share**, clinsafe's deliveries/s ÷ the floor's (what the issue names; on a shared
+ *   2-core machine it also measures the scheduler: the generator, the mock and the app compete for
+ *   the cores).
+ * BENCH_APP_SERVER=inline runs both app servers in this process (the CPU figure is then the whole
+ * process's, the generator's included, as before the fifth pass) and BENCH_APP_MOCK=inline runs
+ * GitHub's mock in this process too (its CPU then falls on whichever process it shares: with both
+ * inline, the figures of the first four passes).
+ *
+ * The no-op app makes no API calls; the clinsafe app makes the gate's requests for every delivery.
+ * The two apps take turns in rounds (BENCH_APP_ROUNDS, default 10; the order alternates), each
+ * round a pair measured under the same load; the shares are the medians of the pairs' ratios.
  *
  *   npm run bench:app [-- deliveries [concurrency]]    (default 10000 deliveries to each app, 8 at a time)
  */
-import type { ApplicationFunction } from 'probot';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { createApp } from '../src/app/wiring.js';
-import { startApp } from '../test/helpers/app-server.js';
+import { sign, startApp } from '../test/helpers/app-server.js';
 import { example, user } from '../test/helpers/payloads.js';
-import { startGitHub } from './lib/app-github.js';
+import { startGitHub, type BenchGitHub } from './lib/app-github.js';
+import { noop, startAppProcess, type AppKind } from './lib/app-process.js';
 import { emitRow } from './lib/rows.js';
 
 const deliveries = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 8);
-
-interface Figures {
-  name: string;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  heapMiB: number;
-  apiRequests: number;
-  /** Writes (POST/PATCH/DELETE other than GraphQL queries) per delivery after warm-up. */
-  writes: number;
-  failures: number;
-  /** CPU time (user + system) of the whole process per delivery, in ms: steadier than the rate on a shared machine. */
-  cpuMs: number;
-  /** GitHub's (the mock's) CPU per delivery when it runs in its own process. */
-  githubCpuMs: number;
-}
-
-/** Where GitHub's mock runs: in this process (default; its CPU is counted with the apps') or in a process of its own. */
-const MOCK: 'inline' | 'process' = process.env.BENCH_APP_MOCK === 'process' ? 'process' : 'inline';
+/** Where GitHub's mock runs: in a process of its own (default) or in this one. */
+const MOCK: 'inline' | 'process' = process.env.BENCH_APP_MOCK === 'inline' ? 'inline' : 'process';
+/** Where the app servers run: each in a process of its own (default) or in this one, beside the load generator. */
+const SERVER: 'inline' | 'process' = process.env.BENCH_APP_SERVER === 'inline' ? 'inline' : 'process';
 const WARM_UP = Number(process.env.BENCH_APP_WARM_UP ?? 300);
 const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const ms2 = (micros: number, n: number) => Math.round((micros / 1000 / n) * 100) / 100;
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 /** One app on the loopback bench: its server, its GitHub mock, and what its measured deliveries cost. */
 interface Bench {
   name: string;
   deliver(): Promise<number>;
-  /** Requests and writes GitHub has seen so far, and the CPU time of GitHub's process. */
-  github(): Promise<{ requests: number; writes: number; cpuMicros: number }>;
+  github: BenchGitHub;
+  /** CPU time (µs) of the app server so far: its own process's, or (inline) this whole process's. */
+  appCpu(): Promise<number>;
+  /** The app server's heap after a full collection (inline: this whole process's). */
+  heap(): Promise<number>;
+  maxRss(): Promise<number>;
   seconds: number;
   cpuMicros: number;
-  /** GitHub's own CPU time during the measured deliveries (BENCH_APP_MOCK=process only). */
+  /** This process's (the load generator's) CPU during the measured deliveries; with SERVER=inline it is the app's. */
+  generatorMicros: number;
+  /** GitHub's own CPU time during the measured deliveries (mock in its own process only). */
   githubCpuMicros: number;
   delivered: number;
   failures: number;
@@ -61,10 +69,38 @@ interface Bench {
   stop(): Promise<void>;
 }
 
-async function start(name: string, appFn: ApplicationFunction): Promise<Bench> {
+/** A keep-alive client for the deliveries (node:http: the generator's own cost kept small). */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function post(url: string, event: string, body: string, signature: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}/api/github/webhooks`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-github-event': event,
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': signature,
+          'user-agent': 'GitHub-Hookshot/bench',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function start(kind: AppKind, name: string): Promise<Bench> {
   const github = await startGitHub(MOCK);
   const { head, base } = github;
-  const app = await startApp(appFn, github.gh);
   const payload = example('pull_request', 'opened');
   payload.action = 'synchronize';
   payload.number = 7;
@@ -76,31 +112,65 @@ async function start(name: string, appFn: ApplicationFunction): Promise<Bench> {
     head: { ...payload.pull_request.head, sha: head },
     base: { ...payload.pull_request.base, sha: base },
   };
+  const body = JSON.stringify(payload);
+  const signature = sign(body);
+  let url: string;
+  let appCpu: () => Promise<number>;
+  let heap: () => Promise<number>;
+  let maxRss: () => Promise<number>;
+  let stopApp: () => Promise<void>;
+  if (SERVER === 'process') {
+    const p = await startAppProcess(kind, github.gh.baseUrl);
+    url = p.url;
+    appCpu = () => p.cpuMicros();
+    heap = async () => (await p.memory()).heapUsed;
+    maxRss = async () => (await p.memory()).maxRss;
+    stopApp = () => p.stop();
+  } else {
+    const app = await startApp(kind === 'clinsafe' ? createApp({ gateMode: 'status' }) : noop, {
+      baseUrl: github.gh.baseUrl,
+      stop: async () => undefined,
+    } as never);
+    url = app.url;
+    appCpu = async () => ownCpu();
+    heap = async () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage().heapUsed;
+    };
+    maxRss = async () => process.resourceUsage().maxRSS * 1024;
+    stopApp = () => app.stopServerOnly();
+  }
+  const deliver = () => post(url, 'pull_request', body, signature);
   // Warm up (installation token, first comment, then the JIT: the gate's code is hot after a few hundred), then count.
-  for (let i = 0; i < WARM_UP; i++) await app.deliver('pull_request', payload);
+  for (let i = 0; i < WARM_UP; i++) await deliver();
   return {
     name,
-    deliver: async () => (await app.deliver('pull_request', payload)).status,
-    github: () => github.stats(),
+    deliver,
+    github,
+    appCpu,
+    heap,
+    maxRss,
     seconds: 0,
     cpuMicros: 0,
+    generatorMicros: 0,
     githubCpuMicros: 0,
     delivered: 0,
     failures: 0,
     latencies: [],
     async stop() {
-      await app.stop();
+      await stopApp();
       await github.stop();
     },
   };
 }
 
-/** `count` deliveries to one app, `concurrency` in flight; its wall time and the process's CPU time are added to its totals. */
+/** `count` deliveries to one app, `concurrency` in flight; its wall time and CPU times are added to its totals. */
 async function chunk(b: Bench, count: number): Promise<{ perSecond: number; cpuMs: number }> {
   let next = 0;
-  const githubBefore = MOCK === 'process' ? (await b.github()).cpuMicros : 0;
+  const githubBefore = MOCK === 'process' ? (await b.github.stats()).cpuMicros : 0;
+  const appBefore = await b.appCpu();
   const started = performance.now();
-  const cpu = process.cpuUsage();
+  const generator = ownCpu();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
@@ -113,48 +183,62 @@ async function chunk(b: Bench, count: number): Promise<{ perSecond: number; cpuM
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  if (MOCK === 'process') b.githubCpuMicros += (await b.github()).cpuMicros - githubBefore;
+  const generatorUsed = ownCpu() - generator;
+  const appUsed = (await b.appCpu()) - appBefore;
+  if (MOCK === 'process') b.githubCpuMicros += (await b.github.stats()).cpuMicros - githubBefore;
   b.seconds += seconds;
-  b.cpuMicros += used.user + used.system;
+  b.cpuMicros += appUsed;
+  b.generatorMicros += generatorUsed;
   b.delivered += count;
-  return { perSecond: count / seconds, cpuMs: (used.user + used.system) / 1000 / count };
+  return { perSecond: count / seconds, cpuMs: appUsed / 1000 / count };
 }
 
-async function figures(b: Bench, before: { requests: number; writes: number }, heap: number): Promise<Figures> {
-  const after = await b.github();
+interface Figures {
+  name: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  apiRequests: number;
+  /** Writes (POST/PATCH/DELETE other than GraphQL queries) per delivery after warm-up. */
+  writes: number;
+  failures: number;
+  /** CPU time (user + system) of the app server per delivery, in ms. */
+  cpuMs: number;
+  generatorCpuMs: number;
+  githubCpuMs: number;
+}
+
+async function figures(b: Bench, before: { requests: number; writes: number }): Promise<Figures> {
+  const after = await b.github.stats();
   const latencies = [...b.latencies].sort((x, y) => x - y);
   return {
     name: b.name,
     perSecond: Math.round(b.delivered / b.seconds),
     p50: Math.round(pct(latencies, 50) * 10) / 10,
     p99: Math.round(pct(latencies, 99) * 10) / 10,
-    heapMiB: mib(heap),
     apiRequests: Math.round(((after.requests - before.requests) / b.delivered) * 10) / 10,
     writes: Math.round(((after.writes - before.writes) / b.delivered) * 100) / 100,
     failures: b.failures,
-    cpuMs: Math.round((b.cpuMicros / 1000 / b.delivered) * 100) / 100,
-    githubCpuMs: Math.round((b.githubCpuMicros / 1000 / b.delivered) * 100) / 100,
+    cpuMs: ms2(b.cpuMicros, b.delivered),
+    generatorCpuMs: ms2(b.generatorMicros, b.delivered),
+    githubCpuMs: ms2(b.githubCpuMicros, b.delivered),
   };
 }
 
-const noop: ApplicationFunction = (app) => {
-  app.on('pull_request', async () => {});
-};
-
 const rounds = Math.max(1, Number(process.env.BENCH_APP_ROUNDS ?? 10));
 const perRound = Math.max(1, Math.floor(deliveries / rounds));
+const layout =
+  SERVER === 'process'
+    ? `each app server in a process of its own, GitHub's mock ${MOCK === 'process' ? 'in another' : 'in the load generator’s process'}`
+    : `both app servers in the load generator's process, GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'there too'}`;
 console.log(
-  `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the two apps in turn), GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'in this process'}, Node ${process.version}`,
+  `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the two apps in turn); ${layout}; Node ${process.version}`,
 );
-const floor = await start('no-op Probot app (floor)', noop);
-const clinsafe = await start('clinsafe app (gate, status mode)', createApp({ gateMode: 'status' }));
-const floorBefore = await floor.github();
-const clinsafeBefore = await clinsafe.github();
-const gc = (globalThis as { gc?: () => void }).gc;
-let peak = process.memoryUsage().rss;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-let heapEarly = NaN;
+const floor = await start('noop', 'no-op Probot app (floor)');
+const clinsafe = await start('clinsafe', 'clinsafe app (gate, status mode)');
+const floorBefore = await floor.github.stats();
+const clinsafeBefore = await clinsafe.github.stats();
+let heapEarly = { floor: NaN, clinsafe: NaN };
 const pairs: { rate: number; cpu: number; floor: number; clinsafe: number; floorCpu: number; clinsafeCpu: number }[] = [];
 for (let r = 0; r < rounds; r++) {
   // The order alternates, so a change of load on the machine falls on both apps alike.
@@ -171,20 +255,17 @@ for (let r = 0; r < rounds; r++) {
     floorCpu: f.cpuMs,
     clinsafeCpu: c.cpuMs,
   });
-  if (r === 0 && gc) {
-    gc();
-    heapEarly = process.memoryUsage().heapUsed;
-  }
+  if (r === 0) heapEarly = { floor: await floor.heap(), clinsafe: await clinsafe.heap() };
 }
-clearInterval(sampler);
-gc?.();
-const heapEnd = process.memoryUsage().heapUsed;
-const rows = [await figures(floor, floorBefore, heapEnd), await figures(clinsafe, clinsafeBefore, heapEnd)];
+const heapEnd = { floor: await floor.heap(), clinsafe: await clinsafe.heap() };
+const rss = { floor: await floor.maxRss(), clinsafe: await clinsafe.maxRss() };
+const rows = [await figures(floor, floorBefore), await figures(clinsafe, clinsafeBefore)];
 await floor.stop();
 await clinsafe.stop();
+const cpuLabel = SERVER === 'process' ? 'app process CPU ms' : 'whole process CPU ms';
 console.log('');
 console.log(
-  '| round | floor deliveries/s | clinsafe deliveries/s | share of the floor’s rate | floor CPU ms | clinsafe CPU ms | floor ÷ clinsafe CPU |',
+  `| round | floor deliveries/s | clinsafe deliveries/s | share of the floor’s rate | floor ${cpuLabel} | clinsafe ${cpuLabel} | floor ÷ clinsafe CPU |`,
 );
 console.log('|---|---|---|---|---|---|---|');
 pairs.forEach((p, i) =>
@@ -194,29 +275,37 @@ pairs.forEach((p, i) =>
 );
 const rateRatio = median(pairs.map((p) => p.rate));
 const cpuRatio = median(pairs.map((p) => p.cpu));
+const range = (xs: number[]) => `${Math.round(Math.min(...xs) * 100)}–${Math.round(Math.max(...xs) * 100)}%`;
 console.log('');
+const extra = [
+  SERVER === 'process' ? 'load generator CPU ms/delivery' : undefined,
+  MOCK === 'process' ? "GitHub mock's CPU ms/delivery" : undefined,
+].filter(Boolean);
 console.log(
-  `| app | deliveries/s | CPU ms/delivery | ${MOCK === 'process' ? "GitHub mock's CPU ms/delivery (its own process) | " : ''}p50 ms | p99 ms | API requests/delivery | writes/delivery | non-200 |`,
+  `| app | deliveries/s | ${cpuLabel}/delivery | ${extra.map((e) => `${e} | `).join('')}p50 ms | p99 ms | API requests/delivery | writes/delivery | non-200 |`,
 );
-console.log(`|---|---|---|${MOCK === 'process' ? '---|' : ''}---|---|---|---|---|`);
+console.log(`|---|---|---|${extra.map(() => '---|').join('')}---|---|---|---|---|`);
 for (const r of rows)
   console.log(
-    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${MOCK === 'process' ? `${r.githubCpuMs} | ` : ''}${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.failures} |`,
+    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${SERVER === 'process' ? `${r.generatorCpuMs} | ` : ''}${MOCK === 'process' ? `${r.githubCpuMs} | ` : ''}${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.failures} |`,
   );
 console.log('');
 console.log(
-  `Share of the floor's rate, median of ${rounds} pairs: ${Math.round(rateRatio * 100)}% (range ${Math.round(Math.min(...pairs.map((p) => p.rate)) * 100)}–${Math.round(Math.max(...pairs.map((p) => p.rate)) * 100)}%); floor ÷ clinsafe CPU per delivery, median: ${Math.round(cpuRatio * 100)}%.`,
+  `Share of the floor's rate, median of ${rounds} pairs: ${Math.round(rateRatio * 100)}% (range ${range(pairs.map((p) => p.rate))}); floor ÷ clinsafe ${SERVER === 'process' ? 'app-process' : 'whole-process'} CPU per delivery, median: ${Math.round(cpuRatio * 100)}% (range ${range(pairs.map((p) => p.cpu))}).`,
 );
-console.log(
-  `Memory (the whole process: both app servers, ${MOCK === 'process' ? '' : 'both mocks, '}the load generator): heap after a full collection ${mib(heapEarly)} MiB after round 1 (${perRound} deliveries each), ${mib(heapEnd)} MiB after ${perRound * rounds}; peak RSS ${mib(peak)} MiB. Run with node --expose-gc for the heap figures.`,
-);
+const memory =
+  SERVER === 'process'
+    ? `each app server's heap after a full collection: floor ${mib(heapEarly.floor)} → ${mib(heapEnd.floor)} MiB, clinsafe ${mib(heapEarly.clinsafe)} → ${mib(heapEnd.clinsafe)} MiB from round 1 (${perRound} deliveries) to the end (${perRound * rounds}); peak RSS floor ${mib(rss.floor)} MiB, clinsafe ${mib(rss.clinsafe)} MiB`
+    : `the whole process (both app servers, ${MOCK === 'process' ? '' : 'both mocks, '}the load generator): heap after a full collection ${mib(heapEarly.clinsafe)} MiB after round 1 (${perRound} deliveries each), ${mib(heapEnd.clinsafe)} MiB after ${perRound * rounds}; peak RSS ${mib(rss.clinsafe)} MiB`;
+console.log(`Memory: ${memory}. (Run with node --expose-gc for the heap figures when the servers are inline.)`);
 const [f, c] = rows as [Figures, Figures];
+const where = SERVER === 'process' ? "each app in its own process, GitHub's mock in another" : "apps in the generator's process";
 emitRow({
-  path: `App, ${perRound * rounds} pull_request.synchronize deliveries (share of a no-op Probot app's rate, median of ${rounds} pairs${MOCK === 'process' ? "; GitHub's mock in its own process" : ''})`,
-  clinsafe: `${c.perSecond}/s (${c.cpuMs} ms CPU each), ${c.apiRequests} requests and ${c.writes} writes a delivery, heap ${mib(heapEarly)} → ${mib(heapEnd)} MiB (both apps)`,
-  floor: `no-op Probot app: ${f.perSecond}/s (${f.cpuMs} ms CPU each; CPU ratio ${Math.round(cpuRatio * 100)}%)`,
+  path: `App, ${perRound * rounds} pull_request.synchronize deliveries (share of a no-op Probot app's rate, median of ${rounds} pairs; ${where}${SERVER === 'inline' && MOCK === 'inline' ? ', mock too' : ''})`,
+  clinsafe: `${c.perSecond}/s (${c.cpuMs} ms CPU each), ${c.apiRequests} requests and ${c.writes} writes a delivery, heap ${mib(heapEarly.clinsafe)} → ${mib(heapEnd.clinsafe)} MiB`,
+  floor: `no-op Probot app: ${f.perSecond}/s (${f.cpuMs} ms CPU each; floor ÷ clinsafe CPU ${Math.round(cpuRatio * 100)}%)`,
   ratio: rateRatio,
-  peakMiB: mib(peak),
+  peakMiB: mib(rss.clinsafe),
   goal: 0.5,
   higherIsBetter: true,
 });

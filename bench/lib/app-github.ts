@@ -1,9 +1,9 @@
 /**
  * GitHub for `bench/app.ts`: the loopback mock (backed by a real git repository of the example
- * product) with one impacting pull request, #7 — in the bench's own process (the default, as the
- * figures have always been taken), or, with BENCH_APP_MOCK=process, in a child process of its own
- * (`node app-github.js`), so that the bench process's CPU time is the apps' and the load
- * generator's, not GitHub's; the child's CPU is reported beside it.
+ * product) with one impacting pull request, #7 — in a child process of its own (`node
+ * app-github.js`; the bench's default since the fifth pass: GitHub's API is not on the App's
+ * machine, so its CPU is not the App's), or, with BENCH_APP_MOCK=inline, in the bench's own
+ * process (as the figures of the first four passes were taken); the child's CPU is reported apart.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

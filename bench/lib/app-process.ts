@@ -1,0 +1,80 @@
+/**
+ * An app server for `bench/app.ts` in a process of its own (the default since the fifth pass), so
+ * that the CPU time measured for an app is its server's alone — Probot, the webhook verification,
+ * the handlers and their API client — and neither the load generator's (the bench process sends
+ * the deliveries) nor GitHub's (the mock has its own process too). As deployed, an App instance
+ * is a process that receives webhooks from elsewhere and calls an API elsewhere.
+ *
+ *   child: node app-process.js --child <noop|clinsafe> <GitHub's URL>
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ApplicationFunction } from 'probot';
+import type { MockGitHub } from '../../test/helpers/mock-github.js';
+
+export type AppKind = 'noop' | 'clinsafe';
+
+export interface AppProcess {
+  url: string;
+  /** CPU time (user + system, µs) of the app's process so far. */
+  cpuMicros(): Promise<number>;
+  /** The app process's heap after a full collection, and its peak RSS so far (bytes). */
+  memory(): Promise<{ heapUsed: number; maxRss: number }>;
+  stop(): Promise<void>;
+}
+
+export const noop: ApplicationFunction = (app) => {
+  app.on('pull_request', async () => {});
+};
+
+/** Start an app server in a child process, its GitHub at `githubUrl`; `execArgv` e.g. ['--cpu-prof'] to profile it. */
+export async function startAppProcess(kind: AppKind, githubUrl: string, execArgv: string[] = []): Promise<AppProcess> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child', kind, githubUrl], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc', ...execArgv],
+  });
+  const ask = <T>(msg: string) =>
+    new Promise<T>((resolve) => {
+      child.once('message', (m) => resolve(m as T));
+      child.send(msg);
+    });
+  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string }));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the ${kind} app process exited (${code}) before it listened`)));
+  });
+  return {
+    url,
+    cpuMicros: () => ask<number>('cpu'),
+    memory: () => ask<{ heapUsed: number; maxRss: number }>('memory'),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+if (process.argv[2] === '--child' && process.send) {
+  const kind = process.argv[3] as AppKind;
+  const githubUrl = process.argv[4]!;
+  const { startApp } = await import('../../test/helpers/app-server.js');
+  const appFn: ApplicationFunction =
+    kind === 'clinsafe' ? (await import('../../src/app/wiring.js')).createApp({ gateMode: 'status' }) : noop;
+  // startApp needs only GitHub's URL (the mock runs elsewhere and is stopped by the bench).
+  const gh = { baseUrl: githubUrl, stop: async () => undefined } as unknown as MockGitHub;
+  const app = await startApp(appFn, gh);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  process.on('message', (msg) => {
+    if (msg === 'cpu') {
+      const u = process.cpuUsage();
+      process.send!(u.user + u.system);
+    }
+    if (msg === 'memory') {
+      gc?.();
+      process.send!({ heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024 });
+    }
+    if (msg === 'stop') void app.stop().then(() => process.exit(0));
+  });
+  process.send({ url: app.url });
+}

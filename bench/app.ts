@@ -119,6 +119,7 @@ async function start(kind: AppKind, name: string): Promise<Bench> {
   let heap: () => Promise<number>;
   let maxRss: () => Promise<number>;
   let stopApp: () => Promise<void>;
+  let deliver = () => post(url, 'pull_request', body, signature);
   if (SERVER === 'process') {
     const p = await startAppProcess(kind, github.gh.baseUrl);
     url = p.url;
@@ -139,8 +140,9 @@ async function start(kind: AppKind, name: string): Promise<Bench> {
     };
     maxRss = async () => process.resourceUsage().maxRSS * 1024;
     stopApp = () => app.stopServerOnly();
+    // The generator of the first four passes (fetch, the body serialised and signed per delivery), so this layout's figures are theirs.
+    deliver = async () => (await app.deliver('pull_request', payload)).status;
   }
-  const deliver = () => post(url, 'pull_request', body, signature);
   // Warm up (installation token, first comment, then the JIT: the gate's code is hot after a few hundred), then count.
   for (let i = 0; i < WARM_UP; i++) await deliver();
   return {

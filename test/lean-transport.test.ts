@@ -127,6 +127,44 @@ describe('the answer Octokit is given', () => {
   });
 });
 
+describe('what is parsed once per process (fifth pass)', () => {
+  it("graphql() sends the bytes of JSON.stringify({ query, variables }), the query's quoting kept between calls", async () => {
+    const bodies: string[] = [];
+    const fake = {
+      request: async (_route: string, params: { data: string }) => (bodies.push(params.data), { data: { data: { ok: 1 } } }),
+      paginate: async () => [],
+    } as unknown as GitHubClient;
+    const query =
+      'query($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) { n: name } # "quoted" \\ é \u2028\n}';
+    const repo = { owner: 'clin"safe', repo: 'med\nrec' };
+    for (const n of [1, 2]) await graphql(fake, repo, query, { number: n, head: 'a\u0000b' }, 'reading');
+    expect(bodies).toEqual(
+      [1, 2].map((n) => JSON.stringify({ query, variables: { owner: repo.owner, name: repo.repo, number: n, head: 'a\u0000b' } })),
+    );
+  });
+
+  it('each URL goes to its own host, port, path and query, the same URL again after another', async () => {
+    const other = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => json(200, { data: { at: `other ${req.url}` } })(req, '', res));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    answers = [(req, body, res) => json(200, { data: { at: `base ${req.url}` } })(req, body, res)];
+    try {
+      enableLeanTransport({});
+      const at: unknown[] = [];
+      for (const url of [`${baseUrl}/graphql`, `${otherUrl}/graphql?x=1`, `${baseUrl}/graphql`, `${baseUrl}/api/graphql`]) {
+        const res = await leanFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        at.push((res as { body: { data: { at: string } } }).body.data.at);
+      }
+      expect(at).toEqual(['base /graphql', 'other /graphql?x=1', 'base /graphql', 'base /api/graphql']);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+});
+
 describe('failures are what they were', () => {
   it('a 403 is a RequestError with its status, headers and message; it is not retried', async () => {
     enableLeanTransport({});

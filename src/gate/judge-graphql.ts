@@ -142,8 +142,9 @@ export async function judgeViaGraphQL(
     const needHead = changes.some((f) => touchesFolder(dir, f) || f.status === 'removed' || f.status === 'renamed');
     const baseToRead = base ? [] : baseListing!.toFetch.filter((s) => !blobs.has(s));
     const cachedHead = needHead ? cachedFolder(repo, pr.headSha, dir) : undefined;
-    const known = new Set([...baseToRead, ...blobs.keys(), ...(base?.blobShas ?? [])]);
-    const headListing = needHead && !cachedHead ? await listAt(c, repo, pr.headSha, 'head', dir, known) : undefined;
+    // The blobs the run will hold anyway (built only when the head's listing is read: most synchronize events change no safety file).
+    const known = () => new Set([...baseToRead, ...blobs.keys(), ...(base?.blobShas ?? [])]);
+    const headListing = needHead && !cachedHead ? await listAt(c, repo, pr.headSha, 'head', dir, known()) : undefined;
     // Every blob still needed: the base's, and the head's (its unchanged ones too when the base came from a cache).
     const headNeeds = headListing ? headListing.wanted.map((w) => w.sha).filter((s) => !blobs.has(s)) : [];
     const toRead = [...new Set([...baseToRead, ...headNeeds])];

@@ -40,6 +40,18 @@ export function isSchemaError(e: GraphQLError): boolean {
   return SCHEMA_CODES.has(e.extensions?.code ?? '') || SCHEMA_MESSAGE.test(e.message ?? '');
 }
 
+/** The gate's few query texts (1–2 kB each), JSON-quoted once: the body is the same bytes as `JSON.stringify({ query, variables })`. */
+const QUOTED_MAX = 32;
+const quotedQueries = new Map<string, string>();
+export function quoted(query: string): string {
+  let q = quotedQueries.get(query);
+  if (q === undefined) {
+    if (quotedQueries.size >= QUOTED_MAX) quotedQueries.clear();
+    quotedQueries.set(query, (q = JSON.stringify(query)));
+  }
+  return q;
+}
+
 /**
  * Run one query; `what` says what was being read, for the plain-words failure. `optional` names the
  * errors that may be left out of an otherwise complete answer (a field that only informs, never
@@ -60,7 +72,7 @@ export async function graphql<T>(
       // The body serialised here: the same bytes Octokit's JSONStringify gives (the variables are strings and small integers), without its replacer and scan.
       (
         await client.request('POST /graphql', {
-          data: JSON.stringify({ query, variables: { owner: repo.owner, name: repo.repo, ...variables } }),
+          data: `{"query":${quoted(query)},"variables":${JSON.stringify({ owner: repo.owner, name: repo.repo, ...variables })}}`,
           ...(request ? { request } : {}),
         })
       ).data as typeof res;

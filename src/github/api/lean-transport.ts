@@ -26,6 +26,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
 import { JSONParse } from 'json-with-bigint';
 import type { GitHubClient } from '../client.js';
@@ -143,9 +144,27 @@ function answer(url: string, res: http.IncomingMessage, bytes: Buffer): Response
   return new Response(empty ? null : text, { status, statusText: res.statusMessage ?? '', headers: [...headers] });
 }
 
+/** A URL's request options (`urlToHttpOptions`), parsed once per URL: the gate's reads go to one or two URLs. */
+const TARGETS_MAX = 64;
+interface Target {
+  protocol: string;
+  host: string;
+  options: ReturnType<typeof urlToHttpOptions>;
+}
+const targets = new Map<string, Target>();
+function target(url: string): Target {
+  let t = targets.get(url);
+  if (t === undefined) {
+    if (targets.size >= TARGETS_MAX) targets.clear();
+    const u = new URL(url);
+    targets.set(url, (t = { protocol: u.protocol, host: u.host, options: urlToHttpOptions(u) }));
+  }
+  return t;
+}
+
 /** `fetch` for Octokit on node:http(s): the same request, the answer read whole and parsed. */
 export function leanFetch(url: string, init: Init = {}): Promise<Response | Parsed> {
-  const u = new URL(url);
+  const u = target(url);
   const agent = u.protocol === 'https:' ? agents['https:'] : u.protocol === 'http:' ? agents['http:'] : undefined;
   if (!agent) return viaFetch(url, init);
   const body = init.body ?? undefined;
@@ -154,8 +173,14 @@ export function leanFetch(url: string, init: Init = {}): Promise<Response | Pars
   return new Promise((resolve, reject) => {
     const send = u.protocol === 'https:' ? https.request : http.request;
     const req = send(
-      u,
-      { method: init.method ?? 'GET', headers, agent, timeout: LEAN_TIMEOUT_MS, ...(init.signal ? { signal: init.signal } : {}) },
+      {
+        ...u.options,
+        method: init.method ?? 'GET',
+        headers,
+        agent,
+        timeout: LEAN_TIMEOUT_MS,
+        ...(init.signal ? { signal: init.signal } : {}),
+      },
       (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400 && status !== 304) {

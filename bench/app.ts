@@ -11,6 +11,7 @@
  * - the **rate share**, clinsafe's deliveries/s ÷ the floor's (what the issue names; on a shared
  *   2-core machine it also measures the scheduler: the generator, the mock and the app compete for
  *   the cores).
+ * BENCH_APP_NODE_FLAGS gives both app processes the same Node flags (e.g. `--max-semi-space-size=64`).
  * BENCH_APP_SERVER=inline runs both app servers in this process (the CPU figure is then the whole
  * process's, the generator's included, as before the fifth pass) and BENCH_APP_MOCK=inline runs
  * GitHub's mock in this process too (its CPU then falls on whichever process it shares: with both
@@ -38,6 +39,8 @@ const MOCK: 'inline' | 'process' = process.env.BENCH_APP_MOCK === 'inline' ? 'in
 /** Where the app servers run: each in a process of its own (default) or in this one, beside the load generator. */
 const SERVER: 'inline' | 'process' = process.env.BENCH_APP_SERVER === 'inline' ? 'inline' : 'process';
 const WARM_UP = Number(process.env.BENCH_APP_WARM_UP ?? 300);
+/** Node flags for both app processes alike (e.g. `--max-semi-space-size=64`, as a deployer would set in NODE_OPTIONS). */
+const APP_FLAGS = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -121,7 +124,7 @@ async function start(kind: AppKind, name: string): Promise<Bench> {
   let stopApp: () => Promise<void>;
   let deliver = () => post(url, 'pull_request', body, signature);
   if (SERVER === 'process') {
-    const p = await startAppProcess(kind, github.gh.baseUrl);
+    const p = await startAppProcess(kind, github.gh.baseUrl, APP_FLAGS);
     url = p.url;
     appCpu = () => p.cpuMicros();
     heap = async () => (await p.memory()).heapUsed;
@@ -231,7 +234,7 @@ const rounds = Math.max(1, Number(process.env.BENCH_APP_ROUNDS ?? 10));
 const perRound = Math.max(1, Math.floor(deliveries / rounds));
 const layout =
   SERVER === 'process'
-    ? `each app server in a process of its own, GitHub's mock ${MOCK === 'process' ? 'in another' : 'in the load generator’s process'}`
+    ? `each app server in a process of its own${APP_FLAGS.length ? ` (node ${APP_FLAGS.join(' ')})` : ''}, GitHub's mock ${MOCK === 'process' ? 'in another' : 'in the load generator’s process'}`
     : `both app servers in the load generator's process, GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'there too'}`;
 console.log(
   `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the two apps in turn); ${layout}; Node ${process.version}`,

@@ -18,7 +18,10 @@
  * inline, the figures of the first four passes).
  *
  * The no-op app makes no API calls; the clinsafe app makes the gate's requests for every delivery.
- * The two apps take turns in rounds (BENCH_APP_ROUNDS, default 10; the order alternates), each
+ * A third app (BENCH_APP_READ=0 leaves it out) makes only the read every warm delivery must make —
+ * the gate's facts query through Probot's Octokit, nothing else — to show what of clinsafe's cost
+ * is that request and what is the gate's own work; it is not the goal's floor.
+ * The apps take turns in rounds (BENCH_APP_ROUNDS, default 10; the order alternates), each
  * round a pair measured under the same load; the shares are the medians of the pairs' ratios.
  *
  *   npm run bench:app [-- deliveries [concurrency]]    (default 10000 deliveries to each app, 8 at a time)
@@ -29,7 +32,7 @@ import { createApp } from '../src/app/wiring.js';
 import { sign, startApp } from '../test/helpers/app-server.js';
 import { example, user } from '../test/helpers/payloads.js';
 import { startGitHub, type BenchGitHub } from './lib/app-github.js';
-import { noop, startAppProcess, type AppKind } from './lib/app-process.js';
+import { noop, readOnly, startAppProcess, type AppKind } from './lib/app-process.js';
 import { emitRow } from './lib/rows.js';
 
 const deliveries = Number(process.argv[2] ?? 10_000);
@@ -131,7 +134,7 @@ async function start(kind: AppKind, name: string): Promise<Bench> {
     maxRss = async () => (await p.memory()).maxRss;
     stopApp = () => p.stop();
   } else {
-    const app = await startApp(kind === 'clinsafe' ? createApp({ gateMode: 'status' }) : noop, {
+    const app = await startApp(kind === 'clinsafe' ? createApp({ gateMode: 'status' }) : kind === 'read' ? await readOnly() : noop, {
       baseUrl: github.gh.baseUrl,
       stop: async () => undefined,
     } as never);
@@ -232,85 +235,104 @@ async function figures(b: Bench, before: { requests: number; writes: number }): 
 
 const rounds = Math.max(1, Number(process.env.BENCH_APP_ROUNDS ?? 10));
 const perRound = Math.max(1, Math.floor(deliveries / rounds));
+const WITH_READ = process.env.BENCH_APP_READ !== '0';
 const layout =
   SERVER === 'process'
     ? `each app server in a process of its own${APP_FLAGS.length ? ` (node ${APP_FLAGS.join(' ')})` : ''}, GitHub's mock ${MOCK === 'process' ? 'in another' : 'in the load generator’s process'}`
-    : `both app servers in the load generator's process, GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'there too'}`;
+    : `the app servers in the load generator's process, GitHub's mock ${MOCK === 'process' ? 'in a process of its own' : 'there too'}`;
 console.log(
-  `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the two apps in turn); ${layout}; Node ${process.version}`,
+  `clinsafe app bench: ${perRound * rounds} pull_request.synchronize deliveries to each app, ${concurrency} in flight, in ${rounds} rounds of ${perRound} (the apps in turn); ${layout}; Node ${process.version}`,
 );
 const floor = await start('noop', 'no-op Probot app (floor)');
+const read = WITH_READ ? await start('read', 'the one read only (facts query, no gate)') : undefined;
 const clinsafe = await start('clinsafe', 'clinsafe app (gate, status mode)');
-const floorBefore = await floor.github.stats();
-const clinsafeBefore = await clinsafe.github.stats();
-let heapEarly = { floor: NaN, clinsafe: NaN };
-const pairs: { rate: number; cpu: number; floor: number; clinsafe: number; floorCpu: number; clinsafeCpu: number }[] = [];
+const apps = [floor, ...(read ? [read] : []), clinsafe];
+const before = new Map<Bench, { requests: number; writes: number }>();
+for (const b of apps) before.set(b, await b.github.stats());
+const heapEarly = new Map<Bench, number>();
+interface Round {
+  got: Map<Bench, { perSecond: number; cpuMs: number }>;
+}
+const roundsDone: Round[] = [];
 for (let r = 0; r < rounds; r++) {
-  // The order alternates, so a change of load on the machine falls on both apps alike.
-  const order = r % 2 === 0 ? [floor, clinsafe] : [clinsafe, floor];
+  // The order alternates, so a change of load on the machine falls on every app alike.
+  const order = r % 2 === 0 ? apps : [...apps].reverse();
   const got = new Map<Bench, { perSecond: number; cpuMs: number }>();
   for (const b of order) got.set(b, await chunk(b, perRound));
-  const f = got.get(floor)!;
-  const c = got.get(clinsafe)!;
-  pairs.push({
-    rate: c.perSecond / f.perSecond,
-    cpu: f.cpuMs / c.cpuMs,
-    floor: f.perSecond,
-    clinsafe: c.perSecond,
-    floorCpu: f.cpuMs,
-    clinsafeCpu: c.cpuMs,
-  });
-  if (r === 0) heapEarly = { floor: await floor.heap(), clinsafe: await clinsafe.heap() };
+  roundsDone.push({ got });
+  if (r === 0) for (const b of apps) heapEarly.set(b, await b.heap());
 }
-const heapEnd = { floor: await floor.heap(), clinsafe: await clinsafe.heap() };
-const rss = { floor: await floor.maxRss(), clinsafe: await clinsafe.maxRss() };
-const rows = [await figures(floor, floorBefore), await figures(clinsafe, clinsafeBefore)];
-await floor.stop();
-await clinsafe.stop();
+const heapEnd = new Map<Bench, number>();
+const rss = new Map<Bench, number>();
+for (const b of apps) {
+  heapEnd.set(b, await b.heap());
+  rss.set(b, await b.maxRss());
+}
+const rows = new Map<Bench, Figures>();
+for (const b of apps) rows.set(b, await figures(b, before.get(b)!));
+for (const b of apps) await b.stop();
+
+/** Per round: b's rate ÷ a's, and a's CPU per delivery ÷ b's (both "share of a" figures). */
+const shares = (a: Bench, b: Bench) =>
+  roundsDone.map(({ got }) => ({ rate: got.get(b)!.perSecond / got.get(a)!.perSecond, cpu: got.get(a)!.cpuMs / got.get(b)!.cpuMs }));
 const cpuLabel = SERVER === 'process' ? 'app process CPU ms' : 'whole process CPU ms';
+const pct0 = (x: number) => `${Math.round(x * 100)}%`;
+const range = (xs: number[]) => `${pct0(Math.min(...xs))}–${pct0(Math.max(...xs))}`;
+const goal = shares(floor, clinsafe);
+const gate = read ? shares(read, clinsafe) : [];
 console.log('');
 console.log(
-  `| round | floor deliveries/s | clinsafe deliveries/s | share of the floor’s rate | floor ${cpuLabel} | clinsafe ${cpuLabel} | floor ÷ clinsafe CPU |`,
+  `| round | floor deliveries/s | ${read ? 'one-read deliveries/s | ' : ''}clinsafe deliveries/s | share of the floor’s rate | floor ${cpuLabel} | ${read ? `one-read ${cpuLabel} | ` : ''}clinsafe ${cpuLabel} | floor ÷ clinsafe CPU |${read ? ' one-read ÷ clinsafe CPU |' : ''}`,
 );
-console.log('|---|---|---|---|---|---|---|');
-pairs.forEach((p, i) =>
+console.log(`|${'---|'.repeat(read ? 10 : 7)}`);
+roundsDone.forEach(({ got }, i) => {
+  const f = got.get(floor)!;
+  const c = got.get(clinsafe)!;
+  const o = read ? got.get(read)! : undefined;
   console.log(
-    `| ${i + 1} | ${Math.round(p.floor)} | ${Math.round(p.clinsafe)} | ${Math.round(p.rate * 100)}% | ${p.floorCpu.toFixed(2)} | ${p.clinsafeCpu.toFixed(2)} | ${Math.round(p.cpu * 100)}% |`,
-  ),
-);
-const rateRatio = median(pairs.map((p) => p.rate));
-const cpuRatio = median(pairs.map((p) => p.cpu));
-const range = (xs: number[]) => `${Math.round(Math.min(...xs) * 100)}–${Math.round(Math.max(...xs) * 100)}%`;
+    `| ${i + 1} | ${Math.round(f.perSecond)} | ${o ? `${Math.round(o.perSecond)} | ` : ''}${Math.round(c.perSecond)} | ${pct0(goal[i]!.rate)} | ${f.cpuMs.toFixed(2)} | ${o ? `${o.cpuMs.toFixed(2)} | ` : ''}${c.cpuMs.toFixed(2)} | ${pct0(goal[i]!.cpu)} |${o ? ` ${pct0(gate[i]!.cpu)} |` : ''}`,
+  );
+});
+const rateRatio = median(goal.map((p) => p.rate));
+const cpuRatio = median(goal.map((p) => p.cpu));
 console.log('');
 const extra = [
   SERVER === 'process' ? 'load generator CPU ms/delivery' : undefined,
   MOCK === 'process' ? "GitHub mock's CPU ms/delivery" : undefined,
 ].filter(Boolean);
 console.log(
-  `| app | deliveries/s | ${cpuLabel}/delivery | ${extra.map((e) => `${e} | `).join('')}p50 ms | p99 ms | API requests/delivery | writes/delivery | non-200 |`,
+  `| app | deliveries/s | ${cpuLabel}/delivery | ${extra.map((e) => `${e} | `).join('')}p50 ms | p99 ms | API requests/delivery | writes/delivery | non-200 |${SERVER === 'process' ? ' heap after round 1 → end (MiB) | peak RSS (MiB) |' : ''}`,
 );
-console.log(`|---|---|---|${extra.map(() => '---|').join('')}---|---|---|---|---|`);
-for (const r of rows)
+console.log(`|---|---|---|${extra.map(() => '---|').join('')}---|---|---|---|---|${SERVER === 'process' ? '---|---|' : ''}`);
+for (const b of apps) {
+  const r = rows.get(b)!;
   console.log(
-    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${SERVER === 'process' ? `${r.generatorCpuMs} | ` : ''}${MOCK === 'process' ? `${r.githubCpuMs} | ` : ''}${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.failures} |`,
+    `| ${r.name} | ${r.perSecond} | ${r.cpuMs} | ${SERVER === 'process' ? `${r.generatorCpuMs} | ` : ''}${MOCK === 'process' ? `${r.githubCpuMs} | ` : ''}${r.p50} | ${r.p99} | ${r.apiRequests} | ${r.writes} | ${r.failures} |${SERVER === 'process' ? ` ${mib(heapEarly.get(b)!)} → ${mib(heapEnd.get(b)!)} | ${mib(rss.get(b)!)} |` : ''}`,
   );
+}
 console.log('');
+const scope = SERVER === 'process' ? 'app-process' : 'whole-process';
 console.log(
-  `Share of the floor's rate, median of ${rounds} pairs: ${Math.round(rateRatio * 100)}% (range ${range(pairs.map((p) => p.rate))}); floor ÷ clinsafe ${SERVER === 'process' ? 'app-process' : 'whole-process'} CPU per delivery, median: ${Math.round(cpuRatio * 100)}% (range ${range(pairs.map((p) => p.cpu))}).`,
+  `Share of the floor's rate, median of ${rounds} pairs: ${pct0(rateRatio)} (range ${range(goal.map((p) => p.rate))}); floor ÷ clinsafe ${scope} CPU per delivery, median: ${pct0(cpuRatio)} (range ${range(goal.map((p) => p.cpu))}).`,
 );
-const memory =
+if (read)
+  console.log(
+    `The one read alone ÷ clinsafe, ${scope} CPU per delivery, median: ${pct0(median(gate.map((p) => p.cpu)))} (range ${range(gate.map((p) => p.cpu))}); floor ÷ the one read alone: ${pct0(median(shares(floor, read).map((p) => p.cpu)))}.`,
+  );
+console.log(
   SERVER === 'process'
-    ? `each app server's heap after a full collection: floor ${mib(heapEarly.floor)} → ${mib(heapEnd.floor)} MiB, clinsafe ${mib(heapEarly.clinsafe)} → ${mib(heapEnd.clinsafe)} MiB from round 1 (${perRound} deliveries) to the end (${perRound * rounds}); peak RSS floor ${mib(rss.floor)} MiB, clinsafe ${mib(rss.clinsafe)} MiB`
-    : `the whole process (both app servers, ${MOCK === 'process' ? '' : 'both mocks, '}the load generator): heap after a full collection ${mib(heapEarly.clinsafe)} MiB after round 1 (${perRound} deliveries each), ${mib(heapEnd.clinsafe)} MiB after ${perRound * rounds}; peak RSS ${mib(rss.clinsafe)} MiB`;
-console.log(`Memory: ${memory}. (Run with node --expose-gc for the heap figures when the servers are inline.)`);
-const [f, c] = rows as [Figures, Figures];
+    ? `Memory: each app server's own heap after a full collection, after round 1 (${perRound} deliveries) and at the end (${perRound * rounds}), in the table above.`
+    : `Memory (the whole process: the app servers, ${MOCK === 'process' ? '' : 'the mocks, '}the load generator): heap after a full collection ${mib(heapEarly.get(clinsafe)!)} MiB after round 1 (${perRound} deliveries each), ${mib(heapEnd.get(clinsafe)!)} MiB after ${perRound * rounds}; peak RSS ${mib(rss.get(clinsafe)!)} MiB. Run with node --expose-gc for the heap figures.`,
+);
+const f = rows.get(floor)!;
+const c = rows.get(clinsafe)!;
 const where = SERVER === 'process' ? "each app in its own process, GitHub's mock in another" : "apps in the generator's process";
 emitRow({
   path: `App, ${perRound * rounds} pull_request.synchronize deliveries (share of a no-op Probot app's rate, median of ${rounds} pairs; ${where}${SERVER === 'inline' && MOCK === 'inline' ? ', mock too' : ''})`,
-  clinsafe: `${c.perSecond}/s (${c.cpuMs} ms CPU each), ${c.apiRequests} requests and ${c.writes} writes a delivery, heap ${mib(heapEarly.clinsafe)} → ${mib(heapEnd.clinsafe)} MiB`,
-  floor: `no-op Probot app: ${f.perSecond}/s (${f.cpuMs} ms CPU each; floor ÷ clinsafe CPU ${Math.round(cpuRatio * 100)}%)`,
+  clinsafe: `${c.perSecond}/s (${c.cpuMs} ms CPU each), ${c.apiRequests} requests and ${c.writes} writes a delivery, heap ${mib(heapEarly.get(clinsafe)!)} → ${mib(heapEnd.get(clinsafe)!)} MiB`,
+  floor: `no-op Probot app: ${f.perSecond}/s (${f.cpuMs} ms CPU each; floor ÷ clinsafe CPU ${pct0(cpuRatio)})`,
   ratio: rateRatio,
-  peakMiB: mib(rss.clinsafe),
+  peakMiB: mib(rss.get(clinsafe)!),
   goal: 0.5,
   higherIsBetter: true,
 });

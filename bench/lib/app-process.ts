@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApplicationFunction } from 'probot';
 import type { MockGitHub } from '../../test/helpers/mock-github.js';
 
-export type AppKind = 'noop' | 'clinsafe';
+export type AppKind = 'noop' | 'read' | 'clinsafe';
 
 export interface AppProcess {
   url: string;
@@ -26,6 +26,32 @@ export interface AppProcess {
 export const noop: ApplicationFunction = (app) => {
   app.on('pull_request', async () => {});
 };
+
+/**
+ * The read every warm delivery must make (nothing mutable is cached: docs/security.md), and
+ * nothing else: the gate's own facts query (`getPullFacts`, the same query, transport and answer
+ * as the clinsafe app's) through Probot's Octokit on each delivery. Not a goal's floor: it shows
+ * what of clinsafe's cost is that request and what is the gate's own work.
+ */
+export async function readOnly(): Promise<ApplicationFunction> {
+  const { getPullFacts } = await import('../../src/github/api/get-pull-facts.js');
+  const { useGraphQLTransport } = await import('../../src/github/api/graphql.js');
+  const { enableLeanTransport, leanRequestOptions } = await import('../../src/github/api/lean-transport.js');
+  useGraphQLTransport(enableLeanTransport() ? leanRequestOptions : undefined);
+  return (app) => {
+    app.on('pull_request', async (context) => {
+      const p = context.payload as {
+        number: number;
+        pull_request: { head: { sha: string } };
+        repository: { owner: { login: string }; name: string };
+      };
+      await getPullFacts(context.octokit as never, { owner: p.repository.owner.login, repo: p.repository.name }, p.number, {
+        headSha: p.pull_request.head.sha,
+        final: true,
+      });
+    });
+  };
+}
 
 /** Start an app server in a child process, its GitHub at `githubUrl`; `execArgv` e.g. ['--cpu-prof'] to profile it. */
 export async function startAppProcess(kind: AppKind, githubUrl: string, execArgv: string[] = []): Promise<AppProcess> {
@@ -60,7 +86,11 @@ if (process.argv[2] === '--child' && process.send) {
   const githubUrl = process.argv[4]!;
   const { startApp } = await import('../../test/helpers/app-server.js');
   const appFn: ApplicationFunction =
-    kind === 'clinsafe' ? (await import('../../src/app/wiring.js')).createApp({ gateMode: 'status' }) : noop;
+    kind === 'clinsafe'
+      ? (await import('../../src/app/wiring.js')).createApp({ gateMode: 'status' })
+      : kind === 'read'
+        ? await readOnly()
+        : noop;
   // startApp needs only GitHub's URL (the mock runs elsewhere and is stopped by the bench).
   const gh = { baseUrl: githubUrl, stop: async () => undefined } as unknown as MockGitHub;
   const app = await startApp(appFn, gh);

@@ -10,6 +10,7 @@ import type { Position } from './text-decode.js';
 import { readPlainYaml } from './yaml-plain.js';
 
 export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
+import type { TextSource } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -119,7 +120,7 @@ class LazyParsedYaml implements ParsedYaml {
     readonly file: string,
     private known: { value: unknown } | undefined,
     readonly lineOffset: number,
-    private readonly source: { text: string; full?: ParsedYaml },
+    private readonly source: { readonly text: string; full?: ParsedYaml },
   ) {}
   private full(): ParsedYaml {
     if (!this.source.full) {
@@ -154,8 +155,18 @@ class LazyParsedYaml implements ParsedYaml {
  * nothing is parsed now; the value and the document model are read from the text on first use.
  * If the text did not parse after all, that use fails loudly (an internal error), never silently.
  */
-export function parsedFromText(file: string, text: string, lineOffset = 0, known?: { value: unknown }): ParsedYaml {
-  return new LazyParsedYaml(file, known, lineOffset, { text });
+/** A LazyParsedYaml's source whose text is decoded on first use. */
+class SourceOf {
+  full?: ParsedYaml;
+  constructor(private readonly source: TextSource) {}
+  get text(): string {
+    return this.source.text;
+  }
+}
+
+export function parsedFromText(file: string, text: string | TextSource, lineOffset = 0, known?: { value: unknown }): ParsedYaml {
+  // A text not yet decoded (text-decode.ts, lazyText) is decoded only if the document is read.
+  return new LazyParsedYaml(file, known, lineOffset, typeof text === 'string' ? { text } : new SourceOf(text));
 }
 
 export type Segment = string | number;

@@ -152,7 +152,7 @@ describe('the parse cache, format 3', () => {
     const cache = openCheckCache(cacheFile(repo), codeDigest());
     cache.store.put({ kind: 'incident', schema: 'x', lineOffset: 0, text: '', bytes }, { parsed: false, diagnostics: [] });
     cache.save();
-    expect(cache.store.knowsText?.(bytes)).toBe(true);
+    expect(openCheckCache(cacheFile(repo), codeDigest()).store.knowsText?.(bytes)).toBe(true);
     const r = await validate(repo.dir);
     expect(visible(r)).toEqual(expected);
     expect(visible(r)).not.toEqual(cold);

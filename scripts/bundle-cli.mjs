@@ -149,9 +149,9 @@ export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg
     [
       "export * as commander from 'commander';",
       "export * as io from './src/cli/io.js';",
-      "import { processIO } from './src/cli/io.js';",
+      "import { finish, processIO } from './src/cli/io.js';",
       "import { run } from './src/cli/program.js';",
-      'void run(process.argv.slice(2), processIO).then((code) => { process.exitCode = code; });',
+      'void run(process.argv.slice(2), processIO).then((code) => finish(process.argv.slice(2), code));',
     ].join('\n'),
     ['clinsafe-commands'],
     [plugin, lazyCommands],

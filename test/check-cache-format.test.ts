@@ -8,6 +8,7 @@
  * without the cache prints; a cache that claims bytes decode as text when they do not makes the
  * load run again with every file decoded, with the same output.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cacheFileFor, codeDigest, openCheckCache } from '../src/adapters/check-cache.js';
 import { decodeText, KnownTextNotText, lazyText } from '../src/core/text-decode.js';
 import { runWithCacheReport, visible } from './helpers/cache-run.js';
-import { fixtureRepo, type TempRepo } from './helpers/repo.js';
+import { fixtureRepo, REPO_ROOT, type TempRepo } from './helpers/repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => {
@@ -156,6 +157,34 @@ describe('the parse cache, format 3', () => {
     const r = await validate(repo.dir);
     expect(visible(r)).toEqual(expected);
     expect(visible(r)).not.toEqual(cold);
+  });
+});
+
+describe('the end of a validate or check run (cli/io.ts, finish)', () => {
+  it('from the built binary, exits as soon as its output is written: a large report through a pipe arrives whole, with its exit code', async () => {
+    repo = productWithError();
+    const first = join(repo.dir, HAZARDS, readdirSync(join(repo.dir, HAZARDS)).sort()[0]!);
+    const text = readFileSync(first, 'utf8');
+    for (let i = 0; i < 300; i++) writeFileSync(join(repo.dir, HAZARDS, `H-${500 + i}-copy.yml`), text);
+    const inProcess = await validate(repo.dir, ['--format', 'json', '--no-cache']);
+    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+    const once = (args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const p = spawn(process.execPath, [bin, 'validate', '--format', 'json', ...args], {
+          cwd: repo!.dir,
+          stdio: ['ignore', 'pipe', 'ignore'],
+          env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DIR: '' },
+        });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('close', (code) => resolve({ code, out }));
+      });
+    for (const args of [['--no-cache'], [], []]) {
+      const r = await once(args);
+      expect(r.out.length, args.join(' ')).toBeGreaterThan(65536);
+      expect(r.code, args.join(' ')).toBe(inProcess.code);
+      expect(JSON.parse(r.out), args.join(' ')).toEqual(JSON.parse(inProcess.out));
+    }
   });
 });
 

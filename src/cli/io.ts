@@ -26,3 +26,19 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** The commands that read the safety folder and print: nothing of theirs runs once `run` has returned. */
+const EXIT_WHEN_WRITTEN = new Set(['validate', 'check']);
+
+/**
+ * End the process with `code` (argv: the arguments after `clinsafe`). For `validate` and `check`,
+ * as soon as what they wrote to stdout and stderr has been handed to the system: letting the event
+ * loop drain first also runs V8's pending tasks, and in most warm 1,000-hazard runs one of them is
+ * a full garbage collection of the whole heap, started as the command ended (~10 ms of CPU). The
+ * exit code is set first: if a stream never calls back (closed), the process ends as before.
+ */
+export function finish(argv: readonly string[], code: number): void {
+  process.exitCode = code;
+  if (!EXIT_WHEN_WRITTEN.has(argv[0] ?? '')) return;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIO } from './io.js';
+import { finish, processIO } from './io.js';
 import { run } from './program.js';
 
-process.exitCode = await run(process.argv.slice(2), processIO);
+finish(process.argv.slice(2), await run(process.argv.slice(2), processIO));

@@ -149,6 +149,15 @@ export function lazyText(file: string, bytes: Uint8Array): TextSource {
   return new LazyText(file, bytes);
 }
 
+/** A text source with a slot for what is made from its text (yaml-core.ts keeps the full parse there). */
+export class TextWith<T> implements TextSource {
+  full?: T;
+  constructor(private readonly source: TextSource) {}
+  get text(): string {
+    return this.source.text;
+  }
+}
+
 /** A class, not an object literal with a getter: V8 makes those one by one, ~1,000 a load. */
 class LazyText implements TextSource {
   private decoded: string | undefined;

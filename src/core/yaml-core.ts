@@ -6,11 +6,10 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { engines, EnginesNotLoaded } from './engines.js';
-import type { Position } from './text-decode.js';
+import { TextWith, type Position, type TextSource } from './text-decode.js';
 import { readPlainYaml } from './yaml-plain.js';
 
 export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
-import type { TextSource } from './text-decode.js';
 /** Aliases allowed while building the value: enough for legitimate anchors, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -154,19 +153,10 @@ class LazyParsedYaml implements ParsedYaml {
  * A file whose parse is known to succeed (a checked-file store said so for exactly this text):
  * nothing is parsed now; the value and the document model are read from the text on first use.
  * If the text did not parse after all, that use fails loudly (an internal error), never silently.
+ * A text not yet decoded (text-decode.ts, lazyText) is decoded only then.
  */
-/** A LazyParsedYaml's source whose text is decoded on first use. */
-class SourceOf {
-  full?: ParsedYaml;
-  constructor(private readonly source: TextSource) {}
-  get text(): string {
-    return this.source.text;
-  }
-}
-
 export function parsedFromText(file: string, text: string | TextSource, lineOffset = 0, known?: { value: unknown }): ParsedYaml {
-  // A text not yet decoded (text-decode.ts, lazyText) is decoded only if the document is read.
-  return new LazyParsedYaml(file, known, lineOffset, typeof text === 'string' ? { text } : new SourceOf(text));
+  return new LazyParsedYaml(file, known, lineOffset, typeof text === 'string' ? { text } : new TextWith<ParsedYaml>(text));
 }
 
 export type Segment = string | number;

@@ -1,8 +1,10 @@
 /**
  * The CLI's parse cache: one file per safety folder holding each safety file's parse and schema
- * check (a `CheckedFileStore`, src/core/ports/checked-files.ts), keyed by a SHA-256 of the file's
- * text, the schema variant and where the text starts, under a digest of clinsafe's version and the
- * code that produces the results. It holds no decision: cross-file and repository checks always run.
+ * check (a `CheckedFileStore`, src/core/ports/checked-files.ts), keyed by what the result is for
+ * (kind, schema variant, where the text starts) and a SHA-256 of the file's bytes (or of the text,
+ * for front matter), under a digest of clinsafe's version and the code that produces the results.
+ * It holds no decision: cross-file and repository checks always run. It also says which bytes it
+ * holds a whole-file result for (`knowsText`): those decoded as text, so a load need not decode them.
  *
  * Where: `$CLINSAFE_CACHE_DIR/folders/` when that is set (clinsafe's caches in one place: the
  * single-file bundle unpacks there too); else `<git dir>/clinsafe-cache/` when the repository root

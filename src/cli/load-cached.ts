@@ -11,6 +11,7 @@ import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from
 import { engineToLoad, loadSchemaEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
+import { KnownTextNotText } from '../core/text-decode.js';
 import { type CliIO, UsageError } from './io.js';
 
 export interface FolderOptions {
@@ -68,7 +69,13 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
       } catch (e) {
         // A file to parse, a position to place, a trigger pattern to compile: load what is missing
         // and load again (the load is pure). Each library is loaded at most once, so this ends.
+        // A file the cache knew as text that does not decode (a cache that lied): load again with
+        // every file decoded (once: the cache is then not asked again).
         const more = engineToLoad(e);
+        if (e instanceof KnownTextNotText && cache) {
+          cache.restart(true);
+          continue;
+        }
         if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
         else if (more) await jitless(more);
         else throw e;

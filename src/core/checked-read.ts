@@ -7,8 +7,9 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import type { CheckedFileKind, CheckedFileStore } from './ports/checked-files.js';
+import type { CheckedFileKey, CheckedFileKind, CheckedFileStore } from './ports/checked-files.js';
 import { validateShape } from './validate-shape.js';
+import type { TextSource } from './text-decode.js';
 import { parsedFromText, parseYamlCached, type ParseCache, type ParsedYaml } from './yaml-core.js';
 
 export interface CheckedRead<T> {
@@ -29,7 +30,8 @@ export type CheckedReader = <S extends z.ZodType>(
   /** The schema, asked for only when the file is checked here (a stored result needs no zod). */
   schema: () => S,
   path: string,
-  text: string,
+  /** The text, or its source when it is decoded only on first use (text-decode.ts, lazyText). */
+  text: string | TextSource,
   lineOffset?: number,
   /** The bytes `text` was decoded from, when it is the whole file. */
   bytes?: Uint8Array,
@@ -45,7 +47,7 @@ export function checkedReader(
   shas: ReadonlyMap<string, string>,
 ): CheckedReader {
   return (kind, schemaName, schema, path, text, lineOffset = 0, bytes) => {
-    const key = store ? { kind, schema: schemaName, lineOffset, text, ...(bytes ? { bytes } : {}) } : undefined;
+    const key = store ? keyOf(kind, schemaName, lineOffset, text, bytes) : undefined;
     const hit = key && store!.get(key);
     if (hit) {
       return {
@@ -55,7 +57,7 @@ export function checkedReader(
         diagnostics: hit.diagnostics.map((d) => (d.file === path ? d : { ...d, file: path })),
       };
     }
-    const read = parseYamlCached(parseCache, shas.get(path), path, text, lineOffset);
+    const read = parseYamlCached(parseCache, shas.get(path), path, typeof text === 'string' ? text : text.text, lineOffset);
     const diagnostics = [...read.diagnostics];
     let data: z.output<ReturnType<typeof schema>> | undefined;
     if (read.parsed) {
@@ -74,4 +76,24 @@ export function checkedReader(
     if (!read.parsed) return data !== undefined ? { data, diagnostics } : { diagnostics };
     return data !== undefined ? { parsed: read.parsed, data, diagnostics } : { parsed: read.parsed, diagnostics };
   };
+}
+
+/** A store's key; the text of a source read only if the store asks for it (it need not: the bytes name it). */
+function keyOf(kind: CheckedFileKind, schema: string, lineOffset: number, text: string | TextSource, bytes?: Uint8Array): CheckedFileKey {
+  if (typeof text !== 'string') return new KeyOfSource(kind, schema, lineOffset, text, bytes);
+  return bytes ? { kind, schema, lineOffset, text, bytes } : { kind, schema, lineOffset, text };
+}
+
+/** A class, not an object literal with a getter: V8 makes those one by one, ~1,000 a load. */
+class KeyOfSource implements CheckedFileKey {
+  constructor(
+    readonly kind: CheckedFileKind,
+    readonly schema: string,
+    readonly lineOffset: number,
+    private readonly source: TextSource,
+    readonly bytes?: Uint8Array,
+  ) {}
+  get text(): string {
+    return this.source.text;
+  }
 }

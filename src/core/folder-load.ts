@@ -13,6 +13,7 @@ import { schemaEngines } from './engines.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml-core.js';
+import { lazyText, type TextSource } from './text-decode.js';
 import { checkedReader } from './checked-read.js';
 import { compareIds } from './id-order.js';
 import type { CheckedFileStore } from './ports/checked-files.js';
@@ -75,7 +76,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const top = { line: 1, col: 1 };
 
   // Read every file as text first: size, binary, encoding, symlinks.
-  const texts = new Map<string, string>();
+  const texts = new Map<string, string | TextSource>();
   const bytesOf = new Map<string, Uint8Array>();
   for (const f of snapshot.files) {
     if (f.problem) {
@@ -91,7 +92,8 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
     const rel = relativeTo(dir, f.path);
     if (rel === undefined) continue;
     if (!isSafetyFile(rel) || !f.bytes) continue;
-    const decoded = decodeText(f.path, f.bytes);
+    // Bytes the store knows decoded without an error are decoded only if their text is read.
+    const decoded = opts.store?.knowsText?.(f.bytes) ? { text: lazyText(f.path, f.bytes) } : decodeText(f.path, f.bytes);
     if ('error' in decoded) diagnostics.push(decoded.error);
     else {
       texts.set(f.path, decoded.text);
@@ -265,13 +267,14 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   // Workshops and templates
   const workshops: Workshop[] = [];
   const templates: Record<string, string> = {};
-  for (const [path, content] of [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [path, source] of [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rel = relativeTo(dir, path)!;
+    if (!rel.startsWith('templates/') && !rel.startsWith('workshops/')) continue;
+    const content = typeof source === 'string' ? source : source.text;
     if (rel.startsWith('templates/')) {
       templates[rel.slice('templates/'.length)] = content;
       continue;
     }
-    if (!rel.startsWith('workshops/')) continue;
     const fm = splitFrontMatter(content);
     if (!fm) {
       err(path, top, 'front-matter', 'workshop minutes need YAML front matter between --- lines (date, method, attendees, hazardsRaised)');

@@ -123,3 +123,54 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${n} bytes`;
 }
+
+/** A file's text, decoded only when something reads it. */
+export interface TextSource {
+  readonly text: string;
+}
+
+/**
+ * A store said these bytes decoded before (checked-file store's `knowsText`); the decode threw or
+ * refused them after all (a store that lied: a hand-made or foreign cache). The load is run again
+ * without trusting the store's word (load-cached.ts): every file decoded as usual.
+ */
+export class KnownTextNotText extends Error {
+  constructor(readonly file: string) {
+    super(`internal: ${file} was known as text but does not decode as text`);
+  }
+}
+
+/**
+ * The text of bytes a checked-file store knows decoded, by this same code, without an error: decoded
+ * on first use (a diagnostic's line:col, a file parsed again), else never — for a warm load, most
+ * files' text is never read, and a megabyte-sized folder of strings is never made.
+ */
+export function lazyText(file: string, bytes: Uint8Array): TextSource {
+  return new LazyText(file, bytes);
+}
+
+/** A text source with a slot for what is made from its text (yaml-core.ts keeps the full parse there). */
+export class TextWith<T> implements TextSource {
+  full?: T;
+  constructor(private readonly source: TextSource) {}
+  get text(): string {
+    return this.source.text;
+  }
+}
+
+/** A class, not an object literal with a getter: V8 makes those one by one, ~1,000 a load. */
+class LazyText implements TextSource {
+  private decoded: string | undefined;
+  constructor(
+    private readonly file: string,
+    private readonly bytes: Uint8Array,
+  ) {}
+  get text(): string {
+    if (this.decoded === undefined) {
+      const decoded = decodeText(this.file, this.bytes);
+      if ('error' in decoded) throw new KnownTextNotText(this.file);
+      this.decoded = decoded.text;
+    }
+    return this.decoded;
+  }
+}

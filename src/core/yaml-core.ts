@@ -6,7 +6,7 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { engines, EnginesNotLoaded } from './engines.js';
-import type { Position } from './text-decode.js';
+import { TextWith, type Position, type TextSource } from './text-decode.js';
 import { readPlainYaml } from './yaml-plain.js';
 
 export { decodeText, formatBytes, invalidUtf8Offset, MAX_FILE_BYTES, type Position } from './text-decode.js';
@@ -119,7 +119,7 @@ class LazyParsedYaml implements ParsedYaml {
     readonly file: string,
     private known: { value: unknown } | undefined,
     readonly lineOffset: number,
-    private readonly source: { text: string; full?: ParsedYaml },
+    private readonly source: { readonly text: string; full?: ParsedYaml },
   ) {}
   private full(): ParsedYaml {
     if (!this.source.full) {
@@ -153,9 +153,10 @@ class LazyParsedYaml implements ParsedYaml {
  * A file whose parse is known to succeed (a checked-file store said so for exactly this text):
  * nothing is parsed now; the value and the document model are read from the text on first use.
  * If the text did not parse after all, that use fails loudly (an internal error), never silently.
+ * A text not yet decoded (text-decode.ts, lazyText) is decoded only then.
  */
-export function parsedFromText(file: string, text: string, lineOffset = 0, known?: { value: unknown }): ParsedYaml {
-  return new LazyParsedYaml(file, known, lineOffset, { text });
+export function parsedFromText(file: string, text: string | TextSource, lineOffset = 0, known?: { value: unknown }): ParsedYaml {
+  return new LazyParsedYaml(file, known, lineOffset, typeof text === 'string' ? { text } : new TextWith<ParsedYaml>(text));
 }
 
 export type Segment = string | number;

@@ -13,6 +13,7 @@ import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { CheckedFileStore } from '../../core/ports/checked-files.js';
 import type { ParseCache } from '../../core/yaml-core.js';
+import { KnownTextNotText } from '../../core/text-decode.js';
 import type { CliIO } from '../io.js';
 import { cacheWanted } from '../load-cached.js';
 import { annotation, diagnosticAnnotation } from '../output-format.js';
@@ -208,13 +209,17 @@ async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoa
       () => {},
     );
   const load = async (snaps: [Snapshot, Snapshot], shared: boolean): Promise<[LoadResult, LoadResult]> => {
-    try {
-      return loadBoth(snaps, shared, cache.store);
-    } catch (e) {
-      if (!(e instanceof EnginesNotLoaded) || enginesLoaded()) throw e;
-      await loadEngines();
-      cache.restart();
-      return loadBoth(snaps, shared, cache.store);
+    for (;;) {
+      try {
+        return loadBoth(snaps, shared, cache.store);
+      } catch (e) {
+        // A file the cache knew as text that does not decode (a cache that lied): once more, every file decoded.
+        if (e instanceof KnownTextNotText) cache.restart(true);
+        else if (e instanceof EnginesNotLoaded && !enginesLoaded()) {
+          await loadEngines();
+          cache.restart();
+        } else throw e;
+      }
     }
   };
   const loaded = await loadWithPaths(facts, load, () => cache.restart());

@@ -43,4 +43,10 @@ export interface CheckedFileStore {
   get(key: CheckedFileKey): CheckedFile | undefined;
   /** Keep a result (the store copies it: later changes to `result` are not seen). Never throws. */
   put(key: CheckedFileKey, result: CheckedFile): void;
+  /**
+   * Whether a result is stored for a whole file of exactly these bytes (a key with `bytes`): then
+   * they were decoded as text by this same code without an error (results are stored only for
+   * text), and a load may leave their text undecoded until something reads it. Never throws.
+   */
+  knowsText?(bytes: Uint8Array): boolean;
 }

@@ -12,7 +12,7 @@ import { provenanceSchema } from '../src/core/provenance.js';
 import { FAIL, fastAccept } from '../src/core/schema-fast.js';
 import { configSchema, hazardSchema, incidentSchema, workshopSchema } from '../src/core/schema.js';
 import { MAX_NESTING, parseYaml } from '../src/core/yaml.js';
-import { ROOT, yamlTexts } from './helpers/yaml-inputs.js';
+import { random, ROOT, yamlTexts } from './helpers/yaml-inputs.js';
 import type { z } from 'zod';
 
 function agree(name: string, schema: z.ZodType, value: unknown): boolean {
@@ -34,15 +34,6 @@ function schemaFor(name: string): z.ZodType | undefined {
   if (/clinsafe\.yml$/.test(name)) return configSchema;
   if (/provenance/.test(name)) return provenanceSchema;
   return undefined;
-}
-
-function random(seed: number) {
-  return (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) % n;
-  };
 }
 
 const POOL: unknown[] = [

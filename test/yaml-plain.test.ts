@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { CORE_TAG_PATTERNS } from '../src/core/yaml-fast.js';
 import { CORE_PATTERNS, readPlainYaml } from '../src/core/yaml-plain.js';
 import { MAX_NESTING, parseYamlFull } from '../src/core/yaml.js';
-import { HOSTILE, ROOT, yamlTexts } from './helpers/yaml-inputs.js';
+import { HOSTILE, random, ROOT, yamlTexts } from './helpers/yaml-inputs.js';
 
 function agree(name: string, text: string): boolean {
   const plain = readPlainYaml(text, MAX_NESTING);
@@ -24,16 +24,6 @@ function agree(name: string, text: string): boolean {
     );
   expect(plain.value, `${name}: values differ: ${text.length < 4000 ? JSON.stringify(text) : ''}`).toStrictEqual(full.parsed!.value);
   return true;
-}
-
-/** mulberry32: a seeded generator whose low bits are as random as its high ones (choices are often among 2–5). */
-function random(seed: number) {
-  return (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) % n;
-  };
 }
 
 const KEYS = [

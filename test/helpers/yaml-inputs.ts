@@ -226,3 +226,13 @@ export const HOSTILE: string[] = [
   'a:\n  - [x, y]\n  - []\n',
   '- {a: 1}: 2\n',
 ];
+
+/** mulberry32: a seeded generator of choices in [0, n), whose low bits are as random as its high ones (choices are often among 2–5). */
+export function random(seed: number) {
+  return (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) % n;
+  };
+}

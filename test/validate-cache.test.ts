@@ -52,6 +52,18 @@ function cacheFile(r: TempRepo): string {
   return cacheFileFor(join(r.dir, 'clinical-safety'), r.dir, {});
 }
 
+/** `clinsafe validate` run from the built binary in `cwd`, with the cache's debug line taken out of stderr. */
+function run1(args: string[], cwd: string) {
+  const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+  const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
+  });
+  const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
+  return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
+}
+
 describe('validate: the parse cache', () => {
   it('a warm run prints byte for byte what a cold run prints, diagnostics with line:col included', async () => {
     repo = brokenProduct();
@@ -190,20 +202,10 @@ describe('validate: the parse cache', () => {
 
   it('from the built binary, a warm run loads no parser unless a diagnostic needs a position, and prints the same', () => {
     repo = brokenProduct();
-    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-    const run1 = (args: string[], cwd = repo!.dir) => {
-      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
-        cwd,
-        encoding: 'utf8',
-        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
-      });
-      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
-      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
-    };
     for (const args of [[], ['--format', 'json']]) {
-      const cold = run1([...args, '--no-cache']);
-      run1(args);
-      const warm = run1(args);
+      const cold = run1([...args, '--no-cache'], repo.dir);
+      run1(args, repo.dir);
+      const warm = run1(args, repo.dir);
       // Errors with line:col: every file from the cache, then the parser loaded to place them.
       // (the parsers bring the glob compiler with them)
       expect(warm.cache).toMatch(/ 0 misses, file loaded, not written, globs loaded, parsers loaded /);
@@ -224,16 +226,6 @@ describe('validate: the parse cache', () => {
   });
 
   it('from the built binary, picomatch is loaded only for a trigger pattern that is not plain; the output is the same', () => {
-    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-    const run1 = (args: string[], cwd: string) => {
-      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
-        cwd,
-        encoding: 'utf8',
-        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
-      });
-      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
-      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
-    };
     const withPatterns = (patterns: string) => {
       const r = fixtureRepo();
       const name = readdirSync(join(r.dir, HAZARDS)).sort()[0]!;
@@ -268,16 +260,6 @@ describe('validate: the parse cache', () => {
   });
 
   it('from the built binary, a first run reads a plain folder without the YAML libraries; a file the plain reader declines loads them', () => {
-    const bin = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-    const run1 = (args: string[], cwd: string) => {
-      const r = spawnSync(process.execPath, [bin, 'validate', ...args], {
-        cwd,
-        encoding: 'utf8',
-        env: { ...process.env, GITHUB_ACTIONS: '', CLINSAFE_CACHE_DEBUG: '1', CLINSAFE_CACHE_DIR: '' },
-      });
-      const cache = /^clinsafe cache:.*$/m.exec(r.stderr)?.[0] ?? '';
-      return { code: r.status, out: r.stdout, err: r.stderr.replace(/^clinsafe cache:.*\n/m, ''), cache };
-    };
     // The example product: every file plain and valid, so nothing but the schemas is loaded.
     const valid = fixtureRepo();
     try {

@@ -476,6 +476,33 @@ describe('the plain-subset YAML reader agrees with the full parse', () => {
     });
   });
 
+  it("keeps each mapping's keys and each sequence's items apart on the reader's stacks", () => {
+    const read = (text: string) => readPlainYaml(text, MAX_NESTING)?.value;
+    // A key repeats across nesting and sibling items; a duplicate is found after a nested mapping and in a later item.
+    expect(read('id: 1\nsub:\n  id: 2\n  sub: [a]\nlist:\n  - id: 3\n    sub: x\n  - id: 4\n')).toStrictEqual({
+      id: 1,
+      sub: { id: 2, sub: ['a'] },
+      list: [{ id: 3, sub: 'x' }, { id: 4 }],
+    });
+    expect(read('a: 1\nb:\n  a: 2\n  c: 3\na: 4\n')).toBeUndefined();
+    expect(read('b:\n  a: 2\n  c: 3\nc: 4\n')).toStrictEqual({ b: { a: 2, c: 3 }, c: 4 });
+    expect(read('l:\n  - a: 1\n    b: 2\n  - a: 3\n    a: 4\n')).toBeUndefined();
+    // Keys an object inherits are declined (as the lookup in the object did before), also where first seen nested.
+    for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'])
+      for (const text of [`${key}: x\n`, `a:\n  ${key}: x\n`, `l:\n  - ${key}: x\n`]) {
+        expect(read(text), text).toBeUndefined();
+        agree(text, text);
+      }
+    // Items: sequences in sequence items, flow lists among them, each array its own.
+    expect(read('l:\n  -\n    - a\n    - [b, [c, d], e]\n    - f\n  - []\n  - g\nm: [h]\n')).toStrictEqual({
+      l: [['a', ['b', ['c', 'd'], 'e'], 'f'], [], 'g'],
+      m: ['h'],
+    });
+    // A file declined in the middle of a sequence leaves nothing behind for the next one.
+    expect(read('l:\n  - a\n  - b\n  - &x c\n')).toBeUndefined();
+    expect(read('l:\n  - z\n')).toStrictEqual({ l: ['z'] });
+  });
+
   it('on seeded random files in and around the subset, and mutations of them', () => {
     const rand = random(Number(process.env.YAML_PLAIN_SEED ?? 29));
     const count = Number(process.env.YAML_PLAIN_COUNT ?? 6000);

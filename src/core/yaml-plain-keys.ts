@@ -23,7 +23,7 @@ export const NOT_KEYS = new Set([
   'prototype',
 ]);
 /** A key's characters (isKeyStart, then isKeyChar), matched natively: a cold run spends less time in the interpreter. */
-const KEY_WORD = /[A-Za-z_][A-Za-z0-9_-]*/y;
+export const KEY_WORD = /[A-Za-z_][A-Za-z0-9_-]*/y;
 /** The offset just after the key word at `k` (never past its line: a line break is no key character), or -1 if none starts there. */
 export function keyEnd(t: string, k: number): number {
   KEY_WORD.lastIndex = k;
@@ -55,9 +55,10 @@ export function internedKey(t: string, k: number, j: number): string | undefined
   const known = keyCache.get(slot);
   if (known) for (let i = 0; i < known.length; i++) if (t.startsWith(known[i]!, k)) return known[i];
   const key = t.slice(k, j);
-  // Words that are not text, and keys that would reach object prototypes (the caller's duplicate
-  // check also declines keys an object inherits, toString…: never a safety file's field).
-  if ((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) return undefined;
+  // Words that are not text, and keys that would reach object prototypes or that an object
+  // inherits (toString…: never a safety file's field; declined as before, when the reader's
+  // duplicate check was a lookup in the object).
+  if (((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) || key in Object.prototype) return undefined;
   const internal = Object.keys({ [key]: 0 })[0]!;
   if (kept >= MAX_KEPT || (known && known.length >= KEYS_PER_SLOT)) return internal;
   kept++;

@@ -13,7 +13,7 @@
  * many thousands of seeded random and mutated files.
  */
 
-import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
+import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, KEY_WORD, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
 
 /** Characters this reader never reads (any of them: decline): see the module comment. */
 const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
@@ -84,6 +84,23 @@ class Reader {
    */
   hashAt = -1;
   colonAt = -1;
+  /**
+   * The keys of the mappings being read, innermost last (each mapping's from where it started):
+   * a duplicate is found by comparing with its mapping's keys so far — interned strings, so
+   * pointer compares — not by looking the key up in the object (a lookup of an absent key on
+   * objects of many shapes: a megamorphic miss per key).
+   */
+  keys: string[] = [];
+  nKeys = 0;
+  /** The offset just after the value `flow` or `quoted` last returned (no [value, end] pair per value). */
+  after = 0;
+  /**
+   * The items of the sequences being read, innermost last: each sequence is copied out at its end,
+   * so its array has just its items' room (an array pushed to grows room for 17: the parsed tree
+   * lives to the end of a run, and every byte of it is copied by the young-generation collector).
+   */
+  vals: unknown[] = VALS;
+  nVals = 0;
   constructor(
     readonly t: string,
     readonly maxDepth: number,
@@ -123,6 +140,8 @@ class Reader {
     if (depth >= this.maxDepth) return NO;
     const t = this.t;
     const out: Record<string, unknown> = {};
+    const keys = this.keys;
+    const from = this.nKeys;
     for (;;) {
       let k: number;
       if (first >= 0) {
@@ -130,26 +149,36 @@ class Reader {
         first = -1;
       } else {
         const ind = this.next();
-        if (ind < indent) return out;
+        if (ind < indent) {
+          this.nKeys = from;
+          return out;
+        }
         if (ind > indent) return NO;
         k = this.s + ind;
       }
-      const e = this.lineEnd(k);
-      let j = keyEnd(t, k);
-      if (j < 0 || t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
+      // (Small steps written out here, not called: a cold run is mostly interpreted or baseline code, where a call costs.)
+      let e = t.indexOf('\n', k);
+      if (e < 0) e = t.length;
+      KEY_WORD.lastIndex = k;
+      if (!KEY_WORD.test(t)) return NO;
+      let j = KEY_WORD.lastIndex;
+      if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
       const key = internedKey(t, k, j);
       if (key === NO) return NO;
-      if (out[key] !== undefined) return NO;
+      const n = this.nKeys;
+      for (let i = from; i < n; i++) if (keys[i] === key) return NO;
+      keys[n] = key;
+      this.nKeys = n + 1;
       j++;
-      if (j < e && t.charCodeAt(j) !== SP) return NO;
+      let q = j;
+      while (t.charCodeAt(q) === SP) q++;
+      if (q === j && j < e) return NO; // `key:x`
       let v: unknown;
-      if (this.restIsEmpty(j, e)) {
+      // Nothing after the key but blanks and perhaps a comment (after a blank: q > j here): a nested node follows.
+      if (q === e || t.charCodeAt(q) === HASH) {
         this.s = e + 1;
         v = this.nested(indent, depth, true);
-      } else {
-        while (t.charCodeAt(j) === SP) j++;
-        v = this.inline(j, e, indent, depth);
-      }
+      } else v = this.inline(q, e, indent, depth);
       if (v === NO) return NO;
       out[key] = v;
     }
@@ -159,15 +188,15 @@ class Reader {
   sequence(indent: number, depth: number): unknown {
     if (depth >= this.maxDepth) return NO;
     const t = this.t;
-    const out: unknown[] = [];
+    const from = this.nVals;
     for (;;) {
       const ind = this.next();
-      if (ind < indent) return out;
+      if (ind < indent) return this.take(from);
       if (ind > indent) return NO;
       const d = this.s + ind;
       const e = this.lineEnd(d);
       // Not an entry: the sequence ends here (a mapping at the same column goes on, anything else is refused by the caller).
-      if (t.charCodeAt(d) !== DASH || (d + 1 < e && t.charCodeAt(d + 1) !== SP)) return out;
+      if (t.charCodeAt(d) !== DASH || (d + 1 < e && t.charCodeAt(d + 1) !== SP)) return this.take(from);
       let v: unknown;
       if (this.restIsEmpty(d + 1, e)) {
         this.s = e + 1;
@@ -179,8 +208,15 @@ class Reader {
         else v = this.inline(q, e, indent, depth);
       }
       if (v === NO) return NO;
-      out.push(v);
+      this.vals[this.nVals++] = v;
     }
+  }
+
+  /** The items from `from` up, as a new array of their size; they leave the stack. */
+  take(from: number): unknown[] {
+    const out = this.vals.slice(from, this.nVals);
+    this.nVals = from;
+    return out;
   }
 
   /** Whether the text at `q` is `key:` followed by a blank or the line's end. */
@@ -207,16 +243,10 @@ class Reader {
     const c = t.charCodeAt(q);
     let v: unknown;
     let end: number;
-    if (c === 0x22 || c === 0x27) {
-      const r = this.quoted(q, e);
-      if (!r) return NO;
-      v = r[0];
-      end = r[1];
-    } else if (c === 0x5b || c === 0x7b) {
-      const r = this.flow(q, e, depth + 1);
-      if (!r) return NO;
-      v = r[0];
-      end = r[1];
+    if (c === 0x22 || c === 0x27 || c === 0x5b || c === 0x7b) {
+      v = c === 0x22 || c === 0x27 ? this.quoted(q, e) : this.flow(q, e, depth + 1);
+      if (v === NO) return NO;
+      end = this.after;
     } else if (c === 0x7c || c === 0x3e) {
       return this.block(q, e, indent, c === 0x3e);
     } else {
@@ -232,25 +262,30 @@ class Reader {
       while (t.charCodeAt(to - 1) === SP) to--;
       v = plainScalar(t.slice(q, to));
       if (v === NO) return NO;
-      end = to;
+      // Only blanks, then the line's end or a comment, follow `to` (stop is one of those): no rest to check.
+      this.s = e + 1;
+      return v;
     }
     if (!this.restIsEmpty(end, e)) return NO;
     this.s = e + 1;
     return v;
   }
 
-  /** A flow collection (`[…]`, `{…}` with plain keys) that closes on its line: [value, offset after it], or undefined. */
-  flow(q: number, e: number, depth: number): [unknown, number] | undefined {
+  /** A flow collection (`[…]`, `{…}` with plain keys) that closes on its line (`after` set past it), or NO. */
+  flow(q: number, e: number, depth: number): unknown {
     if (depth >= this.maxDepth) return undefined;
     const t = this.t;
     const map = t.charCodeAt(q) === 0x7b;
     const close = map ? 0x7d : 0x5d;
     // Only the collection this is (a cold run reads thousands of `causes: [C1, C2]`).
-    const items: unknown[] | undefined = map ? undefined : [];
+    const from = this.nVals;
     const fields: Record<string, unknown> | undefined = map ? {} : undefined;
     let i = q + 1;
     while (t.charCodeAt(i) === SP) i++;
-    if (t.charCodeAt(i) === close) return [map ? fields : items, i + 1];
+    if (t.charCodeAt(i) === close) {
+      this.after = i + 1;
+      return map ? fields : [];
+    }
     for (;;) {
       while (t.charCodeAt(i) === SP) i++;
       let key = '';
@@ -267,10 +302,9 @@ class Reader {
       const ch = t.charCodeAt(i);
       let item: unknown;
       if (ch === 0x22 || ch === 0x27 || ch === 0x5b || ch === 0x7b) {
-        const r = ch === 0x22 || ch === 0x27 ? this.quoted(i, e) : this.flow(i, e, depth + 1);
-        if (!r) return undefined;
-        item = r[0];
-        i = r[1];
+        item = ch === 0x22 || ch === 0x27 ? this.quoted(i, e) : this.flow(i, e, depth + 1);
+        if (item === NO) return NO;
+        i = this.after;
       } else {
         const from = i;
         FLOW_ITEM.lastIndex = i;
@@ -283,16 +317,19 @@ class Reader {
         if (item === NO) return undefined;
       }
       if (map) fields![key] = item;
-      else items!.push(item);
+      else this.vals[this.nVals++] = item;
       while (t.charCodeAt(i) === SP) i++;
       const sep = t.charCodeAt(i++);
-      if (sep === close) return [map ? fields : items, i];
+      if (sep === close) {
+        this.after = i;
+        return map ? fields : this.take(from);
+      }
       if (sep !== 0x2c) return undefined;
     }
   }
 
-  /** A quoted scalar that closes on its line: [value, offset after the closing quote], or undefined. */
-  quoted(q: number, e: number): [string, number] | undefined {
+  /** A quoted scalar that closes on its line (`after` set past the closing quote), or undefined. */
+  quoted(q: number, e: number): string | undefined {
     const t = this.t;
     const quote = t.charCodeAt(q);
     let out = '';
@@ -305,7 +342,8 @@ class Reader {
           from = ++i + 1;
           continue;
         }
-        return [out + t.slice(from, i), i + 1];
+        this.after = i + 1;
+        return out + t.slice(from, i);
       }
       if (ch === 0x5c && quote === 0x22) {
         const x = t[i + 1];
@@ -380,6 +418,9 @@ const PLAIN_START = /[^-?:,[\]{}#&*!|>'"%@` ]/;
  * item may not hold (`:`, `#`: then the caller declines), never past the line's end; matched natively.
  */
 const FLOW_ITEM = /[^,\][{}:#\n]*/y;
+
+/** The readers' stack of sequence items (see Reader.vals): one for all, as reading is synchronous. */
+const VALS: unknown[] = [];
 
 /** One `---` line may open the file. */
 const DOCUMENT_START = /^--- *\n/;

@@ -189,6 +189,22 @@ describe('the fast schema accept agrees with zod', () => {
       expect(JSON.stringify(fast)).toBe(JSON.stringify(schema.parse(value)));
       if (Object.keys(value).join() !== Object.keys(schema.parse(value)).join()) expect(fast).not.toBe(value);
     }
+    // Fields the input's keys skip: defaults added in the shape's order, before and after present keys;
+    // an own key that for…in does not list (no parser makes one) is judged field by field, as zod reads it.
+    const wide = z.strictObject({ a: z.string().optional(), b: z.array(z.string()).default([]), c: z.string(), d: z.number().default(7) });
+    for (const value of [{ c: 'x' }, { a: 'y', c: 'x' }, { c: 'x', d: 1 }, { d: 1, c: 'x' }, { a: 'y' }, {}, { c: 'x', e: 1 }]) {
+      const slow = wide.safeParse(value);
+      const fast = fastAccept(wide)!(value);
+      if (!slow.success) expect(fast, JSON.stringify(value)).toBe(FAIL);
+      else expect(JSON.stringify(fast), JSON.stringify(value)).toBe(JSON.stringify(slow.data));
+    }
+    for (const hidden of ['a', 'b', 'd']) {
+      const value = Object.defineProperty({ c: 'x' }, hidden, {
+        value: hidden === 'd' ? 2 : hidden === 'b' ? ['z'] : 'z',
+        enumerable: false,
+      });
+      expect(JSON.stringify(fastAccept(wide)!(value)), hidden).toBe(JSON.stringify(wide.parse(value)));
+    }
     const h = files.find((f) => /example-product\/clinical-safety\/hazards\//.test(f.name))!;
     const reversed = Object.fromEntries(Object.entries(h.value as Record<string, unknown>).reverse());
     expect(agree('reversed keys', hazardSchema(), reversed)).toBe(true);

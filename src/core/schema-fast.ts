@@ -54,18 +54,25 @@ export function fastAccept(schema: z.ZodType): Accept | undefined {
   return a ?? undefined;
 }
 
-/** A length check zod passes for sure (strings: code points only counted near the limit, so those go to zod). */
-function lengthOk(c: CheckDef, n: number): boolean {
-  if (c.check === 'max_length') return n <= c.maximum!;
-  return n >= c.minimum! && (c.minimum! <= 1 || n >= 2 * c.minimum!);
+/**
+ * The checks of a string, array or number, compiled: lengths as two bounds zod passes for sure
+ * (`need` ≤ length ≤ `max`; strings: code points are only counted near a minimum, so a length under
+ * twice a minimum above 1 goes to zod), any other check as a test. Undefined for a check this does not know.
+ */
+interface Checks {
+  need: number;
+  max: number;
+  test: ((v: never) => boolean) | undefined;
 }
 
-function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number'): ((v: never) => boolean) | undefined {
+function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number'): Checks | undefined {
   const tests: ((v: never) => boolean)[] = [];
+  let need = 0;
+  let max = Infinity;
   for (const { _zod } of checks ?? []) {
     const c = _zod.def;
-    if ((c.check === 'max_length' || c.check === 'min_length') && kind !== 'number')
-      tests.push((v: string | unknown[]) => lengthOk(c, v.length));
+    if (c.check === 'max_length' && kind !== 'number') max = Math.min(max, c.maximum!);
+    else if (c.check === 'min_length' && kind !== 'number') need = Math.max(need, c.minimum! <= 1 ? c.minimum! : 2 * c.minimum!);
     else if (c.check === 'string_format' && c.format === 'regex' && c.pattern && kind === 'string') {
       const re = c.pattern;
       tests.push((v: string) => {
@@ -87,15 +94,17 @@ function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number
       else tests.push(c.inclusive ? (v: number) => v <= bound : (v: number) => v < bound);
     } else return undefined;
   }
-  // Specialised by count: a cold run calls these thousands of times in the interpreter, where an iterator costs.
-  if (tests.length === 0) return NO_CHECKS;
-  if (tests.length === 1) return tests[0];
-  return (v: never) => {
-    for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
-    return true;
+  // Specialised by count: a cold run calls these thousands of times in the interpreter, where a call or an iterator costs.
+  if (tests.length <= 1) return { need, max, test: tests[0] };
+  return {
+    need,
+    max,
+    test: (v: never) => {
+      for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
+      return true;
+    },
   };
 }
-const NO_CHECKS = (): boolean => true;
 const ALWAYS_FAIL: Accept = () => FAIL;
 
 /** Whether zod refuses `v` for this schema by its type alone, whatever its checks. */
@@ -118,12 +127,16 @@ function compile(node: Node): Accept | undefined {
   switch (d.type) {
     case 'string': {
       const ok = compileChecks(d.checks, 'string');
-      if (ok === NO_CHECKS) return (v) => (typeof v === 'string' ? v : FAIL);
-      return ok && ((v) => (typeof v === 'string' && ok(v as never) ? v : FAIL));
+      if (!ok) return undefined;
+      // One closure with the lengths written in (a text field was five calls: the checks, each check, its length test).
+      const { need, max, test } = ok;
+      if (!test) return (v) => (typeof v === 'string' && v.length >= need && v.length <= max ? v : FAIL);
+      return (v) => (typeof v === 'string' && v.length >= need && v.length <= max && test(v as never) ? v : FAIL);
     }
     case 'number': {
-      const ok = compileChecks(d.checks, 'number');
-      return ok && ((v) => (typeof v === 'number' && Number.isFinite(v) && ok(v as never) ? v : FAIL));
+      const test = compileChecks(d.checks, 'number')?.test;
+      if (!test) return d.checks?.length ? undefined : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : FAIL);
+      return (v) => (typeof v === 'number' && Number.isFinite(v) && test(v as never) ? v : FAIL);
     }
     case 'boolean':
       return d.checks?.length ? undefined : (v) => (typeof v === 'boolean' ? v : FAIL);
@@ -143,8 +156,9 @@ function compile(node: Node): Accept | undefined {
       const item = d.element && compile(d.element);
       const ok = compileChecks(d.checks, 'array');
       if (!item || !ok) return undefined;
+      const { need, max, test } = ok;
       return (v) => {
-        if (!Array.isArray(v) || !ok(v as never)) return FAIL;
+        if (!Array.isArray(v) || v.length < need || v.length > max || (test !== undefined && !test(v as never))) return FAIL;
         // The input array itself when every item is its own output (see reuse, below), else a new one.
         let out: unknown[] | undefined = Object.getPrototypeOf(v) === Array.prototype ? undefined : [];
         for (let i = 0; i < v.length; i++) {
@@ -180,25 +194,91 @@ function compile(node: Node): Accept | undefined {
   }
 }
 
+interface Field {
+  key: string;
+  accept: Accept;
+  /** The accept for a value that is there: an optional's or default's inner schema (no wrapper call per value). */
+  present: Accept;
+  absent: 'skip' | 'default' | 'fail';
+}
+
 function compileObject(d: Def): Accept | undefined {
   if (d.checks?.length || d.catchall?._zod.def.type !== 'never' || !d.shape) return undefined;
   const keys = Object.keys(d.shape);
   // A key an object inherits (toString…) would read as present on every input: zod alone.
   if (keys.some((k) => k in Object.prototype)) return undefined;
-  const fields: { key: string; accept: Accept; absent: 'skip' | 'default' | 'fail'; fallback?: Node }[] = [];
+  const fields: Field[] = [];
   for (const key of keys) {
     const f = d.shape[key]!;
     const accept = compile(f);
     if (!accept) return undefined;
     const t = f._zod.def.type;
-    fields.push({ key, accept, absent: t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'fail' });
+    const wrapped = t === 'optional' || t === 'default';
+    const present = wrapped ? compile(f._zod.def.innerType!)! : accept;
+    fields.push({ key, accept, present, absent: t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'fail' });
   }
   const order = new Map(keys.map((k, i) => [k, i]));
-  const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const general = generalObject(fields, order);
   return (v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return FAIL;
     const input = v as Record<string, unknown>;
-    // Unknown keys fail; keys in the shape's order let the input object be the output (see reuse, below).
+    // One walk over the input's keys in the shape's order (each value read by its for-in key, not
+    // looked up by name); keys out of that order go the general way.
+    let next = 0;
+    let out: Record<string, unknown> | undefined; // once the output differs from the input (see reuse, above)
+    for (const k in input) {
+      const at = order.get(k);
+      if (at === undefined) return FAIL; // an unknown key
+      if (at < next) return general(input);
+      for (; next < at; next++) {
+        const f = fields[next]!;
+        const r = absentValue(f, input);
+        if (r === FAIL) return general(input); // missing, or keys out of order (a later key first): judged field by field
+        if (r !== SKIP) (out ??= copyUntil(input, k))[f.key] = r;
+      }
+      const f = fields[next++]!;
+      const x = input[k];
+      const r = x === undefined ? f.accept(x) : f.present(x);
+      if (r === FAIL) return FAIL;
+      if (out === undefined && r !== x) out = copyUntil(input, k);
+      if (out !== undefined) out[k] = r;
+    }
+    for (; next < fields.length; next++) {
+      const f = fields[next]!;
+      const r = absentValue(f, input);
+      if (r === FAIL) return general(input);
+      if (r !== SKIP) (out ??= copyUntil(input, undefined))[f.key] = r;
+    }
+    return out ?? input;
+  };
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const SKIP: unique symbol = Symbol('skip');
+
+/**
+ * A field the input's keys (for…in) skip: its default, SKIP (optional), or FAIL — required, or an
+ * own key that is not enumerable (no parser makes one): the caller then judges field by field.
+ */
+function absentValue(f: Field, input: object): unknown {
+  if (f.absent === 'fail' || hasOwn(input, f.key)) return FAIL;
+  return f.absent === 'skip' ? SKIP : f.accept(undefined);
+}
+
+/** A new object with the input's fields before `stop` (all of them if undefined), as they are. */
+function copyUntil(input: Record<string, unknown>, stop: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in input) {
+    if (k === stop) break;
+    out[k] = input[k];
+  }
+  return out;
+}
+
+/** The accept for an object whose keys are not in the shape's order (and any other): field by field in the shape's order. */
+function generalObject(fields: Field[], order: Map<string, number>): (input: Record<string, unknown>) => unknown {
+  return (input) => {
+    // Unknown keys fail; keys in the shape's order let the input object be the output (see reuse, above).
     let inOrder = true;
     let last = -1;
     for (const k in input) {

@@ -64,6 +64,7 @@ export const RESULT_MODULES = [
   'yaml-fast',
   'yaml-plain',
   'yaml-plain-keys',
+  'yaml-plain-scalars',
   'text-decode',
   'schema',
   'schema-values',

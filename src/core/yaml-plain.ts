@@ -14,35 +14,12 @@
  */
 
 import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, KEY_WORD, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
+import { commentFrom, ESCAPES, FLOW_ITEM, PLAIN_START, plainScalar } from './yaml-plain-scalars.js';
+
+export { CORE_PATTERNS } from './yaml-plain-scalars.js';
 
 /** Characters this reader never reads (any of them: decline): see the module comment. */
 const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
-/** `yaml`'s YAML 1.2 core-schema patterns for plain scalars (test/yaml-plain.test.ts checks them against `yaml`'s own). */
-export const CORE_PATTERNS = [
-  /^(?:~|[Nn]ull|NULL)?$/,
-  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-  /^0o[0-7]+$/,
-  /^[-+]?[0-9]+$/,
-  /^0x[0-9a-fA-F]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-];
-/** Any of CORE_PATTERNS (each anchored at both ends), in one test: a date or version number is tried once, not eight times. */
-const CORE_ANY = new RegExp(CORE_PATTERNS.map((re) => `(?:${re.source})`).join('|'));
-const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
-const WORDS = new Map<string, null | boolean>([
-  ['~', null],
-  ['null', null],
-  ['Null', null],
-  ['NULL', null],
-  ['true', true],
-  ['True', true],
-  ['TRUE', true],
-  ['false', false],
-  ['False', false],
-  ['FALSE', false],
-]);
 /** Decline: returned by the readers below (values are never `undefined`). */
 const NO = undefined;
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -50,29 +27,6 @@ const SP = 0x20;
 const NL = 0x0a;
 const HASH = 0x23;
 const DASH = 0x2d;
-
-/** The value of a plain scalar as `yaml`'s core schema resolves it, or NO where that is not a plain word or small integer. */
-function plainScalar(s: string): unknown {
-  const c = s.charCodeAt(0);
-  // Only `~`, digits, signs and `.` can start a core value other than the words (letters, no
-  // regular expression for the common case: text); long text is never a word (not hashed).
-  if (c !== 0x7e && c !== 0x2b && c !== DASH && c !== 0x2e && !(c >= 0x30 && c <= 0x39)) {
-    const w = s.length <= 5 ? WORDS.get(s) : undefined;
-    return w !== undefined ? w : s;
-  }
-  if (c === 0x7e && s.length === 1) return null;
-  if (SMALL_INT.test(s)) return Number(s);
-  return CORE_ANY.test(s) ? NO : s;
-}
-
-/**
- * Where the next ` #` is at or after `from`, or the text's length: `#` is searched for (rare in
- * these files) rather than ` #` (a two-character search stops at every blank).
- */
-function commentFrom(t: string, from: number): number {
-  for (let i = t.indexOf('#', from + 1); i >= 0; i = t.indexOf('#', i + 1)) if (t.charCodeAt(i - 1) === SP) return i - 1;
-  return t.length;
-}
 
 class Reader {
   /** Start of the current line. */
@@ -409,15 +363,6 @@ class Reader {
     return strip ? out : `${out}\n`;
   }
 }
-
-const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
-/** What may start a plain scalar here: not an indicator, quote, blank or bracket. */
-const PLAIN_START = /[^-?:,[\]{}#&*!|>'"%@` ]/;
-/**
- * A plain item in a flow collection: up to what ends it — `,`, a bracket or brace — or what such an
- * item may not hold (`:`, `#`: then the caller declines), never past the line's end; matched natively.
- */
-const FLOW_ITEM = /[^,\][{}:#\n]*/y;
 
 /** The readers' stack of sequence items (see Reader.vals): one for all, as reading is synchronous. */
 const VALS: unknown[] = [];

@@ -476,7 +476,7 @@ describe('the plain-subset YAML reader agrees with the full parse', () => {
     });
   });
 
-  it("keeps each mapping's keys and each sequence's items apart on the reader's stacks", () => {
+  it("keeps each mapping's keys and each sequence's items apart (items on the reader's stack)", () => {
     const read = (text: string) => readPlainYaml(text, MAX_NESTING)?.value;
     // A key repeats across nesting and sibling items; a duplicate is found after a nested mapping and in a later item.
     expect(read('id: 1\nsub:\n  id: 2\n  sub: [a]\nlist:\n  - id: 3\n    sub: x\n  - id: 4\n')).toStrictEqual({
@@ -487,7 +487,7 @@ describe('the plain-subset YAML reader agrees with the full parse', () => {
     expect(read('a: 1\nb:\n  a: 2\n  c: 3\na: 4\n')).toBeUndefined();
     expect(read('b:\n  a: 2\n  c: 3\nc: 4\n')).toStrictEqual({ b: { a: 2, c: 3 }, c: 4 });
     expect(read('l:\n  - a: 1\n    b: 2\n  - a: 3\n    a: 4\n')).toBeUndefined();
-    // Keys an object inherits are declined (as the lookup in the object did before), also where first seen nested.
+    // Keys an object inherits are declined (the duplicate check looks the key up in the object), also nested.
     for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'])
       for (const text of [`${key}: x\n`, `a:\n  ${key}: x\n`, `l:\n  - ${key}: x\n`]) {
         expect(read(text), text).toBeUndefined();

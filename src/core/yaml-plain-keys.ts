@@ -55,10 +55,9 @@ export function internedKey(t: string, k: number, j: number): string | undefined
   const known = keyCache.get(slot);
   if (known) for (let i = 0; i < known.length; i++) if (t.startsWith(known[i]!, k)) return known[i];
   const key = t.slice(k, j);
-  // Words that are not text, and keys that would reach object prototypes or that an object
-  // inherits (toString…: never a safety file's field; declined as before, when the reader's
-  // duplicate check was a lookup in the object).
-  if (((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) || key in Object.prototype) return undefined;
+  // Words that are not text, and keys that would reach object prototypes (the caller's duplicate
+  // check also declines keys an object inherits, toString…: never a safety file's field).
+  if ((n <= 5 || n === 9 || n === 11) && NOT_KEYS.has(key)) return undefined;
   const internal = Object.keys({ [key]: 0 })[0]!;
   if (kept >= MAX_KEPT || (known && known.length >= KEYS_PER_SLOT)) return internal;
   kept++;

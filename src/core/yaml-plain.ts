@@ -38,14 +38,6 @@ class Reader {
    */
   hashAt = -1;
   colonAt = -1;
-  /**
-   * The keys of the mappings being read, innermost last (each mapping's from where it started):
-   * a duplicate is found by comparing with its mapping's keys so far — interned strings, so
-   * pointer compares — not by looking the key up in the object (a lookup of an absent key on
-   * objects of many shapes: a megamorphic miss per key).
-   */
-  keys: string[] = [];
-  nKeys = 0;
   /** The offset just after the value `flow` or `quoted` last returned (no [value, end] pair per value). */
   after = 0;
   /**
@@ -94,8 +86,6 @@ class Reader {
     if (depth >= this.maxDepth) return NO;
     const t = this.t;
     const out: Record<string, unknown> = {};
-    const keys = this.keys;
-    const from = this.nKeys;
     for (;;) {
       let k: number;
       if (first >= 0) {
@@ -103,10 +93,7 @@ class Reader {
         first = -1;
       } else {
         const ind = this.next();
-        if (ind < indent) {
-          this.nKeys = from;
-          return out;
-        }
+        if (ind < indent) return out;
         if (ind > indent) return NO;
         k = this.s + ind;
       }
@@ -119,10 +106,8 @@ class Reader {
       if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
       const key = internedKey(t, k, j);
       if (key === NO) return NO;
-      const n = this.nKeys;
-      for (let i = from; i < n; i++) if (keys[i] === key) return NO;
-      keys[n] = key;
-      this.nKeys = n + 1;
+      // A duplicate, or a key the object inherits (toString…: declined, never a safety file's field).
+      if (out[key] !== undefined) return NO;
       j++;
       let q = j;
       while (t.charCodeAt(q) === SP) q++;

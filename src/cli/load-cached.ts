@@ -57,8 +57,10 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
-    const snapshot = snapshotFromDisk(root, dirAbs);
-    const cache = cacheWanted(io, opts) ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
+    const cached = cacheWanted(io, opts);
+    // Without the cache nothing is hashed: texts decoded as read, no bytes kept (fs.ts, `texts`).
+    const snapshot = snapshotFromDisk(root, dirAbs, { texts: !cached });
+    const cache = cached ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
     // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed;
     // the YAML libraries only for a file the plain reader declines or a diagnostic's position.
     if (cache?.stats.found !== 'loaded') await jitless(loadSchemaEngines);

@@ -50,7 +50,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const top = { line: 1, col: 1 };
 
   // Read every file as text first: size, binary, encoding, symlinks.
-  const { texts, bytesOf, shas } = folderTexts(snapshot, dir, opts.store, diagnostics);
+  const { texts, bytesOf, shas, hazardPaths, incidentPaths, documentPaths } = folderTexts(snapshot, dir, opts.store, diagnostics);
   const read = checkedReader(opts.store, opts.parseCache, shas);
 
   // clinsafe.yml
@@ -99,14 +99,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const hazards: Hazard[] = [];
   const hazardSources = new Map<string, ParsedYaml>();
   const hazardIds = new Map<string, string>();
-  const hazardPaths = snapshot.files
-    .map((f) => f.path)
-    .filter((p) => relativeTo(dir, p)?.startsWith('hazards/'))
-    .sort();
   for (const path of hazardPaths) {
-    const rel = relativeTo(dir, path)!;
-    if (!YAML_EXT.test(rel)) {
-      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel))
+    if (!YAML_EXT.test(path)) {
+      if (!/\/(\.gitkeep|README\.md)$/i.test(path))
         err(
           path,
           top,
@@ -171,7 +166,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const incidents: Incident[] = [];
   const incidentSources = new Map<string, ParsedYaml>();
   const incidentRefs = new Map<string, string>();
-  for (const path of [...texts.keys()].filter((p) => relativeTo(dir, p)?.startsWith('incidents/')).sort()) {
+  for (const path of incidentPaths) {
     if (!YAML_EXT.test(path)) continue;
     const {
       parsed,
@@ -218,9 +213,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   // Workshops and templates
   const workshops: Workshop[] = [];
   const templates: Record<string, string> = {};
-  for (const [path, source] of [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const path of documentPaths) {
     const rel = relativeTo(dir, path)!;
-    if (!rel.startsWith('templates/') && !rel.startsWith('workshops/')) continue;
+    const source = texts.get(path)!;
     const content = typeof source === 'string' ? source : source.text;
     if (rel.startsWith('templates/')) {
       templates[rel.slice('templates/'.length)] = content;

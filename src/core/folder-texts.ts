@@ -43,6 +43,10 @@ export interface FolderTexts {
   bytesOf: Map<string, Uint8Array>;
   /** Git blob SHAs by path, where the snapshot knows them. */
   shas: Map<string, string>;
+  /** In path order: every file under hazards/ (read or not), the texts under incidents/, those under templates/ and workshops/. */
+  hazardPaths: string[];
+  incidentPaths: string[];
+  documentPaths: string[];
 }
 
 /**
@@ -54,12 +58,16 @@ export function folderTexts(snapshot: Snapshot, dir: string, store: CheckedFileS
   const texts = new Map<string, string | TextSource>();
   const bytesOf = new Map<string, Uint8Array>();
   const shas = new Map<string, string>();
+  const hazardPaths: string[] = [];
+  const incidentPaths: string[] = [];
+  const documentPaths: string[] = [];
   for (const f of snapshot.files) {
+    const rel = relativeTo(dir, f.path);
+    if (rel?.startsWith('hazards/')) hazardPaths.push(f.path);
     if (f.problem) {
       diagnostics.push({ file: f.path, line: 1, col: 1, severity: 'error', code: f.problem, message: problemMessage(f) });
       continue;
     }
-    const rel = relativeTo(dir, f.path);
     if (rel === undefined || !isSafetyFile(rel)) continue;
     if (f.text !== undefined) texts.set(f.path, f.text);
     else if (f.bytes) {
@@ -73,8 +81,17 @@ export function folderTexts(snapshot: Snapshot, dir: string, store: CheckedFileS
       bytesOf.set(f.path, f.bytes);
     } else continue;
     if (f.sha) shas.set(f.path, f.sha);
+    if (rel.startsWith('incidents/')) incidentPaths.push(f.path);
+    else if (rel.startsWith('templates/') || rel.startsWith('workshops/')) documentPaths.push(f.path);
   }
-  return { texts, bytesOf, shas };
+  return {
+    texts,
+    bytesOf,
+    shas,
+    hazardPaths: hazardPaths.sort(),
+    incidentPaths: incidentPaths.sort(),
+    documentPaths: documentPaths.sort(),
+  };
 }
 
 function problemMessage(f: SnapshotFile): string {

@@ -209,8 +209,8 @@ function load(name) {
   const source = readFileSync(file, 'utf8');
   const store = join(root, 'v8-cache', `${name}-${SCRIPTS[name].slice(0, 16)}-${process.version}-${process.arch}-${kind}.bin`);
   const cachedData = codeCache ? readCodeCache(store) : undefined;
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
+  // The file is CommonJS's function wrapper around the script (written so by bundle-cli.mjs): compiled as it is read.
+  const script = new Script(source, { filename: file, cachedData });
   if (!codeCache) report.push(`${name} off`);
   else if (cachedData && !script.cachedDataRejected) report.push(`${name} used`);
   else {

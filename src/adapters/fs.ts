@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Snapshot, SnapshotFile } from '../core/folder.js';
-import { formatBytes, MAX_FILE_BYTES } from '../core/text-decode.js';
+import { decodedText, formatBytes, MAX_FILE_BYTES } from '../core/text-decode.js';
 
 const MAX_FILES = 20_000;
 const MAX_DEPTH = 8;
@@ -181,8 +181,18 @@ function existsDir(p: string): boolean {
 
 export class FolderNotFoundError extends Error {}
 
+export interface SnapshotOptions {
+  /**
+   * Give each file's text rather than its bytes where the text is exactly what the core's decoder
+   * would make of them (`decodedText`): decoded natively from the read buffer, no copy of the bytes
+   * kept. For a load that hashes nothing (no parse cache); other files keep their bytes.
+   */
+  texts?: boolean;
+}
+
 /** Read `safetyDir` (absolute, or relative to the working directory) under repository root `root`. */
-export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
+export function snapshotFromDisk(root: string, safetyDir: string, opts: SnapshotOptions = {}): Snapshot {
+  const texts = opts.texts === true;
   const realRoot = realpathSync(root);
   const absDir = resolve(safetyDir);
   if (!existsDir(absDir))
@@ -228,12 +238,12 @@ export function snapshotFromDisk(root: string, safetyDir: string): Snapshot {
           files.push({ path: rel, problem: 'not-a-file', detail: 'symbolic link to a directory' });
           continue;
         }
-        files.push(readRegularFile(full, rel));
+        files.push(readRegularFile(full, rel, texts));
       } else if (entry.isDirectory()) {
         if (name === 'node_modules' || name === '.git') continue;
         walk(full, rel, depth + 1);
       } else if (entry.isFile()) {
-        files.push(readRegularFile(full, rel));
+        files.push(readRegularFile(full, rel, texts));
       } else {
         files.push({ path: rel, problem: 'not-a-file' });
       }
@@ -271,7 +281,7 @@ let readBuffer: Buffer | undefined;
  * the limit — is classified on the open file (fstat), as before: not a file, too large, unreadable.
  * (Node 20's fstatSync builds four Date objects per call: a third of the cost of reading a file.)
  */
-function readRegularFile(full: string, rel: string): SnapshotFile {
+function readRegularFile(full: string, rel: string, texts: boolean): SnapshotFile {
   let fd: number | undefined;
   try {
     fd = openSync(full, OPEN_FLAGS);
@@ -283,7 +293,10 @@ function readRegularFile(full: string, rel: string): SnapshotFile {
       read = 0;
     }
     // A regular file's read returns less than asked only at its end: the file is whole.
-    if (read > 0 && read <= MAX_FILE_BYTES) return { path: rel, bytes: Buffer.from(readBuffer.subarray(0, read)) };
+    if (read > 0 && read <= MAX_FILE_BYTES) {
+      const text = texts ? decodedText(readBuffer.toString('utf8', 0, read)) : undefined;
+      return text !== undefined ? { path: rel, text } : { path: rel, bytes: Buffer.from(readBuffer.subarray(0, read)) };
+    }
     return classifyOpenFile(fd, rel);
   } catch (e) {
     return { path: rel, problem: 'unreadable', detail: (e as Error).message };

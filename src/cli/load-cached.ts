@@ -6,13 +6,14 @@
  * other command.
  */
 import { relative, resolve } from 'node:path';
-import { cacheFileFor, openCheckCache, type CacheStats } from '../adapters/check-cache.js';
+import { cacheFileFor, openCheckCache, type CacheStats, type CheckCache } from '../adapters/check-cache.js';
 import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from '../adapters/fs.js';
 import { engineToLoad, loadSchemaEngines } from '../core/engines.js';
-import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult } from '../core/folder-load.js';
+import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult, type Snapshot } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
 import { KnownTextNotText } from '../core/text-decode.js';
 import { type CliIO, UsageError } from './io.js';
+import { withYoungGenerationHeld } from './young-generation.js';
 
 export interface FolderOptions {
   /** The safety folder as the user gave it (relative to the working directory); default: `clinical-safety` at the repository root. */
@@ -57,36 +58,45 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
   const { dirAbs, shown } = locateSafetyDir(io.cwd, opts.dir);
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
-    const snapshot = snapshotFromDisk(root, dirAbs);
     const cache = cacheWanted(io, opts) ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
     // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed;
     // the YAML libraries only for a file the plain reader declines or a diagnostic's position.
-    if (cache?.stats.found !== 'loaded') await jitless(loadSchemaEngines);
-    let loaded: LoadResult | undefined;
-    while (!loaded) {
-      try {
-        loaded = loadFolder(snapshot, cache ? { store: cache.store } : {});
-      } catch (e) {
-        // A file to parse, a position to place, a trigger pattern to compile: load what is missing
-        // and load again (the load is pure). Each library is loaded at most once, so this ends.
-        // A file the cache knew as text that does not decode (a cache that lied): load again with
-        // every file decoded (once: the cache is then not asked again).
-        const more = engineToLoad(e);
-        if (e instanceof KnownTextNotText && cache) {
-          cache.restart(true);
-          continue;
-        }
-        if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
-        else if (more) await jitless(more);
-        else throw e;
-        cache?.restart();
-      }
-    }
+    const cold = cache?.stats.found !== 'loaded';
+    const load = async () => {
+      // Without the cache nothing is hashed: texts decoded as read, no bytes kept (fs.ts, `texts`).
+      const snapshot = snapshotFromDisk(root, dirAbs, { texts: !cache });
+      if (cold) await jitless(loadSchemaEngines);
+      return loadSnapshot(snapshot, cache);
+    };
+    const loaded = await (cold ? withYoungGenerationHeld(load) : load());
     if (!cache) return { ...loaded, root, dirAbs, shown };
     cache.save();
     return { ...loaded, root, dirAbs, shown, cache: { ...cache.stats, file: cache.file } };
   } catch (e) {
     if (e instanceof FolderNotFoundError) throw new UsageError(e.message.replace(dirAbs, shown));
     throw e;
+  }
+}
+
+/** loadFolder, loading what it finds missing (engines, the glob compiler) and loading again. */
+async function loadSnapshot(snapshot: Snapshot, cache: CheckCache | undefined): Promise<LoadResult> {
+  for (;;) {
+    try {
+      return loadFolder(snapshot, cache ? { store: cache.store } : {});
+    } catch (e) {
+      // A file to parse, a position to place, a trigger pattern to compile: load what is missing
+      // and load again (the load is pure). Each library is loaded at most once, so this ends.
+      // A file the cache knew as text that does not decode (a cache that lied): load again with
+      // every file decoded (once: the cache is then not asked again).
+      const more = engineToLoad(e);
+      if (e instanceof KnownTextNotText && cache) {
+        cache.restart(true);
+        continue;
+      }
+      if (e instanceof GlobsNotLoaded && !globsLoaded()) await import('../core/globs.js');
+      else if (more) await jitless(more);
+      else throw e;
+      cache?.restart();
+    }
   }
 }

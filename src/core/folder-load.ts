@@ -12,47 +12,23 @@ import { PROVENANCE_FILE, toRiskScheme } from './schema-values.js';
 import { schemaEngines } from './engines.js';
 import { isManufacturerOwner } from './owners.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
-import { decodeText, positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml-core.js';
-import { lazyText, type TextSource } from './text-decode.js';
+import { positionOf, splitFrontMatter, type ParseCache, type ParsedYaml, type Segment } from './yaml-core.js';
+import { CONFIG_FILE, folderTexts, relativeTo } from './folder-texts.js';
 import { checkedReader } from './checked-read.js';
 import { compareIds } from './id-order.js';
 import type { CheckedFileStore } from './ports/checked-files.js';
 
 export { DEFAULT_SAFETY_DIR } from './folder-types.js';
-export const CONFIG_FILE = 'clinsafe.yml';
+export { CONFIG_FILE, isSafetyFile } from './folder-texts.js';
 
 export type { Assessment, Hazard, Incident, LoadResult, SafetyFolder, Snapshot, SnapshotFile, Workshop } from './folder-types.js';
-import type { Hazard, Incident, LoadResult, Snapshot, SnapshotFile, Workshop } from './folder-types.js';
+import type { Hazard, Incident, LoadResult, Snapshot, Workshop } from './folder-types.js';
 import type { Provenance } from './provenance.js';
 
 const YAML_EXT = /\.ya?ml$/i;
 
 export function isUrl(s: string): boolean {
   return /^https?:\/\/[^\s]+$/i.test(s);
-}
-
-function relativeTo(dir: string, path: string): string | undefined {
-  // The folder's prefix, worked out once per folder rather than once per file (a cold run calls this thousands of times).
-  if (dir !== prefixFor) {
-    prefix = dir === '' || dir === '.' ? '' : `${dir.replace(/\/+$/, '')}/`;
-    prefixFor = dir;
-  }
-  return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
-}
-let prefixFor: string | undefined;
-let prefix = '';
-
-/**
- * Whether a file of the safety folder (path relative to the folder) is one the schema reads; any
- * other file is listed (stray-file warnings) but its content is never needed.
- */
-export function isSafetyFile(rel: string): boolean {
-  return (
-    rel === CONFIG_FILE ||
-    rel === PROVENANCE_FILE ||
-    /^(hazards|incidents)\/.*\.ya?ml$/i.test(rel) ||
-    /^(workshops|templates)\/.*\.md$/i.test(rel)
-  );
 }
 
 export interface LoadOptions {
@@ -67,8 +43,6 @@ export interface LoadOptions {
 
 export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const shas = new Map<string, string>();
-  const read = checkedReader(opts.store, opts.parseCache, shas);
   const dir = snapshot.dir.replace(/\/+$/, '');
   const configPath = dir ? `${dir}/${CONFIG_FILE}` : CONFIG_FILE;
   const err = (file: string, pos: { line: number; col: number }, code: string, message: string, severity: 'error' | 'warning' = 'error') =>
@@ -76,31 +50,8 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const top = { line: 1, col: 1 };
 
   // Read every file as text first: size, binary, encoding, symlinks.
-  const texts = new Map<string, string | TextSource>();
-  const bytesOf = new Map<string, Uint8Array>();
-  for (const f of snapshot.files) {
-    if (f.problem) {
-      const messages: Record<NonNullable<SnapshotFile['problem']>, string> = {
-        'too-large': `file is too large to be a safety file${f.detail ? ` (${f.detail})` : ''}; split it or remove embedded data`,
-        'symlink-outside': `is a symbolic link to ${f.detail ?? 'a location'} outside the repository; safety files must be real files in the repository`,
-        'not-a-file': 'is not a regular file; safety files must be plain text files',
-        unreadable: `could not be read${f.detail ? `: ${f.detail}` : ''}`,
-      };
-      err(f.path, top, f.problem, messages[f.problem]);
-      continue;
-    }
-    const rel = relativeTo(dir, f.path);
-    if (rel === undefined) continue;
-    if (!isSafetyFile(rel) || !f.bytes) continue;
-    // Bytes the store knows decoded without an error are decoded only if their text is read.
-    const decoded = opts.store?.knowsText?.(f.bytes) ? { text: lazyText(f.path, f.bytes) } : decodeText(f.path, f.bytes);
-    if ('error' in decoded) diagnostics.push(decoded.error);
-    else {
-      texts.set(f.path, decoded.text);
-      bytesOf.set(f.path, f.bytes);
-      if (f.sha) shas.set(f.path, f.sha);
-    }
-  }
+  const { texts, bytesOf, shas, hazardPaths, incidentPaths, documentPaths } = folderTexts(snapshot, dir, opts.store, diagnostics);
+  const read = checkedReader(opts.store, opts.parseCache, shas);
 
   // clinsafe.yml
   const configText = texts.get(configPath);
@@ -148,14 +99,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const hazards: Hazard[] = [];
   const hazardSources = new Map<string, ParsedYaml>();
   const hazardIds = new Map<string, string>();
-  const hazardPaths = snapshot.files
-    .map((f) => f.path)
-    .filter((p) => relativeTo(dir, p)?.startsWith('hazards/'))
-    .sort();
   for (const path of hazardPaths) {
-    const rel = relativeTo(dir, path)!;
-    if (!YAML_EXT.test(rel)) {
-      if (!/(^|\/)(\.gitkeep|README\.md)$/i.test(rel))
+    if (!YAML_EXT.test(path)) {
+      if (!/\/(\.gitkeep|README\.md)$/i.test(path))
         err(
           path,
           top,
@@ -220,7 +166,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   const incidents: Incident[] = [];
   const incidentSources = new Map<string, ParsedYaml>();
   const incidentRefs = new Map<string, string>();
-  for (const path of [...texts.keys()].filter((p) => relativeTo(dir, p)?.startsWith('incidents/')).sort()) {
+  for (const path of incidentPaths) {
     if (!YAML_EXT.test(path)) continue;
     const {
       parsed,
@@ -267,9 +213,9 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   // Workshops and templates
   const workshops: Workshop[] = [];
   const templates: Record<string, string> = {};
-  for (const [path, source] of [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const path of documentPaths) {
     const rel = relativeTo(dir, path)!;
-    if (!rel.startsWith('templates/') && !rel.startsWith('workshops/')) continue;
+    const source = texts.get(path)!;
     const content = typeof source === 'string' ? source : source.text;
     if (rel.startsWith('templates/')) {
       templates[rel.slice('templates/'.length)] = content;

@@ -15,8 +15,13 @@ export const DEFAULT_SAFETY_DIR = 'clinical-safety';
 export interface SnapshotFile {
   /** Repository-relative POSIX path, e.g. `clinical-safety/hazards/H-001-x.yml`. */
   path: string;
-  /** Present when the file could be read. */
+  /** Present when the file could be read (unless `text` is). */
   bytes?: Uint8Array;
+  /**
+   * The file's text, when the adapter was asked for texts and its decoder's text passed
+   * `decodedText` (text-decode.ts): exactly what decoding `bytes` would give; `bytes` is then absent.
+   */
+  text?: string;
   /** Why the adapter did not read it. */
   problem?: 'too-large' | 'symlink-outside' | 'not-a-file' | 'unreadable';
   detail?: string;

@@ -115,6 +115,19 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
   return { text };
 }
 
+/**
+ * A file's text as a platform's lenient UTF-8 decoder gave it (one that writes U+FFFD for every
+ * byte not part of a valid sequence and keeps a leading byte-order mark, as Node's
+ * `Buffer#toString('utf8')`), when it is exactly what decodeText gives for the same bytes: no
+ * U+FFFD (every byte was valid UTF-8), no NUL, no byte-order mark first. Otherwise undefined: decode
+ * the bytes with decodeText, which names the problem (or drops the mark). A text the decoder made
+ * as a one-byte string cannot hold U+FFFD, so for ASCII and Latin-1 text V8 answers the first
+ * search without reading it.
+ */
+export function decodedText(lenient: string): string | undefined {
+  return lenient.indexOf('\ufffd') < 0 && lenient.indexOf('\0') < 0 && lenient.charCodeAt(0) !== 0xfeff ? lenient : undefined;
+}
+
 /** Refuses invalid UTF-8; like the default decoder, it drops one leading byte-order mark. */
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -8,7 +8,7 @@ import type { Image, RootContent } from 'mdast';
 import type { SafetyFolder } from '../core/folder.js';
 import { paragraph } from '../core/markdown.js';
 import type { RiskScheme } from '../core/risk.js';
-import { toneOfRating, type Tone } from './blocks.js';
+import { toneOfRating, type Tone } from './risk-matrix.js';
 import { grid } from './mdast.js';
 import { liveHazards } from './safety-case-facts.js';
 

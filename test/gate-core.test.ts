@@ -5,7 +5,9 @@ import type { Hazard, SafetyFolder } from '../src/core/folder.js';
 import { statusFor, type GateResult } from '../src/core/gate.js';
 import { renderGateComment } from '../src/core/gate-comment.js';
 import { matchingPatterns } from '../src/core/globs.js';
-import { compileTriggers, evidenceTouched, hazardLogDelta, matchPath } from '../src/core/impact.js';
+import { evidenceTouched } from '../src/core/impact.js';
+import { compileTriggers, matchPath } from '../src/core/trigger-index.js';
+import { hazardLogDelta } from '../src/core/hazard-log-delta.js';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 
 function hazard(id: string, paths: string[], extra: Partial<Hazard> = {}): Hazard {

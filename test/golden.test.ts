@@ -27,7 +27,8 @@ import {
 import { loadFolder, type LoadResult, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
 import { evaluateGate, type GateResult } from '../src/core/gate.js';
 import { gateProblemTree, noLongerImpactedTree, renderGateComment } from '../src/core/gate-comment.js';
-import { hazardLogDelta, type ChangedFile } from '../src/core/impact.js';
+import type { ChangedFile } from '../src/core/impact.js';
+import { hazardLogDelta } from '../src/core/hazard-log-delta.js';
 import { serialize } from '../src/core/markdown.js';
 import { periodicReviewDue } from '../src/core/review-due.js';
 import type { Review } from '../src/core/approval.js';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { suspiciousPath } from '../src/core/approval-facts.js';
 import type { Hazard } from '../src/core/folder.js';
-import { compileTriggers, computeImpact, evidenceTouched, matchPath, pathKey, type ChangedFile } from '../src/core/impact.js';
+import { computeImpact, evidenceTouched, type ChangedFile } from '../src/core/impact.js';
+import { compileTriggers, matchPath, pathKey } from '../src/core/trigger-index.js';
 import { matchingPatterns } from '../src/core/globs.js';
 import { isUrl } from '../src/core/folder.js';
 import type { SafetyFolder } from '../src/core/folder.js';

@@ -7,7 +7,8 @@ import { residualText } from '../core/acceptability.js';
 import type { PhrasingContent, RootContent } from 'mdast';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { Hazard, Incident, SafetyFolder } from '../core/folder.js';
-import type { HazardChange, ImpactedHazard, Reverify } from '../core/impact.js';
+import type { ImpactedHazard, Reverify } from '../core/impact.js';
+import type { HazardChange } from '../core/hazard-log-delta.js';
 import { details, heading, inlineCode, link, list, paragraph, root, serialize, strong, table, text } from '../core/markdown.js';
 import { describeRisk } from '../core/risk.js';
 

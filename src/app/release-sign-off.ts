@@ -8,7 +8,7 @@
  *   after the link (core/sign-off-decision.ts); the bot's comments are presentation only.
  */
 import type { Probot } from 'probot';
-import { hazardLogDelta } from '../core/impact.js';
+import { hazardLogDelta } from '../core/hazard-log-delta.js';
 import { ARTEFACTS, sha256 } from '../docs/build.js';
 import { marker } from '../core/markers.js';
 import type { HistoryPort } from '../core/ports/history.js';

@@ -3,7 +3,7 @@
  * CSO to re-check them). Pure; re-exported by impact.ts.
  */
 import type { Hazard } from './folder-types.js';
-import { isUrl } from './folder-load.js';
+import { isUrl } from './evidence-verdict.js';
 
 /** A changed file as impact.ts's ChangedFile has it (declared here: impact.ts re-exports this module). */
 interface ChangedFile {

@@ -1,7 +1,8 @@
 /** Phrases of the gate's pull-request comment (gate-comment.ts): reasons, ratings, changes, review requests. */
 import type { PhrasingContent, RootContent } from 'mdast';
 import type { GateResult } from './gate.js';
-import type { ChangeDetail, ImpactReason } from './impact.js';
+import type { ImpactReason } from './impact.js';
+import type { ChangeDetail } from './hazard-log-delta.js';
 import { inlineCode, paragraph, strong, text } from './markdown.js';
 
 /** `requested`: GitHub asked these CSOs to review; `notRequested`: the token could not, so a person must ask them. */

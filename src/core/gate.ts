@@ -8,18 +8,9 @@ import { residualQualifier } from './acceptability.js';
 import { decideApproval, type Approval, type ApprovalInputs, type Review } from './approval.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_SAFETY_DIR, type Hazard, type LoadResult } from './folder-types.js';
-import {
-  compileTriggers,
-  computeImpact,
-  evidenceTouched,
-  hazardLogDelta,
-  type ChangedFile,
-  type HazardChange,
-  type Impact,
-  type ImpactedHazard,
-  type Reverify,
-  type TriggerIndex,
-} from './impact.js';
+import { computeImpact, evidenceTouched, type ChangedFile, type Impact, type ImpactedHazard, type Reverify } from './impact.js';
+import { compileTriggers, type TriggerIndex } from './trigger-index.js';
+import { hazardLogDelta, type HazardChange } from './hazard-log-delta.js';
 import { compareIdsNumeric } from './id-order.js';
 import { NHS_DCB0129, type RiskScheme } from './risk.js';
 

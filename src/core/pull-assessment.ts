@@ -1,5 +1,6 @@
 /** A merged or open pull request as the gate's decision functions assess it (the same `evaluateGate` as the merge gate). */
-import type { HazardChange, ImpactedHazard, Reverify } from './impact.js';
+import type { ImpactedHazard, Reverify } from './impact.js';
+import type { HazardChange } from './hazard-log-delta.js';
 
 export interface PullAssessment {
   number: number;

@@ -8,7 +8,7 @@
 import type { RootContent } from 'mdast';
 import { residualBasis } from '../core/acceptability.js';
 import type { SafetyFolder } from '../core/folder.js';
-import { hazardLogDelta } from '../core/impact.js';
+import { hazardLogDelta } from '../core/hazard-log-delta.js';
 import { inlineCode, list, paragraph, strong, text } from '../core/markdown.js';
 import { findingsFor } from './clinical-blocks.js';
 import { grid, oneLine, type Cell } from './mdast.js';

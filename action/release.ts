@@ -11,10 +11,11 @@
 import * as core from '@actions/core';
 import { gatePorts } from '../src/app/gate-port.js';
 import { onPublished } from '../src/app/release.js';
-import { buildDocuments, folderContentHash, writeDocuments } from '../src/docs/build.js';
+import { clinsafeTemplate } from '../src/adapters/templates.js';
 import type { GitHubClient, RepoRef } from '../src/github/client.js';
 import type { ReleaseLike } from '../src/github/releases.js';
 import { readLinks } from '../src/github/sign-off-link.js';
+import { documentBuilder } from '../src/usecases/build-release.js';
 
 export interface ReleaseOptions {
   botLogin: string;
@@ -43,7 +44,7 @@ export async function runRelease(client: GitHubClient, repo: RepoRef, release: R
     bot: opts.botLogin,
     dir: opts.safetyDir,
     signOffs: false,
-    ports: { gate: gatePorts, docs: { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash } },
+    ports: { gate: gatePorts, docs: documentBuilder(clinsafeTemplate) },
   };
   await onPublished(scope, release);
   const links = await readLinks(client, repo, release.id, opts.botLogin);

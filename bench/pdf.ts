@@ -29,6 +29,7 @@ import type { PhrasingContent, Root, RootContent, Table } from 'mdast';
 import { emitRow } from './lib/rows.js';
 import { syntheticFolder } from './lib/synthetic-folder.js';
 import { withTempArtefacts } from '../src/adapters/temp-artefacts.js';
+import { clinsafeTemplate } from '../src/adapters/templates.js';
 import { OutputFolder } from '../src/cli/commands/report.js';
 import { buildDocuments, sha256, writeDocuments } from '../src/docs/build.js';
 import { plainText } from '../src/docs/html.js';
@@ -162,7 +163,13 @@ async function child(mode: string, n: number): Promise<void> {
     else await writePdfTo(tree, opts, sink);
     inside += process.hrtime.bigint() - t0;
   };
-  const input = { folder: syntheticFolder(n), release: RELEASE, changeRecord: changeRecord(n), formats: ['pdf' as const] };
+  const input = {
+    folder: syntheticFolder(n),
+    release: RELEASE,
+    changeRecord: changeRecord(n),
+    formats: ['pdf' as const],
+    defaultTemplates: clinsafeTemplate,
+  };
   const dir = mkdtempSync(join(tmpdir(), 'clinsafe-bench-pdf-'));
   const t0 = process.hrtime.bigint();
   let arts: { name: string; size: number; sha256: string }[];

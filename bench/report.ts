@@ -16,6 +16,7 @@ import { exampleProductDir } from '../src/paths.js';
 import { fileURLToPath } from 'node:url';
 import { syntheticFolder } from './lib/synthetic-folder.js';
 import { buildDocuments, FORMATS, type Format } from '../src/docs/build.js';
+import { clinsafeTemplate } from '../src/adapters/templates.js';
 
 const HAZARDS = Number(process.env.BENCH_HAZARDS ?? 1000);
 const CONTROLS_PER_HAZARD = Number(process.env.BENCH_CONTROLS_PER_HAZARD ?? 5);
@@ -35,6 +36,7 @@ async function once(formats: Format[]): Promise<void> {
       source: 'git' as const,
     })),
     formats,
+    defaultTemplates: clinsafeTemplate,
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const bytes = arts.reduce((n, a) => n + a.bytes.length, 0);

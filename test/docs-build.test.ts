@@ -1,12 +1,14 @@
 /** The document set built from the MedRec fixture: every CSCR section, the IG §3.5 listings, sign-off states, reproducibility. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NHS_DCB0129 } from '../src/core/risk.js';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
+import { clinsafeTemplate } from '../src/adapters/templates.js';
 import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
 import {
   ARTEFACTS,
-  buildDocuments,
+  buildDocuments as build,
   folderContentHash,
   sha256,
   SignOffError,
@@ -15,9 +17,11 @@ import {
   type ChangeRecordEntry,
   type ReleaseInfo,
   type SignOff,
+  type TemplateName,
 } from '../src/docs/build.js';
+import { buildDocuments } from './helpers/documents.js';
 import { highResidualHazards, incidentsSince, outstandingIssues, residualRisks, handOver } from '../src/docs/safety-case-facts.js';
-import { EXAMPLE_PRODUCT } from './helpers/repo.js';
+import { EXAMPLE_PRODUCT, REPO_ROOT } from './helpers/repo.js';
 
 let snapshot: Snapshot;
 let folder: SafetyFolder;
@@ -605,6 +609,22 @@ describe('templates and hostile text', () => {
     expect(md.split('\n').slice(0, 4).join('\n')).toContain('DRAFT awaiting CSO sign-off');
     expect(md).toContain('Local preamble.');
     expect(md).toContain('| H-011');
+  });
+
+  it("clinsafe's own templates come from the caller: the builder asks it by name, and a product override still wins", async () => {
+    const asked: string[] = [];
+    const defaultTemplates = (name: TemplateName) => {
+      asked.push(name);
+      return `# Given ${name} for {{product.name}}\n\n{{hazard-summary}}\n`;
+    };
+    const f = { ...folder, templates: { 'crmp.md': '# Our plan\n' } };
+    const arts = await build({ folder: f, release, changeRecord: [], formats: ['md'], defaultTemplates });
+    expect(asked).toEqual(['cscr.md', 'safety-requirements.md']);
+    expect(text(arts, ARTEFACTS.cscrMd).startsWith('# Given cscr.md for MedRec\n')).toBe(true);
+    expect(text(arts, ARTEFACTS.crmpMd).startsWith('# Our plan\n')).toBe(true);
+    // The adapter the front doors hand in reads templates/ as it is, and only template names.
+    expect(clinsafeTemplate('cscr.md')).toBe(readFileSync(join(REPO_ROOT, 'templates', 'cscr.md'), 'utf8'));
+    expect(() => clinsafeTemplate('../package.json')).toThrow(/not the name of one of clinsafe's templates/);
   });
 
   it('an unknown placeholder is an error at file:line:col naming the valid ones', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
-import { buildDocuments } from '../src/docs/build.js';
+import { buildDocuments } from './helpers/documents.js';
 import { causeControlRows } from '../src/docs/cause-controls.js';
 import { heatMapBlock, heatMapCounts, heatMapSvg } from '../src/docs/heat-map.js';
 import { parseSvg } from '../src/docs/pdf/svg.js';

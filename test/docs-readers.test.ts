@@ -14,7 +14,8 @@ import { parse as parseHtml } from 'parse5';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder } from '../src/core/folder.js';
-import { ARTEFACTS, buildDocuments, type Artefact } from '../src/docs/build.js';
+import { ARTEFACTS, type Artefact } from '../src/docs/build.js';
+import { buildDocuments } from './helpers/documents.js';
 import { EXAMPLE_PRODUCT, tempDir } from './helpers/repo.js';
 import { describeWithTools, itWithTools, LIBREOFFICE, PDFINFO, POPPLER } from './helpers/system-tools.js';
 

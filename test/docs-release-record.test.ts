@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder, type SafetyFolder, type Snapshot } from '../src/core/folder.js';
-import { buildDocuments, type Artefact, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { type Artefact, type ReleaseInfo, type SignOff } from '../src/docs/build.js';
+import { buildDocuments } from './helpers/documents.js';
 import { residualCounts } from '../src/docs/release-record-blocks.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 

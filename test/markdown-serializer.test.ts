@@ -15,7 +15,7 @@ import { snapshotFromDisk } from '../src/adapters/fs.js';
 import { loadFolder } from '../src/core/folder.js';
 import { code, details, emphasis, heading, inlineCode, link, list, paragraph, root, strong, table, text } from '../src/core/markdown.js';
 import { serializeMarkdown } from '../src/core/markdown-serializer.js';
-import { buildDocuments } from '../src/docs/build.js';
+import { buildDocuments } from './helpers/documents.js';
 import { serializeMarkdown as referenceSerializer } from './helpers/markdown-serializer-reference.js';
 import { EXAMPLE_PRODUCT } from './helpers/repo.js';
 

@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { gatePorts } from '../src/app/gate-port.js';
 import { buildAndAttach, historyFor, releaseFolder, type Scope } from '../src/app/release-sign-off.js';
 import type { DocumentPorts } from '../src/app/ports.js';
-import { buildDocuments, folderContentHash, writeDocuments } from '../src/docs/build.js';
+import { folderContentHash } from '../src/docs/build.js';
+import { buildDocuments, writeDocuments } from './helpers/documents.js';
 import type { ReleaseLike } from '../src/github/releases.js';
 import { buildRelease } from '../src/usecases/build-release.js';
 import { MockGitHub, type MockRelease } from './helpers/mock-github.js';

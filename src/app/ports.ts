@@ -40,8 +40,10 @@ export interface GatePorts {
 }
 
 export interface DocumentPorts {
-  build(input: Omit<BuildInput, 'templates'>): Promise<Artefact[]>;
+  // Properties, not methods, so that a builder still wanting clinsafe's own templates does not type-check here.
+  /** The documents; the builder is bound to clinsafe's own templates (`documentBuilder` in src/usecases/build-release.ts). */
+  build: (input: Omit<BuildInput, 'templates' | 'defaultTemplates'>) => Promise<Artefact[]>;
   /** The same documents written into `files` as they are made (no finished document held in memory); absent: `build`'s. */
-  write?(input: Omit<BuildInput, 'templates'>, files: ArtefactFiles): Promise<WrittenArtefact[]>;
-  folderHash(snapshot: Snapshot): string;
+  write?: (input: Omit<BuildInput, 'templates' | 'defaultTemplates'>, files: ArtefactFiles) => Promise<WrittenArtefact[]>;
+  folderHash: (snapshot: Snapshot) => string;
 }

@@ -1,6 +1,6 @@
 /** The app as deployed: the handlers bound to the shared gate and document builder. */
 import type { ApplicationFunction } from 'probot';
-import { buildDocuments, folderContentHash, writeDocuments } from '../docs/build.js';
+import { clinsafeTemplate } from '../adapters/templates.js';
 import { enableCompareCache } from '../github/api/compare-files.js';
 import { useGraphQLTransport } from '../github/api/graphql.js';
 import { enableLeanTransport, leanRequestOptions } from '../github/api/lean-transport.js';
@@ -8,6 +8,7 @@ import { enableFolderCache, readFolderViaApi } from '../github/folder.js';
 import { gatePorts } from './gate-port.js';
 import { clinsafeApp, type AppDeps } from './index.js';
 import { gateMode } from './pulls.js';
+import { documentBuilder } from '../usecases/build-release.js';
 
 export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
   // A server reads the same commits again and again (every push, review and label of a PR).
@@ -21,7 +22,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     now: () => new Date(),
     safetyDir: process.env.CLINSAFE_SAFETY_DIR || undefined,
     gate: gatePorts,
-    docs: { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash },
+    // clinsafe's own templates are read here, at the front door: the document builder reads no files.
+    docs: documentBuilder(clinsafeTemplate),
     gateMode: gateMode(process.env.CLINSAFE_APP_GATE),
     ...overrides,
   });

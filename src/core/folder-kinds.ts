@@ -36,6 +36,60 @@ export interface RecordContext extends FolderReadContext {
   schemeName: string;
 }
 
+/** How a record kind names itself: the field holding its id, and what is said when the id is wrong. */
+interface IdRule {
+  field: 'id' | 'reference';
+  /** The id does not match the file name (without .yml). */
+  fileName: (id: string, base: string) => string;
+  /** The id is already used by the file `previous`. */
+  duplicate: (id: string, previous: string) => string;
+}
+
+const HAZARD_ID: IdRule = {
+  field: 'id',
+  fileName: (id, base) => `id "${id}" does not match the file name "${base}"; name the file ${id}-<short-title>.yml or correct the id`,
+  duplicate: (id, previous) => `hazard id "${id}" is already used by ${previous}; every hazard needs its own id`,
+};
+
+const INCIDENT_REFERENCE: IdRule = {
+  field: 'reference',
+  fileName: (id, base) => `reference "${id}" does not match the file name "${base}"; name the file ${id}.yml`,
+  duplicate: (id, previous) => `incident reference "${id}" is already used by ${previous}`,
+};
+
+/**
+ * A hazard's id or an incident's reference against its file name (the id, alone or followed by
+ * `-` and a title) and against the ids already seen (`seen`: id → file), which a new id joins.
+ */
+function checkRecordId(rule: IdRule, id: string, path: string, parsed: ParsedYaml, seen: Map<string, string>, err: Report): void {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
+  if (base !== id && !base.startsWith(`${id}-`)) err(path, positionOf(parsed, [rule.field]), 'id-filename', rule.fileName(id, base));
+  const previous = seen.get(id);
+  if (previous) err(path, positionOf(parsed, [rule.field]), 'duplicate-id', rule.duplicate(id, previous));
+  else seen.set(id, path);
+}
+
+/** What to do about a link to no hazard: an incident is pointed at some existing ids, a workshop at hazards/. */
+const linkAnExistingId = (hazardIds: ReadonlyMap<string, string>) =>
+  `link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(', ')}${hazardIds.size > 8 ? ', …' : ''})`;
+const listIdsInHazards = () => 'list ids of hazards in hazards/';
+
+/** The hazard ids a record links to (an incident's hazards, a workshop's hazardsRaised), each of which must name a hazard. */
+function checkHazardLinks(
+  ids: readonly string[],
+  field: 'hazards' | 'hazardsRaised',
+  path: string,
+  parsed: ParsedYaml,
+  hazardIds: ReadonlyMap<string, string>,
+  err: Report,
+  advice: (hazardIds: ReadonlyMap<string, string>) => string,
+): void {
+  ids.forEach((hid, i) => {
+    if (!hazardIds.has(hid))
+      err(path, positionOf(parsed, [field, i]), 'unknown-hazard', `hazard "${hid}" does not exist; ${advice(hazardIds)}`);
+  });
+}
+
 export function loadHazards(
   ctx: RecordContext,
   hazardPaths: readonly string[],
@@ -65,24 +119,7 @@ export function loadHazards(
     } = read('hazard', schemeName, () => schemaEngines().schema.hazardSchema(scheme), path, content, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !h) continue;
-    const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
-    if (base !== h.id && !base.startsWith(`${h.id}-`)) {
-      err(
-        path,
-        positionOf(parsed, ['id']),
-        'id-filename',
-        `id "${h.id}" does not match the file name "${base}"; name the file ${h.id}-<short-title>.yml or correct the id`,
-      );
-    }
-    const previous = hazardIds.get(h.id);
-    if (previous) {
-      err(
-        path,
-        positionOf(parsed, ['id']),
-        'duplicate-id',
-        `hazard id "${h.id}" is already used by ${previous}; every hazard needs its own id`,
-      );
-    } else hazardIds.set(h.id, path);
+    checkRecordId(HAZARD_ID, h.id, path, parsed, hazardIds, err);
     const hazard = checkHazard(config, h, path, parsed, scheme, schemeOk, snapshot, err);
     hazards.push(hazard);
     hazardSources.set(path, parsed);
@@ -108,32 +145,8 @@ export function loadIncidents(
     } = read('incident', schemeName, () => schemaEngines().schema.incidentSchema(scheme), path, texts.get(path)!, 0, bytesOf.get(path));
     diagnostics.push(...d);
     if (!parsed || !inc) continue;
-    const base = path.slice(path.lastIndexOf('/') + 1).replace(YAML_EXT, '');
-    if (base !== inc.reference && !base.startsWith(`${inc.reference}-`)) {
-      err(
-        path,
-        positionOf(parsed, ['reference']),
-        'id-filename',
-        `reference "${inc.reference}" does not match the file name "${base}"; name the file ${inc.reference}.yml`,
-      );
-    }
-    if (incidentRefs.has(inc.reference)) {
-      err(
-        path,
-        positionOf(parsed, ['reference']),
-        'duplicate-id',
-        `incident reference "${inc.reference}" is already used by ${incidentRefs.get(inc.reference)}`,
-      );
-    } else incidentRefs.set(inc.reference, path);
-    inc.hazards.forEach((hid, i) => {
-      if (!hazardIds.has(hid))
-        err(
-          path,
-          positionOf(parsed, ['hazards', i]),
-          'unknown-hazard',
-          `hazard "${hid}" does not exist; link an existing hazard id (${[...hazardIds.keys()].slice(0, 8).join(', ')}${hazardIds.size > 8 ? ', …' : ''})`,
-        );
-    });
+    checkRecordId(INCIDENT_REFERENCE, inc.reference, path, parsed, incidentRefs, err);
+    checkHazardLinks(inc.hazards, 'hazards', path, parsed, hazardIds, err, linkAnExistingId);
     checkRiskStated(parsed, ['clinicalRiskAssessment'], inc.clinicalRiskAssessment, scheme, schemeOk, err);
     if (inc.closedOn && inc.closedOn < inc.reportedOn)
       err(path, positionOf(parsed, ['closedOn']), 'date-order', `closedOn ${inc.closedOn} is before reportedOn ${inc.reportedOn}`);
@@ -173,15 +186,7 @@ export function loadWorkshops(
     } = read('workshop', 'workshop', () => schemaEngines().schema.workshopSchema, path, fm.yaml, fm.lineOffset);
     diagnostics.push(...d);
     if (!parsed || !workshop) continue;
-    workshop.hazardsRaised.forEach((hid, i) => {
-      if (!hazardIds.has(hid))
-        err(
-          path,
-          positionOf(parsed, ['hazardsRaised', i]),
-          'unknown-hazard',
-          `hazard "${hid}" does not exist; list ids of hazards in hazards/`,
-        );
-    });
+    checkHazardLinks(workshop.hazardsRaised, 'hazardsRaised', path, parsed, hazardIds, err, listIdsInHazards);
     workshops.push({ ...workshop, file: path, body: fm.body });
   }
   return { workshops, templates };

@@ -208,6 +208,36 @@ export function evaluateGate(i: GateInputs): GateResult {
   result.safetyFolderChanges = impact.safetyFolderChanges;
   result.alwaysImpacted = impact.alwaysImpacted;
 
+  checkHeadFolder(i, result, base, head, baseErrors);
+  coverChanges(i, result, base, head);
+
+  result.suspiciousPaths = suspiciousPaths(i.changes);
+
+  const required =
+    result.impacted.length > 0 ||
+    result.safetyFolderChanges.length > 0 ||
+    result.alwaysImpacted.length > 0 ||
+    result.suspiciousPaths.length > 0 ||
+    baseErrors.length > 0;
+  result.requiresApproval = required || errors.length > 0;
+  result.approval = decideApproval(approvalInputs(i, base, result.impacted, required));
+  if (errors.length) result.decision = 'error';
+  else result.decision = result.approval.state;
+  return result;
+}
+
+/**
+ * The head folder's errors (this pull request's to fix) and the hazard-log delta from base to head,
+ * into `result.errors` and `result.hazardLogChanges`.
+ */
+function checkHeadFolder(
+  i: GateInputs,
+  result: GateResult,
+  base: NonNullable<LoadResult['folder']>,
+  head: LoadResult['folder'],
+  baseErrors: Diagnostic[],
+): void {
+  const { errors, safetyDir } = result;
   // The head folder: its errors are the PR's to fix; the delta needs it loaded.
   // Errors already on the base branch are the note above, not this PR's fault (no deadlock).
   const known = new Set(baseErrors.map((d) => `${d.file}\0${d.code}\0${d.message}`));
@@ -233,7 +263,13 @@ export function evaluateGate(i: GateInputs): GateResult {
         });
     }
   }
+}
 
+/**
+ * What an approval must cover: the impacted hazards widened by the evidence the change touches, the
+ * hazard-log entries it changes and the hazard files it edits; sorted, each with its residual note.
+ */
+function coverChanges(i: GateInputs, result: GateResult, base: NonNullable<LoadResult['folder']>, head: LoadResult['folder']): void {
   // Evidence the PR touches: the hazard is impacted (its verification must be re-checked).
   const reverify = evidenceTouched(base.hazards, i.changes);
   result.reverify = reverify;
@@ -275,20 +311,6 @@ export function evaluateGate(i: GateInputs): GateResult {
     const note = hz && hz.status !== 'retired' ? residualQualifier(folder, hz) : '';
     if (note) e.residualNote = note;
   }
-
-  result.suspiciousPaths = suspiciousPaths(i.changes);
-
-  const required =
-    result.impacted.length > 0 ||
-    result.safetyFolderChanges.length > 0 ||
-    result.alwaysImpacted.length > 0 ||
-    result.suspiciousPaths.length > 0 ||
-    baseErrors.length > 0;
-  result.requiresApproval = required || errors.length > 0;
-  result.approval = decideApproval(approvalInputs(i, base, result.impacted, required));
-  if (errors.length) result.decision = 'error';
-  else result.decision = result.approval.state;
-  return result;
 }
 
 /** `approval-required` unless no CSO is needed at all (the JSON shape of `clinsafe check`). */

@@ -184,8 +184,46 @@ function checkControls(h: HazardFile, path: string, at: At, causeIds: Set<string
   });
 }
 
+/** Where status findings go: the hazard file, positions in it, whose owner is the manufacturer, the report. */
+interface StatusWhere {
+  path: string;
+  at: At;
+  isManufacturer: (owner: string) => boolean;
+  err: Report;
+}
+
+/**
+ * The work a transferred or closed hazard must not still have: each control still planned or
+ * action still open whose owner is on the side asked (the manufacturer's, another organisation's,
+ * or anyone's), reported at its status.
+ */
+function reportOutstanding<T extends { owner: string; status: string }>(
+  items: readonly T[],
+  list: 'controls' | 'actions',
+  side: 'manufacturer' | 'other' | 'any',
+  { path, at, isManufacturer, err }: StatusWhere,
+  code: string,
+  message: (item: T) => string,
+  severity?: 'warning',
+): void {
+  items.forEach((item, i) => {
+    if (
+      (side === 'any' || isManufacturer(item.owner) === (side === 'manufacturer')) &&
+      (item.status === 'planned' || item.status === 'open')
+    )
+      err(path, at([list, i, 'status']), code, message(item), severity);
+  });
+}
+
+/** Fields only one status may have, and the code of the finding when another status has them. */
+const STATUS_ONLY_FIELDS = [
+  { field: 'transferredTo', status: 'transferred', code: 'transfer-incomplete' },
+  { field: 'retiredReason', status: 'retired', code: 'retired-reason' },
+] as const;
+
 /** What the hazard's status requires (transferred, closed, retired), and fields only a status may have. */
 function checkStatus(h: HazardFile, path: string, at: At, isManufacturer: (owner: string) => boolean, err: Report): void {
+  const where: StatusWhere = { path, at, isManufacturer, err };
   switch (h.status) {
     case 'transferred':
       if (h.transferredTo && isManufacturer(h.transferredTo))
@@ -195,24 +233,24 @@ function checkStatus(h: HazardFile, path: string, at: At, isManufacturer: (owner
           'transfer-incomplete',
           `transferredTo names the manufacturer (${h.transferredTo}); a hazard is transferred to another organisation, otherwise its status is open or closed`,
         );
-      h.controls.forEach((c, i) => {
-        if (isManufacturer(c.owner) && c.status === 'planned')
-          err(
-            path,
-            at(['controls', i, 'status']),
-            'transfer-incomplete',
-            `hazard is transferred but manufacturer control ${c.id} is still planned; "transferred" means the manufacturer's actions are done — set the status to open until ${c.id} is implemented`,
-          );
-      });
-      h.actions.forEach((a, i) => {
-        if (isManufacturer(a.owner) && a.status === 'open')
-          err(
-            path,
-            at(['actions', i, 'status']),
-            'transfer-incomplete',
-            `hazard is transferred but the manufacturer's action "${a.summary.slice(0, 60)}" is still open; set the status to open until it is done`,
-          );
-      });
+      reportOutstanding(
+        h.controls,
+        'controls',
+        'manufacturer',
+        where,
+        'transfer-incomplete',
+        (c) =>
+          `hazard is transferred but manufacturer control ${c.id} is still planned; "transferred" means the manufacturer's actions are done — set the status to open until ${c.id} is implemented`,
+      );
+      reportOutstanding(
+        h.actions,
+        'actions',
+        'manufacturer',
+        where,
+        'transfer-incomplete',
+        (a) =>
+          `hazard is transferred but the manufacturer's action "${a.summary.slice(0, 60)}" is still open; set the status to open until it is done`,
+      );
       if (!h.transferredTo)
         err(
           path,
@@ -229,40 +267,36 @@ function checkStatus(h: HazardFile, path: string, at: At, isManufacturer: (owner
         );
       }
       break;
-    case 'closed': {
-      h.controls.forEach((c, i) => {
-        if (isManufacturer(c.owner) && c.status === 'planned') {
-          err(
-            path,
-            at(['controls', i, 'status']),
-            'closed-outstanding',
-            `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`,
-          );
-        }
-      });
-      h.controls.forEach((c, i) => {
-        if (!isManufacturer(c.owner) && c.status === 'planned') {
-          err(
-            path,
-            at(['controls', i, 'status']),
-            'closed-outstanding',
-            `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`,
-            'warning',
-          );
-        }
-      });
-      h.actions.forEach((a, i) => {
-        if (a.status === 'open') {
-          err(
-            path,
-            at(['actions', i, 'status']),
-            'closed-outstanding',
-            `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete — set it to done, or set the hazard status to ${isManufacturer(a.owner) ? 'open' : 'transferred'}`,
-          );
-        }
-      });
+    case 'closed':
+      reportOutstanding(
+        h.controls,
+        'controls',
+        'manufacturer',
+        where,
+        'closed-outstanding',
+        (c) =>
+          `hazard is closed but manufacturer control ${c.id} is still planned; implement and verify it, or set the hazard status to open`,
+      );
+      reportOutstanding(
+        h.controls,
+        'controls',
+        'other',
+        where,
+        'closed-outstanding',
+        (c) =>
+          `hazard is closed but control ${c.id}, held by ${c.owner}, is still planned; if that organisation must still act, the status is transferred`,
+        'warning',
+      );
+      reportOutstanding(
+        h.actions,
+        'actions',
+        'any',
+        where,
+        'closed-outstanding',
+        (a) =>
+          `hazard is closed but an action owned by ${a.owner} is still open; a closed hazard has every action complete — set it to done, or set the hazard status to ${isManufacturer(a.owner) ? 'open' : 'transferred'}`,
+      );
       break;
-    }
     case 'retired':
       if (!h.retiredReason)
         err(
@@ -275,20 +309,12 @@ function checkStatus(h: HazardFile, path: string, at: At, isManufacturer: (owner
     default:
       break;
   }
-  if (h.status !== 'transferred' && h.transferredTo) {
-    err(
-      path,
-      at(['transferredTo'], 'key'),
-      'transfer-incomplete',
-      `transferredTo is set but status is ${h.status}; set status: transferred or remove transferredTo`,
-    );
-  }
-  if (h.status !== 'retired' && h.retiredReason) {
-    err(
-      path,
-      at(['retiredReason'], 'key'),
-      'retired-reason',
-      `retiredReason is set but status is ${h.status}; set status: retired or remove retiredReason`,
-    );
-  }
+  for (const only of STATUS_ONLY_FIELDS)
+    if (h.status !== only.status && h[only.field])
+      err(
+        path,
+        at([only.field], 'key'),
+        only.code,
+        `${only.field} is set but status is ${h.status}; set status: ${only.status} or remove ${only.field}`,
+      );
 }

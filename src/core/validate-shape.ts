@@ -145,6 +145,9 @@ interface Issue {
   errors?: Issue[][];
 }
 
+/** Where a finding goes: the path in the value, whether the key or the value is pointed at, and the message. */
+type Push = (path: readonly Segment[], prefer: 'key' | 'value', message: string) => void;
+
 /** Validate `parsed.value` against `schema`; returns the parsed output (when valid) and diagnostics. */
 export function validateShape<S extends AnySchema>(
   parsed: ParsedYaml,
@@ -158,7 +161,7 @@ export function validateShape<S extends AnySchema>(
   if (result.success) return { data: result.data as z.output<S>, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  const push = (path: readonly Segment[], prefer: 'key' | 'value', message: string) => {
+  const push: Push = (path, prefer, message) => {
     const fullPath = [...basePath, ...path];
     const pos = positionOf(parsed, fullPath, prefer);
     const key = `${pos.line}:${pos.col}:${message}`;
@@ -166,111 +169,113 @@ export function validateShape<S extends AnySchema>(
     seen.add(key);
     diagnostics.push({ file: parsed.file, ...pos, severity: 'error', code: 'schema', message });
   };
-  const handle = (issue: Issue) => {
-    const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
-    const name = fieldName(path);
-    switch (issue.code) {
-      case 'unrecognized_keys': {
-        const allowed = [...new Set(objectShapesAt(schema, path).flatMap((s) => Object.keys(s)))];
-        for (const key of issue.keys ?? []) {
-          const guess = didYouMean(key, allowed);
-          push(
-            [...path, key],
-            'key',
-            `unknown field ${quote(key)}${path.length ? ` in ${name}` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; allowed fields: ${allowed.join(', ')}`,
-          );
-        }
+  for (const issue of result.error.issues as unknown as Issue[]) handleIssue(issue, schema, push);
+  return { diagnostics };
+}
+
+/** One zod issue as diagnostics (a union's issues through the branch that was meant): what is wrong and what would be right. */
+function handleIssue(issue: Issue, schema: AnySchema, push: Push): void {
+  const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
+  const name = fieldName(path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = [...new Set(objectShapesAt(schema, path).flatMap((s) => Object.keys(s)))];
+      for (const key of issue.keys ?? []) {
+        const guess = didYouMean(key, allowed);
+        push(
+          [...path, key],
+          'key',
+          `unknown field ${quote(key)}${path.length ? ` in ${name}` : ''}${guess ? ` — did you mean "${guess}"?` : ''}; allowed fields: ${allowed.join(', ')}`,
+        );
+      }
+      return;
+    }
+    case 'invalid_type': {
+      const expected = EXPECTED[issue.expected ?? ''] ?? issue.expected ?? 'a value';
+      if (issue.input === undefined) {
+        push(
+          path.slice(0, -1),
+          'key',
+          `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (${expected})`,
+        );
+      } else if (issue.message.startsWith('must')) {
+        push(path, 'value', `${name} ${issue.message}; found ${kindOf(issue.input)}`);
+      } else {
+        push(path, 'value', `${name} must be ${expected}, found ${kindOf(issue.input)}`);
+      }
+      return;
+    }
+    case 'invalid_value': {
+      if (issue.input === undefined) {
+        push(
+          path.slice(0, -1),
+          'key',
+          `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (one of: ${(issue.values ?? []).map(String).join(', ')})`,
+        );
         return;
       }
-      case 'invalid_type': {
-        const expected = EXPECTED[issue.expected ?? ''] ?? issue.expected ?? 'a value';
-        if (issue.input === undefined) {
-          push(
-            path.slice(0, -1),
-            'key',
-            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (${expected})`,
-          );
-        } else if (issue.message.startsWith('must')) {
-          push(path, 'value', `${name} ${issue.message}; found ${kindOf(issue.input)}`);
-        } else {
-          push(path, 'value', `${name} must be ${expected}, found ${kindOf(issue.input)}`);
-        }
-        return;
-      }
-      case 'invalid_value': {
-        if (issue.input === undefined) {
-          push(
-            path.slice(0, -1),
-            'key',
-            `missing required field "${String(path[path.length - 1] ?? name)}"${path.length > 1 ? ` in ${fieldName(path.slice(0, -1))}` : ''}: add it (one of: ${(issue.values ?? []).map(String).join(', ')})`,
-          );
-          return;
-        }
-        const values = (issue.values ?? []).map(String);
-        const guess = typeof issue.input === 'string' ? didYouMean(issue.input, values) : undefined;
+      const values = (issue.values ?? []).map(String);
+      const guess = typeof issue.input === 'string' ? didYouMean(issue.input, values) : undefined;
+      push(
+        path,
+        'value',
+        `${name} ${show(issue.input)} is not allowed${guess ? ` — did you mean "${guess}"?` : ''}; use one of: ${values.join(', ')}`,
+      );
+      return;
+    }
+    case 'invalid_union': {
+      // The risk scheme: either the default name or a full custom table.
+      const branches = issue.errors ?? [];
+      if (typeof issue.input === 'string') {
         push(
           path,
           'value',
-          `${name} ${show(issue.input)} is not allowed${guess ? ` — did you mean "${guess}"?` : ''}; use one of: ${values.join(', ')}`,
+          `${name} ${show(issue.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`,
         );
         return;
       }
-      case 'invalid_union': {
-        // The risk scheme: either the default name or a full custom table.
-        const branches = issue.errors ?? [];
-        if (typeof issue.input === 'string') {
-          push(
-            path,
-            'value',
-            `${name} ${show(issue.input)} is not a known scheme; write nhs-dcb0129 (the default) or declare a full custom scheme (name, severities, likelihoods, ratings, matrix)`,
-          );
-          return;
-        }
-        const objectBranch = branches.find((b) =>
-          b.every((i) => i.code !== 'invalid_value' && !(i.code === 'invalid_type' && i.path.length === 0)),
-        );
-        if (objectBranch) {
-          for (const sub of objectBranch) handle({ ...sub, path: [...issue.path, ...sub.path] });
-          return;
-        }
-        push(path, 'value', `${name} is not valid: ${issue.message}`);
+      const objectBranch = branches.find((b) =>
+        b.every((i) => i.code !== 'invalid_value' && !(i.code === 'invalid_type' && i.path.length === 0)),
+      );
+      if (objectBranch) {
+        for (const sub of objectBranch) handleIssue({ ...sub, path: [...issue.path, ...sub.path] }, schema, push);
         return;
       }
-      case 'too_small': {
-        if (issue.origin === 'array') {
-          push(
-            path,
-            issue.input === undefined ? 'key' : 'value',
-            `${name} ${issue.message.startsWith('must') || issue.message.startsWith('list') || issue.message.startsWith('needs') || issue.message.startsWith('name') ? issue.message : `needs at least ${String(issue.minimum)} item(s)`}`,
-          );
-        } else if (issue.origin === 'string') {
-          push(path, 'value', `${name} must not be empty; write the text or remove the field`);
-        } else {
-          push(path, 'value', `${name} ${show(issue.input)} is too small; the minimum is ${String(issue.minimum)}`);
-        }
-        return;
-      }
-      case 'too_big': {
-        const custom = issue.message.startsWith('is ') || issue.message.startsWith('lists ');
-        if (issue.origin === 'string' && typeof issue.input === 'string')
-          push(
-            path,
-            'value',
-            `${name} ${custom ? issue.message : `is too long: at most ${String(issue.maximum)} characters`} (it has ${issue.input.length})`,
-          );
-        else if (issue.origin === 'array' && Array.isArray(issue.input))
-          push(
-            path,
-            'value',
-            `${name} ${custom ? issue.message : `lists too many items: at most ${String(issue.maximum)}`} (it has ${issue.input.length})`,
-          );
-        else push(path, 'value', `${name} ${show(issue.input)} is too large; the maximum is ${String(issue.maximum)}`);
-        return;
-      }
-      default:
-        push(path, 'value', `${name}${issue.input !== undefined ? ` ${show(issue.input)}` : ''} ${issue.message}`);
+      push(path, 'value', `${name} is not valid: ${issue.message}`);
+      return;
     }
-  };
-  for (const issue of result.error.issues as unknown as Issue[]) handle(issue);
-  return { diagnostics };
+    case 'too_small': {
+      if (issue.origin === 'array') {
+        push(
+          path,
+          issue.input === undefined ? 'key' : 'value',
+          `${name} ${issue.message.startsWith('must') || issue.message.startsWith('list') || issue.message.startsWith('needs') || issue.message.startsWith('name') ? issue.message : `needs at least ${String(issue.minimum)} item(s)`}`,
+        );
+      } else if (issue.origin === 'string') {
+        push(path, 'value', `${name} must not be empty; write the text or remove the field`);
+      } else {
+        push(path, 'value', `${name} ${show(issue.input)} is too small; the minimum is ${String(issue.minimum)}`);
+      }
+      return;
+    }
+    case 'too_big': {
+      const custom = issue.message.startsWith('is ') || issue.message.startsWith('lists ');
+      if (issue.origin === 'string' && typeof issue.input === 'string')
+        push(
+          path,
+          'value',
+          `${name} ${custom ? issue.message : `is too long: at most ${String(issue.maximum)} characters`} (it has ${issue.input.length})`,
+        );
+      else if (issue.origin === 'array' && Array.isArray(issue.input))
+        push(
+          path,
+          'value',
+          `${name} ${custom ? issue.message : `lists too many items: at most ${String(issue.maximum)}`} (it has ${issue.input.length})`,
+        );
+      else push(path, 'value', `${name} ${show(issue.input)} is too large; the maximum is ${String(issue.maximum)}`);
+      return;
+    }
+    default:
+      push(path, 'value', `${name}${issue.input !== undefined ? ` ${show(issue.input)}` : ''} ${issue.message}`);
+  }
 }

@@ -1,16 +1,14 @@
 /**
  * The release document set: CSCR, CRMP, safety requirements, hazard log, CSO release memo and a
- * manifest. Pure apart from reading clinsafe's own default templates: no git, no repository file
- * system. The same inputs give byte-identical files. `buildDocuments` returns them as Buffers;
- * `writeDocuments` hands each to the caller's files as it is made (a PDF 1 MiB at a time).
+ * manifest. Pure: no git, no file system; clinsafe's own default templates come in from the caller
+ * (the front doors read them through `src/adapters/templates.ts`). The same inputs give
+ * byte-identical files. `buildDocuments` returns them as Buffers; `writeDocuments` hands each to
+ * the caller's files as it is made (a PDF 1 MiB at a time).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Root, RootContent } from 'mdast';
 import type { SafetyFolder, Snapshot, SnapshotFile } from '../core/folder.js';
 import { evidenceAtRelease, type EvidenceSource } from '../core/evidence-release.js';
-import { templatesDir } from '../paths.js';
 import * as B from './blocks.js';
 import { importedHistory } from './imported-history.js';
 import * as R from './release-record-blocks.js';
@@ -126,12 +124,8 @@ class FileEmitter implements Emitter {
   }
 }
 
-let defaults: Record<string, string> | undefined;
-/** clinsafe's own templates (templates/*.md). */
-export function defaultTemplates(): Record<string, string> {
-  if (!defaults) defaults = Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, readFileSync(join(templatesDir(), n), 'utf8')]));
-  return defaults;
-}
+/** clinsafe's own template of a name (templates/*.md): the caller reads them (an adapter), the builder does not. */
+export type DefaultTemplates = (name: TemplateName) => string;
 
 /**
  * A content hash of the safety folder: SHA-256 over every file's path and SHA-256, in path order.
@@ -160,8 +154,10 @@ export interface BuildInput {
   previousFolder?: SafetyFolder;
   formats?: Format[];
   folderHash?: string;
-  /** Template texts by name; default: the folder's `templates/` overrides, then clinsafe's own. */
+  /** Template texts by name; default: the folder's `templates/` overrides, then `defaultTemplates`. */
   templates?: Partial<Record<TemplateName, string>>;
+  /** clinsafe's own templates, used where neither `templates` nor the folder has one. */
+  defaultTemplates: DefaultTemplates;
   /** Test results found for the release commit (issue 15); absent: none were supplied, and the documents say so. */
   evidence?: EvidenceSource;
 }
@@ -171,7 +167,7 @@ function templateFor(input: BuildInput, name: TemplateName): { file: string; sou
   if (given !== undefined) return { file: `templates/${name}`, source: given };
   const override = input.folder.templates[name];
   if (override !== undefined) return { file: `${input.folder.dir ? `${input.folder.dir}/` : ''}templates/${name}`, source: override };
-  return { file: `templates/${name}`, source: defaultTemplates()[name]! };
+  return { file: `templates/${name}`, source: input.defaultTemplates(name) };
 }
 
 function vars(input: BuildInput): Record<string, string> {

@@ -9,18 +9,32 @@ import { loadFolder, type LoadResult, type SafetyFolder, type Snapshot } from '.
 import { buildChangeRecord } from '../core/change-record.js';
 import type { HistoryCommit, HistoryPort, ReleasePoint } from '../core/ports/history.js';
 import { canonicalTime, type ChangeRecordEntry, type ReleaseInfo, type SignOff } from '../core/release.js';
-import { buildDocuments, folderContentHash, writeDocuments, type BuildInput } from '../docs/build.js';
+import { buildDocuments, folderContentHash, writeDocuments, type BuildInput, type DefaultTemplates } from '../docs/build.js';
 import type { Artefact, ArtefactFiles, Format, WrittenArtefact } from '../docs/types.js';
+
+/** What the use case gives the document builder: everything but clinsafe's own templates, which the builder is bound to. */
+export type DocumentInput = Omit<BuildInput, 'defaultTemplates'>;
 
 /** The document builder (the App may bind its own, e.g. to share a cache). */
 export interface DocumentBuilder {
-  build(input: BuildInput): Promise<Artefact[]>;
+  // Properties, not methods: a builder that still wants clinsafe's own templates does not type-check here.
+  build: (input: DocumentInput) => Promise<Artefact[]>;
   /** The same documents written into `files` as they are made; absent: `build`'s, written out whole. */
-  write?(input: BuildInput, files: ArtefactFiles): Promise<WrittenArtefact[]>;
-  folderHash(snapshot: Snapshot): string;
+  write?: (input: DocumentInput, files: ArtefactFiles) => Promise<WrittenArtefact[]>;
+  folderHash: (snapshot: Snapshot) => string;
 }
 
-export const documentBuilder: DocumentBuilder = { build: buildDocuments, write: writeDocuments, folderHash: folderContentHash };
+/**
+ * The document builder bound to clinsafe's own templates, which its caller reads (a front door,
+ * through `clinsafeTemplate` in src/adapters/templates.ts): the builder itself reads no files.
+ */
+export function documentBuilder(defaultTemplates: DefaultTemplates): Required<DocumentBuilder> {
+  return {
+    build: (input) => buildDocuments({ ...input, defaultTemplates }),
+    write: (input, files) => writeDocuments({ ...input, defaultTemplates }, files),
+    folderHash: folderContentHash,
+  };
+}
 
 /** The safety folder at the release commit, read and validated. */
 export interface ReleaseFolder {
@@ -51,7 +65,8 @@ export interface BuildReleaseInput {
   lifecyclePhase?: string;
   /** Also load the safety folder at the previous release (for the hazard-log delta the App shows the CSOs). */
   withPreviousFolder?: boolean;
-  docs?: DocumentBuilder;
+  /** The document builder, bound to clinsafe's own templates by the front door (`documentBuilder`). */
+  docs: DocumentBuilder;
   /** Test results found for the release commit (issue 15); absent: none, and the documents say so. */
   evidence?: EvidenceSource;
 }
@@ -68,8 +83,7 @@ export interface BuiltRelease {
 /** Build the release documents. The folder at the release must be valid (the front door says why when it is not). */
 export async function buildRelease(input: BuildReleaseInput): Promise<BuiltRelease> {
   const { buildInput, built } = await prepare(input);
-  const docs = input.docs ?? documentBuilder;
-  return { artefacts: await docs.build(buildInput), ...built };
+  return { artefacts: await input.docs.build(buildInput), ...built };
 }
 
 /**
@@ -81,7 +95,7 @@ export async function writeRelease(
   files: ArtefactFiles,
 ): Promise<Omit<BuiltRelease, 'artefacts'> & { written: WrittenArtefact[] }> {
   const { buildInput, built } = await prepare(input);
-  const docs = input.docs ?? documentBuilder;
+  const { docs } = input;
   return { written: docs.write ? await docs.write(buildInput, files) : writeWhole(await docs.build(buildInput), files), ...built };
 }
 
@@ -95,7 +109,7 @@ function writeWhole(artefacts: Artefact[], files: ArtefactFiles): WrittenArtefac
   });
 }
 
-async function prepare(input: BuildReleaseInput): Promise<{ buildInput: BuildInput; built: Omit<BuiltRelease, 'artefacts'> }> {
+async function prepare(input: BuildReleaseInput): Promise<{ buildInput: DocumentInput; built: Omit<BuiltRelease, 'artefacts'> }> {
   const { history, at, dir } = input;
   const folder = at.loaded.folder;
   if (!folder || !at.loaded.valid) throw new Error(`the safety folder at ${at.commit.sha.slice(0, 12)} is not valid`);
@@ -110,10 +124,9 @@ async function prepare(input: BuildReleaseInput): Promise<{ buildInput: BuildInp
     ...(input.lifecyclePhase ? { lifecyclePhase: input.lifecyclePhase } : {}),
   };
   const changeRecord = await buildChangeRecord(history, { to: at.commit.sha, ...(previous ? { from: previous.commit } : {}), dir });
-  const docs = input.docs ?? documentBuilder;
   // The safety folder at the previous release: the CSCR says what changed in the safety case since.
   const previousFolder = previous ? loadFolder(await history.snapshot(previous.commit, dir)).folder : undefined;
-  const buildInput: BuildInput = {
+  const buildInput: DocumentInput = {
     folder,
     release,
     changeRecord,
@@ -121,7 +134,7 @@ async function prepare(input: BuildReleaseInput): Promise<{ buildInput: BuildInp
     ...(input.signOff ? { signOff: input.signOff } : {}),
     ...(input.formats ? { formats: input.formats } : {}),
     ...((input.evidence ?? at.evidence) ? { evidence: (input.evidence ?? at.evidence)! } : {}),
-    folderHash: docs.folderHash(at.snapshot),
+    folderHash: input.docs.folderHash(at.snapshot),
   };
   const built = {
     release,

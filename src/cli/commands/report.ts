@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gitTopLevel } from '../../adapters/fs.js';
+import { clinsafeTemplate } from '../../adapters/templates.js';
 import { GitError, resolveRef } from '../../adapters/git.js';
 import { gitHistory, isShallow, tagAt } from '../../adapters/history.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
@@ -18,7 +19,7 @@ import {
   type ReleaseInfo,
   type WrittenArtefact,
 } from '../../docs/build.js';
-import { releaseFolder, writeRelease } from '../../usecases/build-release.js';
+import { documentBuilder, releaseFolder, writeRelease } from '../../usecases/build-release.js';
 import { collectEvidence, EvidenceInputError } from '../../usecases/record-evidence.js';
 import { type CliIO, UsageError } from '../io.js';
 import { dirtyRefusal, untrackedWarning, workTreeState } from './report-worktree.js';
@@ -149,6 +150,7 @@ export async function report(
           ...(evidence ? { evidence } : {}),
           ...(opts.documentVersion ? { documentVersion: opts.documentVersion } : {}),
           ...(opts.phase ? { lifecyclePhase: opts.phase } : {}),
+          docs: documentBuilder(clinsafeTemplate),
         },
         output,
       );

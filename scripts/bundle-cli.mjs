@@ -113,12 +113,41 @@ async function script(ROOT, entry, contents, external, plugins) {
   return { text, metafile: result.metafile };
 }
 
+/**
+ * The fast accept's descriptions of the safety files' schemas (src/core/schema-fast-set.ts), made
+ * now from the schemas this build bundles and written into src/core/schema-fast-built.ts in every script,
+ * so a `validate` whose every file the fast accept takes never loads zod (issue 13, cold validate,
+ * ninth pass), and the descriptions cannot be older than the schemas beside them.
+ */
+async function fastAcceptsModule(ROOT) {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    stdin: { contents: "export { fastAcceptSetJson } from './src/core/schema-fast-set.ts';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'error',
+  });
+  const url = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`;
+  const { fastAcceptSetJson } = await import(url);
+  const path = join(ROOT, 'src', 'core', 'schema-fast-built.ts');
+  const line = 'export const BUILT_FAST_ACCEPTS: FastAcceptSet | undefined = undefined;';
+  const src = readFileSync(path, 'utf8');
+  if (src.split(line).length !== 2) throw new Error(`${path}: cannot find the line to write the fast accepts into: ${line}`);
+  return src.replace(line, () => `export const BUILT_FAST_ACCEPTS: FastAcceptSet | undefined = ${fastAcceptSetJson()};`);
+}
+const FAST_ACCEPTS_MODULE = /[\\/]src[\\/]core[\\/]schema-fast-built\.ts$/;
+
 export async function buildCli(outdir, { ROOT, licenses, fontLicence, resolvePkg, zodLocales, zodEnOnly }) {
   const assets = runtimeAssets(ROOT, resolvePkg);
   mkdirSync(outdir, { recursive: true });
+  const fastAccepts = await fastAcceptsModule(ROOT);
   const plugin = {
     name: 'clinsafe-cli',
     setup(build) {
+      build.onLoad({ filter: FAST_ACCEPTS_MODULE }, () => ({ contents: fastAccepts, loader: 'ts' }));
       // clinsafe's own createRequire(import.meta.url) becomes the script's require (the loader's).
       build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
         const src = readFileSync(args.path, 'utf8');

@@ -150,6 +150,32 @@ it('--version, validate and check never load the PDF code nor run the spreadshee
   repo.cleanup();
 }, 120_000);
 
+it("validate loads zod only for a file the fast accept built into the bundle declines (the schemas' descriptions, made at build time)", () => {
+  const repo = fixtureRepo();
+  const cold = { CLINSAFE_NO_CACHE: '1' };
+  const before = run(['validate', '--format', 'json'], repo.dir, cold);
+  expect(before.code, before.stderr).toBe(0);
+  // Sabotage zod in the unpacked code: its global registry is set up when zod's modules are first run.
+  const dist = join(unpackedDir(), 'dist');
+  const script = readFileSync(join(dist, 'commands.cjs'), 'utf8');
+  const marker = '.__zod_globalRegistry??';
+  expect(script.split(marker)).toHaveLength(2);
+  writeFileSync(join(dist, 'commands.cjs'), script.replace(marker, `${marker}(()=>{throw new Error("zod ran")})()??`));
+
+  // Every file taken by the built-in accept: no zod, the same report, with and without the parse cache.
+  expect(run(['validate', '--format', 'json'], repo.dir, cold)).toEqual(before);
+  for (let i = 0; i < 2; i++) expect(run(['validate', '--format', 'json'], repo.dir)).toEqual(before);
+  // A file it declines: zod is loaded after all (and here it throws, which shows the sabotage is live).
+  const hazards = join(repo.dir, 'clinical-safety', 'hazards');
+  const [first] = readdirSync(hazards).filter((f) => f.endsWith('.yml'));
+  writeFileSync(join(hazards, first!), readFileSync(join(hazards, first!), 'utf8').replace('status:', 'statsu:'));
+  const declined = run(['validate'], repo.dir, cold);
+  expect(declined.code).not.toBe(0);
+  expect(declined.stderr).toContain('zod ran');
+  rmSync(join(cache, basename(unpackedDir())), { recursive: true, force: true });
+  repo.cleanup();
+}, 120_000);
+
 describe("the code cache (V8's, in the user's cache folder)", () => {
   const debugRun = (args: string[], cwd: string, extra: Record<string, string> = {}) =>
     run(args, cwd, { CLINSAFE_CODE_CACHE_DEBUG: '1', ...extra });

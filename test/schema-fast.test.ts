@@ -4,26 +4,52 @@
  * same order); whatever zod refuses, it refuses (FAIL). Over every fixture's safety files and
  * thousands of seeded mutations of their values (missing and unknown keys, wrong types, values at
  * and past every length limit, emoji near limits, bad ids and dates, enum spellings, union shapes).
+ * Both ways the fast accept is made are compared: from the live schemas (schema-fast-describe.ts),
+ * and from the descriptions the single-file CLI's build writes out as JSON (schema-fast-set.ts),
+ * made here from the same schemas as the build makes them, so a schema change is tested in both.
  * SCHEMA_FAST_MUTANTS runs a longer campaign by hand.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { provenanceSchema } from '../src/core/provenance.js';
-import { FAIL, fastAccept } from '../src/core/schema-fast.js';
-import { configSchema, hazardSchema, incidentSchema, workshopSchema } from '../src/core/schema.js';
+import { compilePlain, FAIL, type FastAcceptSet } from '../src/core/schema-fast.js';
+import { describeSchema, fastAccept } from '../src/core/schema-fast-describe.js';
+import { fastAcceptSetJson } from '../src/core/schema-fast-set.js';
+import type { CheckedFileKind } from '../src/core/ports/checked-files.js';
+import { configSchema, hazardSchema, incidentSchema, isoDate, workshopSchema } from '../src/core/schema.js';
+import { NHS_DCB0129 } from '../src/core/risk.js';
+import { schemaNameOf } from '../src/core/schema-values.js';
 import { MAX_NESTING, parseYaml } from '../src/core/yaml.js';
 import { random, ROOT, yamlTexts } from './helpers/yaml-inputs.js';
 import type { z } from 'zod';
 
+/** The descriptions as the CLI's build writes them, read back. */
+const BUILT = JSON.parse(fastAcceptSetJson()) as FastAcceptSet;
+const KINDS = new Map<z.ZodType, CheckedFileKind>([
+  [configSchema, 'config'],
+  [hazardSchema(), 'hazard'],
+  [incidentSchema(), 'incident'],
+  [workshopSchema, 'workshop'],
+  [provenanceSchema, 'provenance'],
+]);
+
 function agree(name: string, schema: z.ZodType, value: unknown): boolean {
   const accept = fastAccept(schema);
-  if (!accept) return false; // zod alone (clinsafe.yml's schema uses more than the fast accept knows)
+  const kind = KINDS.get(schema);
+  const plain = kind && BUILT.accepts[kind];
+  // Written out or not, the same accept: what one takes the other takes, with the same output.
+  if (kind) expect(plain === undefined, `${name}: a description is built exactly where the live schema has one`).toBe(!accept);
+  if (!accept) return false; // zod alone
   const fast = accept(value);
+  const built = plain ? compilePlain(plain)(value) : fast;
   const slow = schema.safeParse(value, { reportInput: true });
+  expect(built === FAIL, `${name}: the built description and the live schema's accept differ`).toBe(fast === FAIL);
   if (fast === FAIL) return false;
   if (!slow.success) expect.fail(`${name}: zod refuses what the fast accept took: ${JSON.stringify(value)?.slice(0, 2000)}`);
-  expect(fast, name).toStrictEqual(slow.data);
-  expect(JSON.stringify(fast), name).toBe(JSON.stringify(slow.data));
+  for (const out of [fast, built]) {
+    expect(out, name).toStrictEqual(slow.data);
+    expect(JSON.stringify(out), name).toBe(JSON.stringify(slow.data));
+  }
   return true;
 }
 
@@ -36,9 +62,49 @@ function schemaFor(name: string): z.ZodType | undefined {
   return undefined;
 }
 
+/** An imported hazard log's provenance.yml (no fixture has one; `clinsafe import` writes it): its texts are trimmed by the schema. */
+const PROVENANCE = {
+  name: 'provenance.yml (as clinsafe import writes it)',
+  text: [
+    'sources:',
+    '  - workbook: hazard-log.xlsx',
+    '    title: Clinical Safety Hazard Log v2.0',
+    '    cover:',
+    '      - label: Status',
+    '        value: Approved',
+    `        cell: "'Cover Page'!D11"`,
+    '      - label: Version',
+    '        value: "2"',
+    `        cell: "'Cover Page'!D12"`,
+    '    versions:',
+    '      - version: "0.1"',
+    '        summary: First draft   with two spaces inside',
+    `        cell: "'Version History'!A3"`,
+    '      - version: "1.3"',
+    '        summary: |-',
+    '          Updated with the following causes:',
+    '          0107, 0212',
+    `        cell: "'Version History'!A10"`,
+    '    reviewers:',
+    '      - name: A Reviewer',
+    '        role: Safety Engineer',
+    '        date: 2020-03-27',
+    '        version: "1.4"',
+    `        cell: "'Version History'!A21"`,
+    '    approvals: []',
+    '    distribution: Everyone',
+    '',
+  ].join('\n'),
+};
+
 const POOL: unknown[] = [
   '',
   'x',
+  ' x',
+  'x ',
+  '\u00a0x',
+  '\ufeffx',
+  ' ',
   'H-001',
   'H-001-C01',
   'C1',
@@ -143,7 +209,7 @@ function mutate(value: unknown, rand: (n: number) => number): unknown {
 }
 
 describe('the fast schema accept agrees with zod', () => {
-  const files = yamlTexts(join(ROOT, 'fixtures'))
+  const files = [...yamlTexts(join(ROOT, 'fixtures')), PROVENANCE]
     .map((f) => ({ ...f, schema: schemaFor(f.name), value: parseYaml(f.name, f.text).parsed?.value }))
     .filter((f) => f.schema && f.value !== undefined);
 
@@ -226,6 +292,27 @@ describe('the fast schema accept agrees with zod', () => {
     expect(fastAccept(union)!('a')).toBe('a');
     expect(fastAccept(union)!({ m: { x: 'y' } })).toBe(FAIL); // zod decides
     expect(fastAccept(z.union([z.record(z.string(), z.string())]))).toBeUndefined();
+  });
+
+  it('written out for the CLI, covers every kind of safety file of the built-in scheme, as plain data', async () => {
+    const { z } = await import('zod');
+    // A kind without one would make the CLI load zod, and restart its load, for every folder that has such a file.
+    expect(Object.keys(BUILT.accepts).sort()).toEqual(['config', 'hazard', 'incident', 'provenance', 'workshop']);
+    expect(BUILT.schemeName).toBe(schemaNameOf(NHS_DCB0129));
+    for (const [schema, kind] of KINDS) expect(BUILT.accepts[kind], kind).toEqual(describeSchema(schema));
+    // A custom check not named in NAMED_CHECKS (a closure) cannot be written out: the build fails rather than drop it.
+    const unnamed = describeSchema(z.strictObject({ a: z.string().refine((v) => v.length > 2) }))!;
+    expect(() => fastAcceptSetJson({ schemeName: 'x', accepts: { config: unnamed } })).toThrow(/not plain data/);
+    expect(JSON.stringify(describeSchema(z.strictObject({ d: isoDate })))).toContain('"named":"isRealIsoDate"');
+  });
+
+  it("takes a text zod's trim would leave as it is, and leaves any other to zod", async () => {
+    const { z } = await import('zod');
+    const trimmed = z.string().trim().min(1);
+    for (const v of ['x', 'a b', ' x', 'x ', '\u00a0x', '\u2028x', ' ', '', '\ufeff'])
+      expect(fastAccept(trimmed)!(v), JSON.stringify(v)).toBe(v.trim() === v && v !== '' ? v : FAIL);
+    expect(fastAccept(z.string().toLowerCase())).toBeUndefined();
+    expect(fastAccept(z.string().overwrite((v) => v.trim() + '!'))).toBeUndefined();
   });
 
   it('gives up on a schema it does not know, rather than guessing', async () => {

@@ -73,7 +73,10 @@ export const RESULT_MODULES = [
   'provenance',
   'validate-shape',
   'schema-fast',
+  'schema-fast-describe',
+  'schema-fast-built',
   'checked-read',
+  'engines',
   'risk',
 ];
 

@@ -11,6 +11,7 @@ import { findRepoRoot, FolderNotFoundError, resolveRoot, snapshotFromDisk } from
 import { engineToLoad, loadSchemaEngines } from '../core/engines.js';
 import { DEFAULT_SAFETY_DIR, loadFolder, type LoadResult, type Snapshot } from '../core/folder-load.js';
 import { globsLoaded, GlobsNotLoaded } from '../core/glob-check.js';
+import { hasBuiltAccepts } from '../core/schema-fast-built.js';
 import { KnownTextNotText } from '../core/text-decode.js';
 import { type CliIO, UsageError } from './io.js';
 import { withYoungGenerationHeld } from './young-generation.js';
@@ -59,13 +60,15 @@ export async function loadFromDiskCached(io: CliIO, opts: FolderOptions): Promis
   const root = resolveRoot(dirAbs, opts.root ? resolve(io.cwd, opts.root) : undefined, io.env ?? process.env);
   try {
     const cache = cacheWanted(io, opts) ? openCheckCache(cacheFileFor(dirAbs, findRepoRoot(dirAbs), io.env ?? {})) : undefined;
-    // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed;
-    // the YAML libraries only for a file the plain reader declines or a diagnostic's position.
+    // Every file will be parsed (no cache, or nothing stored to read): the schemas will be needed,
+    // unless the single-file CLI's built-in fast accept takes every file (schema-fast.ts; zod is
+    // then loaded only for a file it declines, and the load restarts); the YAML libraries only for
+    // a file the plain reader declines or a diagnostic's position.
     const cold = cache?.stats.found !== 'loaded';
     const load = async () => {
       // Without the cache nothing is hashed: texts decoded as read, no bytes kept (fs.ts, `texts`).
       const snapshot = snapshotFromDisk(root, dirAbs, { texts: !cache });
-      if (cold) await jitless(loadSchemaEngines);
+      if (cold && !hasBuiltAccepts()) await jitless(loadSchemaEngines);
       return loadSnapshot(snapshot, cache);
     };
     const loaded = await (cold ? withYoungGenerationHeld(load) : load());

@@ -8,6 +8,9 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import type { CheckedFileKey, CheckedFileKind, CheckedFileStore } from './ports/checked-files.js';
+import { EnginesNotLoaded } from './engines.js';
+import { FAIL } from './schema-fast.js';
+import { builtAccept } from './schema-fast-built.js';
 import { validateShape } from './validate-shape.js';
 import type { TextSource } from './text-decode.js';
 import { parsedFromText, parseYamlCached, type ParseCache, type ParsedYaml } from './yaml-core.js';
@@ -61,9 +64,15 @@ export function checkedReader(
     const diagnostics = [...read.diagnostics];
     let data: z.output<ReturnType<typeof schema>> | undefined;
     if (read.parsed) {
-      const shape = validateShape(read.parsed, schema());
-      diagnostics.push(...shape.diagnostics);
-      data = shape.data;
+      // The single-file CLI's built-in fast accept first: a file it takes needs no zod (schema-fast.ts).
+      const built = builtAccept(kind, schemaName);
+      const fast = built ? built(read.parsed.value) : FAIL;
+      if (fast !== FAIL) data = fast as typeof data;
+      else {
+        const shape = validateShape(read.parsed, schemaOf(schema, built !== undefined && kind !== 'config'));
+        diagnostics.push(...shape.diagnostics);
+        data = shape.data;
+      }
     }
     if (key)
       store!.put(key, {
@@ -76,6 +85,21 @@ export function checkedReader(
     if (!read.parsed) return data !== undefined ? { data, diagnostics } : { diagnostics };
     return data !== undefined ? { parsed: read.parsed, data, diagnostics } : { parsed: read.parsed, diagnostics };
   };
+}
+
+/**
+ * The schema; when it is not loaded and the built-in fast accept declined the file (`declined`),
+ * the YAML libraries are asked for with it: the file almost surely has findings, whose positions
+ * need them, and one restart of the load is cheaper than two. Not for clinsafe.yml, read first (a
+ * restart there costs little) and declined for a custom risk scheme, which needs zod only.
+ */
+function schemaOf<S>(schema: () => S, declined: boolean): S {
+  try {
+    return schema();
+  } catch (e) {
+    if (declined && e instanceof EnginesNotLoaded) throw new EnginesNotLoaded(true);
+    throw e;
+  }
 }
 
 /** A store's key; the text of a source read only if the store asks for it (it need not: the bytes name it). */

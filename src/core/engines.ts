@@ -30,9 +30,13 @@ export interface Engines extends SchemaEngines {
   fastParse: typeof fastParse;
 }
 
-/** Thrown by code that needs the engines when they are not loaded; never reaches a user. */
+/**
+ * Thrown by code that needs the engines when they are not loaded; never reaches a user. `all`: the
+ * YAML libraries are wanted (or likely to be: a file the fast accept declined, whose findings will
+ * need positions), not only the schemas.
+ */
 export class EnginesNotLoaded extends Error {
-  constructor() {
+  constructor(readonly all = true) {
     super('internal: the YAML and schema engines are not loaded (import core/engines-load.js or await loadEngines())');
   }
 }
@@ -48,7 +52,7 @@ export function engines(): Engines {
 /** The schemas, from the whole registry or from the schemas-only one (`loadSchemaEngines`). */
 export function schemaEngines(): SchemaEngines {
   const s = registered ?? schemasOnly;
-  if (!s) throw new EnginesNotLoaded();
+  if (!s) throw new EnginesNotLoaded(false);
   return s;
 }
 
@@ -77,9 +81,9 @@ export async function loadSchemaEngines(): Promise<void> {
 
 /**
  * What to load after `e` stopped a pure load, or undefined when `e` is not for want of an engine
- * (or nothing more can be loaded): the schemas first, then everything.
+ * (or nothing more can be loaded): the schemas alone when only they are wanted, else everything.
  */
 export function engineToLoad(e: unknown): (() => Promise<void>) | undefined {
   if (!(e instanceof EnginesNotLoaded) || registered) return undefined;
-  return schemasOnly ? loadEngines : loadSchemaEngines;
+  return schemasOnly || e.all ? loadEngines : loadSchemaEngines;
 }

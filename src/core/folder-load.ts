@@ -4,7 +4,7 @@
  */
 import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { recordOnlyEvidenceWarnings } from './imported-evidence.js';
-import { PROVENANCE_FILE } from './schema-values.js';
+import { PROVENANCE_FILE, schemaNameOf } from './schema-values.js';
 import { schemaEngines } from './engines.js';
 import { clinicalDiagnostics } from './clinical-diagnostics.js';
 import type { ParseCache, ParsedYaml } from './yaml-core.js';
@@ -48,7 +48,7 @@ export function loadFolder(snapshot: Snapshot, opts: LoadOptions = {}): LoadResu
   // clinsafe.yml
   const { config, scheme, schemeOk } = loadConfig(ctx, configPath);
   // The hazard and incident schemas depend on the scheme's severities and likelihoods.
-  const schemeName = JSON.stringify([scheme.severities, scheme.likelihoods]);
+  const schemeName = schemaNameOf(scheme);
   const records = { ...ctx, config, scheme, schemeOk, schemeName };
 
   // Hazards

@@ -1,12 +1,15 @@
 /**
- * A fast accept for zod schemas, in front of zod (not instead of it): compiled from the schema's
- * own definition (its shape, checks, enum values, defaults), it gives the value zod's `safeParse`
- * would give for input that plainly passes, and FAIL for anything else — a failing file, or one
- * merely near a limit — which zod then checks and reports as before. A schema using anything this
- * does not know (transforms, pipes, records, other checks or formats) gets no fast accept at all,
- * so a change to schema.ts can make files slower, never wrongly accepted. On a clean 1,000-hazard
- * folder zod's own parse costs about as much as reading the YAML. test/schema-fast.test.ts compares
- * it with zod over every fixture and thousands of seeded mutations.
+ * A fast accept for the safety-file schemas, in front of zod (not instead of it): compiled from a
+ * plain description of a schema (its shape, checks, enum values, defaults; `PlainNode`), it gives
+ * the value zod's `safeParse` would give for input that plainly passes, and FAIL for anything
+ * else — a failing file, or one merely near a limit — which zod then checks and reports as before.
+ * The description is read from the live zod schema (schema-fast-describe.ts: a schema using
+ * anything it does not know — transforms, pipes, records, other checks or formats — gets no fast
+ * accept at all, so a change to schema.ts can make files slower, never wrongly accepted), or, in
+ * the single-file CLI, generated from the same schemas when the bundle is built
+ * (schema-fast-built.ts), so that a run whose every file is accepted never loads zod. No zod here.
+ * On a clean 1,000-hazard folder zod's own parse costs about as much as reading the YAML.
+ * test/schema-fast.test.ts compares both with zod over every fixture and thousands of seeded mutations.
  *
  * Reuse: where zod's output would be equal to the input, keys in the same order (an object whose
  * keys come in the shape's order and needs no default; an array whose items are their own output),
@@ -14,165 +17,158 @@
  * allocate and collect. The output then shares objects with the parsed value: neither is changed
  * after the check (clinsafe copies before it adds a field, as loadFolder does).
  */
-import type { z } from 'zod';
+import type { CheckedFileKind } from './ports/checked-files.js';
+import { isRealIsoDate } from './schema-values.js';
 
 export const FAIL: unique symbol = Symbol('fail');
-type Accept = (v: unknown) => unknown;
+export type Accept = (v: unknown) => unknown;
 
-/** What this reads of zod's internal definitions (zod 4's `_zod.def`). */
-interface Def {
-  type: string;
-  checks?: { _zod: { def: CheckDef } }[];
-  shape?: Record<string, Node>;
-  catchall?: Node;
-  element?: Node;
-  innerType?: Node;
-  options?: Node[];
-  defaultValue?: unknown;
-  coerce?: boolean;
-}
-interface CheckDef {
-  check: string;
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  value?: unknown;
-  inclusive?: boolean;
-  pattern?: RegExp;
-  fn?: (v: unknown) => unknown;
-}
-interface Node {
-  _zod: { def: Def; values?: Set<unknown> };
-}
-
-const compiled = new WeakMap<object, Accept | null>();
-
-/** The fast accept for `schema`, or undefined when it uses something this does not know. */
-export function fastAccept(schema: z.ZodType): Accept | undefined {
-  let a = compiled.get(schema);
-  if (a === undefined) compiled.set(schema, (a = compile(schema as unknown as Node) ?? null));
-  return a ?? undefined;
-}
+/** Functions a custom check may name in a description that is written out (zod-free; the schemas use these very functions). */
+export const NAMED_CHECKS: Readonly<Record<string, (v: never) => unknown>> = { isRealIsoDate };
 
 /**
- * The checks of a string, array or number, compiled: lengths as two bounds zod passes for sure
- * (`need` ≤ length ≤ `max`; strings: code points are only counted near a minimum, so a length under
- * twice a minimum above 1 goes to zod), any other check as a test. Undefined for a check this does not know.
+ * One check of a string, array or number other than its lengths: a pattern, a custom test (by name
+ * in NAMED_CHECKS, or the function itself when the description is not written out), a safe integer,
+ * a text already trimmed, a bound (zod's own comparison: exact, so no value near it needs zod).
  */
-interface Checks {
+export type PlainTest =
+  | { regex: string; flags: string }
+  | { named: string }
+  | { fn: (v: never) => unknown }
+  | { safeint: true }
+  /** zod's `.trim()`, run before the checks after it: a text it would change goes to zod, one it leaves alone is checked as is. */
+  | { trimmed: true }
+  | { above: number; inclusive: boolean }
+  | { below: number; inclusive: boolean };
+
+/**
+ * Lengths as two bounds zod passes for sure (`need` ≤ length ≤ `max`, no `max` = any; strings:
+ * code points are only counted near a minimum, so a length under twice a minimum above 1 goes to zod).
+ */
+export interface PlainBounds {
   need: number;
-  max: number;
-  test: ((v: never) => boolean) | undefined;
+  max?: number;
+  tests: PlainTest[];
 }
 
-function compileChecks(checks: Def['checks'], kind: 'string' | 'array' | 'number'): Checks | undefined {
-  const tests: ((v: never) => boolean)[] = [];
-  let need = 0;
-  let max = Infinity;
-  for (const { _zod } of checks ?? []) {
-    const c = _zod.def;
-    if (c.check === 'max_length' && kind !== 'number') max = Math.min(max, c.maximum!);
-    else if (c.check === 'min_length' && kind !== 'number') need = Math.max(need, c.minimum! <= 1 ? c.minimum! : 2 * c.minimum!);
-    else if (c.check === 'string_format' && c.format === 'regex' && c.pattern && kind === 'string') {
-      const re = c.pattern;
-      tests.push((v: string) => {
-        re.lastIndex = 0;
-        return re.test(v);
-      });
-    } else if (c.check === 'custom' && typeof c.fn === 'function') {
-      const fn = c.fn;
-      tests.push((v: never) => {
-        const r = fn(v);
-        return r === true;
-      });
-    } else if (c.check === 'number_format' && c.format === 'safeint' && kind === 'number')
-      tests.push((v: number) => Number.isSafeInteger(v));
-    else if ((c.check === 'greater_than' || c.check === 'less_than') && kind === 'number' && typeof c.value === 'number') {
-      // zod's own comparison (.min/.max/.positive…): exact, so no value near the bound needs zod.
-      const bound = c.value;
-      if (c.check === 'greater_than') tests.push(c.inclusive ? (v: number) => v >= bound : (v: number) => v > bound);
-      else tests.push(c.inclusive ? (v: number) => v <= bound : (v: number) => v < bound);
-    } else return undefined;
+/** A schema as the fast accept knows it: plain data (JSON, when every custom check is named). */
+export type PlainNode =
+  | ({ type: 'string' } & PlainBounds)
+  | { type: 'number'; tests: PlainTest[] }
+  | { type: 'boolean' }
+  /** An enum or literal: one of these values. */
+  | { type: 'values'; values: unknown[] }
+  | { type: 'optional'; inner: PlainNode }
+  /** zod gives a shallow copy of `value` for each absent field. */
+  | { type: 'default'; inner: PlainNode; value: unknown }
+  | ({ type: 'array'; item: PlainNode } & PlainBounds)
+  /** An option not known (no `node`) is decided by zod unless it refuses the value by its type alone (`rejects`). */
+  | { type: 'union'; options: { node?: PlainNode; rejects: 'string' | 'object' | 'array' | 'none' }[] }
+  /** A strict object (unknown keys refused), its fields in the shape's order. */
+  | { type: 'object'; fields: { key: string; node: PlainNode }[] };
+
+/** The descriptions of the safety files' schemas, as the single-file CLI's build writes them (schema-fast-set.ts). */
+export interface FastAcceptSet {
+  /** The risk scheme the hazard and incident descriptions are for (`schemaNameOf`, schema-values.ts). */
+  schemeName: string;
+  accepts: Partial<Record<CheckedFileKind, PlainNode>>;
+}
+
+const compiled = new WeakMap<PlainNode, Accept>();
+
+/** The fast accept a description gives (compiled once per description object). */
+export function compilePlain(node: PlainNode): Accept {
+  let a = compiled.get(node);
+  if (a === undefined) compiled.set(node, (a = compile(node)));
+  return a;
+}
+
+function compileTest(t: PlainTest): (v: never) => boolean {
+  if ('regex' in t) {
+    const re = new RegExp(t.regex, t.flags);
+    return (v: string) => {
+      re.lastIndex = 0;
+      return re.test(v);
+    };
   }
-  // Specialised by count: a cold run calls these thousands of times in the interpreter, where a call or an iterator costs.
-  if (tests.length <= 1) return { need, max, test: tests[0] };
-  return {
-    need,
-    max,
-    test: (v: never) => {
-      for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
-      return true;
-    },
+  if ('named' in t || 'fn' in t) {
+    const fn = 'fn' in t ? t.fn : NAMED_CHECKS[t.named];
+    if (!fn) throw new Error(`internal: the fast accept names an unknown check ${JSON.stringify(t)}`);
+    return (v: never) => {
+      const r = fn(v);
+      return r === true;
+    };
+  }
+  if ('safeint' in t) return (v: number) => Number.isSafeInteger(v);
+  if ('trimmed' in t) return (v: string) => v.trim() === v;
+  if ('above' in t) {
+    const bound = t.above;
+    return t.inclusive ? (v: number) => v >= bound : (v: number) => v > bound;
+  }
+  const bound = t.below;
+  return t.inclusive ? (v: number) => v <= bound : (v: number) => v < bound;
+}
+
+/** The tests as one function (undefined: none), specialised by count: a cold run calls these thousands of times in the interpreter, where a call or an iterator costs. */
+function compileTests(list: PlainTest[]): ((v: never) => boolean) | undefined {
+  const tests = list.map(compileTest);
+  if (tests.length <= 1) return tests[0];
+  return (v: never) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
+    return true;
   };
 }
-const ALWAYS_FAIL: Accept = () => FAIL;
 
-/** Whether zod refuses `v` for this schema by its type alone, whatever its checks. */
-function rejectsByType(node: Node): (v: unknown) => boolean {
-  switch (node._zod.def.type) {
-    case 'string':
-      return (v) => typeof v !== 'string';
-    case 'object':
-      return (v) => v === null || typeof v !== 'object' || Array.isArray(v);
-    case 'array':
-      return (v) => !Array.isArray(v);
-    default:
-      return () => false;
-  }
+/** What zod's shallowClone gives for a default value: a new array or plain object each time. */
+function defaultOf(value: unknown): () => unknown {
+  if (Array.isArray(value)) return () => value.slice();
+  if (value !== null && typeof value === 'object') return () => ({ ...value });
+  return () => value;
 }
 
-function compile(node: Node): Accept | undefined {
-  const d = node._zod.def;
-  if (d.coerce) return undefined;
-  switch (d.type) {
+const ALWAYS_FAIL: Accept = () => FAIL;
+
+const REJECTS: Record<'string' | 'object' | 'array' | 'none', (v: unknown) => boolean> = {
+  string: (v) => typeof v !== 'string',
+  object: (v) => v === null || typeof v !== 'object' || Array.isArray(v),
+  array: (v) => !Array.isArray(v),
+  none: () => false,
+};
+
+function compile(node: PlainNode): Accept {
+  switch (node.type) {
     case 'string': {
-      const ok = compileChecks(d.checks, 'string');
-      if (!ok) return undefined;
       // One closure with the lengths written in (a text field was five calls: the checks, each check, its length test).
-      const { need, max, test } = ok;
+      const { need } = node;
+      const max = node.max ?? Infinity;
+      const test = compileTests(node.tests);
       if (!test) return (v) => (typeof v === 'string' && v.length >= need && v.length <= max ? v : FAIL);
       return (v) => (typeof v === 'string' && v.length >= need && v.length <= max && test(v as never) ? v : FAIL);
     }
     case 'number': {
-      const test = compileChecks(d.checks, 'number')?.test;
-      if (!test) return d.checks?.length ? undefined : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : FAIL);
+      const test = compileTests(node.tests);
+      if (!test) return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : FAIL);
       return (v) => (typeof v === 'number' && Number.isFinite(v) && test(v as never) ? v : FAIL);
     }
     case 'boolean':
-      return d.checks?.length ? undefined : (v) => (typeof v === 'boolean' ? v : FAIL);
-    case 'enum':
-    case 'literal': {
-      const values = node._zod.values;
-      return values && !d.checks?.length ? (v) => (values.has(v) ? v : FAIL) : undefined;
+      return (v) => (typeof v === 'boolean' ? v : FAIL);
+    case 'values': {
+      const values = new Set(node.values);
+      return (v) => (values.has(v) ? v : FAIL);
     }
-    case 'optional':
+    case 'optional': {
+      const inner = compile(node.inner);
+      return (v) => (v === undefined ? undefined : inner(v));
+    }
     case 'default': {
-      const inner = d.innerType && !d.checks?.length ? compile(d.innerType) : undefined;
-      if (!inner) return undefined;
-      if (d.type === 'optional') return (v) => (v === undefined ? undefined : inner(v));
-      return (v) => (v === undefined ? d.defaultValue : inner(v));
+      const inner = compile(node.inner);
+      const value = defaultOf(node.value);
+      return (v) => (v === undefined ? value() : inner(v));
     }
-    case 'array': {
-      const item = d.element && compile(d.element);
-      const ok = compileChecks(d.checks, 'array');
-      if (!item || !ok) return undefined;
-      const { need, max, test } = ok;
-      return (v) => {
-        if (!Array.isArray(v) || v.length < need || v.length > max || (test !== undefined && !test(v as never))) return FAIL;
-        // The input array itself when every item is its own output (see reuse, below), else a new one.
-        let out: unknown[] | undefined = Object.getPrototypeOf(v) === Array.prototype ? undefined : [];
-        for (let i = 0; i < v.length; i++) {
-          const r = item(v[i]);
-          if (r === FAIL) return FAIL;
-          if (out === undefined && r !== v[i]) out = v.slice(0, i);
-          if (out !== undefined) out.push(r);
-        }
-        return out ?? v;
-      };
-    }
+    case 'array':
+      return compileArray(node);
     case 'union': {
-      const options = d.options?.map((o) => ({ accept: compile(o) ?? ALWAYS_FAIL, rejects: rejectsByType(o) }));
-      if (!options || d.checks?.length || options.every((o) => o.accept === ALWAYS_FAIL)) return undefined;
+      const options = node.options.map((o) => ({ accept: o.node ? compile(o.node) : ALWAYS_FAIL, rejects: REJECTS[o.rejects] }));
       // zod gives the first option that passes: an option is taken only when every one before it
       // rejects the value by its type alone (a FAIL may be a value zod still passes, near a limit).
       // An option this does not know FAILs (zod decides) unless it rejects the value by type: so
@@ -188,10 +184,27 @@ function compile(node: Node): Accept | undefined {
       };
     }
     case 'object':
-      return compileObject(d);
-    default:
-      return undefined;
+      return compileObject(node.fields);
   }
+}
+
+function compileArray(node: Extract<PlainNode, { type: 'array' }>): Accept {
+  const item = compile(node.item);
+  const { need } = node;
+  const max = node.max ?? Infinity;
+  const test = compileTests(node.tests);
+  return (v) => {
+    if (!Array.isArray(v) || v.length < need || v.length > max || (test !== undefined && !test(v as never))) return FAIL;
+    // The input array itself when every item is its own output (see reuse, above), else a new one.
+    let out: unknown[] | undefined = Object.getPrototypeOf(v) === Array.prototype ? undefined : [];
+    for (let i = 0; i < v.length; i++) {
+      const r = item(v[i]);
+      if (r === FAIL) return FAIL;
+      if (out === undefined && r !== v[i]) out = v.slice(0, i);
+      if (out !== undefined) out.push(r);
+    }
+    return out ?? v;
+  };
 }
 
 interface Field {
@@ -202,21 +215,20 @@ interface Field {
   absent: 'skip' | 'default' | 'fail';
 }
 
-function compileObject(d: Def): Accept | undefined {
-  if (d.checks?.length || d.catchall?._zod.def.type !== 'never' || !d.shape) return undefined;
-  const keys = Object.keys(d.shape);
-  // A key an object inherits (toString…) would read as present on every input: zod alone.
-  if (keys.some((k) => k in Object.prototype)) return undefined;
-  const fields: Field[] = [];
-  for (const key of keys) {
-    const f = d.shape[key]!;
-    const accept = compile(f);
-    if (!accept) return undefined;
-    const t = f._zod.def.type;
-    const wrapped = t === 'optional' || t === 'default';
-    const present = wrapped ? compile(f._zod.def.innerType!)! : accept;
-    fields.push({ key, accept, present, absent: t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'fail' });
-  }
+function compileObject(shape: { key: string; node: PlainNode }[]): Accept {
+  const keys = shape.map((f) => f.key);
+  // A key an object inherits (toString…) would read as present on every input (schema-fast-describe.ts gives no such description).
+  if (keys.some((k) => k in Object.prototype)) throw new Error('internal: a fast accept for a field named like an Object property');
+  const fields: Field[] = shape.map(({ key, node }) => {
+    const accept = compile(node);
+    const wrapped = node.type === 'optional' || node.type === 'default';
+    return {
+      key,
+      accept,
+      present: wrapped ? compile(node.inner) : accept,
+      absent: wrapped ? (node.type === 'optional' ? 'skip' : 'default') : 'fail',
+    };
+  });
   const order = new Map(keys.map((k, i) => [k, i]));
   const general = generalObject(fields, order);
   return (v) => {

@@ -1,5 +1,8 @@
 /** The shared building blocks of the safety-folder schemas (schema.ts re-exports the public ones). */
 import * as z from 'zod';
+import { isRealIsoDate } from './schema-values.js';
+
+export { isRealIsoDate } from './schema-values.js';
 
 /**
  * Length limits on user text (issue 10 §4): every later step — validation messages, the gate's
@@ -29,17 +32,6 @@ export const title = z
   .min(1, { error: 'must not be empty' })
   .max(LIMITS.title, { error: `is too long: a title is at most ${LIMITS.title} characters; put the detail in the description` });
 export const textList = z.array(text);
-
-export function isRealIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  // Three values, not an array destructured (an iterator per date in a cold run).
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
 
 export const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })

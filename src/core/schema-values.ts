@@ -10,6 +10,23 @@ export const CONTROL_TYPES = ['design', 'test', 'training', 'business-process'] 
 export const CONTROL_STATUSES = ['planned', 'implemented', 'verified'] as const;
 export const HAZARD_STATUSES = ['open', 'transferred', 'closed', 'retired'] as const;
 
+/** Whether `value` is a real calendar date written YYYY-MM-DD (the schemas' date check; the fast accept names it, schema-fast.ts). */
+export function isRealIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  // Three values, not an array destructured (an iterator per date in a cold run).
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** Names the hazard and incident schemas' variant for a risk scheme: they depend on its severities and likelihoods only. */
+export function schemaNameOf(scheme: Pick<RiskScheme, 'severities' | 'likelihoods'>): string {
+  return JSON.stringify([scheme.severities, scheme.likelihoods]);
+}
+
 /** The file in the safety folder that records where an imported hazard log came from. */
 export const PROVENANCE_FILE = 'provenance.yml';
 

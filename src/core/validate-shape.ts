@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import { FAIL, fastAccept } from './schema-fast.js';
+import { FAIL } from './schema-fast.js';
+import { fastAccept } from './schema-fast-describe.js';
 import { positionOf, type ParsedYaml, type Segment } from './yaml-core.js';
 
 type AnySchema = z.ZodType;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cacheFileFor, openCheckCache, type CheckCache } from '../../adapters/check-cache.js';
 import type { ChangedFile } from '../../core/impact.js';
 import { enginesLoaded, EnginesNotLoaded, loadEngines } from '../../core/engines.js';
+import { withYoungGenerationHeld } from '../young-generation.js';
 import { loadFolder } from '../../core/folder-load.js';
 import type { LoadResult, Snapshot, SnapshotFile } from '../../core/folder-types.js';
 import { checkDecision, evaluateGate, type GateResult } from '../../core/gate.js';
@@ -203,10 +204,12 @@ async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoa
   await prepared.engines;
   const { cache } = prepared;
   if (!cache)
-    return loadWithPaths(
-      facts,
-      async (snaps, shared) => loadBoth(snaps, shared),
-      () => {},
+    return withYoungGenerationHeld(() =>
+      loadWithPaths(
+        facts,
+        async (snaps, shared) => loadBoth(snaps, shared),
+        () => {},
+      ),
     );
   const load = async (snaps: [Snapshot, Snapshot], shared: boolean): Promise<[LoadResult, LoadResult]> => {
     for (;;) {
@@ -222,7 +225,9 @@ async function loadSnapshots(io: CliIO, facts: CheckFacts, prepared: PreparedLoa
       }
     }
   };
-  const loaded = await loadWithPaths(facts, load, () => cache.restart());
+  const loading = () => loadWithPaths(facts, load, () => cache.restart());
+  // Every file parsed (nothing stored to read): V8's young generation held at its size (young-generation.ts).
+  const loaded = await (cache.stats.found !== 'loaded' ? withYoungGenerationHeld(loading) : loading());
   cache.save();
   if (io.env?.CLINSAFE_CACHE_DEBUG) io.err(cacheReport(cache));
   return loaded;

@@ -1,2 +1,2 @@
 import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url); import { dirname as __clinsafeDirname, join as __clinsafeJoin } from "node:path"; import { fileURLToPath as __clinsafeFileUrl } from "node:url"; globalThis.__clinsafePdfDir = __clinsafeJoin(__clinsafeDirname(__clinsafeFileUrl(import.meta.url)), "pdf"); globalThis.__clinsafePdfkitDir = __clinsafeJoin(globalThis.__clinsafePdfDir, "pdfkit");
-import{e as a}from"./chunk-XO7HXBST.js";import"./chunk-RHZSCAV4.js";import"./chunk-5HIHQDKV.js";export{a as ENGINES};
+import{e as a}from"./chunk-OYQ5RFCW.js";import"./chunk-KEOJJYWA.js";import"./chunk-5HIHQDKV.js";export{a as ENGINES};

@@ -1,2 +1,2 @@
 import { createRequire as __clinsafeRequire } from "node:module"; const require = __clinsafeRequire(import.meta.url); import { dirname as __clinsafeDirname, join as __clinsafeJoin } from "node:path"; import { fileURLToPath as __clinsafeFileUrl } from "node:url"; globalThis.__clinsafePdfDir = __clinsafeJoin(__clinsafeDirname(__clinsafeFileUrl(import.meta.url)), "pdf"); globalThis.__clinsafePdfkitDir = __clinsafeJoin(globalThis.__clinsafePdfDir, "pdfkit");
-import{o as a}from"./chunk-RHZSCAV4.js";import"./chunk-5HIHQDKV.js";export{a as SCHEMA_ENGINES};
+import{q as a}from"./chunk-KEOJJYWA.js";import"./chunk-5HIHQDKV.js";export{a as SCHEMA_ENGINES};

@@ -13,13 +13,24 @@
  * many thousands of seeded random and mutated files.
  */
 
-import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, KEY_WORD, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
+import { indexFrom, internedKey, isKeyChar, isKeyStart, keyEnd, KEY_WORD, knownKey, MAX_KEY, NOT_KEYS } from './yaml-plain-keys.js';
 import { commentFrom, ESCAPES, FLOW_ITEM, PLAIN_START, plainScalar } from './yaml-plain-scalars.js';
 
 export { CORE_PATTERNS } from './yaml-plain-scalars.js';
 
 /** Characters this reader never reads (any of them: decline): see the module comment. */
-const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+const NEVER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/g;
+/** A run of line breaks and printable ASCII, none of them NEVER: matched as one native loop, ~25% faster than NEVER's search. */
+const PRINTABLE_ASCII = /[\n\x20-\x7e]*/y;
+
+/** Whether `text` has a character NEVER names: searched only from the first that is not printable ASCII or a line break. */
+function hasNever(text: string): boolean {
+  PRINTABLE_ASCII.lastIndex = 0;
+  PRINTABLE_ASCII.test(text); // always matches (maybe nothing)
+  if (PRINTABLE_ASCII.lastIndex === text.length) return false;
+  NEVER.lastIndex = PRINTABLE_ASCII.lastIndex;
+  return NEVER.test(text);
+}
 /** Decline: returned by the readers below (values are never `undefined`). */
 const NO = undefined;
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -85,6 +96,8 @@ class Reader {
   mapping(indent: number, depth: number, first = -1): unknown {
     if (depth >= this.maxDepth) return NO;
     const t = this.t;
+    // Read on every call, so optimised code never meets an unread `t.length` (a front matter's last line has no break).
+    const len = t.length;
     const out: Record<string, unknown> = {};
     for (;;) {
       let k: number;
@@ -99,13 +112,18 @@ class Reader {
       }
       // (Small steps written out here, not called: a cold run is mostly interpreted or baseline code, where a call costs.)
       let e = t.indexOf('\n', k);
-      if (e < 0) e = t.length;
-      KEY_WORD.lastIndex = k;
-      if (!KEY_WORD.test(t)) return NO;
-      let j = KEY_WORD.lastIndex;
-      if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
-      const key = internedKey(t, k, j);
-      if (key === NO) return NO;
+      if (e < 0) e = len;
+      // A key read before, found at the line's first `:` (one native search, no regular expression run); else scanned.
+      let j = t.indexOf(':', k);
+      let key = j > k && j < e && j - k <= MAX_KEY ? knownKey(t, k, j) : NO;
+      if (key === NO) {
+        KEY_WORD.lastIndex = k;
+        if (!KEY_WORD.test(t)) return NO;
+        j = KEY_WORD.lastIndex;
+        if (t.charCodeAt(j) !== 0x3a || j - k > MAX_KEY) return NO;
+        key = internedKey(t, k, j);
+        if (key === NO) return NO;
+      }
       // A duplicate, or a key the object inherits (toString…: declined, never a safety file's field).
       if (out[key] !== undefined) return NO;
       j++;
@@ -357,7 +375,7 @@ const DOCUMENT_START = /^--- *\n/;
 
 /** The value of a file in the plain subset (a mapping at the top), or undefined: read it with the libraries. */
 export function readPlainYaml(text: string, maxNesting: number): { value: unknown } | undefined {
-  if (NEVER.test(text)) return undefined;
+  if (hasNever(text)) return undefined;
   const r = new Reader(text, maxNesting);
   const start = DOCUMENT_START.exec(text);
   if (start) r.s = start[0].length;

@@ -43,9 +43,11 @@ class Reader {
   /** Start of the current line. */
   s = 0;
   /**
-   * Offsets of the next ` #` and the next `:` at or after the last plain scalar read (the text's
-   * length when there is none): lines are read in order, so each search goes on from the last one
-   * and a file is scanned once for each, not once per line.
+   * Offsets of the next ` #` and the next `:` at or after the last plain scalar or key read (the
+   * text's length when there is none): lines are read in order, so each search goes on from the last
+   * one and a file is scanned once for each, not once per line. (Each is the first at or after some
+   * offset not beyond where reading is: when it is at or after an offset being read, it is the first
+   * there too.)
    */
   hashAt = -1;
   colonAt = -1;
@@ -113,8 +115,10 @@ class Reader {
       // (Small steps written out here, not called: a cold run is mostly interpreted or baseline code, where a call costs.)
       let e = t.indexOf('\n', k);
       if (e < 0) e = len;
-      // A key read before, found at the line's first `:` (one native search, no regular expression run); else scanned.
-      let j = t.indexOf(':', k);
+      // A key read before, found at the line's first `:` (no regular expression run); else scanned. The
+      // search is usually the one the previous line's plain value made already (colonAt).
+      if (this.colonAt < k) this.colonAt = indexFrom(t, ':', k);
+      let j = this.colonAt;
       let key = j > k && j < e && j - k <= MAX_KEY ? knownKey(t, k, j) : NO;
       if (key === NO) {
         KEY_WORD.lastIndex = k;
@@ -179,6 +183,10 @@ class Reader {
   /** Whether the text at `q` is `key:` followed by a blank or the line's end. */
   startsKey(q: number, e: number): boolean {
     const t = this.t;
+    // A key read before, at the first `:` (see mapping), needs no scan.
+    if (this.colonAt < q) this.colonAt = indexFrom(t, ':', q);
+    const c = this.colonAt;
+    if (c > q && c < e && c - q <= MAX_KEY && knownKey(t, q, c) !== NO) return c + 1 === e || t.charCodeAt(c + 1) === SP;
     const j = keyEnd(t, q);
     return j >= 0 && t.charCodeAt(j) === 0x3a && (j + 1 === e || t.charCodeAt(j + 1) === SP);
   }

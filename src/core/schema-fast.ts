@@ -200,8 +200,9 @@ function compileArray(node: Extract<PlainNode, { type: 'array' }>): Accept {
     for (let i = 0; i < v.length; i++) {
       const r = item(v[i]);
       if (r === FAIL) return FAIL;
-      if (out === undefined && r !== v[i]) out = v.slice(0, i);
-      if (out !== undefined) out.push(r);
+      // A copy of its final size (an array pushed to grows room for 17 more: the accepted tree lives to the end of a run).
+      if (out === undefined && r !== v[i]) out = v.slice();
+      if (out !== undefined) out[i] = r;
     }
     return out ?? v;
   };

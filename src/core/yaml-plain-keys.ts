@@ -48,6 +48,17 @@ const KEYS_PER_SLOT = 8;
 const MAX_KEPT = 2048;
 let kept = 0;
 
+/**
+ * A key read before that is written at [k, j), or undefined. What it finds has passed internedKey's
+ * checks, so the text there is a key word (no scan of it needed: a key word has no `:`, so the first
+ * `:` after `k` ends it).
+ */
+export function knownKey(t: string, k: number, j: number): string | undefined {
+  const known = keyCache.get(((j - k) << 8) | t.charCodeAt(k));
+  if (known) for (let i = 0; i < known.length; i++) if (t.startsWith(known[i]!, k)) return known[i];
+  return undefined;
+}
+
 /** The key written at [k, j) (a plain word already scanned), or undefined for a word that may not be a key. */
 export function internedKey(t: string, k: number, j: number): string | undefined {
   const n = j - k;
